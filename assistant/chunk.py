@@ -1,0 +1,149 @@
+"""Sentence-aware chunking for Chinese government documents, with heading paths and exact offsets."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from assistant.clean import META_START, TERMINAL
+from assistant.types import Chunk, SourceDoc
+
+SENTENCE_END = re.compile(r"[。!?;！？；]+[”’\"」』)]*|\n")
+LEVELS: list[tuple[int, re.Pattern[str]]] = [
+    (1, re.compile(r"^(?:[一二三四五六七八九十]+、|[■◆▲])")),
+    (2, re.compile(r"^\([一二三四五六七八九十]+\)")),
+    (3, re.compile(r"^\d{1,2}[、.](?!\d)")),
+    (4, re.compile(r"^\(\d{1,2}\)")),
+]
+TITLE_MAX = 40
+MIN_SECTION_CHARS = 40
+
+
+def _chars(text: str, spans: list[tuple[int, int]]) -> int:
+    return sum(b - a for a, b in spans)
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int
+    end: int
+    text: str
+    level: int  # 0: title-like line, 1-4: numbered heading, 9: body
+
+
+def split_sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
+    """Spans [start, end) of the sentences of text (ends at 。!?; and line ends), shifted by offset."""
+    start = 0
+    for m in SENTENCE_END.finditer(text):
+        end = m.end() if m.group() != "\n" else m.start()
+        if text[start:end].strip():
+            s = start + len(text[start:end]) - len(text[start:end].lstrip())
+            yield offset + s, offset + end
+        start = m.end()
+    if text[start:].strip():
+        s = start + len(text[start:]) - len(text[start:].lstrip())
+        yield offset + s, offset + len(text.rstrip())
+
+
+def classify(line: str) -> int:
+    for level, pattern in LEVELS:
+        if pattern.match(line):
+            return level
+    if len(line) <= TITLE_MAX and line[-1] not in TERMINAL and not META_START.match(line) and not line.startswith("●"):
+        return 0
+    return 9
+
+
+def lines_of(text: str) -> list[Line]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        if raw.strip():
+            out.append(Line(pos, pos + len(raw), raw, classify(raw.strip())))
+        pos += len(raw) + 1
+    return out
+
+
+def heading_label(line: str) -> str:
+    """A heading line shortened to its first clause (numbered headings are often whole sentences)."""
+    label = re.split(r"[。;,!?]", line, maxsplit=1)[0]
+    return label[:40]
+
+
+def chunk_id(doc_id: str, ordinal: int, text: str) -> str:
+    return hashlib.sha1(f"{doc_id}\x1f{ordinal}\x1f{text}".encode()).hexdigest()[:24]
+
+
+def chunk_document(doc: SourceDoc, max_tokens: int, overlap: int, count: Callable[[str], int]) -> list[Chunk]:
+    """Chunks of doc.text: a new chunk at every title or top-level heading, else when max_tokens is hit."""
+    text = doc.text
+    lines = lines_of(text)
+    path: dict[int, str] = {}
+    sections: list[tuple[str, list[tuple[int, int]]]] = []
+    prev_level = 9
+    for line in lines:
+        level = line.level
+        if level <= 1 or not sections:
+            if level == 0 and prev_level == 0 and sections:
+                # Consecutive title lines (title + subtitle) form one heading.
+                path[0] = path.get(0, "") + " " + line.text.strip()
+            else:
+                path = {k: v for k, v in path.items() if k < level}
+                path[level] = heading_label(line.text.strip())
+            heading = " › ".join(path[k] for k in sorted(path))
+            if sections and _chars(text, sections[-1][1]) < MIN_SECTION_CHARS:
+                # A section that is only a title line joins the section it introduces.
+                sections[-1] = (heading, sections[-1][1])
+            else:
+                sections.append((heading, []))
+        elif level <= 4:
+            path = {k: v for k, v in path.items() if k < level}
+            path[level] = heading_label(line.text.strip())
+        sections[-1][1].extend(split_sentences(line.text, line.start))
+        prev_level = level
+    if len(sections) > 1 and _chars(text, sections[-1][1]) < MIN_SECTION_CHARS:
+        # A trailing signature (issuer, date) stays with the last section.
+        sections[-2][1].extend(sections.pop()[1])
+    chunks: list[Chunk] = []
+    for heading, spans in sections:
+        for group in _pack(text, spans, max_tokens, overlap, count):
+            start, end = group[0][0], group[-1][1]
+            body = text[start:end]
+            chunks.append(Chunk(chunk_id(doc.doc_id, len(chunks), body), doc.doc_id, len(chunks), start, end, body, heading))
+    return chunks
+
+
+def _pack(text: str, spans: list[tuple[int, int]], max_tokens: int, overlap: int, count: Callable[[str], int]) -> Iterator[list[tuple[int, int]]]:
+    spans = [piece for span in spans for piece in _split_long(text, span, max_tokens, count)]
+    group: list[tuple[int, int]] = []
+    size = 0
+    for span in spans:
+        n = count(text[span[0] : span[1]])
+        if group and size + n > max_tokens:
+            yield group
+            keep = group[-overlap:] if overlap and len(group) > overlap else []
+            group, size = list(keep), sum(count(text[a:b]) for a, b in keep)
+        group.append(span)
+        size += n
+    if group:
+        yield group
+
+
+def _split_long(text: str, span: tuple[int, int], max_tokens: int, count: Callable[[str], int]) -> Iterator[tuple[int, int]]:
+    """A sentence longer than max_tokens is cut at commas (or hard, as a last resort)."""
+    start, end = span
+    if count(text[start:end]) <= max_tokens:
+        yield span
+        return
+    cut = start
+    for m in re.finditer(r"[,、:]", text[start:end]):
+        pos = start + m.end()
+        if count(text[cut:pos]) > max_tokens and pos - cut > 1:
+            yield cut, pos
+            cut = pos
+    while count(text[cut:end]) > max_tokens:
+        yield cut, cut + max_tokens // 2
+        cut += max_tokens // 2
+    if cut < end:
+        yield cut, end

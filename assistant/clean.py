@@ -1,0 +1,84 @@
+"""Cleaning of scraped pages: page furniture, unrelated trailing articles, broken lines, NFKC."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Lines that are page furniture wherever they occur (navigation, accessibility toggles, share bars).
+FURNITURE = re.compile(
+    r"^(?:[•·\-*\s]*)(?:设为首页|加入收藏|无障碍(?:阅读|浏览)?|长者版|今天是[:：]?.*|您现在的位置.*|当前位置[:：].*"
+    r"|服务粉丝|我们一直在努力|打印本页|关闭窗口|分享到.*|【?字体[:：].*|扫一扫.*|返回顶部|上一篇.*|下一篇.*)$"
+)
+# A heading that starts the trailing blocks of unrelated articles: everything from it on is dropped.
+TRAILER = re.compile(r"^(?:[•·\s]*)(?:相关阅读|相关文章|相关新闻|热门文章|热门推荐|最新文章|推荐阅读|猜你喜欢)\s*$")
+# Characters that hide text or split words invisibly.
+INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
+HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[、.]|\(\d+\)|[■●◆▲])")
+META_START = re.compile(r"^(?:索引号|主题分类|名称|有效性|文号|发文|发布|成文|来源|日期|记者|编辑|通讯员|责任编辑)")
+TERMINAL = "。!?;:」』”\"'》)…"
+MIN_WRAPPED_LINE = 30
+"""A line at least this long that ends without punctuation was wrapped, not a heading."""
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width -> half-width letters, digits and most punctuation), unified line ends."""
+    text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = INVISIBLE.sub("", text)
+    text = text.replace("\u3000", " ").replace("\xa0", " ")
+    return text
+
+
+def has_hidden_text(raw: str) -> bool:
+    """True when the raw text carries zero-width or direction-control characters."""
+    return bool(INVISIBLE.search(raw))
+
+
+def _strip_trailer(lines: list[str]) -> list[str]:
+    for i, line in enumerate(lines):
+        if TRAILER.match(line.strip()) and i > 0:
+            return lines[:i]
+    return lines
+
+
+def _collapse_spaces(line: str) -> str:
+    # "文       号" -> "文号": runs of spaces between CJK characters are layout, not content.
+    line = re.sub(r"(?<=[\u4e00-\u9fff])[ \t]{3,}(?=[\u4e00-\u9fff])", "", line.strip())
+    line = re.sub(r"[ \t]*([:])[ \t]*", r"\1", line)
+    return re.sub(r"[ \t]{2,}", " ", line)
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Re-join a paragraph split by a hard wrap ("多\\n\\n极联动")."""
+    out: list[str] = []
+    pending_join = False
+    for line in lines:
+        if not line:
+            continue
+        if pending_join and out and re.match(r"[\u4e00-\u9fff0-9\"“《(]", line) and not META_START.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+        last = out[-1]
+        pending_join = (
+            last[-1] not in TERMINAL
+            and not HEADING_START.match(last)
+            and (len(last) >= MIN_WRAPPED_LINE or "," in last)
+        )
+    return out
+
+
+def clean(text: str) -> str:
+    """Clean a scraped or pasted document; the result is what chunks and citations quote."""
+    text = normalize(text)
+    lines = [ln.strip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if not FURNITURE.match(ln)]
+    lines = _strip_trailer(lines)
+    lines = [_collapse_spaces(ln) for ln in lines]
+    lines = _join_wrapped(lines)
+    return "\n".join(lines).strip()
+
+
+def canonical(text: str) -> str:
+    """The form used for duplicate detection: cleaned, all whitespace removed, lower-case."""
+    return re.sub(r"\s+", "", clean(text)).lower()

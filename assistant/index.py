@@ -1,0 +1,376 @@
+"""Ingest orchestration: load -> clean -> chunk -> embed -> store, idempotent and crash-consistent.
+
+Write order for one document: vectors are upserted into Chroma first, then the document and all its
+chunks commit to the catalog in one SQLite transaction. The catalog is the record of committed work:
+on opening as writer, vectors the catalog does not know (a killed ingest, a half-finished delete) are
+removed and chunks whose vectors are missing are re-embedded, so the store always converges to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.bm25 import BM25
+from assistant.chunk import chunk_document
+from assistant.clean import canonical, clean, has_hidden_text
+from assistant.embed import Embedder, get_embedder
+from assistant.load import SUPPORTED, LoadError, check_text, load_bytes, load_file
+from assistant.metadata import parse_metadata
+from assistant.settings import Settings, get_settings
+from assistant.store import Catalog, IndexMismatch, VectorStore, WriterLock
+from assistant.terms import tokenize
+from assistant.tokens import count_tokens
+from assistant.types import Chunk, SourceDoc
+
+INJECTION = re.compile(
+    r"忽略(?:之前|以上|上述|前面|先前)?的?(?:所有|全部|一切)?(?:指令|指示|提示|要求|规则)|无视(?:之前|以上|上述)?的?(?:所有)?(?:指令|规则)"
+    r"|ignore (?:all )?(?:the )?(?:previous|prior|above) (?:instructions|prompts)|system prompt|系统提示词|你现在是一个|扮演",
+    re.I,
+)
+PASTE_DIR = "pasted"
+DELETED_DIR = ".deleted"
+
+
+@dataclass
+class AddResult:
+    doc_id: str
+    chunks: int
+    duplicate: bool
+    source: str = ""
+    title: str = ""
+    suspicious: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "chunks": self.chunks, "duplicate": self.duplicate, "source": self.source,
+                "title": self.title, "suspicious": self.suspicious}
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    skipped: int = 0
+    chunks: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"added": self.added, "skipped": self.skipped, "chunks": self.chunks, "errors": self.errors}
+
+
+def suspicious_reason(raw: str) -> str:
+    """Why a document looks like it tries to instruct the model ('' when it does not)."""
+    reasons = []
+    m = INJECTION.search(raw)
+    if m:
+        reasons.append(f"含疑似指令注入文字「{m.group(0)}」")
+    if has_hidden_text(raw):
+        reasons.append("含零宽/隐藏字符")
+    return "；".join(reasons)
+
+
+def _flat(meta: dict[str, Any]) -> dict[str, str | int | float | bool]:
+    """Chroma accepts only scalar metadata values."""
+    return {k: v if isinstance(v, (int, float, bool)) else str(v) for k, v in meta.items() if v is not None}
+
+
+class Library:
+    """The indexed document library: catalog + vectors + BM25. One writer per index directory."""
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None, writer: bool = False) -> None:
+        self.settings = settings or get_settings()
+        self.dir = Path(self.settings.index_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.lock = WriterLock(self.dir)
+        if writer:
+            self.lock.acquire()
+        self._mutex = threading.RLock()
+        try:
+            self.embedder = embedder or get_embedder(self.settings.embedder, self.settings.embed_url, self.settings.llm.api_key)
+            self.catalog = Catalog(self.dir / "catalog.sqlite3")
+            self.vectors = VectorStore(self.dir, self.settings.collection, self.settings.chroma_url)
+            self._check_model()
+            if writer:
+                self.reconcile()
+            self.bm25 = self._load_bm25()
+        except BaseException:
+            self.lock.release()
+            raise
+
+    # -- model identity -------------------------------------------------------------------------
+    def _check_model(self) -> None:
+        name, dim = self.catalog.get_meta("embedder"), self.catalog.get_meta("dim")
+        if not name:
+            if self.catalog.count_chunks() == 0 and self.vectors.count() == 0:
+                self.catalog.set_meta("embedder", self.embedder.name)
+                self.catalog.set_meta("dim", str(self.embedder.dim))
+                return
+            name, dim = "unknown", "?"
+        if name != self.embedder.name or dim != str(self.embedder.dim):
+            raise IndexMismatch(
+                f"索引是用嵌入模型 {name} (dim {dim}) 建立的，当前设置是 {self.embedder.name} (dim {self.embedder.dim})。"
+                f" The index at {self.dir} was built with {name}; run `assistant reindex` to rebuild it with "
+                f"{self.embedder.name}, or set ASSISTANT_EMBEDDER={name}."
+            )
+
+    # -- consistency ----------------------------------------------------------------------------
+    def reconcile(self) -> dict[str, int]:
+        """Make the vector store equal the catalog: drop orphans, re-embed what is missing."""
+        with self._mutex:
+            committed = self.catalog.chunk_ids()
+            stored = self.vectors.ids()
+            orphans = sorted(stored - committed)
+            missing = sorted(committed - stored)
+            if orphans:
+                self.vectors.delete(orphans)
+            if missing:
+                chunks = self.catalog.chunks(missing)
+                metas = self.catalog.doc_meta(c.doc_id for c in chunks.values())
+                self._store_vectors([chunks[i] for i in missing], metas)
+            return {"orphans_removed": len(orphans), "reembedded": len(missing)}
+
+    def _load_bm25(self) -> BM25:
+        path = self.dir / "bm25.npz"
+        gen = self.catalog.generation
+        cached = BM25.load(path) if path.exists() else None
+        if cached is not None and cached.generation == gen and len(cached) == self.catalog.count_chunks():
+            return cached
+        bm = BM25()
+        bm.add(self.catalog.all_chunk_tokens())
+        if self.lock.held:
+            bm.save(path, gen)
+        return bm
+
+    def refresh(self) -> None:
+        """Reload BM25 if another process committed (readers call this before searching)."""
+        if self.catalog.generation != self.bm25.generation and not self.lock.held:
+            with self._mutex:
+                self.bm25 = self._load_bm25()
+                self.bm25.generation = self.catalog.generation
+
+    # -- writing --------------------------------------------------------------------------------
+    def _require_writer(self) -> None:
+        if not self.lock.held:
+            self.lock.acquire()
+
+    def _index_text(self, text: str) -> str:
+        return text
+
+    def _store_vectors(self, chunks: list[Chunk], metas: dict[str, dict[str, Any]]) -> None:
+        batch = max(1, self.settings.embed_batch)
+        for i in range(0, len(chunks), batch):
+            part = chunks[i : i + batch]
+            texts = [self._embed_text(c, metas.get(c.doc_id, {})) for c in part]
+            vecs = self.embedder.embed_documents(texts)
+            flat = []
+            for c in part:
+                m = metas.get(c.doc_id, {})
+                flat.append(_flat({"doc_id": c.doc_id, "source": m.get("source", ""), "title": m.get("title", ""),
+                                   "date": m.get("date", ""), "issuer": m.get("issuer", ""), "region": m.get("region", ""),
+                                   "places": m.get("places", ""), "doc_type": m.get("doc_type", ""), "year": m.get("year", ""),
+                                   "ord": c.ord, "start": c.start, "end": c.end, "heading": c.heading}))
+            self.vectors.add([c.chunk_id for c in part], vecs, flat, [c.text for c in part])
+
+    @staticmethod
+    def _embed_text(c: Chunk, meta: dict[str, Any]) -> str:
+        title = meta.get("title", "")
+        head = c.heading if title and c.heading.startswith(title) else f"{title} {c.heading}".strip()
+        return f"{head}\n{c.text}" if head else c.text
+
+    def index_document(self, raw: str, source: str, overrides: dict[str, str] | None = None) -> AddResult:
+        """Index one document's raw text under source; a duplicate (same canonical text) adds nothing."""
+        self._require_writer()
+        check_text(raw)
+        text = clean(raw)
+        if not text.strip():
+            raise LoadError("清理后没有正文 (nothing left after removing page furniture)")
+        canon = hashlib.sha1(canonical(text).encode()).hexdigest()
+        doc_id = canon[:16]
+        with self._mutex:
+            existing = self.catalog.find_by_canon(canon)
+            if existing:
+                d = self.catalog.document(existing) or {}
+                return AddResult(existing, d.get("chunks", 0), True, d.get("source", ""), d.get("meta", {}).get("title", ""), d.get("suspicious", ""))
+            meta = parse_metadata(text, overrides)
+            meta["source"] = source
+            doc = SourceDoc(doc_id, source, text, meta)
+            chunks = chunk_document(doc, self.settings.chunk.max_tokens, self.settings.chunk.overlap_sentences, count_tokens)
+            tokens = [tokenize(self._embed_text(c, meta)) for c in chunks]
+            self._store_vectors(chunks, {doc_id: meta})
+            replaced = [d for d in self.catalog.docs_by_source(source) if d != doc_id]
+            old_chunks = [cid for d in replaced for cid in self._chunk_ids_of(d)]
+            reason = suspicious_reason(raw)
+            self.catalog.commit_document(doc_id, source, canon, meta, text, chunks, tokens, reason, replaces=replaced)
+            if old_chunks:
+                self.vectors.delete(old_chunks)
+                self.bm25.remove(old_chunks)
+            self.bm25.add([(c.chunk_id, t) for c, t in zip(chunks, tokens, strict=True)])
+            self.bm25.generation = self.catalog.generation
+            return AddResult(doc_id, len(chunks), False, source, meta.get("title", ""), reason)
+
+    def _chunk_ids_of(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self.catalog.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
+
+    def save(self) -> None:
+        """Persist the BM25 cache (after a batch of writes)."""
+        with self._mutex:
+            self.bm25.save(self.dir / "bm25.npz", self.catalog.generation)
+
+    def ingest_paths(self, paths: Iterable[Path] | None = None, progress: bool | None = None,
+                     on_file: Callable[[Path, AddResult | None, str], None] | None = None) -> IngestReport:
+        """Ingest files and directories (default: the corpus dir); returns what was added or skipped."""
+        corpus = Path(self.settings.corpus_dir)
+        files = sorted(self._expand(list(paths) if paths else [corpus]))
+        report = IngestReport()
+        bar = None
+        if progress if progress is not None else sys.stderr.isatty():
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(files), unit="doc", desc="ingest")
+        for path in files:
+            try:
+                overrides = self._sidecar(path)
+                result = self.index_document(load_file(path, self.settings.load), self._source_of(path, corpus), overrides)
+                if result.duplicate:
+                    report.skipped += 1
+                else:
+                    report.added += 1
+                    report.chunks += result.chunks
+                if on_file:
+                    on_file(path, result, "")
+            except LoadError as exc:
+                report.errors.append(f"{path.name}: {exc}")
+                if on_file:
+                    on_file(path, None, str(exc))
+            if bar:
+                bar.update(1)
+        if bar:
+            bar.close()
+        self.save()
+        return report
+
+    @staticmethod
+    def _expand(paths: list[Path]) -> Iterable[Path]:
+        for p in paths:
+            p = Path(p)
+            if p.is_dir():
+                for f in p.rglob("*"):
+                    if f.is_file() and f.suffix.lower() in SUPPORTED and DELETED_DIR not in f.parts and not f.name.startswith("."):
+                        yield f
+            elif p.is_file():
+                yield p
+            else:
+                raise LoadError(f"找不到文件 {p} (no such file or directory)")
+
+    @staticmethod
+    def _source_of(path: Path, corpus: Path) -> str:
+        if path.parent.name == PASTE_DIR:
+            return path.stem
+        try:
+            return str(path.resolve().relative_to(corpus.resolve()))
+        except ValueError:
+            return path.name
+
+    @staticmethod
+    def _sidecar(path: Path) -> dict[str, str]:
+        side = path.with_suffix(".json")
+        if path.parent.name == PASTE_DIR and side.exists():
+            return {k: str(v) for k, v in json.loads(side.read_text(encoding="utf-8")).items() if v}
+        return {}
+
+    def add_text(self, text: str, title: str = "", date: str = "", issuer: str = "", name: str = "") -> AddResult:
+        """Index a pasted bulletin and save it under corpus/pasted/ so `reindex` rebuilds it."""
+        if len(text) > self.settings.load.max_paste_chars:
+            raise LoadError(f"粘贴内容超过 {self.settings.load.max_paste_chars:,} 字符上限 (paste too large)")
+        check_text(text)
+        canon = hashlib.sha1(canonical(text).encode()).hexdigest()
+        source = name or f"paste-{canon[:12]}"
+        overrides = {"title": title.strip(), "date": date.strip(), "issuer": issuer.strip()}
+        result = self.index_document(text, source, overrides)
+        if not result.duplicate:
+            folder = Path(self.settings.corpus_dir) / PASTE_DIR
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / f"{source}.txt"
+            tmp = target.with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(target)
+            target.with_suffix(".json").write_text(json.dumps(overrides, ensure_ascii=False), encoding="utf-8")
+            self.save()
+        return result
+
+    def add_upload(self, data: bytes, filename: str, title: str = "", date: str = "", issuer: str = "") -> AddResult:
+        """Index an uploaded file (checked by content) and keep a copy under corpus/uploads/."""
+        raw = load_bytes(data, filename, self.settings.load)
+        safe = re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", Path(filename).name)[:120] or "upload"
+        source = f"uploads/{safe}"
+        overrides = {"title": title.strip(), "date": date.strip(), "issuer": issuer.strip()}
+        result = self.index_document(raw, source, overrides)
+        if not result.duplicate:
+            folder = Path(self.settings.corpus_dir) / "uploads"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / safe).write_bytes(data)
+            self.save()
+        return result
+
+    def delete(self, doc_id: str) -> bool:
+        """Remove a document from the index; its file moves to corpus/.deleted/ so nothing is lost."""
+        self._require_writer()
+        with self._mutex:
+            doc = self.catalog.document(doc_id)
+            if not doc:
+                return False
+            ids = self.catalog.delete_document(doc_id)
+            self.vectors.delete(ids)
+            self.bm25.remove(ids)
+            self.bm25.generation = self.catalog.generation
+            self._retire_file(doc["source"])
+            self.save()
+            return True
+
+    def _retire_file(self, source: str) -> None:
+        corpus = Path(self.settings.corpus_dir)
+        candidates = [corpus / source] if not source.startswith("paste-") else [corpus / PASTE_DIR / f"{source}.txt", corpus / PASTE_DIR / f"{source}.json"]
+        for path in candidates:
+            if path.exists():
+                target = corpus / DELETED_DIR / f"{int(time.time())}-{path.name}"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(str(path), target)
+
+    def reindex(self, progress: bool | None = None) -> IngestReport:
+        """Drop everything and rebuild from the corpus dir with the configured embedder."""
+        self._require_writer()
+        with self._mutex:
+            self.catalog.close()
+            for name in ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", "bm25.npz"):
+                (self.dir / name).unlink(missing_ok=True)
+            self.vectors.reset()
+            self.catalog = Catalog(self.dir / "catalog.sqlite3")
+            self.catalog.set_meta("embedder", self.embedder.name)
+            self.catalog.set_meta("dim", str(self.embedder.dim))
+            self.bm25 = BM25()
+        return self.ingest_paths(None, progress)
+
+    # -- reading --------------------------------------------------------------------------------
+    def documents(self) -> list[dict[str, Any]]:
+        return self.catalog.documents()
+
+    def stats(self) -> dict[str, Any]:
+        return {"documents": len(self.catalog.documents()), "chunks": self.catalog.count_chunks(), "vectors": self.vectors.count(),
+                "embedder": self.embedder.name, "index_dir": str(self.dir)}
+
+    def close(self) -> None:
+        self.lock.release()
+        self.catalog.close()
+
+
+def _reset_catalog_for_model_change(directory: Path) -> None:  # pragma: no cover - used by reindex via CLI
+    for name in ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", "bm25.npz"):
+        (directory / name).unlink(missing_ok=True)

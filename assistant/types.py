@@ -1,0 +1,84 @@
+"""Typed records at the stage boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """A cleaned document ready to chunk: `text` is what citations quote from."""
+
+    doc_id: str
+    source: str
+    text: str
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A span [start, end) of a document's cleaned text."""
+
+    chunk_id: str
+    doc_id: str
+    ord: int
+    start: int
+    end: int
+    text: str
+    heading: str = ""
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused score and the flat metadata of its document."""
+
+    chunk: Chunk
+    score: float
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc_id: str
+    source: str
+    title: str
+    date: str
+    issuer: str
+    quote: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Answer:
+    answer: str
+    refused: bool
+    backend: str
+    verified: bool
+    citations: list[Citation] = field(default_factory=list)
+    unverified: list[str] = field(default_factory=list)
+    related: list[dict[str, str]] = field(default_factory=list)
+    note: str = ""
+    question: str = ""
+    passages: list[Passage] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "answer": self.answer,
+            "refused": self.refused,
+            "backend": self.backend,
+            "verified": self.verified,
+            "citations": [c.to_dict() for c in self.citations],
+            "unverified": self.unverified,
+            "related": self.related,
+            "note": self.note,
+        }
