@@ -371,6 +371,13 @@ class Library:
         self.catalog.close()
 
 
-def _reset_catalog_for_model_change(directory: Path) -> None:  # pragma: no cover - used by reindex via CLI
-    for name in ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", "bm25.npz"):
-        (directory / name).unlink(missing_ok=True)
+def reset_index(settings: Settings) -> None:
+    """Remove the catalog, BM25 and vectors (for a model change); `reindex` then rebuilds from corpus/."""
+    lock = WriterLock(Path(settings.index_dir))
+    lock.acquire()
+    try:
+        for name in ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", "bm25.npz"):
+            (Path(settings.index_dir) / name).unlink(missing_ok=True)
+        VectorStore(Path(settings.index_dir), settings.collection, settings.chroma_url).reset()
+    finally:
+        lock.release()

@@ -1,0 +1,292 @@
+"""Answerers: Answerer(question, passages) -> Answer. The extractive default quotes the sentences
+that answer the question; it prefers sentences holding the kind of value asked and refuses when no
+passage supports an answer."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant import REFUSAL
+from assistant.cite import verify
+from assistant.metadata import places_in
+from assistant.retrieve import QueryFilters, parse_filters
+from assistant.settings import AnswerSettings
+from assistant.terms import key_terms
+from assistant.types import Answer, Citation, Passage
+
+QUESTION_WORDS = re.compile(
+    r"是多少|多少|几[家个项人所次批名件年]?|什么时候|何时|哪一?年|哪一?天|哪些|哪几[个家项]?|哪[个位里儿]|是什么|什么|谁|如何|怎么样|怎样|是否|有没有|吗|呢|请问|请|告诉我|一下"
+)
+NUMBER_CUE = re.compile(r"多少|几[家个项人所次批名件]|多大|比重|比例|占比|强度|增长|金额|规模|总额|数量|数目|成交额|交易额|增加值|人数|家数")
+DATE_CUE = re.compile(r"什么时候|何时|哪一?天|哪一?年|日期|时间|哪天|几月|文号|索引号|发文字号")
+PERSON_CUE = re.compile(r"谁|哪位|负责人|局长|书记|主任|记者|通讯员|编辑|作者|姓名")
+PLACE_CUE = re.compile(r"哪里|哪儿|在哪|什么地方|地点|选址|位于")
+LIST_CUE = re.compile(r"哪些|哪几|有什么|包括|包含|分别|措施|举措|内容|目标是什么|任务是什么|重点是什么|几个方面|哪五|哪四|哪三|哪六")
+TARGET_CUE = re.compile(r"目标|计划|力争|要求|预期|任务")
+ACHIEVED_CUE = re.compile(r"实际|完成了|完成情况|实现了|达到了|结果|进展|做到了|成效")
+VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|亿元|万元|元|亿|万|家|项|个|人|名|件|次|所|条|批|倍|场|期|平方米|亩|吨)|[一二三四五六七八九十两]+(?:个|家|项|所|批|人)")
+DATE_VALUE = re.compile(r"20\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|\d{1,2}月\d{1,2}日|〔\d{4}〕\d+号|\d{9}/\d{4}-\d+")
+PERSON_VALUE = re.compile(r"(?:局长|书记|主任|记者|通讯员|组长|副组长|编辑|县长|市长|区长)[、,]?\s*[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]{2,3}(?:局长|书记)")
+ACHIEVED_WORDS = re.compile(r"完成|实现|已|目前|达到|建成|成功|获批|入库|累计|同比|突破|新增授信|立项")
+TARGET_WORDS = re.compile(r"力争|目标|计划|确保|要|达到|不低于|不少于|以上|突破")
+GENERIC = {"目标", "实际", "完成", "情况", "多少", "哪些", "什么", "达到", "实现", "工作", "计划", "要求", "任务", "数量"}
+SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*")
+CLAUSE = re.compile(r"[^,;:、，；：]+[,;:，；：]?")
+
+
+class Answerer(Protocol):
+    name: str
+
+    def __call__(self, question: str, passages: list[Passage]) -> Answer: ...
+
+
+@dataclass
+class QuestionInfo:
+    text: str
+    kind: str  # number | date | person | place | list | fact
+    terms: list[str]
+    filters: QueryFilters
+    two_part: bool = False
+    weights: dict[str, float] = field(default_factory=dict)
+
+
+def analyse(question: str, idf: Callable[[str], float] | None = None) -> QuestionInfo:
+    """The kind of value a question asks for, its content terms and the metadata it names."""
+    q = question.strip()
+    if DATE_CUE.search(q):
+        kind = "date"
+    elif PERSON_CUE.search(q):
+        kind = "person"
+    elif LIST_CUE.search(q):
+        kind = "list"
+    elif NUMBER_CUE.search(q):
+        kind = "number"
+    elif PLACE_CUE.search(q):
+        kind = "place"
+    else:
+        kind = "fact"
+    filters = parse_filters(q)
+    stripped = QUESTION_WORDS.sub(" ", q)
+    terms = [t for t in key_terms(stripped) if t not in GENERIC and t not in filters.years and not re.fullmatch(r"20\d{2}", t)]
+    terms = [t for t in terms if t not in filters.places and t.rstrip("市区县") not in filters.places]
+    two_part = bool(TARGET_CUE.search(q) and ACHIEVED_CUE.search(q))
+    weights = {t: (idf(t) if idf else 1.0) * (1.0 + 0.15 * min(len(t), 6)) for t in terms}
+    return QuestionInfo(q, kind, terms, filters, two_part, weights)
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def term_match(term: str, text: str) -> float:
+    """1 for an exact occurrence, partial credit for a long term whose bigrams mostly occur."""
+    if term in text:
+        return 1.0
+    if len(term) >= 4:
+        grams = _bigrams(term)
+        share = sum(g in text for g in grams) / len(grams)
+        return 0.8 * share if share >= 0.6 else 0.0
+    return 0.0
+
+
+def coverage(info: QuestionInfo, text: str) -> float:
+    total = sum(info.weights.values())
+    if not total:
+        return 0.0
+    return sum(w * term_match(t, text) for t, w in info.weights.items()) / total
+
+
+@dataclass
+class Candidate:
+    passage_index: int
+    start: int  # offsets within the passage text
+    end: int
+    text: str
+    score: float
+    cover: float
+    has_value: bool
+
+
+def _has_value(kind: str, text: str) -> bool:
+    if kind == "number":
+        return bool(VALUE.search(text))
+    if kind == "date":
+        return bool(DATE_VALUE.search(text))
+    if kind == "person":
+        return bool(PERSON_VALUE.search(text))
+    if kind == "place":
+        return bool(places_in(text)) or "在" in text
+    return True
+
+
+def _value_near_terms(info: QuestionInfo, text: str) -> bool:
+    """A value within a short distance after a matched key term (多少 questions)."""
+    for t in info.terms:
+        for m in re.finditer(re.escape(t), text):
+            if VALUE.search(text[m.start() : m.end() + 30]):
+                return True
+    return False
+
+
+class ExtractiveAnswerer:
+    """Quote the sentences that answer; never write a figure that is not in a passage."""
+
+    name = "extractive"
+
+    def __init__(self, settings: AnswerSettings | None = None, idf: Callable[[str], float] | None = None) -> None:
+        self.settings = settings or AnswerSettings()
+        self.idf = idf
+
+    def candidates(self, info: QuestionInfo, passages: list[Passage], kind: str | None = None,
+                   prefer: re.Pattern[str] | None = None) -> list[Candidate]:
+        kind = kind or info.kind
+        out: list[Candidate] = []
+        for i, p in enumerate(passages):
+            if p.meta.get("suspicious") and False:
+                continue
+            context = f"{p.meta.get('title', '')} {p.chunk.heading}"
+            doc_ok = info.filters.matches(p.meta, p.chunk.text)
+            for m in SENTENCE.finditer(p.text):
+                sent = m.group().strip()
+                if len(sent) < 4:
+                    continue
+                start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+                cover_s = coverage(info, sent)
+                cover = max(cover_s, 0.85 * coverage(info, sent + " " + context))
+                has_value = _has_value(kind, sent)
+                score = cover
+                if kind == "number":
+                    score *= 1.2 if _value_near_terms(info, sent) else (1.0 if has_value else 0.35)
+                elif kind in ("date", "person", "place"):
+                    score *= 1.15 if has_value else 0.4
+                if prefer is not None:
+                    score *= 1.25 if prefer.search(sent) else 0.85
+                for name, ok in doc_ok.items():
+                    if not ok:
+                        mentioned = (name == "year" and any(f"{y}年" in sent for y in info.filters.years)) or (
+                            name == "place" and any(pl in sent for pl in info.filters.places))
+                        score *= 0.9 if mentioned else (0.3 if name != "doc_type" else 0.8)
+                if info.filters.years:
+                    other_years = set(re.findall(r"(20\d{2})年", sent)) - set(info.filters.years)
+                    if other_years and not any(f"{y}年" in sent for y in info.filters.years):
+                        score *= 0.6
+                score *= 1.0 / (1.0 + 0.08 * i)
+                out.append(Candidate(i, start, start + len(sent), sent, score, cover, has_value))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def supported(self, info: QuestionInfo, c: Candidate, kind: str) -> bool:
+        if c.cover < self.settings.min_support:
+            return False
+        if kind in ("number", "date", "person") and not c.has_value:
+            return False
+        return True
+
+    def trim(self, info: QuestionInfo, c: Candidate, kind: str) -> tuple[int, int]:
+        """The shortest run of clauses holding the value and the matched terms (list answers stay whole)."""
+        if kind == "list" or len(c.text) <= 60:
+            return c.start, c.end
+        clauses = [(m.start(), m.end()) for m in CLAUSE.finditer(c.text)]
+        if len(clauses) <= 1:
+            return c.start, c.end
+        scores = []
+        for a, b in clauses:
+            piece = c.text[a:b]
+            s = coverage(info, piece) + (0.5 if kind in ("number", "date", "person") and _has_value(kind, piece) else 0.0)
+            scores.append(s)
+        best = max(range(len(clauses)), key=lambda i: scores[i])
+        lo = hi = best
+        # Grow towards neighbours that add matched terms, and keep a short leading subject ("2021年,").
+        while lo > 0 and (coverage(info, c.text[clauses[lo - 1][0] : clauses[lo - 1][1]]) > 0 or clauses[lo - 1][1] - clauses[lo - 1][0] <= 8):
+            lo -= 1
+            if best - lo >= 2:
+                break
+        while hi + 1 < len(clauses) and kind in ("fact", "place") and coverage(info, c.text[clauses[hi + 1][0] : clauses[hi + 1][1]]) > 0:
+            hi += 1
+        a, b = clauses[lo][0], clauses[hi][1]
+        piece = c.text[a:b].rstrip(",;:，；：、")
+        return c.start + a, c.start + a + len(piece)
+
+    def pick(self, info: QuestionInfo, passages: list[Passage], kind: str, prefer: re.Pattern[str] | None = None,
+             exclude: set[tuple[int, int]] | None = None) -> list[Candidate]:
+        cands = [c for c in self.candidates(info, passages, kind, prefer) if self.supported(info, c, kind)]
+        if exclude:
+            cands = [c for c in cands if (c.passage_index, c.start) not in exclude]
+        if not cands:
+            return []
+        best = cands[0]
+        chosen = [best]
+        if kind == "list":
+            # Neighbouring sentences of the same passage that continue the list.
+            for c in cands[1:]:
+                if len(chosen) >= self.settings.max_sentences:
+                    break
+                if c.passage_index == best.passage_index and c.score >= 0.6 * best.score and c.text not in best.text:
+                    chosen.append(c)
+            chosen.sort(key=lambda c: c.start)
+        return chosen
+
+    def __call__(self, question: str, passages: list[Passage]) -> Answer:
+        info = analyse(question, self.idf)
+        if not passages or not info.terms:
+            return refusal(question, passages, self.name)
+        picks: list[tuple[Candidate, str]] = []
+        if info.two_part:
+            kind = "number" if info.kind in ("fact", "list", "number") else info.kind
+            target = self.pick(info, passages, kind, TARGET_WORDS)
+            done = self.pick(info, passages, kind, ACHIEVED_WORDS, exclude={(c.passage_index, c.start) for c in target})
+            picks = [(c, "目标：") for c in target[:1]] + [(c, "完成：") for c in done[:1]]
+            if target and done and passages[target[0].passage_index].chunk.doc_id == passages[done[0].passage_index].chunk.doc_id:
+                # Both halves from one document is fine only when the document reports both.
+                pass
+        else:
+            picks = [(c, "") for c in self.pick(info, passages, info.kind)]
+        if not picks:
+            return refusal(question, passages, self.name)
+        return compose(question, passages, [(c.passage_index, *self.trim(info, c, info.kind if not info.two_part else "number"), label) for c, label in picks], self.name)
+
+
+def compose(question: str, passages: list[Passage], spans: list[tuple[int, int, int, str]], backend: str) -> Answer:
+    """Write the answer from (passage index, start, end, label) spans, numbering citations in order."""
+    numbers: dict[int, int] = {}
+    parts = []
+    for pi, a, b, label in spans:
+        n = numbers.setdefault(pi, len(numbers) + 1)
+        text = passages[pi].text[a:b].strip().rstrip("。;；,，")
+        parts.append(f"{label}{text}[{n}]。")
+    citations = [citation(n, passages[pi]) for pi, n in numbers.items()]
+    check = verify("".join(parts), {c.n: c.quote for c in citations}, question)
+    return Answer(check.answer, False, backend, check.verified, citations, check.unverified, question=question, passages=passages)
+
+
+def citation(n: int, p: Passage) -> Citation:
+    m = p.meta
+    return Citation(n, p.chunk.doc_id, m.get("source", ""), m.get("title", ""), m.get("date", ""), m.get("issuer", ""),
+                    p.chunk.text, p.chunk.start, p.chunk.end)
+
+
+def refusal(question: str, passages: list[Passage], backend: str) -> Answer:
+    """The fixed refusal sentence, with the closest documents as 相关文件."""
+    related, seen = [], set()
+    for p in passages:
+        if p.chunk.doc_id not in seen and len(related) < 3:
+            seen.add(p.chunk.doc_id)
+            related.append({"doc_id": p.chunk.doc_id, "title": p.meta.get("title", ""), "date": p.meta.get("date", ""), "source": p.meta.get("source", "")})
+    return Answer(REFUSAL, True, backend, True, [], [], related, question=question, passages=passages)
+
+
+def idf_from_library(library) -> Callable[[str], float]:  # type: ignore[no-untyped-def]
+    """IDF of a term over the library's chunks (unknown terms get the highest weight)."""
+    bm = library.bm25
+
+    def idf(term: str) -> float:
+        n = max(1, len(bm))
+        j = bm.vocab.get(term)
+        df = 0 if j is None else int(bm.tf.indptr[j + 1] - bm.tf.indptr[j])
+        return math.log(1 + (n + 1) / (df + 0.5))
+
+    return idf

@@ -1,0 +1,108 @@
+"""The query path: follow-up rewrite -> retrieve -> answer -> verify; plus LangChain adapters."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from assistant.answer import Answerer, ExtractiveAnswerer, idf_from_library
+from assistant.index import Library
+from assistant.metadata import places_in
+from assistant.retrieve import Retriever
+from assistant.settings import Settings, get_settings
+from assistant.types import Answer, Passage
+
+FOLLOWUP = re.compile(r"^(?:那|那么|还有|再问|另外)?(.{0,12}?)(?:呢|的呢|怎么样|如何|又是多少|是多少)?[?？。]?$")
+
+
+def rewrite_followup(question: str, history: list[tuple[str, str]] | None) -> str:
+    """Turn a short follow-up ("那大冶呢？", "2023年呢") into a standalone question, by rule."""
+    q = question.strip()
+    if not history:
+        return q
+    prev = next((h[0] for h in reversed(history) if h[0].strip()), "")
+    if not prev:
+        return q
+    m = FOLLOWUP.match(q)
+    is_short = len(q) <= 14 and (q.startswith(("那", "那么", "还有")) or q.endswith(("呢", "呢？", "呢?")))
+    if not (m and is_short):
+        return q
+    core = m.group(1).strip("的 ")
+    new_places, new_years = places_in(core), re.findall(r"20\d{2}", core)
+    out = prev
+    if new_places:
+        old = places_in(prev)
+        if old:
+            out = re.sub("|".join(f"{p}(?:市|区|县)?" for p in old), core if len(new_places) == 1 and core.rstrip("市区县") in new_places else new_places[0], out, count=1)
+        else:
+            out = core + out
+    if new_years:
+        out = re.sub(r"20\d{2}", new_years[0], out, count=1) if re.search(r"20\d{2}", out) else f"{new_years[0]}年{out}"
+    if not new_places and not new_years and core:
+        out = f"{prev.rstrip('？?。')}，{core}"
+    return out
+
+
+class QA:
+    """Everything the query path needs, loaded once per process."""
+
+    def __init__(self, settings: Settings | None = None, library: Library | None = None, answerer: Answerer | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.library = library or Library(self.settings)
+        self.retriever = Retriever(self.library, self.settings)
+        self.extractive = ExtractiveAnswerer(self.settings.answer, idf_from_library(self.library))
+        self.answerer = answerer or self.extractive
+
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
+        t0 = time.perf_counter()
+        standalone = rewrite_followup(question, history)
+        passages = self.retriever(standalone)
+        answer = self.answerer(standalone, passages)
+        if standalone != question.strip():
+            answer.note = (answer.note + " " if answer.note else "") + f"（按上下文理解为：{standalone}）"
+        answer.question = standalone
+        answer.latency_s = time.perf_counter() - t0  # type: ignore[attr-defined]
+        return answer
+
+
+def to_document(p: Passage) -> Any:
+    """The one place a Passage becomes a LangChain Document (flat metadata)."""
+    from langchain_core.documents import Document
+
+    meta = {k: v for k, v in p.meta.items() if isinstance(v, (str, int, float, bool))}
+    meta.update({"chunk_id": p.chunk.chunk_id, "doc_id": p.chunk.doc_id, "start": p.chunk.start, "end": p.chunk.end,
+                 "heading": p.chunk.heading, "score": p.score})
+    return Document(page_content=p.chunk.text, metadata=meta)
+
+
+def hybrid_retriever(qa: QA | None = None) -> Any:
+    """A LangChain BaseRetriever over the hybrid search."""
+    from langchain_core.callbacks import CallbackManagerForRetrieverRun
+    from langchain_core.retrievers import BaseRetriever
+
+    class HybridRetriever(BaseRetriever):
+        """BM25 + dense, fused by weighted rank; returns LangChain Documents."""
+
+        k: int = 6
+
+        def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Any]:
+            return [to_document(p) for p in engine.retriever(query, self.k)]
+
+    engine = qa or QA()
+    return HybridRetriever(k=engine.settings.retrieve.top_k)
+
+
+def build_chain(qa: QA | None = None) -> Any:
+    """An LCEL runnable: {"question": str, "history": [...]} or str -> {"answer": dict, "documents": [Document]}."""
+    from langchain_core.runnables import RunnableLambda
+
+    engine = qa or QA()
+
+    def run(inp: Any) -> dict[str, Any]:
+        question = inp if isinstance(inp, str) else inp["question"]
+        history = None if isinstance(inp, str) else inp.get("history")
+        ans = engine.ask(question, history)
+        return {"answer": ans.to_dict(), "documents": [to_document(p) for p in ans.passages]}
+
+    return RunnableLambda(run)

@@ -1,0 +1,91 @@
+"""Hybrid retrieval: BM25 (jieba) and dense search each fetch wide, fused by weighted rank, few kept."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.index import Library
+from assistant.metadata import PLACES, places_in
+from assistant.settings import Settings
+from assistant.terms import tokenize
+from assistant.types import Passage
+
+DOC_TYPE_CUES = {"工作要点": r"工作要点|要点", "进展报告": r"进展|报告", "新闻": r"新闻|报道|报讯"}
+
+
+@dataclass(frozen=True)
+class QueryFilters:
+    """Metadata a question names explicitly: years, places, a document type."""
+
+    years: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    doc_type: str = ""
+
+    def matches(self, meta: dict[str, Any], text: str = "") -> dict[str, bool]:
+        out: dict[str, bool] = {}
+        if self.years:
+            out["year"] = meta.get("year") in self.years or any(f"{y}年" in text for y in self.years)
+        if self.places:
+            doc_places = set(str(meta.get("places", "")).split(",")) | {str(meta.get("region", ""))}
+            out["place"] = any(p in doc_places for p in self.places)
+        if self.doc_type:
+            out["doc_type"] = meta.get("doc_type") == self.doc_type
+        return out
+
+
+def parse_filters(question: str) -> QueryFilters:
+    years = tuple(dict.fromkeys(re.findall(r"(20\d{2})\s*年?", question)))
+    places = tuple(p for p in places_in(question) if p != "湖北" or len(places_in(question)) == 1)
+    doc_type = next((t for t, cue in DOC_TYPE_CUES.items() if re.search(cue, question)), "")
+    return QueryFilters(years, places, doc_type)
+
+
+@dataclass
+class Retrieval:
+    passages: list[Passage]
+    filters: QueryFilters
+    bm25: list[tuple[str, float]] = field(default_factory=list)
+    dense: list[tuple[str, float]] = field(default_factory=list)
+
+
+class Retriever:
+    """retrieve(question) -> top passages, fused from BM25 and dense rankings."""
+
+    def __init__(self, library: Library, settings: Settings | None = None) -> None:
+        self.library = library
+        self.settings = settings or library.settings
+
+    def __call__(self, question: str, k: int | None = None) -> list[Passage]:
+        return self.search(question, k).passages
+
+    def search(self, question: str, k: int | None = None, filters: QueryFilters | None = None) -> Retrieval:
+        cfg = self.settings.retrieve
+        k = k or cfg.top_k
+        filters = filters or parse_filters(question)
+        self.library.refresh()
+        with self.library._mutex:
+            bm = self.library.bm25.search(tokenize(question), cfg.fetch_k) if cfg.bm25_weight > 0 else []
+        dense = self.library.vectors.query(self.library.embedder.embed_query(question), cfg.fetch_k) if cfg.dense_weight > 0 else []
+        scores: dict[str, float] = {}
+        for weight, ranking in ((cfg.bm25_weight, bm), (cfg.dense_weight, dense)):
+            for rank, (cid, _) in enumerate(ranking):
+                scores[cid] = scores.get(cid, 0.0) + weight / (cfg.rrf_k + rank + 1)
+        chunks = self.library.catalog.chunks(list(scores))
+        metas = self.library.catalog.doc_meta(c.doc_id for c in chunks.values())
+        passages = []
+        for cid, score in scores.items():
+            chunk = chunks.get(cid)
+            if chunk is None:  # removed since the ranking was computed
+                continue
+            meta = metas.get(chunk.doc_id, {})
+            for ok in filters.matches(meta, chunk.text).values():
+                score *= cfg.filter_boost if ok else 1.0 / cfg.filter_boost
+            passages.append(Passage(chunk, score, meta))
+        passages.sort(key=lambda p: -p.score)
+        return Retrieval(passages[:k], filters, bm, dense)
+
+
+def known_place(name: str) -> bool:
+    return name in PLACES
