@@ -15,7 +15,7 @@ from assistant.cite import verify
 from assistant.metadata import places_in
 from assistant.retrieve import QueryFilters, parse_filters
 from assistant.settings import AnswerSettings
-from assistant.terms import key_terms
+from assistant.terms import tokenize
 from assistant.types import Answer, Citation, Passage
 
 QUESTION_WORDS = re.compile(
@@ -27,12 +27,24 @@ PERSON_CUE = re.compile(r"谁|哪位|负责人|局长|书记|主任|记者|通�
 PLACE_CUE = re.compile(r"哪里|哪儿|在哪|什么地方|地点|选址|位于")
 LIST_CUE = re.compile(r"哪些|哪几|有什么|包括|包含|分别|措施|举措|内容|目标是什么|任务是什么|重点是什么|几个方面|哪五|哪四|哪三|哪六")
 TARGET_CUE = re.compile(r"目标|计划|力争|要求|预期|任务")
-ACHIEVED_CUE = re.compile(r"实际|完成了|完成情况|实现了|达到了|结果|进展|做到了|成效")
-VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|亿元|万元|元|亿|万|家|项|个|人|名|件|次|所|条|批|倍|场|期|平方米|亩|吨)|[一二三四五六七八九十两]+(?:个|家|项|所|批|人)")
-DATE_VALUE = re.compile(r"20\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|\d{1,2}月\d{1,2}日|〔\d{4}〕\d+号|\d{9}/\d{4}-\d+")
+ACHIEVED_CUE = re.compile(r"实际|完成了|完成情况|实现了|达到了|结果|进展|做到了|成效|最终|最后|已经|了吗|了没有|是否已|获批了|完成得")
+ACHIEVED_ONLY = re.compile(r"实际|最终|最后|已经|了吗|了没有|是否已|完成了多少|完成得|达到了多少|实现了")
+UNITS = r"(?:%|亿元|万元|元|亿|万|家|项|个|人|名|件|次|所|条|批|倍|场|期|平方米|亩|吨|位)"
+VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?" + UNITS + r"|[一二三四五六七八九十两]+(?:个|家|项|所|批|人|名)")
+DATE_VALUE = re.compile(r"20\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|\d{1,2}月(?:\d{1,2}日|上旬|中旬|下旬|底|初)|〔\d{4}〕\d+号|\d{9}/\d{4}-\d+|20\d{2}年")
+UNIT_ASKED = [
+    (re.compile(r"(?:多少|几)(?:家)"), r"家"),
+    (re.compile(r"(?:多少|几)(?:项)"), r"项"),
+    (re.compile(r"(?:多少|几)(?:个)"), r"个|项"),
+    (re.compile(r"(?:多少|几)(?:人|名|位)|人数"), r"人|名|位"),
+    (re.compile(r"(?:多少|几)(?:次|场|期)"), r"次|场|期"),
+    (re.compile(r"比重|比例|占比|百分之|强度|增长率|增速|开工率|率[是为达]|多少%"), r"%"),
+    (re.compile(r"金额|资金|收入|估值|经费|授信|债券|产值|增加值|税收|投资额|成交额|交易额|贷款|保证金|多少钱|多少元|多少亿|多少万"), r"亿元|万元|元|亿|万"),
+]
 PERSON_VALUE = re.compile(r"(?:局长|书记|主任|记者|通讯员|组长|副组长|编辑|县长|市长|区长)[、,]?\s*[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]{2,3}(?:局长|书记)")
 ACHIEVED_WORDS = re.compile(r"完成|实现|已|目前|达到|建成|成功|获批|入库|累计|同比|突破|新增授信|立项")
-TARGET_WORDS = re.compile(r"力争|目标|计划|确保|要|达到|不低于|不少于|以上|突破")
+TARGET_WORDS = re.compile(r"力争|目标|计划|确保|要|不低于|不少于|以上|突破|争取|支持|推动|鼓励|加快|推进")
+PLAN_DOCS = {"工作要点", "规划", "方案", "意见", "通知"}
 GENERIC = {"目标", "实际", "完成", "情况", "多少", "哪些", "什么", "达到", "实现", "工作", "计划", "要求", "任务", "数量"}
 SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*")
 CLAUSE = re.compile(r"[^,;:、，；：]+[,;:，；：]?")
@@ -52,6 +64,8 @@ class QuestionInfo:
     filters: QueryFilters
     two_part: bool = False
     weights: dict[str, float] = field(default_factory=dict)
+    unit: str = ""  # regex of the units a 多少 question asks for
+    wants_achieved: bool = False  # asks what was actually done, not what was planned
 
 
 def analyse(question: str, idf: Callable[[str], float] | None = None) -> QuestionInfo:
@@ -71,11 +85,30 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
         kind = "fact"
     filters = parse_filters(q)
     stripped = QUESTION_WORDS.sub(" ", q)
-    terms = [t for t in key_terms(stripped) if t not in GENERIC and t not in filters.years and not re.fullmatch(r"20\d{2}", t)]
+    stripped = re.sub(r"《[^》]{2,40}》", " ", stripped) if "这篇" in q or "报道" in q else stripped
+    toks = dict.fromkeys(t for t in tokenize(stripped) if len(t) >= 2 or t.isdigit())
+    terms = [t for t in toks if t not in GENERIC and t not in filters.years and not re.fullmatch(r"20\d{2}", t)]
     terms = [t for t in terms if t not in filters.places and t.rstrip("市区县") not in filters.places]
     two_part = bool(TARGET_CUE.search(q) and ACHIEVED_CUE.search(q))
     weights = {t: (idf(t) if idf else 1.0) * (1.0 + 0.15 * min(len(t), 6)) for t in terms}
-    return QuestionInfo(q, kind, terms, filters, two_part, weights)
+    unit = next((u for pattern, u in UNIT_ASKED if pattern.search(q)), "")
+    wants_achieved = bool(ACHIEVED_ONLY.search(q)) and not TARGET_CUE.search(q)
+    return QuestionInfo(q, kind, terms, filters, two_part, weights, unit, wants_achieved)
+
+
+def is_plan(sentence: str, meta: dict[str, object]) -> bool:
+    """A sentence that states a target or intention rather than a result."""
+    if meta.get("doc_type") in PLAN_DOCS:
+        return True
+    if meta.get("doc_type") == "进展报告" and re.match(r"^[一二三四五六七八九十]+、", sentence):
+        return True  # a progress report's numbered headings restate the year's targets
+    return bool(re.search(r"力争|目标|计划|确保|将|拟", sentence))
+
+
+def split_question(question: str) -> list[str]:
+    """A compound question ("…多少家?2022年新增了几家?") as its parts; one part otherwise."""
+    parts = [p.strip() for p in re.split(r"[?？]\s*(?=\S)", question) if len(p.strip()) >= 4]
+    return parts if len(parts) > 1 else [question]
 
 
 def _bigrams(s: str) -> set[str]:
@@ -111,8 +144,10 @@ class Candidate:
     has_value: bool
 
 
-def _has_value(kind: str, text: str) -> bool:
+def _has_value(kind: str, text: str, unit: str = "") -> bool:
     if kind == "number":
+        if unit:
+            return bool(re.search(r"\d+(?:\.\d+)?\s*(?:余|多)?(?:" + unit + ")|[一二三四五六七八九十两]+(?:" + unit + ")", text))
         return bool(VALUE.search(text))
     if kind == "date":
         return bool(DATE_VALUE.search(text))
@@ -142,42 +177,56 @@ class ExtractiveAnswerer:
         self.idf = idf
 
     def candidates(self, info: QuestionInfo, passages: list[Passage], kind: str | None = None,
-                   prefer: re.Pattern[str] | None = None) -> list[Candidate]:
+                   prefer: re.Pattern[str] | None = None, plan: bool | None = None) -> list[Candidate]:
+        """Scored sentences of the passages; `plan` True/False keeps only target/result sentences."""
         kind = kind or info.kind
         out: list[Candidate] = []
         for i, p in enumerate(passages):
-            if p.meta.get("suspicious") and False:
-                continue
             context = f"{p.meta.get('title', '')} {p.chunk.heading}"
-            doc_ok = info.filters.matches(p.meta, p.chunk.text)
+            doc_ok = info.filters.matches(p.meta, "")
             for m in SENTENCE.finditer(p.text):
                 sent = m.group().strip()
                 if len(sent) < 4:
                     continue
                 start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-                cover_s = coverage(info, sent)
-                cover = max(cover_s, 0.85 * coverage(info, sent + " " + context))
-                has_value = _has_value(kind, sent)
+                if not self._eligible(info, sent, p.meta, doc_ok, kind, plan):
+                    continue
+                cover = max(coverage(info, sent), 0.85 * coverage(info, sent + " " + context))
+                has_value = _has_value(kind, sent, info.unit)
                 score = cover
                 if kind == "number":
                     score *= 1.2 if _value_near_terms(info, sent) else (1.0 if has_value else 0.35)
                 elif kind in ("date", "person", "place"):
                     score *= 1.15 if has_value else 0.4
+                elif kind == "list":
+                    score *= 1.0 + 0.05 * min(len(VALUE.findall(sent)) + sent.count("、") // 2, 8)
                 if prefer is not None:
                     score *= 1.25 if prefer.search(sent) else 0.85
                 for name, ok in doc_ok.items():
                     if not ok:
-                        mentioned = (name == "year" and any(f"{y}年" in sent for y in info.filters.years)) or (
-                            name == "place" and any(pl in sent for pl in info.filters.places))
-                        score *= 0.9 if mentioned else (0.3 if name != "doc_type" else 0.8)
-                if info.filters.years:
-                    other_years = set(re.findall(r"(20\d{2})年", sent)) - set(info.filters.years)
-                    if other_years and not any(f"{y}年" in sent for y in info.filters.years):
-                        score *= 0.6
+                        score *= 0.8
                 score *= 1.0 / (1.0 + 0.08 * i)
                 out.append(Candidate(i, start, start + len(sent), sent, score, cover, has_value))
         out.sort(key=lambda c: -c.score)
         return out
+
+    @staticmethod
+    def _eligible(info: QuestionInfo, sent: str, meta: dict[str, object], doc_ok: dict[str, bool], kind: str,
+                  plan: bool | None) -> bool:
+        """Hard rules: the right year, the right place, a result when a result is asked."""
+        years_in = set(re.findall(r"20\d{2}", sent))
+        if info.filters.years and not doc_ok.get("year", True) and not years_in & set(info.filters.years):
+            return False
+        if info.filters.years and years_in and not years_in & set(info.filters.years) and re.search(r"20\d{2}年", sent):
+            return False
+        if info.filters.places and meta.get("region") not in info.filters.places and not any(pl in sent for pl in info.filters.places):
+            return False
+        planned = is_plan(sent, meta)
+        if plan is not None and planned != plan:
+            return False
+        if info.wants_achieved and planned:
+            return False
+        return True
 
     def supported(self, info: QuestionInfo, c: Candidate, kind: str) -> bool:
         if c.cover < self.settings.min_support:
@@ -187,35 +236,31 @@ class ExtractiveAnswerer:
         return True
 
     def trim(self, info: QuestionInfo, c: Candidate, kind: str) -> tuple[int, int]:
-        """The shortest run of clauses holding the value and the matched terms (list answers stay whole)."""
-        if kind == "list" or len(c.text) <= 60:
+        """Long sentences shrink to the clauses holding the value and the matched terms; lists stay whole."""
+        if kind == "list" or len(c.text) <= 90:
             return c.start, c.end
         clauses = [(m.start(), m.end()) for m in CLAUSE.finditer(c.text)]
         if len(clauses) <= 1:
             return c.start, c.end
-        scores = []
-        for a, b in clauses:
+
+        def useful(a: int, b: int) -> float:
             piece = c.text[a:b]
-            s = coverage(info, piece) + (0.5 if kind in ("number", "date", "person") and _has_value(kind, piece) else 0.0)
-            scores.append(s)
+            return coverage(info, piece) + (0.5 if kind in ("number", "date", "person") and _has_value(kind, piece, info.unit) else 0.0)
+
+        scores = [useful(a, b) for a, b in clauses]
         best = max(range(len(clauses)), key=lambda i: scores[i])
         lo = hi = best
-        # Grow towards neighbours that add matched terms, and keep a short leading subject ("2021年,").
-        while lo > 0 and (coverage(info, c.text[clauses[lo - 1][0] : clauses[lo - 1][1]]) > 0 or clauses[lo - 1][1] - clauses[lo - 1][0] <= 8):
+        while lo > 0 and best - lo < 2 and (scores[lo - 1] > 0 or clauses[lo - 1][1] - clauses[lo - 1][0] <= 8):
             lo -= 1
-            if best - lo >= 2:
-                break
-        while hi + 1 < len(clauses) and kind in ("fact", "place") and coverage(info, c.text[clauses[hi + 1][0] : clauses[hi + 1][1]]) > 0:
+        while hi + 1 < len(clauses) and hi - best < 2 and scores[hi + 1] > 0:
             hi += 1
         a, b = clauses[lo][0], clauses[hi][1]
         piece = c.text[a:b].rstrip(",;:，；：、")
         return c.start + a, c.start + a + len(piece)
 
     def pick(self, info: QuestionInfo, passages: list[Passage], kind: str, prefer: re.Pattern[str] | None = None,
-             exclude: set[tuple[int, int]] | None = None) -> list[Candidate]:
-        cands = [c for c in self.candidates(info, passages, kind, prefer) if self.supported(info, c, kind)]
-        if exclude:
-            cands = [c for c in cands if (c.passage_index, c.start) not in exclude]
+             plan: bool | None = None) -> list[Candidate]:
+        cands = [c for c in self.candidates(info, passages, kind, prefer, plan) if self.supported(info, c, kind)]
         if not cands:
             return []
         best = cands[0]
@@ -225,29 +270,59 @@ class ExtractiveAnswerer:
             for c in cands[1:]:
                 if len(chosen) >= self.settings.max_sentences:
                     break
-                if c.passage_index == best.passage_index and c.score >= 0.6 * best.score and c.text not in best.text:
+                if c.passage_index == best.passage_index and c.score >= 0.75 * best.score and c.text not in best.text \
+                        and abs(c.start - best.start) < 400:
                     chosen.append(c)
             chosen.sort(key=lambda c: c.start)
         return chosen
 
-    def __call__(self, question: str, passages: list[Passage]) -> Answer:
+    def spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
+        """(passage index, start, end, label) of the answer; None when nothing supports one."""
         info = analyse(question, self.idf)
-        if not passages or not info.terms:
-            return refusal(question, passages, self.name)
-        picks: list[tuple[Candidate, str]] = []
+        if not info.terms:
+            return None
         if info.two_part:
             kind = "number" if info.kind in ("fact", "list", "number") else info.kind
-            target = self.pick(info, passages, kind, TARGET_WORDS)
-            done = self.pick(info, passages, kind, ACHIEVED_WORDS, exclude={(c.passage_index, c.start) for c in target})
-            picks = [(c, "目标：") for c in target[:1]] + [(c, "完成：") for c in done[:1]]
-            if target and done and passages[target[0].passage_index].chunk.doc_id == passages[done[0].passage_index].chunk.doc_id:
-                # Both halves from one document is fine only when the document reports both.
-                pass
-        else:
-            picks = [(c, "") for c in self.pick(info, passages, info.kind)]
+            target = self.pick(info, passages, kind, TARGET_WORDS, plan=True)
+            done = self.pick(info, passages, kind, ACHIEVED_WORDS, plan=False)
+            if not target and not done:
+                return None
+            out = [(c.passage_index, *self.trim(info, c, kind), "目标：") for c in target[:1]]
+            out += [(c.passage_index, *self.trim(info, c, kind), "完成：") for c in done[:1]]
+            if not target:
+                out.append((-1, 0, 0, "目标：现有文件中没有找到。"))
+            if not done:
+                out.append((-1, 0, 0, "实际完成情况：现有文件中没有找到。"))
+            return out
+        prefer = TARGET_WORDS if TARGET_CUE.search(question) else None
+        picks = self.pick(info, passages, info.kind, prefer)
         if not picks:
+            return None
+        return [(c.passage_index, *self.trim(info, c, info.kind), "") for c in picks]
+
+    def __call__(self, question: str, passages: list[Passage]) -> Answer:
+        if not passages:
             return refusal(question, passages, self.name)
-        return compose(question, passages, [(c.passage_index, *self.trim(info, c, info.kind if not info.two_part else "number"), label) for c, label in picks], self.name)
+        parts = split_question(question)
+        spans: list[tuple[int, int, int, str]] = []
+        context = parse_filters(question)
+        for part in parts:
+            if len(parts) > 1:
+                # A later part inherits the place and year named in an earlier one.
+                pf = parse_filters(part)
+                prefix = ("" if pf.places else "".join(context.places[:1])) + ("" if pf.years else "".join(f"{y}年" for y in context.years[:1]))
+                part = prefix + part
+            got = self.spans(part, passages)
+            if got is None:
+                if len(parts) == 1:
+                    return refusal(question, passages, self.name)
+                continue
+            for sp in got:
+                if sp[0] < 0 or not any(sp[0] == o[0] and sp[1] < o[2] and o[1] < sp[2] for o in spans):
+                    spans.append(sp)
+        if not any(sp[0] >= 0 for sp in spans):
+            return refusal(question, passages, self.name)
+        return compose(question, passages, spans, self.name)
 
 
 def compose(question: str, passages: list[Passage], spans: list[tuple[int, int, int, str]], backend: str) -> Answer:
@@ -255,6 +330,9 @@ def compose(question: str, passages: list[Passage], spans: list[tuple[int, int, 
     numbers: dict[int, int] = {}
     parts = []
     for pi, a, b, label in spans:
+        if pi < 0:  # a stated gap ("实际完成情况：现有文件中没有找到。")
+            parts.append(label)
+            continue
         n = numbers.setdefault(pi, len(numbers) + 1)
         text = passages[pi].text[a:b].strip().rstrip("。;；,，")
         parts.append(f"{label}{text}[{n}]。")

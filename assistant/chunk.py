@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from assistant.clean import META_START, TERMINAL
 from assistant.types import Chunk, SourceDoc
 
-SENTENCE_END = re.compile(r"[。!?;！？；]+[”’\"」』)]*|\n")
+SENTENCE_END = re.compile(r"[。!?！？]+[”’\"」』)]*|\n")
 LEVELS: list[tuple[int, re.Pattern[str]]] = [
     (1, re.compile(r"^(?:[一二三四五六七八九十]+、|[■◆▲])")),
     (2, re.compile(r"^\([一二三四五六七八九十]+\)")),
@@ -137,7 +137,7 @@ def _split_long(text: str, span: tuple[int, int], max_tokens: int, count: Callab
         yield span
         return
     cut = start
-    for m in re.finditer(r"[,、:]", text[start:end]):
+    for m in re.finditer(r"[;；,、:]", text[start:end]):
         pos = start + m.end()
         if count(text[cut:pos]) > max_tokens and pos - cut > 1:
             yield cut, pos

@@ -19,7 +19,7 @@ class LoadSettings(BaseModel):
 
 
 class ChunkSettings(BaseModel):
-    max_tokens: int = Field(320, description="Chunk size in tiktoken cl100k tokens.")
+    max_tokens: int = Field(450, description="Chunk size in tiktoken cl100k tokens.")
     overlap_sentences: int = Field(1, description="Sentences repeated at the start of the next chunk.")
 
 
