@@ -45,8 +45,9 @@ PERSON_VALUE = re.compile(r"(?:局长|书记|主任|记者|通讯员|组长|副�
 ACHIEVED_WORDS = re.compile(r"完成|实现|已|目前|达到|建成|成功|获批|入库|累计|同比|突破|新增授信|立项")
 TARGET_WORDS = re.compile(r"力争|目标|计划|确保|要|不低于|不少于|以上|突破|争取|支持|推动|鼓励|加快|推进")
 PLAN_DOCS = {"工作要点", "规划", "方案", "意见", "通知"}
-GENERIC = {"目标", "实际", "完成", "情况", "多少", "哪些", "什么", "达到", "实现", "工作", "计划", "要求", "任务", "数量"}
-SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*")
+GENERIC = {"目标", "实际", "完成", "情况", "多少", "哪些", "什么", "达到", "实现", "工作", "计划", "要求", "任务", "数量",
+           "最后", "最终", "大概", "大约", "一共", "总共", "现在", "获得", "得到", "哪家", "哪个", "哪项", "出自", "怎么样", "完成得"}
+SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*(?:\([^()\n]{1,24}\))?")
 CLAUSE = re.compile(r"[^,;:、，；：]+[,;:，；：]?")
 
 
@@ -84,7 +85,7 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     else:
         kind = "fact"
     filters = parse_filters(q)
-    stripped = QUESTION_WORDS.sub(" ", q)
+    stripped = QUESTION_WORDS.sub(" ", re.sub(r"20\d{2}\s*年?", " ", q))
     stripped = re.sub(r"《[^》]{2,40}》", " ", stripped) if "这篇" in q or "报道" in q else stripped
     toks = dict.fromkeys(t for t in tokenize(stripped) if len(t) >= 2 or t.isdigit())
     terms = [t for t in toks if t not in GENERIC and t not in filters.years and not re.fullmatch(r"20\d{2}", t)]
@@ -191,7 +192,8 @@ class ExtractiveAnswerer:
                 start = m.start() + (len(m.group()) - len(m.group().lstrip()))
                 if not self._eligible(info, sent, p.meta, doc_ok, kind, plan):
                     continue
-                cover = max(coverage(info, sent), 0.85 * coverage(info, sent + " " + context))
+                own = coverage(info, sent)
+                cover = max(own, own + 0.6 * (coverage(info, sent + " " + context) - own))
                 has_value = _has_value(kind, sent, info.unit)
                 score = cover
                 if kind == "number":
@@ -303,7 +305,7 @@ class ExtractiveAnswerer:
     def __call__(self, question: str, passages: list[Passage]) -> Answer:
         if not passages:
             return refusal(question, passages, self.name)
-        parts = split_question(question)
+        parts = split_question(question) if not analyse(question).two_part else [question]
         spans: list[tuple[int, int, int, str]] = []
         context = parse_filters(question)
         for part in parts:
@@ -365,6 +367,7 @@ def idf_from_library(library) -> Callable[[str], float]:  # type: ignore[no-unty
         n = max(1, len(bm))
         j = bm.vocab.get(term)
         df = 0 if j is None else int(bm.tf.indptr[j + 1] - bm.tf.indptr[j])
-        return math.log(1 + (n + 1) / (df + 0.5))
+        # A term the library never uses weighs like a rare one, not infinitely: it may be phrasing.
+        return math.log(1 + (n + 1) / (df + 0.5 if df else 3.0))
 
     return idf

@@ -72,22 +72,42 @@ def test_stored_chunks_are_slices_of_stored_text(ingested) -> None:  # type: ign
 
 @pytest.mark.xfail(strict=True, reason=(
     "BUG assistant/chunk.py _pack: after a chunk is emitted the overlap sentence is kept and the next sentence "
-    "appended without checking the cap (seed 000 has a 325-token chunk at max_tokens=320), and span token counts "
-    "are summed although cl100k counts are not additive and the newlines between spans are not counted"))
-@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
-def test_chunks_respect_token_cap_on_seeds(path) -> None:  # type: ignore[no-untyped-def]
+    "appended without checking the cap, and span token counts are summed although cl100k counts are not "
+    "additive and the newlines between spans are not counted (at max_tokens=450 seed 000 has a 485-token "
+    "chunk, seed 004 a 451-token one)"))
+def test_chunks_respect_token_cap_on_seeds() -> None:
     cap = DEFAULT.max_tokens
-    over = [(c.ord, count_tokens(c.text)) for c in chunks_of(seed_doc(path)) if count_tokens(c.text) > cap]
-    assert not over
+    over = []
+    for path in SEED_FILES:
+        chunks = chunks_of(seed_doc(path))
+        assert chunks
+        over += [(path.name[:3], c.ord, count_tokens(c.text)) for c in chunks if count_tokens(c.text) > cap]
+    assert over == []
 
 
-def test_chunks_respect_token_cap_small_documents(bulletin: str) -> None:
-    """A document far below the cap is one chunk (after the title joins its first section), within the cap."""
+def test_bulletin_chunks_follow_numbered_sections(bulletin: str) -> None:
     text = clean(bulletin)
-    chunks = chunks_of(SourceDoc("b", "b", text), 320, 1)
+    chunks = chunks_of(SourceDoc("b", "b", text))
+    title = "咸宁市科技局关于开展2024年科技型中小企业评价工作的通知"
     for c in chunks:
-        assert count_tokens(c.text) <= 320
+        assert count_tokens(c.text) <= DEFAULT.max_tokens
     assert "".join(c.text for c in chunks).count("2400家") == 1
+    [first] = [c for c in chunks if "一、评价对象" in c.text]
+    assert first.heading == f"{title} › 一、评价对象"
+    [second] = [c for c in chunks if "二、时间安排" in c.text]
+    assert second.heading == f"{title} › 二、时间安排"
+    # The signature (issuer, date) stays with the last section instead of becoming a chunk of its own.
+    assert "2024年2月20日" in chunks[-1].text and "三、工作要求" in chunks[-1].text
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG assistant/chunk.py chunk_document: the signature line '咸宁市科学技术局' is classified as a title (level 0); "
+    "because the preceding section '三、工作要求' is shorter than MIN_SECTION_CHARS, the 'title line joins the "
+    "section it introduces' rule renames that section to the signature, so its chunk's heading is the issuer"))
+def test_short_last_section_keeps_its_heading(bulletin: str) -> None:
+    chunks = chunks_of(SourceDoc("b", "b", clean(bulletin)))
+    [last] = [c for c in chunks if "三、工作要求" in c.text]
+    assert last.heading == "咸宁市科技局关于开展2024年科技型中小企业评价工作的通知 › 三、工作要求"
 
 
 def _sentence(n_tokens: int, seed_char: str) -> str:
