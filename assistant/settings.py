@@ -33,7 +33,7 @@ class RetrieveSettings(BaseModel):
 
 
 class AnswerSettings(BaseModel):
-    min_support: float = Field(0.5, description="Refusal threshold: share of the question's key terms a sentence must cover (calibrated on dev).")
+    min_support: float = Field(0.55, description="Refusal threshold: share of the question's key terms a sentence must cover (calibrated on dev).")
     max_sentences: int = Field(4, description="Most sentences in an extractive answer.")
 
 

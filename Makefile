@@ -1,0 +1,41 @@
+# The two commands of the README: `make run` (install + start the app, corpus indexed, offline)
+# and `make test` (install + the whole test suite, the eval gate and the browser test).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export HF_HUB_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: run test install install-test chromium lint eval bench
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	# torch 2.13.0 first: it is the CPU wheel on local disk; anything else pulls a multi-GB CUDA build.
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(VENV)/bin/assistant serve
+
+chromium:
+	@command -v chromium >/dev/null || test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+lint: install-test
+	$(VENV)/bin/ruff check assistant app.py tests bench
+
+eval: install
+	$(VENV)/bin/assistant ingest --json
+	$(VENV)/bin/assistant eval --split test --gate
+
+test: install-test chromium lint
+	$(VENV)/bin/pytest -q
+	$(MAKE) eval
