@@ -221,7 +221,7 @@ def test_pdf_page_cap_is_the_setting(loaded) -> None:  # type: ignore[no-untyped
     assert "2000" in str(err) and "500" in str(err)
 
 
-@pytest.mark.xfail(strict=True, raises=Exception, reason=(
+@pytest.mark.xfail(strict=True, raises=SyntaxError, reason=(
     "BUG assistant/load.py docx_to_text: a DOCX zip whose word/document.xml is malformed raises "
     "lxml.etree.XMLSyntaxError (not caught: only BadZipFile/KeyError/ValueError are), so no LoadError"))
 def test_docx_with_malformed_xml_rejected(loaded) -> None:  # type: ignore[no-untyped-def]
