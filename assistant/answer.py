@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from assistant import REFUSAL
@@ -15,7 +15,7 @@ from assistant.cite import verify
 from assistant.metadata import places_in
 from assistant.retrieve import QueryFilters, parse_filters
 from assistant.settings import AnswerSettings
-from assistant.terms import tokenize
+from assistant.terms import SYNONYMS, tokenize
 from assistant.types import Answer, Citation, Passage
 
 QUESTION_WORDS = re.compile(
@@ -118,7 +118,7 @@ def _bigrams(s: str) -> set[str]:
 
 def term_match(term: str, text: str) -> float:
     """1 for an exact occurrence, partial credit for a long term whose bigrams mostly occur."""
-    if term in text:
+    if term in text or any(alt in text for alt in SYNONYMS.get(term, ())):
         return 1.0
     if len(term) >= 4:
         grams = _bigrams(term)
@@ -131,7 +131,13 @@ def coverage(info: QuestionInfo, text: str) -> float:
     total = sum(info.weights.values())
     if not total:
         return 0.0
-    return sum(w * term_match(t, text) for t, w in info.weights.items()) / total
+    got = {t: term_match(t, text) for t in info.weights}
+    for long_term, m in got.items():
+        # A compound matched through a synonym (高新技术企业 ~ 高企) covers its own parts too.
+        for part in got:
+            if part != long_term and part in long_term:
+                got[part] = max(got[part], m)
+    return sum(w * got[t] for t, w in info.weights.items()) / total
 
 
 @dataclass
@@ -157,6 +163,16 @@ def _has_value(kind: str, text: str, unit: str = "") -> bool:
     if kind == "place":
         return bool(places_in(text)) or "在" in text
     return True
+
+
+def value_unit(info: QuestionInfo, text: str) -> str:
+    """The unit of the first value that follows a matched key term in text ('' if none)."""
+    for t in sorted(info.terms, key=len, reverse=True):
+        for m in re.finditer(re.escape(t), text):
+            v = re.search(r"\d+(?:\.\d+)?\s*(?:余|多)?(" + UNITS + ")", text[m.end() : m.end() + 20])
+            if v:
+                return v.group(1)
+    return ""
 
 
 def _value_near_terms(info: QuestionInfo, text: str) -> bool:
@@ -252,9 +268,10 @@ class ExtractiveAnswerer:
         scores = [useful(a, b) for a, b in clauses]
         best = max(range(len(clauses)), key=lambda i: scores[i])
         lo = hi = best
-        while lo > 0 and best - lo < 2 and (scores[lo - 1] > 0 or clauses[lo - 1][1] - clauses[lo - 1][0] <= 8):
+        bar = 0.5 * scores[best]
+        while lo > 0 and best - lo < 2 and (scores[lo - 1] >= bar or clauses[lo - 1][1] - clauses[lo - 1][0] <= 8):
             lo -= 1
-        while hi + 1 < len(clauses) and hi - best < 2 and scores[hi + 1] > 0:
+        while hi + 1 < len(clauses) and hi - best < 2 and scores[hi + 1] >= bar:
             hi += 1
         a, b = clauses[lo][0], clauses[hi][1]
         piece = c.text[a:b].rstrip(",;:，；：、")
@@ -286,10 +303,15 @@ class ExtractiveAnswerer:
         if info.two_part:
             kind = "number" if info.kind in ("fact", "list", "number") else info.kind
             target = self.pick(info, passages, kind, TARGET_WORDS, plan=True)
+            out = [(c.passage_index, *self.trim(info, c, kind), "目标：") for c in target[:1]]
+            if target and not info.unit:
+                # The result is counted in the target's unit (70项 -> 97项, not 2000万元).
+                pi, a, b, _ = out[0]
+                unit = value_unit(info, passages[pi].text[a:b])
+                info = replace(info, unit=re.escape(unit)) if unit else info
             done = self.pick(info, passages, kind, ACHIEVED_WORDS, plan=False)
             if not target and not done:
                 return None
-            out = [(c.passage_index, *self.trim(info, c, kind), "目标：") for c in target[:1]]
             out += [(c.passage_index, *self.trim(info, c, kind), "完成：") for c in done[:1]]
             if not target:
                 out.append((-1, 0, 0, "目标：现有文件中没有找到。"))

@@ -47,16 +47,27 @@ def rewrite_followup(question: str, history: list[tuple[str, str]] | None) -> st
 class QA:
     """Everything the query path needs, loaded once per process."""
 
+    backend_error = ""
+
     def __init__(self, settings: Settings | None = None, library: Library | None = None, answerer: Answerer | None = None) -> None:
         self.settings = settings or get_settings()
         self.library = library or Library(self.settings)
         self.retriever = Retriever(self.library, self.settings)
         self.extractive = ExtractiveAnswerer(self.settings.answer, idf_from_library(self.library))
         self.answerer = answerer or self.extractive
+        if answerer is None and self.settings.llm != "extractive":
+            from assistant.llm import make_answerer
+
+            try:
+                self.answerer = make_answerer(self.settings.llm, self)
+            except (ValueError, ImportError) as exc:
+                self.backend_error = str(exc)
 
     def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
         t0 = time.perf_counter()
         standalone = rewrite_followup(question, history)
+        if history and standalone == question.strip() and hasattr(self.answerer, "rewrite"):
+            standalone = self.answerer.rewrite(question, history) or standalone
         passages = self.retriever(standalone)
         answer = self.answerer(standalone, passages)
         if standalone != question.strip():

@@ -160,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ask", help="answer a question with citations")
     s.add_argument("question")
     s.add_argument("--json", action="store_true")
-    s.add_argument("--backend", help="extractive | openai | local (default: ASSISTANT_LLM__BACKEND)")
+    s.add_argument("--backend", help="extractive | openai | local (default: ASSISTANT_LLM)")
     s.set_defaults(func=cmd_ask)
     s = sub.add_parser("eval", help="run the evaluation set and write eval/report.*")
     s.add_argument("--split", default="test", choices=["dev", "test", "all"])

@@ -94,7 +94,7 @@ class Library:
             self.lock.acquire()
         self._mutex = threading.RLock()
         try:
-            self.embedder = embedder or get_embedder(self.settings.embedder, self.settings.embed_url, self.settings.llm.api_key)
+            self.embedder = embedder or get_embedder(self.settings.embedder, self.settings.embed_url, self.settings.llm_api_key)
             self.catalog = Catalog(self.dir / "catalog.sqlite3")
             self.vectors = VectorStore(self.dir, self.settings.collection, self.settings.chroma_url)
             self._check_model()

@@ -37,14 +37,6 @@ class AnswerSettings(BaseModel):
     max_sentences: int = Field(4, description="Most sentences in an extractive answer.")
 
 
-class LLMSettings(BaseModel):
-    backend: str = Field("extractive", description="extractive | openai | local")
-    base_url: str = Field("", description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1")
-    api_key: str = Field("", description="API key for the endpoint (any string for local servers).")
-    model: str = Field("", description="Model name at the endpoint.")
-    timeout_s: float = Field(20.0, description="Per-request timeout; on timeout the extractive answer is shown.")
-
-
 class Settings(BaseSettings):
     """Every knob of the assistant; env prefix ASSISTANT_, nested with __ (ASSISTANT_RETRIEVE__TOP_K=8)."""
 
@@ -65,7 +57,12 @@ class Settings(BaseSettings):
     chunk: ChunkSettings = ChunkSettings()
     retrieve: RetrieveSettings = RetrieveSettings()
     answer: AnswerSettings = AnswerSettings()
-    llm: LLMSettings = LLMSettings()
+    # The LLM answerer, flat so that ASSISTANT_LLM=openai and ASSISTANT_LLM_BASE_URL=... work as documented.
+    llm: str = Field("extractive", description="Answerer: extractive (default, offline) | openai | local")
+    llm_base_url: str = Field("", description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1")
+    llm_api_key: str = Field("", description="API key for the endpoint (any string for local servers).")
+    llm_model: str = Field("", description="Model name at the endpoint.")
+    llm_timeout_s: float = Field(8.0, description="Per-request timeout; on timeout or error the extractive answer is shown.")
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,12 @@ STOPWORDS = set(
     "吗 呢 吧 啊 么 什么 多少 几 哪些 哪个 哪 哪里 怎么 怎样 如何 是否 谁 请问 请 一下 情况 方面 "
     "关于 根据 按照 进行 开展 工作 我们 我市 全市 今年 目前 主要 有关 相关 具体 分别 一共 共 总共 这篇 这个 该 那个 文件 文中 里面".split()
 )
+# Abbreviations and variants bureau documents use for one indicator (each group is one concept).
+SYNONYM_GROUPS = [
+    ("高新技术企业", "高企"), ("科技型中小企业", "科技型企业", "科小"), ("技术合同成交额", "技术合同交易额", "技术合同登记成交总额"),
+    ("科技成果转化", "成果转化"), ("研究与实验发展", "研发", "r&d"), ("孵化器", "孵化平台"), ("营业收入", "销售收入"),
+]
+SYNONYMS = {w: [o for o in group if o != w] for group in SYNONYM_GROUPS for w in group}
 _lock = threading.Lock()
 _ready = False
 

@@ -1,0 +1,808 @@
+"""政策问答助手 web app (Gradio 6): cited answers, adding bulletins, and the document library.
+
+`python app.py` or `assistant serve` opens the index as its one writer, indexes corpus/, and serves
+on ASSISTANT_HOST:ASSISTANT_PORT (127.0.0.1:7860). Everything a handler shows that comes from a
+document, an answer or a user is HTML-escaped here before it is wrapped in this module's own markup;
+the Chatbot additionally sanitizes what it renders.
+
+The page logic lives in `AssistantUI` (plain Python, no Gradio import) so tests can call the
+handlers directly; `create_app` only lays out components and wires events to it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+for _key, _value in (("GRADIO_ANALYTICS_ENABLED", "False"), ("HF_HUB_OFFLINE", "1"), ("ANONYMIZED_TELEMETRY", "False"),
+                     ("TRANSFORMERS_OFFLINE", "1"), ("TOKENIZERS_PARALLELISM", "false")):
+    os.environ.setdefault(_key, _value)
+
+from assistant import REFUSAL  # noqa: E402
+
+if TYPE_CHECKING:
+    from assistant.index import Library
+    from assistant.settings import Settings
+    from assistant.types import Answer, Citation
+
+TITLE = "政策问答助手"
+SUBTITLE = "基于已收录的科技政策文件作答：每个回答都标明出处，数字逐一核对，文件里没有的不编造。"
+EXAMPLES = [
+    "咸宁离岸科创园目标是什么",
+    "2021年咸宁科技成果转化目标是多少，实际完成了多少",
+    "2023年下陆区技术合同交易额目标是多少",
+    "大冶2022年高新技术企业有多少家",
+]
+BACKENDS = {"extractive": "抽取式", "openai": "大模型 · OpenAI 接口", "local": "本地大模型"}
+TABLE_COLUMNS = ["标题", "发文单位", "日期", "类型", "地区", "段落数", "来源", "doc_id", "⚠"]
+UPLOAD_TYPES = [".pdf", ".docx", ".txt", ".md", ".html", ".htm"]
+MAX_HISTORY = 8
+STREAM_DELAY_S = 0.06
+CITE_MARK = re.compile(r"\[(\d{1,2})\]")
+LABEL = re.compile(r"^(?:目标|完成|实际完成情况)[:：]")
+YEAR = re.compile(r"(?:19|20)\d{2}年?")
+DATE_INPUT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+Progress = Callable[..., Any] | None
+
+
+# -- escaping and rendering ---------------------------------------------------------------------
+def esc(text: object) -> str:
+    """HTML-escape text for use inside this module's markup.
+
+    Besides <>&"' this also encodes the characters that Markdown, LaTeX and template engines give
+    meaning to, and turns every line break into <br> so a message stays one HTML block.
+    """
+    s = html.escape(str(text or ""), quote=True)
+    for ch, ent in (("{", "&#123;"), ("}", "&#125;"), ("$", "&#36;"), ("`", "&#96;"), ("\\", "&#92;"),
+                    ("*", "&#42;"), ("_", "&#95;"), ("[", "&#91;"), ("]", "&#93;"), ("|", "&#124;"), ("~", "&#126;")):
+        s = s.replace(ch, ent)
+    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    return s.replace("\n", "<br>")
+
+
+def render_answer_text(text: str) -> str:
+    """Escaped answer text with its [n] markers as superscript footnote references."""
+    parts, last = [], 0
+    for m in CITE_MARK.finditer(text):
+        parts.append(esc(text[last : m.start()]))
+        parts.append(f'<sup class="pa-ref">&#91;{int(m.group(1))}&#93;</sup>')
+        last = m.end()
+    parts.append(esc(text[last:]))
+    return "".join(parts)
+
+
+def _sentences_citing(answer: str, n: int) -> list[str]:
+    """The answer's sentences that cite [n], without their markers, labels and final stop."""
+    from assistant.cite import cited_keys, split_answer
+
+    out = []
+    for sentence in split_answer(answer):
+        if n in cited_keys(sentence):
+            body = CITE_MARK.sub("", sentence).strip().rstrip("。;；,，!?！？")
+            body = LABEL.sub("", body).strip()
+            if body:
+                out.append(body)
+    return out
+
+
+def highlight_quote(quote: str, answer: str, n: int) -> str:
+    """The quoted passage, escaped, with the answer's sentence(s) underlined and its figures in <mark>."""
+    from assistant.cite import figures
+
+    size = len(quote)
+    in_sent = [False] * size
+    in_mark = [False] * size
+    bodies = _sentences_citing(answer, n)
+    for body in bodies:
+        start = quote.find(body)
+        if start >= 0:
+            for i in range(start, start + len(body)):
+                in_sent[i] = True
+    wanted = {f.text.strip() for body in bodies for f in figures(body)}
+    wanted = {w for w in wanted if w and (len(w) >= 2 or not w.isdigit()) and not YEAR.fullmatch(w)}
+    for fig in sorted(wanted, key=len, reverse=True):
+        for m in re.finditer(r"(?<![\d.])" + re.escape(fig) + (r"(?![\d.])" if fig[-1].isdigit() else ""), quote):
+            for i in range(m.start(), m.end()):
+                in_mark[i] = True
+    def marked(a: int, b: int) -> str:
+        out, i = [], a
+        while i < b:
+            j = i
+            while j < b and in_mark[j] == in_mark[i]:
+                j += 1
+            out.append(f"<mark>{esc(quote[i:j])}</mark>" if in_mark[i] else esc(quote[i:j]))
+            i = j
+        return "".join(out)
+
+    out, i = [], 0
+    while i < size:
+        j = i
+        while j < size and in_sent[j] == in_sent[i]:
+            j += 1
+        out.append(f'<span class="pa-hit">{marked(i, j)}</span>' if in_sent[i] else marked(i, j))
+        i = j
+    return "".join(out)
+
+
+def render_citation(c: Citation, answer: str) -> str:
+    issuer = esc(c.issuer) if c.issuer else '<span class="pa-missing">发文单位未注明</span>'
+    date = esc(c.date) if c.date else '<span class="pa-missing">日期未注明</span>'
+    title = esc(c.title or c.source or c.doc_id)
+    return (
+        f'<div class="pa-cite"><div class="pa-cite-head"><span class="pa-cite-n">&#91;{c.n}&#93;</span> '
+        f'<span class="pa-cite-title">{title}</span><span class="pa-sep"> · </span>{issuer}'
+        f'<span class="pa-sep"> · </span>{date}</div>'
+        f'<details class="pa-details"><summary>查看原文段落 <span class="pa-source">{esc(c.source)}</span></summary>'
+        f'<div class="pa-quote">{highlight_quote(c.quote, answer, c.n)}</div></details></div>'
+    )
+
+
+def _meta_line(ans: Answer, elapsed: float | None = None) -> str:
+    backend = BACKENDS.get(ans.backend, ans.backend)
+    bits = [f'<span class="pa-badge" title="回答方式">{esc(backend)}</span>']
+    if not ans.refused:
+        if ans.verified:
+            bits.append('<span class="pa-badge pa-badge-ok" title="答案中的数字都能在引用段落中找到">✓ 数字已核对</span>')
+        else:
+            bits.append('<span class="pa-badge pa-badge-warn">⚠ 含未核实数字</span>')
+    if elapsed is not None:
+        bits.append(f'<span class="pa-time">用时 {elapsed:.2f} 秒</span>')
+    return f'<div class="pa-meta">{"".join(bits)}</div>'
+
+
+def render_answer(ans: Answer, elapsed: float | None = None) -> str:
+    """The whole assistant message: answer, notes, warnings and footnoted citations, as one HTML block."""
+    if ans.refused:
+        related = "".join(
+            f'<li><span class="pa-cite-title">{esc(r.get("title") or r.get("source"))}</span>'
+            + (f'<span class="pa-sep"> · </span>{esc(r["date"])}' if r.get("date") else "")
+            + f'<span class="pa-source"> {esc(r.get("source", ""))}</span></li>'
+            for r in ans.related
+        )
+        related_html = (f'<div class="pa-related"><div class="pa-section">相关文件</div><ul>{related}</ul></div>'
+                        if related else "")
+        return (
+            f'<div class="pa-answer pa-refused">{_meta_line(ans, elapsed)}'
+            f'<div class="pa-refusal"><span class="pa-refusal-icon">ⓘ</span>{esc(ans.answer or REFUSAL)}</div>'
+            f'{related_html}<div class="pa-hint">可以换个问法（写明年份、地区或文件名称），或在「新增公告」中补充文件。</div></div>'
+        )
+    note = f'<div class="pa-note">{esc(ans.note)}</div>' if ans.note else ""
+    warn = ""
+    if ans.unverified:
+        warn = f'<div class="pa-warn">⚠ 未能核实: {esc("、".join(ans.unverified))}（引用段落中找不到这些数字，请核对原文）</div>'
+    cites = "".join(render_citation(c, ans.answer) for c in ans.citations)
+    cites_html = f'<div class="pa-cites"><div class="pa-section">引用来源</div>{cites}</div>' if cites else ""
+    return (f'<div class="pa-answer">{_meta_line(ans, elapsed)}<div class="pa-text">{render_answer_text(ans.answer)}</div>'
+            f"{note}{warn}{cites_html}</div>")
+
+
+def render_partial(ans: Answer, sentences: list[str]) -> str:
+    """A streaming step: the first sentences of the answer, citations still to come."""
+    return (f'<div class="pa-answer pa-streaming">{_meta_line(ans)}<div class="pa-text">'
+            f'{render_answer_text("".join(sentences))}<span class="pa-cursor">▍</span></div></div>')
+
+
+def render_question(text: str) -> str:
+    return f'<div class="pa-q">{esc(text)}</div>'
+
+
+def render_pending() -> str:
+    return '<div class="pa-answer pa-streaming"><div class="pa-pending">正在检索文件…</div></div>'
+
+
+def render_error(message: str) -> str:
+    return f'<div class="pa-answer"><div class="pa-warn">出错了：{esc(message)}</div></div>'
+
+
+def result_html(kind: str, message: str) -> str:
+    """A status message for the add/library tabs: kind is ok | dup | warn | err | info."""
+    return f'<div class="pa-result pa-result-{kind}">{message}</div>'
+
+
+# -- a small readers/writer lock ----------------------------------------------------------------
+class RWLock:
+    """Many questions at once, or one indexing job alone (a reindex swaps the catalog underneath)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+        self._waiting_writers = 0
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        with self._cond:
+            while self._writer or self._waiting_writers:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self._cond:
+            self._waiting_writers += 1
+            while self._writer or self._readers:
+                self._cond.wait()
+            self._waiting_writers -= 1
+            self._writer = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
+def _tick(progress: Progress, value: float, desc: str) -> None:
+    if progress is not None:
+        try:
+            progress(value, desc=desc)
+        except Exception:  # noqa: BLE001 - a progress bar must never break indexing
+            pass
+
+
+# -- the page logic -----------------------------------------------------------------------------
+class AssistantUI:
+    """Handlers behind the page; each returns plain values (HTML strings, rows, dicts)."""
+
+    def __init__(self, settings: Settings, library: Library) -> None:
+        from assistant.chain import QA
+
+        self.settings = settings
+        self.library = library
+        self.lock = RWLock()
+        self.qa = QA(settings, library=library)
+
+    # ---- 问答 ----
+    @staticmethod
+    def new_session() -> dict[str, list]:
+        return {"messages": [], "history": []}
+
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
+        with self.lock.read():
+            return self.qa.ask(question, history=history or None)
+
+    def respond(self, message: str, session: dict[str, list] | None) -> Iterator[tuple[list[dict[str, str]], dict[str, list], str]]:
+        """Stream an answer: (chat messages, session, textbox value) after each step."""
+        session = session or self.new_session()
+        messages = list(session.get("messages", []))
+        history = list(session.get("history", []))
+        question = (message or "").strip()
+        if not question:
+            yield messages, {"messages": messages, "history": history}, ""
+            return
+        messages.append({"role": "user", "content": render_question(question)})
+        yield messages + [{"role": "assistant", "content": render_pending()}], {"messages": messages, "history": history}, ""
+        t0 = time.perf_counter()
+        try:
+            ans = self.ask(question, history[-MAX_HISTORY:])
+        except Exception as exc:  # noqa: BLE001 - shown in the chat, logged on the console
+            print(f"error answering {question!r}: {exc!r}", file=sys.stderr)
+            messages.append({"role": "assistant", "content": render_error(str(exc) or exc.__class__.__name__)})
+            yield messages, {"messages": messages, "history": history}, ""
+            return
+        elapsed = time.perf_counter() - t0
+        if not ans.refused:
+            from assistant.cite import split_answer
+
+            shown: list[str] = []
+            for sentence in split_answer(ans.answer)[:-1]:
+                shown.append(sentence)
+                yield messages + [{"role": "assistant", "content": render_partial(ans, shown)}], {"messages": messages, "history": history}, ""
+                time.sleep(STREAM_DELAY_S)
+        messages.append({"role": "assistant", "content": render_answer(ans, elapsed)})
+        history = (history + [(question, ans.answer)])[-MAX_HISTORY:]
+        yield messages, {"messages": messages, "history": history}, ""
+
+    # ---- 新增公告 ----
+    @staticmethod
+    def prefill(text: str, title: str, date: str, issuer: str, auto: dict[str, str] | None) -> tuple[str, str, str, dict[str, str]]:
+        """Title/date/issuer read from the pasted text's own header, for fields the user left empty.
+
+        A field still holding the value this function filled in last time counts as empty, so the
+        suggestion follows the text until the user types over it.
+        """
+        from assistant.clean import clean
+        from assistant.metadata import parse_metadata
+
+        auto = dict(auto or {})
+        current = {"title": title or "", "date": date or "", "issuer": issuer or ""}
+        found = {"title": "", "date": "", "issuer": ""}
+        if text and text.strip():
+            sample = text if len(text) <= 20000 else text[:20000]
+            try:
+                meta = parse_metadata(clean(sample))
+                found = {k: (meta.get(k) or "").strip()[:120] for k in found}
+            except Exception:  # noqa: BLE001 - a suggestion only
+                pass
+        out = {}
+        for key in ("title", "date", "issuer"):
+            value = current[key].strip()
+            if not value or value == auto.get(key, ""):
+                out[key] = found[key]
+                auto[key] = found[key]
+            else:
+                out[key] = current[key]
+        return out["title"], out["date"], out["issuer"], auto
+
+    @staticmethod
+    def _check_date(date: str) -> tuple[str, str]:
+        """(normalized date, error message)."""
+        from assistant.metadata import normalize_date
+
+        date = (date or "").strip()
+        if not date:
+            return "", ""
+        norm = normalize_date(date)
+        if not norm or not DATE_INPUT.match(norm):
+            return "", f"发布日期「{esc(date)}」格式不对，请写成 YYYY-MM-DD（例如 2024-02-20），或留空自动识别。"
+        return norm, ""
+
+    def _added_message(self, result: Any, what: str) -> tuple[str, bool]:
+        """(HTML message, added) for an AddResult."""
+        title = esc(result.title or result.source or result.doc_id)
+        if result.duplicate:
+            msg = result_html("dup", f"这份{what}与已收录的文件重复：《{title}》（doc_id <code>{esc(result.doc_id)}</code>），没有重复索引。")
+            return msg, False
+        msg = (f"✓ 已索引 {result.chunks} 个段落：《{title}》<br>"
+               f'<span class="pa-small">doc_id <code>{esc(result.doc_id)}</code> · 来源 {esc(result.source)} · 现在就可以在「问答」中提问。</span>')
+        body = result_html("ok", msg)
+        if result.suspicious:
+            body += result_html("warn", f"⚠ 疑似包含指令注入或隐藏文字：{esc(result.suspicious)}。该文件只作为资料被引用，"
+                                        "其中的文字不会被当作指令执行；请在「文档库」中核对，必要时删除。")
+        return body, True
+
+    def add_paste(self, text: str, title: str = "", date: str = "", issuer: str = "", progress: Progress = None) -> tuple[str, bool]:
+        """Index a pasted bulletin; returns (HTML message, added)."""
+        from assistant.load import LoadError
+
+        if not text or not text.strip():
+            return result_html("err", "请先在上面粘贴公告正文。"), False
+        norm_date, err = self._check_date(date)
+        if err:
+            return result_html("err", err), False
+        _tick(progress, 0.1, "检查内容…")
+        try:
+            with self.lock.write():
+                _tick(progress, 0.3, "切分段落并计算向量…")
+                result = self.library.add_text(text, title or "", norm_date, issuer or "")
+        except LoadError as exc:
+            return result_html("err", f"无法索引：{esc(exc)}"), False
+        except Exception as exc:  # noqa: BLE001 - shown to the user, logged on the console
+            print(f"error indexing a paste: {exc!r}", file=sys.stderr)
+            return result_html("err", f"索引失败：{esc(exc) or esc(exc.__class__.__name__)}"), False
+        _tick(progress, 1.0, "完成")
+        return self._added_message(result, "公告")
+
+    def add_file(self, path: str | None, title: str = "", date: str = "", issuer: str = "", progress: Progress = None) -> tuple[str, bool]:
+        """Index an uploaded file (its content is checked by magic bytes); returns (HTML message, added)."""
+        from assistant.load import LoadError
+
+        if not path:
+            return result_html("err", "请先选择要上传的文件（PDF / DOCX / TXT / MD / HTML）。"), False
+        norm_date, err = self._check_date(date)
+        if err:
+            return result_html("err", err), False
+        p = Path(path)
+        limit = self.settings.load.max_file_mb
+        try:
+            if p.stat().st_size > limit * 1024 * 1024:
+                return result_html("err", f"文件超过 {limit:.0f} MB 上限 (file too large)"), False
+            data = p.read_bytes()
+        except OSError as exc:
+            return result_html("err", f"读取上传的文件失败：{esc(exc)}"), False
+        _tick(progress, 0.1, "识别文件类型并提取文字…")
+        try:
+            with self.lock.write():
+                _tick(progress, 0.4, "切分段落并计算向量…")
+                result = self.library.add_upload(data, p.name, title or "", norm_date, issuer or "")
+        except LoadError as exc:
+            return result_html("err", f"无法索引《{esc(p.name)}》：{esc(exc)}"), False
+        except Exception as exc:  # noqa: BLE001
+            print(f"error indexing upload {p.name!r}: {exc!r}", file=sys.stderr)
+            return result_html("err", f"索引失败：{esc(exc) or esc(exc.__class__.__name__)}"), False
+        _tick(progress, 1.0, "完成")
+        return self._added_message(result, "文件")
+
+    # ---- 文档库 ----
+    def rows(self, query: str = "") -> list[list[Any]]:
+        q = (query or "").strip().lower()
+        out = []
+        for d in self.library.documents():
+            row = [d.get("title", ""), d.get("issuer", ""), d.get("date", ""), d.get("doc_type", ""), d.get("region", ""),
+                   int(d.get("chunks", 0) or 0), d.get("source", ""), d.get("doc_id", ""),
+                   f"⚠ {d['suspicious']}" if d.get("suspicious") else ""]
+            if q and not any(q in str(v).lower() for v in row):
+                continue
+            out.append(row)
+        out.sort(key=lambda r: (r[2] or "0000", r[0]), reverse=True)
+        return out
+
+    def table(self, query: str = "") -> Any:
+        import pandas as pd
+
+        return pd.DataFrame(self.rows(query), columns=TABLE_COLUMNS)
+
+    def stats(self) -> dict[str, Any]:
+        docs = self.library.documents()
+        return {"documents": len(docs), "chunks": sum(int(d.get("chunks", 0) or 0) for d in docs),
+                "embedder": self.library.embedder.name, "suspicious": sum(1 for d in docs if d.get("suspicious"))}
+
+    def stats_html(self) -> str:
+        s = self.stats()
+        flag = f'<span class="pa-stat pa-stat-warn">⚠ {s["suspicious"]} 份待核对</span>' if s["suspicious"] else ""
+        return (f'<div class="pa-stats"><span class="pa-stat"><b>{s["documents"]}</b> 份文件</span>'
+                f'<span class="pa-stat"><b>{s["chunks"]}</b> 个段落</span>'
+                f'<span class="pa-stat">嵌入模型 <code>{esc(s["embedder"])}</code></span>{flag}</div>')
+
+    def delete(self, doc_id: str, confirm: bool) -> tuple[str, bool]:
+        """Delete a document after confirmation; returns (HTML message, deleted)."""
+        doc_id = (doc_id or "").strip()
+        if not doc_id:
+            return result_html("err", "请填写要删除的 doc_id（点击表格中的一行可自动填入）。"), False
+        if not confirm:
+            return result_html("info", f"请勾选「确认删除」后再点击删除（doc_id <code>{esc(doc_id)}</code>）。"), False
+        doc = next((d for d in self.library.documents() if d.get("doc_id") == doc_id), None)
+        if doc is None:
+            return result_html("err", f"没有找到 doc_id 为 <code>{esc(doc_id)}</code> 的文件。"), False
+        with self.lock.write():
+            ok = self.library.delete(doc_id)
+        if not ok:
+            return result_html("err", f"没有找到 doc_id 为 <code>{esc(doc_id)}</code> 的文件。"), False
+        title = esc(doc.get("title") or doc.get("source"))
+        return result_html("ok", f"已删除《{title}》（doc_id <code>{esc(doc_id)}</code>）。原文件已移到 corpus/.deleted/，需要时可以恢复。"), True
+
+    def reindex(self, progress: Progress = None) -> str:
+        """Rebuild the whole index from the corpus dir; returns an HTML message."""
+        from assistant.chain import QA
+
+        _tick(progress, 0.0, "重建索引…")
+        t0 = time.perf_counter()
+        try:
+            with self.lock.write():
+                report = self.library.reindex(progress=progress is not None)
+                # The extractive answerer caches the library's BM25 for term weights; reindex replaces it.
+                self.qa = QA(self.settings, library=self.library)
+        except Exception as exc:  # noqa: BLE001
+            print(f"error reindexing: {exc!r}", file=sys.stderr)
+            return result_html("err", f"重建索引失败：{esc(exc)}")
+        msg = f"✓ 索引已重建：{report.added} 份文件，{report.chunks} 个段落，用时 {time.perf_counter() - t0:.1f} 秒。"
+        out = result_html("ok", msg)
+        if report.errors:
+            items = "".join(f"<li>{esc(e)}</li>" for e in report.errors[:20])
+            out += result_html("warn", f"⚠ 以下文件未能索引：<ul>{items}</ul>")
+        return out
+
+
+# -- the page -----------------------------------------------------------------------------------
+CSS = """
+.gradio-container { max-width: 1120px !important; width: 100% !important; margin: 0 auto !important; }
+footer { display: none !important; }
+#pa-header { padding: 18px 22px 14px; border-radius: 14px; margin-bottom: 4px;
+  background: linear-gradient(120deg, #1e3a8a 0%, #1d4ed8 55%, #0e7490 100%); color: #fff; }
+#pa-header h1 { margin: 0; font-size: 26px; font-weight: 700; letter-spacing: 1px; color: #fff; }
+#pa-header .pa-sub { margin-top: 6px; font-size: 14px; color: #dbeafe !important; }
+#pa-header .pa-stats { margin-top: 10px; }
+#pa-header .pa-stat { background: rgba(255,255,255,.16); color: #fff; border-color: rgba(255,255,255,.25); }
+#pa-header .pa-stat b, #pa-header .pa-stat code { color: #fff !important; background: transparent; }
+.pa-stats { display: flex; flex-wrap: wrap; gap: 8px; }
+.pa-stat { font-size: 13px; padding: 3px 10px; border-radius: 999px; border: 1px solid var(--border-color-primary);
+  background: var(--background-fill-secondary); }
+.pa-stat-warn { color: #92400e; background: #fef3c7; border-color: #fcd34d; }
+.pa-examples { gap: 8px !important; flex-wrap: wrap !important; }
+.pa-examples button { flex: 0 0 auto !important; min-width: 0 !important; font-size: 13px !important; border-radius: 999px !important;
+  padding: 4px 14px !important; font-weight: 400 !important; }
+.pa-examples-label { font-size: 13px; color: var(--body-text-color-subdued); margin: 4px 0 -4px 2px; }
+#chatbot .pa-q { white-space: normal; }
+.pa-answer { line-height: 1.75; }
+.pa-meta { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 6px; }
+.pa-badge { font-size: 12px; padding: 1px 8px; border-radius: 999px; background: #e0e7ff; color: #3730a3; }
+.pa-badge-ok { background: #dcfce7; color: #166534; }
+.pa-badge-warn { background: #fee2e2; color: #991b1b; }
+.pa-time { font-size: 12px; color: var(--body-text-color-subdued); }
+.pa-text { font-size: 15px; }
+.pa-ref { color: #1d4ed8; font-weight: 600; font-size: 11px; margin: 0 1px; }
+.pa-cursor { color: #1d4ed8; animation: pa-blink 1s steps(2) infinite; }
+@keyframes pa-blink { 50% { opacity: 0; } }
+.pa-pending { color: var(--body-text-color-subdued); font-style: italic; }
+.pa-note { margin-top: 6px; font-size: 13px; color: var(--body-text-color-subdued); }
+.pa-warn { margin-top: 8px; padding: 6px 10px; border-radius: 8px; background: #fef2f2; color: #991b1b;
+  border: 1px solid #fecaca; font-size: 14px; }
+.pa-section { font-size: 12px; font-weight: 600; color: var(--body-text-color-subdued); letter-spacing: 1px; margin: 10px 0 4px; }
+.pa-cites { border-top: 1px dashed var(--border-color-primary); margin-top: 10px; }
+.pa-cite { margin: 6px 0; font-size: 14px; }
+.pa-cite-n { color: #1d4ed8; font-weight: 700; }
+.pa-cite-title { font-weight: 600; }
+.pa-sep, .pa-missing, .pa-source { color: var(--body-text-color-subdued); }
+.pa-source { font-size: 12px; font-weight: 400; }
+.pa-details { margin: 2px 0 0 24px; }
+.pa-details summary { cursor: pointer; font-size: 13px; color: #1d4ed8; }
+.pa-quote { margin-top: 6px; padding: 8px 12px; border-left: 3px solid #93c5fd; background: var(--background-fill-secondary);
+  border-radius: 0 8px 8px 0; font-size: 13.5px; line-height: 1.8; max-height: 320px; overflow-y: auto; }
+.pa-hit { text-decoration: underline; text-decoration-color: #60a5fa; text-decoration-thickness: 2px; text-underline-offset: 3px; }
+.pa-quote mark, .pa-answer mark { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 3px; }
+.pa-refusal { padding: 10px 12px; border-radius: 10px; background: #f8fafc; border: 1px solid #cbd5e1; color: #334155;
+  font-weight: 600; }
+.pa-refusal-icon { margin-right: 6px; color: #64748b; }
+.pa-related ul { margin: 0; padding-left: 20px; font-size: 14px; }
+.pa-hint { margin-top: 8px; font-size: 13px; color: var(--body-text-color-subdued); }
+.pa-result { padding: 10px 14px; border-radius: 10px; margin: 4px 0; font-size: 14px; line-height: 1.7; }
+.pa-result-ok { background: #f0fdf4; border: 1px solid #bbf7d0; color: #166534; }
+.pa-result-dup { background: #fffbeb; border: 1px solid #fde68a; color: #92400e; }
+.pa-result-warn { background: #fff7ed; border: 1px solid #fed7aa; color: #9a3412; }
+.pa-result-err { background: #fef2f2; border: 1px solid #fecaca; color: #991b1b; }
+.pa-result-info { background: #eff6ff; border: 1px solid #bfdbfe; color: #1e40af; }
+.pa-result code { font-size: 12.5px; }
+.pa-small { font-size: 12.5px; opacity: .85; }
+.pa-help { font-size: 13px; color: var(--body-text-color-subdued); margin: 2px 0 6px; }
+.pa-danger-zone { border-color: #fecaca !important; }
+#delete_confirm { align-self: center; }
+#doc_table { font-size: 13px; }
+"""
+
+
+def _theme() -> Any:
+    import gradio as gr
+
+    fonts = ["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", "ui-sans-serif", "system-ui", "sans-serif"]
+    return gr.themes.Soft(primary_hue="blue", secondary_hue="sky", neutral_hue="slate", font=fonts,
+                          font_mono=["ui-monospace", "SFMono-Regular", "Consolas", "monospace"])
+
+
+def launch_kwargs(settings: Settings) -> dict[str, Any]:
+    """Arguments for Blocks.launch (Gradio 6 takes theme and css here, not in Blocks())."""
+    kwargs: dict[str, Any] = {
+        "server_name": settings.host,
+        "server_port": settings.port,
+        "share": False,
+        "show_error": True,
+        "max_file_size": f"{settings.load.max_file_mb:g}mb",
+        "theme": _theme(),
+        "css": CSS,
+        "footer_links": [],
+        "ssr_mode": False,
+        "mcp_server": False,
+    }
+    if settings.auth:
+        user, sep, password = settings.auth.partition(":")
+        if not sep or not user or not password:
+            raise ValueError("ASSISTANT_AUTH 应写成 user:password (ASSISTANT_AUTH must be user:password)")
+        kwargs["auth"] = (user, password)
+        kwargs["auth_message"] = f"{TITLE}：请登录"
+    return kwargs
+
+
+def header_html(ui: AssistantUI) -> str:
+    return f'<div id="pa-header"><h1>{TITLE}</h1><div class="pa-sub">{esc(SUBTITLE)}</div>{ui.stats_html()}</div>'
+
+
+def create_app(settings: Settings | None = None, library: Library | None = None) -> Any:
+    """The page as a gr.Blocks (queued); `.assistant` is its AssistantUI. Launch with launch_kwargs()."""
+    import gradio as gr
+
+    from assistant.index import Library as _Library
+    from assistant.settings import get_settings
+
+    settings = settings or get_settings()
+    library = library or _Library(settings, writer=True)
+    ui = AssistantUI(settings, library)
+    indexing = {"concurrency_limit": 1, "concurrency_id": "indexing"}
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        header = gr.HTML(header_html(ui), elem_id="header")
+        session = gr.State(AssistantUI.new_session())
+
+        with gr.Tabs(elem_id="tabs"):
+            # ---------------------------------------------------------------- 问答
+            with gr.Tab("问答", id="qa", elem_id="tab_qa"):
+                chatbot = gr.Chatbot(
+                    elem_id="chatbot", show_label=False, height=540, layout="bubble",
+                    sanitize_html=True, allow_tags=False, render_markdown=True, latex_delimiters=[],
+                    feedback_options=None, buttons=[], autoscroll=True,
+                    placeholder=("<div style='text-align:center;opacity:.75'><b>有什么可以帮您？</b><br>"
+                                 "问题请尽量写明年份、地区或指标，例如「2021年咸宁科技成果转化目标是多少」。</div>"),
+                )
+                with gr.Row(equal_height=True):
+                    question = gr.Textbox(elem_id="question", show_label=False, placeholder="输入问题，回车发送……",
+                                          lines=1, max_lines=4, scale=8, autofocus=True, container=False)
+                    send = gr.Button("发送", variant="primary", elem_id="send", scale=1, min_width=90)
+                    clear = gr.Button("新对话", variant="secondary", elem_id="clear", scale=1, min_width=90)
+                gr.HTML('<div class="pa-examples-label">示例问题</div>')
+                with gr.Row(elem_classes="pa-examples"):
+                    example_buttons = [gr.Button(q, size="sm", variant="secondary", elem_id=f"example_{i}")
+                                       for i, q in enumerate(EXAMPLES)]
+
+            # ---------------------------------------------------------------- 新增公告
+            with gr.Tab("新增公告", id="add", elem_id="tab_add"):
+                gr.HTML('<div class="pa-help">粘贴一篇公告或通知的全文，或上传文件（PDF / DOCX / TXT / MD / HTML），'
+                        f"单个文件不超过 {settings.load.max_file_mb:g} MB。索引完成后即可在「问答」中提问，无需重启。</div>")
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        paste_text = gr.Textbox(label="公告正文", elem_id="paste_text", lines=12, max_lines=24,
+                                                placeholder="在此粘贴公告全文（含标题、发文单位、日期更好）……")
+                        with gr.Row():
+                            paste_title = gr.Textbox(label="标题（可选）", elem_id="paste_title", scale=3,
+                                                     placeholder="留空则从正文识别")
+                            paste_date = gr.Textbox(label="发布日期（可选）", elem_id="paste_date", scale=1,
+                                                    placeholder="YYYY-MM-DD")
+                            paste_issuer = gr.Textbox(label="发文单位（可选）", elem_id="paste_issuer", scale=2,
+                                                      placeholder="留空则从正文识别")
+                        with gr.Row():
+                            paste_submit = gr.Button("索引这篇公告", variant="primary", elem_id="paste_submit")
+                            paste_clear = gr.Button("清空", variant="secondary", elem_id="paste_clear")
+                    with gr.Column(scale=2):
+                        upload = gr.File(label="上传文件", elem_id="upload_file", file_count="single",
+                                         file_types=UPLOAD_TYPES, type="filepath", height=180)
+                        gr.HTML('<div class="pa-help">文件类型按内容识别，而不是按扩展名。左侧填写的标题、日期、发文单位'
+                                "同样适用于上传的文件（留空则从文件中识别）。</div>")
+                        upload_submit = gr.Button("索引上传的文件", variant="primary", elem_id="upload_submit")
+                paste_result = gr.HTML("", elem_id="paste_result")
+                auto_meta = gr.State({})
+
+            # ---------------------------------------------------------------- 文档库
+            with gr.Tab("文档库", id="library", elem_id="tab_library"):
+                library_stats = gr.HTML(ui.stats_html(), elem_id="library_stats")
+                with gr.Row(equal_height=True):
+                    doc_search = gr.Textbox(elem_id="doc_search", show_label=False, placeholder="搜索标题、发文单位、日期、来源或 doc_id……",
+                                            scale=6, container=False)
+                    refresh = gr.Button("刷新", variant="secondary", elem_id="refresh", scale=1, min_width=80)
+                doc_table = gr.Dataframe(
+                    value=ui.table(), headers=TABLE_COLUMNS, datatype=["str", "str", "str", "str", "str", "number", "str", "str", "str"],
+                    elem_id="doc_table", interactive=False, wrap=True, max_height=420, show_label=False,
+                    column_widths=["26%", "13%", "9%", "7%", "6%", "6%", "15%", "12%", "6%"],
+                )
+                gr.HTML('<div class="pa-help">点击表格中的一行，可把它的 doc_id 填入下方删除框；删除后原文件移到 '
+                        "corpus/.deleted/，需要时可以恢复。</div>")
+                with gr.Group(elem_classes="pa-danger-zone"):
+                    with gr.Row(equal_height=True):
+                        delete_id = gr.Textbox(label="要删除的 doc_id", elem_id="delete_id", scale=4, placeholder="例如 7cf1635943a20e30")
+                        delete_confirm = gr.Checkbox(label="确认删除", value=False,
+                                                     elem_id="delete_confirm", scale=3)
+                        delete_button = gr.Button("删除文件", variant="stop", elem_id="delete_button", scale=1, min_width=100)
+                with gr.Row():
+                    reindex_button = gr.Button("重建索引", variant="secondary", elem_id="reindex_button")
+                gr.HTML('<div class="pa-help">重建索引会按 corpus/ 目录中的文件重新切分、计算向量，期间暂停问答；'
+                        "更换嵌入模型或怀疑索引损坏时使用。</div>")
+                library_result = gr.HTML("", elem_id="library_result")
+
+        # ------------------------------------------------------------------ events
+        chat_io = {"inputs": [question, session], "outputs": [chatbot, session, question]}
+
+        def respond(message: str, state: dict[str, list]) -> Iterator[tuple[Any, ...]]:
+            yield from ui.respond(message, state)
+
+        send.click(respond, **chat_io, show_progress="hidden")
+        question.submit(respond, **chat_io, show_progress="hidden")
+        for button, text in zip(example_buttons, EXAMPLES, strict=True):
+            def ask_example(state: dict[str, list], _q: str = text) -> Iterator[tuple[Any, ...]]:
+                yield from ui.respond(_q, state)
+
+            button.click(ask_example, inputs=[session], outputs=[chatbot, session, question], show_progress="hidden")
+        clear.click(lambda: ([], AssistantUI.new_session(), ""), outputs=[chatbot, session, question], queue=False)
+        chatbot.clear(lambda: (AssistantUI.new_session(), ""), outputs=[session, question], queue=False)
+
+        def on_prefill(text: str, title: str, date: str, issuer: str, auto: dict[str, str]) -> tuple[Any, ...]:
+            return ui.prefill(text, title, date, issuer, auto)
+
+        paste_text.change(on_prefill, inputs=[paste_text, paste_title, paste_date, paste_issuer, auto_meta],
+                         outputs=[paste_title, paste_date, paste_issuer, auto_meta], trigger_mode="always_last",
+                         show_progress="hidden", queue=False)
+
+        def refreshed(query: str) -> tuple[Any, ...]:
+            stats = ui.stats_html()
+            return ui.table(query), stats, header_html(ui)
+
+        refresh_outputs = [doc_table, library_stats, header]
+
+        def on_paste(text: str, title: str, date: str, issuer: str, query: str,
+                     progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's idiom
+            msg, added = ui.add_paste(text, title, date, issuer, progress=progress)
+            fields = ("", "", "", "", {}) if added else (gr.skip(),) * 5
+            return (msg, *fields, *refreshed(query))
+
+        def on_upload(path: str | None, title: str, date: str, issuer: str, query: str,
+                      progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+            msg, added = ui.add_file(path, title, date, issuer, progress=progress)
+            return (msg, None if added else gr.skip(), *refreshed(query))
+
+        queued = result_html("info", "⏳ 已提交，正在排队等待索引（同一时间只处理一个索引任务）……")
+        paste_submit.click(lambda: queued, outputs=paste_result, queue=False).then(
+            on_paste, inputs=[paste_text, paste_title, paste_date, paste_issuer, doc_search],
+            outputs=[paste_result, paste_text, paste_title, paste_date, paste_issuer, auto_meta, *refresh_outputs], **indexing)
+        upload_submit.click(lambda: queued, outputs=paste_result, queue=False).then(
+            on_upload, inputs=[upload, paste_title, paste_date, paste_issuer, doc_search],
+            outputs=[paste_result, upload, *refresh_outputs], **indexing)
+        paste_clear.click(lambda: ("", "", "", "", {}, ""), outputs=[paste_text, paste_title, paste_date, paste_issuer, auto_meta, paste_result],
+                          queue=False)
+
+        doc_search.change(lambda q: ui.table(q), inputs=doc_search, outputs=doc_table, show_progress="hidden",
+                          trigger_mode="always_last")
+        refresh.click(refreshed, inputs=doc_search, outputs=refresh_outputs)
+
+        def on_select(evt: gr.SelectData) -> tuple[Any, ...]:
+            row = evt.row_value or []
+            doc_id = str(row[TABLE_COLUMNS.index("doc_id")]) if len(row) == len(TABLE_COLUMNS) else gr.skip()
+            return doc_id, False
+
+        on_select.__annotations__["evt"] = gr.SelectData  # resolved here: gradio is imported lazily
+        doc_table.select(on_select, outputs=[delete_id, delete_confirm], show_progress="hidden")
+
+        def on_delete(doc_id: str, confirm: bool, query: str) -> tuple[Any, ...]:
+            msg, deleted = ui.delete(doc_id, confirm)
+            return (msg, "" if deleted else gr.skip(), False, *refreshed(query))
+
+        delete_button.click(on_delete, inputs=[delete_id, delete_confirm, doc_search],
+                            outputs=[library_result, delete_id, delete_confirm, *refresh_outputs], **indexing)
+
+        def on_reindex(query: str, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple[Any, ...]:  # noqa: B008
+            return (ui.reindex(progress=progress), *refreshed(query))
+
+        reindex_button.click(lambda: result_html("info", "⏳ 正在重建索引，请稍候……"), outputs=library_result, queue=False).then(
+            on_reindex, inputs=doc_search, outputs=[library_result, *refresh_outputs], **indexing)
+
+        demo.load(refreshed, inputs=doc_search, outputs=refresh_outputs, show_progress="hidden")
+
+    demo.queue(default_concurrency_limit=4)
+    demo.assistant = ui  # type: ignore[attr-defined]
+    return demo
+
+
+def main(ingest: bool = True) -> int:
+    """Open the index as writer, index corpus/, serve the page; 2 when the index is busy."""
+    from assistant.index import Library
+    from assistant.load import LoadError
+    from assistant.settings import get_settings
+    from assistant.store import IndexBusy, IndexMismatch
+
+    settings = get_settings()
+    try:
+        kwargs = launch_kwargs(settings)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        library = Library(settings, writer=True)
+    except (IndexBusy, IndexMismatch) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if ingest:
+            t0 = time.perf_counter()
+            try:
+                report = library.ingest_paths(progress=None)
+            except LoadError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+            print(f"索引 {settings.corpus_dir}: 新增 {report.added} 份文件（{report.chunks} 个段落），"
+                  f"跳过 {report.skipped} 份已索引文件，用时 {time.perf_counter() - t0:.1f} 秒", flush=True)
+            for err in report.errors:
+                print(f"  未能索引: {err}", file=sys.stderr, flush=True)
+        stats = library.stats()
+        print(f"索引共 {stats['documents']} 份文件、{stats['chunks']} 个段落（嵌入模型 {stats['embedder']}）", flush=True)
+        if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.auth:
+            print(f"warning: 服务绑定在 {settings.host} 且未设置 ASSISTANT_AUTH，网络上的任何人都能访问和修改文档库。",
+                  file=sys.stderr, flush=True)
+        demo = create_app(settings, library)
+        print(f"{TITLE}: http://{settings.host}:{settings.port}", flush=True)
+        demo.launch(**kwargs)
+    finally:
+        library.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,117 @@
+"""The query path on the seed corpus with the real default embedder: answers, refusals, citations."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant import REFUSAL
+from assistant.answer import analyse, split_question
+from assistant.chain import QA, build_chain, hybrid_retriever, rewrite_followup
+from assistant.cite import figures, unsupported_figures, verify
+from assistant.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory: pytest.TempPathFactory) -> QA:
+    from assistant.index import Library
+
+    tmp = tmp_path_factory.mktemp("seedqa")
+    corpus = tmp / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus, ignore=shutil.ignore_patterns("pasted", "uploads", ".deleted"))
+    settings = Settings(index_dir=tmp / "index", corpus_dir=corpus)
+    lib = Library(settings, writer=True)
+    lib.ingest_paths(progress=False)
+    yield QA(settings, library=lib)
+    lib.close()
+
+
+def test_offshore_park_goals_are_listed_and_cited(qa: QA) -> None:
+    ans = qa.ask("咸宁离岸科创园目标是什么")
+    assert not ans.refused and ans.verified
+    for fact in ("五个中心", "3-5年", "不少于500人", "5-8家", "不低于100家", "不少于10亿元", "不少于50人"):
+        assert fact in ans.answer, fact
+    assert ans.citations and ans.citations[0].source.startswith("000_")
+    assert "[1]" in ans.answer
+
+
+def test_target_and_result_come_from_two_documents(qa: QA) -> None:
+    ans = qa.ask("2021年咸宁科技成果转化目标是多少，实际完成了多少")
+    assert "70项" in ans.answer and "97项" in ans.answer
+    assert {c.source[:3] for c in ans.citations} == {"000", "002"}
+
+
+def test_place_and_year_are_not_mixed_up(qa: QA) -> None:
+    ans = qa.ask("2023年下陆区技术合同交易额目标是多少")
+    assert "8.47亿元" in ans.answer and all(c.source.startswith("003_") for c in ans.citations)
+    ans = qa.ask("大冶2022年高新技术企业数量是多少")
+    assert "243家" in ans.answer
+
+
+@pytest.mark.parametrize("question", ["2025年咸宁市高新技术企业的目标是多少家?", "下陆区2023年技术合同交易额最终完成了多少?",
+                                      "融通高科的估值是多少?", "晋江出台了多少条措施奖补软件信息服务业?"])
+def test_unanswerable_questions_are_refused(qa: QA, question: str) -> None:
+    ans = qa.ask(question)
+    assert ans.refused and ans.answer == REFUSAL and not ans.citations
+
+
+def test_every_figure_shown_is_in_a_cited_passage(qa: QA) -> None:
+    for q in ("2024年三季度咸宁技术合同成交额完成了多少", "2021年企业享受研发费加计扣除多少", "离岸科创园入驻正常运行企业多少家"):
+        ans = qa.ask(q)
+        assert not ans.refused
+        body = re.sub(r"\[\d+\]", "", ans.answer)
+        assert unsupported_figures(body, [c.quote for c in ans.citations]) == []
+        for c in ans.citations:
+            doc = qa.library.catalog.document(c.doc_id)
+            assert doc["text"][c.start : c.end] == c.quote
+
+
+def test_followup_is_rewritten_by_rule(qa: QA) -> None:
+    assert rewrite_followup("那大冶呢？", [("下陆区高新技术企业有多少家", "…")]) == "大冶高新技术企业有多少家"
+    assert rewrite_followup("2023年呢", [("2021年咸宁技术合同成交额是多少", "…")]) == "2023年咸宁技术合同成交额是多少"
+    assert rewrite_followup("咸宁离岸科创园目标是什么", [("x", "y")]) == "咸宁离岸科创园目标是什么"
+    ans = qa.ask("那大冶呢？", history=[("2023年下陆区新增高新技术企业目标是多少家", "16家")])
+    assert "大冶" in ans.question
+
+
+def test_question_analysis() -> None:
+    assert analyse("大冶市科技局局长是谁").kind == "person"
+    assert analyse("2021年全市高新技术企业达到多少家").unit == "家"
+    assert analyse("目标是多少，实际完成了多少").two_part
+    assert split_question("现有多少家?2022年新增了几家?") == ["现有多少家", "2022年新增了几家?"]
+
+
+def test_verifier_flags_and_repairs() -> None:
+    passages = {1: "高新技术企业达620家。", 2: "目前完成技术合同成交额229亿元。"}
+    bad = verify("高新技术企业达到999家[1]。", passages)
+    assert not bad.verified and bad.unverified == ["999家"]
+    fixed = verify("完成技术合同成交额229亿元[1][7]。", passages)
+    assert fixed.verified and fixed.answer == "完成技术合同成交额229亿元[2]。" and fixed.dropped_keys == [7]
+    assert figures("不少于十亿元")[0].value == figures("10亿元")[0].value == figures("100000万元")[0].value
+
+
+def test_langchain_adapters(qa: QA) -> None:
+    out = build_chain(qa).invoke("2023年下陆区新增高新技术企业目标是多少家")
+    assert "16家" in out["answer"]["answer"] and out["documents"][0].page_content
+    docs = hybrid_retriever(qa).invoke("离岸科创园")
+    assert docs and "chunk_id" in docs[0].metadata
+
+
+def test_cli_ask_json_contract(tmp_path: Path) -> None:
+    env = {"ASSISTANT_INDEX_DIR": str(tmp_path / "index"), "ASSISTANT_CORPUS_DIR": str(ROOT / "corpus"), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-m", "assistant", "ingest", "--json"], env=env, check=True, capture_output=True)
+    out = subprocess.run([sys.executable, "-m", "assistant", "ask", "2024年咸宁高新技术企业目标多少家", "--json"], env=env,
+                         check=True, capture_output=True, text=True).stdout
+    data = json.loads(out)
+    assert set(data) >= {"answer", "refused", "backend", "verified", "citations"}
+    assert data["backend"] == "extractive" and "620家" in data["answer"]
+    c = data["citations"][0]
+    assert set(c) >= {"n", "doc_id", "source", "title", "date", "quote", "start", "end"}

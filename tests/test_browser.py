@@ -1,0 +1,201 @@
+"""End to end: the app as a subprocess, driven by headless Chromium (playwright, sync API).
+
+Ask a question and see a cited answer; paste a bulletin with a made-up fact and get it answered;
+delete it in the library and get the refusal. Screenshots go to artifacts/screenshots/.
+The app indexes with the hash embedder for speed unless BROWSER_TEST_EMBEDDER names another.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant import REFUSAL
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "artifacts" / "screenshots"
+TITLE = "咸宁市科技局关于启动“星火计划”的通知"
+BULLETIN = """咸宁市科技局关于启动“星火计划”的通知
+发文单位：咸宁市科学技术局
+各县（市、区）科技局：
+2026年咸宁市科技局启动“星火计划”，计划扶持科技型小微企业88家，安排专项资金1200万元。
+请各地做好企业遴选和政策宣传工作。
+咸宁市科学技术局
+2026年3月2日"""
+QUESTION = "星火计划计划扶持多少家科技型小微企业"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.timeout(420),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (apt-get install chromium)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 240.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"app exited with {proc.returncode}:\n{log.read_text(errors='replace')[-4000:]}")
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.3)
+    raise AssertionError(f"app did not listen on {port} within {timeout:.0f} s:\n{log.read_text(errors='replace')[-4000:]}")
+
+
+@pytest.fixture
+def app_server(tmp_path: Path):  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in sorted((ROOT / "corpus").glob("*.txt")):
+        shutil.copy2(path, corpus / path.name)
+    port = free_port()
+    env = dict(os.environ)
+    env.update({
+        "ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
+        "ASSISTANT_CORPUS_DIR": str(corpus),
+        "ASSISTANT_PORT": str(port),
+        "ASSISTANT_HOST": "127.0.0.1",
+        "ASSISTANT_AUTH": "",
+        "ASSISTANT_EMBEDDER": os.environ.get("BROWSER_TEST_EMBEDDER", "hash"),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONUNBUFFERED": "1",
+    })
+    log = tmp_path / "app.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, proc, log)
+        yield {"url": f"http://127.0.0.1:{port}/", "env": env, "log": log, "proc": proc}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def field(page, elem_id: str):  # type: ignore[no-untyped-def]
+    """The text input of a gr.Textbox (a textarea, or an input for single-line boxes)."""
+    return page.locator(f"#{elem_id} textarea, #{elem_id} input").first
+
+
+def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    box = field(page, "question")
+    box.fill(question)
+    page.locator("#send").click()
+
+
+def last_answer(page):  # type: ignore[no-untyped-def]
+    return page.locator("#chatbot .pa-answer").last
+
+
+def test_ask_add_delete(app_server) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
+            page.set_default_timeout(60_000)
+            t0 = time.monotonic()
+            page.goto(app_server["url"])
+            expect(page.locator("#pa-header h1")).to_have_text("政策问答助手")
+            expect(page.locator("#question textarea")).to_be_visible()
+            timings["load"] = time.monotonic() - t0
+
+            # 1. A cited answer, with the source title, the quoted passage and highlighted figures.
+            t0 = time.monotonic()
+            ask(page, "咸宁离岸科创园目标是什么")
+            answer = last_answer(page)
+            expect(answer.locator(".pa-cite-title").first).to_contain_text("科技赋能促发展", timeout=60_000)
+            expect(answer.locator(".pa-ref").first).to_be_visible()
+            timings["answer"] = time.monotonic() - t0
+            details = answer.locator("details").first
+            details.locator("summary").click()
+            expect(details.locator("mark").first).to_be_visible()
+            chat_text = page.locator("#chatbot").inner_text()
+            assert "<span" not in chat_text and "<div" not in chat_text and "&#" not in chat_text
+            page.screenshot(path=str(SHOTS / "answer.png"), full_page=True)
+
+            # 2. Paste a bulletin with a made-up fact; the header fields pre-fill from its text.
+            t0 = time.monotonic()
+            page.get_by_role("tab", name="新增公告").click()
+            field(page, "paste_text").fill(BULLETIN)
+            expect(field(page, "paste_date")).to_have_value("2026-03-02")
+            expect(field(page, "paste_issuer")).to_have_value("咸宁市科学技术局")
+            expect(field(page, "paste_title")).not_to_have_value("")
+            field(page, "paste_title").fill(TITLE)
+            page.locator("#paste_submit").click()
+            expect(page.locator("#paste_result")).to_contain_text("已索引", timeout=90_000)
+            expect(page.locator("#paste_result")).to_contain_text(TITLE)
+            timings["paste"] = time.monotonic() - t0
+            page.screenshot(path=str(SHOTS / "paste.png"), full_page=True)
+
+            # 3. The new bulletin is answerable right away.
+            t0 = time.monotonic()
+            page.get_by_role("tab", name="问答").click()
+            ask(page, QUESTION)
+            answer = last_answer(page)
+            expect(answer.locator(".pa-cite-title").first).to_contain_text("星火计划", timeout=60_000)
+            expect(answer.locator(".pa-text")).to_contain_text("88家")
+            timings["paste_answer"] = time.monotonic() - t0
+            answer.locator("details").first.locator("summary").click()
+            answer.locator(".pa-quote").first.scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "paste_answer.png"), full_page=True)
+
+            # 4. Delete it in the library: click its row, confirm, delete.
+            listed = subprocess.run([sys.executable, "-m", "assistant", "list", "--json"], cwd=ROOT, env=app_server["env"],
+                                    capture_output=True, text=True, timeout=120, check=True)
+            [doc] = [d for d in json.loads(listed.stdout) if d["title"] == TITLE]
+            t0 = time.monotonic()
+            page.get_by_role("tab", name="文档库").click()
+            expect(page.locator("#doc_table")).to_contain_text(TITLE)
+            field(page, "doc_search").fill("星火")
+            expect(page.locator("#doc_table")).not_to_contain_text("科技赋能促发展")
+            page.locator("#doc_table [role=gridcell]", has_text="星火计划").first.click()
+            expect(field(page, "delete_id")).to_have_value(doc["doc_id"])
+            page.locator("#delete_button").click()
+            expect(page.locator("#library_result")).to_contain_text("确认删除")
+            page.locator("#delete_confirm input[type=checkbox]").check()
+            page.screenshot(path=str(SHOTS / "library.png"), full_page=True)
+            page.locator("#delete_button").click()
+            expect(page.locator("#library_result")).to_contain_text("已删除", timeout=60_000)
+            expect(page.locator("#doc_table")).not_to_contain_text(TITLE)
+            timings["delete"] = time.monotonic() - t0
+
+            # 5. The same question is now refused, with the fixed sentence.
+            t0 = time.monotonic()
+            page.get_by_role("tab", name="问答").click()
+            ask(page, QUESTION)
+            expect(last_answer(page).locator(".pa-refusal")).to_contain_text(REFUSAL, timeout=60_000)
+            last_answer(page).scroll_into_view_if_needed()
+            timings["refusal"] = time.monotonic() - t0
+            page.screenshot(path=str(SHOTS / "refusal.png"), full_page=True)
+        finally:
+            browser.close()
+    print("timings (s):", {k: round(v, 2) for k, v in timings.items()})
