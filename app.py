@@ -549,9 +549,10 @@ footer { display: none !important; }
 .pa-result code { font-size: 12.5px; }
 .pa-small { font-size: 12.5px; opacity: .85; }
 .pa-help { font-size: 13px; color: var(--body-text-color-subdued); margin: 2px 0 6px; }
-.pa-danger-zone { border-color: #fecaca !important; }
-#delete_confirm { align-self: center; }
+.pa-danger-zone { border: 1px solid #fecaca; border-radius: 12px; padding: 10px; background: #fffafa; }
 #doc_table { font-size: 13px; }
+#delete_button { background: #dc2626 !important; border-color: #dc2626 !important; color: #fff !important; }
+#delete_button:hover { background: #b91c1c !important; }
 """
 
 
@@ -667,12 +668,11 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                 )
                 gr.HTML('<div class="pa-help">点击表格中的一行，可把它的 doc_id 填入下方删除框；删除后原文件移到 '
                         "corpus/.deleted/，需要时可以恢复。</div>")
-                with gr.Group(elem_classes="pa-danger-zone"):
-                    with gr.Row(equal_height=True):
-                        delete_id = gr.Textbox(label="要删除的 doc_id", elem_id="delete_id", scale=4, placeholder="例如 7cf1635943a20e30")
-                        delete_confirm = gr.Checkbox(label="确认删除", value=False,
-                                                     elem_id="delete_confirm", scale=3)
-                        delete_button = gr.Button("删除文件", variant="stop", elem_id="delete_button", scale=1, min_width=100)
+                with gr.Row(equal_height=True, elem_classes="pa-danger-zone"):
+                    delete_id = gr.Textbox(label="要删除的 doc_id", elem_id="delete_id", scale=4, placeholder="例如 7cf1635943a20e30")
+                    with gr.Column(scale=2, min_width=220):
+                        delete_confirm = gr.Checkbox(label="确认删除", value=False, elem_id="delete_confirm", container=False)
+                        delete_button = gr.Button("删除文件", variant="stop", elem_id="delete_button")
                 with gr.Row():
                     reindex_button = gr.Button("重建索引", variant="secondary", elem_id="reindex_button")
                 gr.HTML('<div class="pa-help">重建索引会按 corpus/ 目录中的文件重新切分、计算向量，期间暂停问答；'

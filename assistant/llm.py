@@ -59,7 +59,7 @@ def context_block(question: str, passages: list[Passage], per_passage: int = 3) 
 class LLMAnswerer:
     """Answer with a chat model; verify; fall back to the extractive answer when not supported."""
 
-    def __init__(self, chat: Chat, extractive: ExtractiveAnswerer, name: str, min_support: float = 0.6) -> None:
+    def __init__(self, chat: Chat, extractive: ExtractiveAnswerer, name: str, min_support: float = 0.5) -> None:
         self.chat = chat
         self.extractive = extractive
         self.name = name
@@ -90,7 +90,8 @@ class LLMAnswerer:
         weak = []
         for sentence in split_answer(check.answer):
             keys = [int(k) for k in CITE.findall(sentence)]
-            best = max((support(sentence, numbered[k].text) for k in keys if k in numbered), default=0.0)
+            best = max((support(sentence, f"{numbered[k].meta.get('title', '')} {numbered[k].chunk.heading} {numbered[k].text}")
+                        for k in keys if k in numbered), default=0.0)
             if best < self.min_support or INJECTION.search(sentence):
                 weak.append(CITE.sub("", sentence)[:40])
         if not check.verified or weak or not CITE.search(check.answer):

@@ -28,7 +28,7 @@ BULLETIN = """咸宁市科技局关于启动“星火计划”的通知
 发文单位：咸宁市科学技术局
 各县（市、区）科技局：
 2026年咸宁市科技局启动“星火计划”，计划扶持科技型小微企业88家，安排专项资金1200万元。
-请各地做好企业遴选和政策宣传工作。
+请各地做好企业遴选和政策宣传工作。附件：<img src=x onerror=alert(1)>申报表。
 咸宁市科学技术局
 2026年3月2日"""
 QUESTION = "星火计划计划扶持多少家科技型小微企业"
@@ -122,6 +122,8 @@ def test_ask_add_delete(app_server) -> None:  # type: ignore[no-untyped-def]
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
             page.set_default_timeout(60_000)
+            dialogs: list[str] = []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             t0 = time.monotonic()
             page.goto(app_server["url"])
             expect(page.locator("#pa-header h1")).to_have_text("政策问答助手")
@@ -165,7 +167,11 @@ def test_ask_add_delete(app_server) -> None:  # type: ignore[no-untyped-def]
             expect(answer.locator(".pa-text")).to_contain_text("88家")
             timings["paste_answer"] = time.monotonic() - t0
             answer.locator("details").first.locator("summary").click()
-            answer.locator(".pa-quote").first.scroll_into_view_if_needed()
+            quote = answer.locator(".pa-quote").first
+            expect(quote).to_contain_text("<img src=x onerror=alert(1)>")  # shown as text, never run
+            expect(quote.locator("mark", has_text="88家")).to_be_visible()
+            assert page.locator("#chatbot img[src=x]").count() == 0
+            quote.scroll_into_view_if_needed()
             page.screenshot(path=str(SHOTS / "paste_answer.png"), full_page=True)
 
             # 4. Delete it in the library: click its row, confirm, delete.
@@ -196,6 +202,7 @@ def test_ask_add_delete(app_server) -> None:  # type: ignore[no-untyped-def]
             last_answer(page).scroll_into_view_if_needed()
             timings["refusal"] = time.monotonic() - t0
             page.screenshot(path=str(SHOTS / "refusal.png"), full_page=True)
+            assert dialogs == [], f"a document's markup ran in the page: {dialogs}"
         finally:
             browser.close()
     print("timings (s):", {k: round(v, 2) for k, v in timings.items()})
