@@ -41,7 +41,6 @@ EXAMPLES = [
     "2023年下陆区技术合同交易额目标是多少",
     "大冶2022年高新技术企业有多少家",
 ]
-BACKENDS = {"extractive": "抽取式", "openai": "大模型 · OpenAI 接口", "local": "本地大模型"}
 TABLE_COLUMNS = ["标题", "发文单位", "日期", "类型", "地区", "段落数", "来源", "doc_id", "⚠"]
 UPLOAD_TYPES = [".pdf", ".docx", ".txt", ".md", ".html", ".htm"]
 MAX_HISTORY = 8
@@ -69,8 +68,7 @@ def esc(text: object) -> str:
     return s.replace("\n", "<br>")
 
 
-def render_answer_text(text: str) -> str:
-    """Escaped answer text with its [n] markers as superscript footnote references."""
+def _with_refs(text: str) -> str:
     parts, last = [], 0
     for m in CITE_MARK.finditer(text):
         parts.append(esc(text[last : m.start()]))
@@ -78,6 +76,26 @@ def render_answer_text(text: str) -> str:
         last = m.end()
     parts.append(esc(text[last:]))
     return "".join(parts)
+
+
+def render_answer_text(text: str) -> str:
+    """Escaped answer text with its [n] markers as superscript footnote references.
+
+    A two-part answer ("目标：…[1]。完成：…[2]。") gets one line per part with the label set off.
+    """
+    from assistant.cite import split_answer
+
+    sentences = split_answer(text)
+    if not any(LABEL.match(s) for s in sentences):
+        return _with_refs(text)
+    lines = []
+    for sentence in sentences:
+        m = LABEL.match(sentence)
+        if m:
+            lines.append(f'<span class="pa-label">{esc(m.group(0).rstrip(":："))}</span>{_with_refs(sentence[m.end():])}')
+        else:
+            lines.append(_with_refs(sentence))
+    return "<br>".join(lines)
 
 
 def _sentences_citing(answer: str, n: int) -> list[str]:
@@ -146,9 +164,23 @@ def render_citation(c: Citation, answer: str) -> str:
     )
 
 
+def backend_label(backend: str) -> str:
+    """Which answerer answered, in words: 抽取式 (extractive), 大模型 · <model>, 本地模型 · <name>."""
+    backend = backend or "extractive"
+    if backend == "extractive":
+        return "抽取式"
+    if backend.startswith("extractive"):
+        return "抽取式（后备）"
+    kind, _, name = backend.partition(":")
+    if kind == "openai":
+        return f"大模型 · {name}" if name else "大模型"
+    if kind == "local":
+        return f"本地模型 · {name}" if name else "本地模型"
+    return backend
+
+
 def _meta_line(ans: Answer, elapsed: float | None = None) -> str:
-    backend = BACKENDS.get(ans.backend, ans.backend)
-    bits = [f'<span class="pa-badge" title="回答方式">{esc(backend)}</span>']
+    bits = [f'<span class="pa-badge" title="回答方式: {esc(ans.backend)}">{esc(backend_label(ans.backend))}</span>']
     if not ans.refused:
         if ans.verified:
             bits.append('<span class="pa-badge pa-badge-ok" title="答案中的数字都能在引用段落中找到">✓ 数字已核对</span>')
@@ -445,9 +477,13 @@ class AssistantUI:
     def stats_html(self) -> str:
         s = self.stats()
         flag = f'<span class="pa-stat pa-stat-warn">⚠ {s["suspicious"]} 份待核对</span>' if s["suspicious"] else ""
+        answerer = backend_label(getattr(self.qa.answerer, "name", "extractive"))
+        if self.qa.backend_error:
+            flag += f'<span class="pa-stat pa-stat-warn" title="{esc(self.qa.backend_error)}">⚠ 大模型未启用，使用抽取式回答</span>'
         return (f'<div class="pa-stats"><span class="pa-stat"><b>{s["documents"]}</b> 份文件</span>'
                 f'<span class="pa-stat"><b>{s["chunks"]}</b> 个段落</span>'
-                f'<span class="pa-stat">嵌入模型 <code>{esc(s["embedder"])}</code></span>{flag}</div>')
+                f'<span class="pa-stat">嵌入模型 <code>{esc(s["embedder"])}</code></span>'
+                f'<span class="pa-stat">回答方式 {esc(answerer)}</span>{flag}</div>')
 
     def delete(self, doc_id: str, confirm: bool) -> tuple[str, bool]:
         """Delete a document after confirmation; returns (HTML message, deleted)."""
@@ -515,6 +551,8 @@ footer { display: none !important; }
 .pa-badge-warn { background: #fee2e2; color: #991b1b; }
 .pa-time { font-size: 12px; color: var(--body-text-color-subdued); }
 .pa-text { font-size: 15px; }
+.pa-label { display: inline-block; font-size: 12px; font-weight: 600; padding: 0 6px; margin-right: 6px; border-radius: 4px;
+  background: #e0f2fe; color: #075985; }
 .pa-ref { color: #1d4ed8; font-weight: 600; font-size: 11px; margin: 0 1px; }
 .pa-cursor { color: #1d4ed8; animation: pa-blink 1s steps(2) infinite; }
 @keyframes pa-blink { 50% { opacity: 0; } }

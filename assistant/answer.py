@@ -12,6 +12,7 @@ from typing import Protocol
 
 from assistant import REFUSAL
 from assistant.cite import verify
+from assistant.index import INJECTION
 from assistant.metadata import places_in
 from assistant.retrieve import QueryFilters, parse_filters
 from assistant.settings import AnswerSettings
@@ -203,8 +204,8 @@ class ExtractiveAnswerer:
             doc_ok = info.filters.matches(p.meta, "")
             for m in SENTENCE.finditer(p.text):
                 sent = m.group().strip()
-                if len(sent) < 4:
-                    continue
+                if len(sent) < 4 or INJECTION.search(sent):
+                    continue  # text that tries to instruct the model is never quoted
                 start = m.start() + (len(m.group()) - len(m.group().lstrip()))
                 if not self._eligible(info, sent, p.meta, doc_ok, kind, plan):
                     continue
@@ -217,7 +218,7 @@ class ExtractiveAnswerer:
                 elif kind in ("date", "person", "place"):
                     score *= 1.15 if has_value else 0.4
                 elif kind == "list":
-                    score *= 1.0 + 0.05 * min(len(VALUE.findall(sent)) + sent.count("、") // 2, 8)
+                    score *= 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2, 10)
                 if prefer is not None:
                     score *= 1.25 if prefer.search(sent) else 0.85
                 for name, ok in doc_ok.items():
@@ -318,8 +319,11 @@ class ExtractiveAnswerer:
             if not done:
                 out.append((-1, 0, 0, "实际完成情况：现有文件中没有找到。"))
             return out
-        prefer = TARGET_WORDS if TARGET_CUE.search(question) else None
-        picks = self.pick(info, passages, info.kind, prefer)
+        if TARGET_CUE.search(question):
+            # A question about targets is answered from target statements when there are any.
+            picks = self.pick(info, passages, info.kind, TARGET_WORDS, plan=True) or self.pick(info, passages, info.kind, TARGET_WORDS)
+        else:
+            picks = self.pick(info, passages, info.kind)
         if not picks:
             return None
         return [(c.passage_index, *self.trim(info, c, info.kind), "") for c in picks]

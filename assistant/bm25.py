@@ -82,7 +82,7 @@ class BM25:
             idf = np.log(1 + (n - len(rows) + 0.5) / (len(rows) + 0.5))
             scores[rows] += idf * tfs * (K1 + 1) / (tfs + norm[rows])
         scores[~self.alive] = 0
-        top = np.argsort(-scores)[:k]
+        top = np.argsort(-scores, kind="stable")[:k]  # ties keep insertion order, the same after save/load
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
     def save(self, path: Path, generation: int) -> None:

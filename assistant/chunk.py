@@ -82,6 +82,7 @@ def chunk_document(doc: SourceDoc, max_tokens: int, overlap: int, count: Callabl
     path: dict[int, str] = {}
     sections: list[tuple[str, list[tuple[int, int]]]] = []
     prev_level = 9
+    has_body = False
     for line in lines:
         level = line.level
         if level <= 1 or not sections:
@@ -92,7 +93,7 @@ def chunk_document(doc: SourceDoc, max_tokens: int, overlap: int, count: Callabl
                 path = {k: v for k, v in path.items() if k < level}
                 path[level] = heading_label(line.text.strip())
             heading = " › ".join(path[k] for k in sorted(path))
-            if sections and _chars(text, sections[-1][1]) < MIN_SECTION_CHARS:
+            if sections and not has_body and _chars(text, sections[-1][1]) < MIN_SECTION_CHARS:
                 # A section that is only a title line joins the section it introduces.
                 sections[-1] = (heading, sections[-1][1])
             else:
@@ -101,6 +102,7 @@ def chunk_document(doc: SourceDoc, max_tokens: int, overlap: int, count: Callabl
             path = {k: v for k, v in path.items() if k < level}
             path[level] = heading_label(line.text.strip())
         sections[-1][1].extend(split_sentences(line.text, line.start))
+        has_body = level == 9 or (level <= 4 and len(line.text) > TITLE_MAX)
         prev_level = level
     if len(sections) > 1 and _chars(text, sections[-1][1]) < MIN_SECTION_CHARS:
         # A trailing signature (issuer, date) stays with the last section.
@@ -115,35 +117,40 @@ def chunk_document(doc: SourceDoc, max_tokens: int, overlap: int, count: Callabl
 
 
 def _pack(text: str, spans: list[tuple[int, int]], max_tokens: int, overlap: int, count: Callable[[str], int]) -> Iterator[list[tuple[int, int]]]:
+    """Group sentence spans into chunks whose exact text (newlines included) stays within max_tokens."""
     spans = [piece for span in spans for piece in _split_long(text, span, max_tokens, count)]
     group: list[tuple[int, int]] = []
-    size = 0
     for span in spans:
-        n = count(text[span[0] : span[1]])
-        if group and size + n > max_tokens:
+        if group and count(text[group[0][0] : span[1]]) > max_tokens:
             yield group
             keep = group[-overlap:] if overlap and len(group) > overlap else []
-            group, size = list(keep), sum(count(text[a:b]) for a, b in keep)
+            if keep and count(text[keep[0][0] : span[1]]) > max_tokens:
+                keep = []  # no room for the overlap sentence
+            group = list(keep)
         group.append(span)
-        size += n
     if group:
         yield group
 
 
 def _split_long(text: str, span: tuple[int, int], max_tokens: int, count: Callable[[str], int]) -> Iterator[tuple[int, int]]:
-    """A sentence longer than max_tokens is cut at commas (or hard, as a last resort)."""
+    """A sentence longer than max_tokens is cut at ;,、: (or, as a last resort, at the longest prefix that fits)."""
     start, end = span
-    if count(text[start:end]) <= max_tokens:
-        yield span
-        return
     cut = start
-    for m in re.finditer(r"[;；,、:]", text[start:end]):
-        pos = start + m.end()
-        if count(text[cut:pos]) > max_tokens and pos - cut > 1:
-            yield cut, pos
-            cut = pos
     while count(text[cut:end]) > max_tokens:
-        yield cut, cut + max_tokens // 2
-        cut += max_tokens // 2
+        stops = [cut + m.end() for m in re.finditer(r"[;；,、:]", text[cut:end])]
+        fitting = [p for p in stops if count(text[cut:p]) <= max_tokens]
+        if fitting:
+            nxt = fitting[-1]
+        else:
+            lo, hi = cut + 1, end
+            while lo < hi:  # longest prefix within the cap
+                mid = (lo + hi + 1) // 2
+                if count(text[cut:mid]) <= max_tokens:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            nxt = max(lo, cut + 1)
+        yield cut, nxt
+        cut = nxt
     if cut < end:
         yield cut, end

@@ -7,8 +7,8 @@ import unicodedata
 
 # Lines that are page furniture wherever they occur (navigation, accessibility toggles, share bars).
 FURNITURE = re.compile(
-    r"^(?:[•·\-*\s]*)(?:设为首页|加入收藏|无障碍(?:阅读|浏览)?|长者版|今天是[:：]?.*|您现在的位置.*|当前位置[:：].*"
-    r"|服务粉丝|我们一直在努力|打印本页|关闭窗口|分享到.*|【?字体[:：].*|扫一扫.*|返回顶部|上一篇.*|下一篇.*)$"
+    r"^(?:[•·\-*\s]*)(?:设为首页|加入收藏|无障碍(?:阅读|浏览)?|长者版|今天是[:：].*|今天是\s*\d{4}年[^。]*|您现在的位置.*|当前位置[:：].*"
+    r"|服务粉丝|我们一直在努力|打印本页|关闭窗口|分享到[:：].*|【?字体[:：].*|扫一扫[^。]*|返回顶部|上一篇[:：].*|下一篇[:：].*)$"
 )
 # A heading that starts the trailing blocks of unrelated articles: everything from it on is dropped.
 TRAILER = re.compile(r"^(?:[•·\s]*)(?:相关阅读|相关文章|相关新闻|热门文章|热门推荐|最新文章|推荐阅读|猜你喜欢)\s*$")

@@ -103,6 +103,22 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from assistant.index import Library, export_archive
+
+    lib = Library()
+    _print(export_archive(lib, Path(args.file)))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from assistant.index import import_archive
+    from assistant.settings import get_settings
+
+    _print(import_archive(get_settings(), Path(args.file)))
+    return 0
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.chain import QA
     from assistant.llm import make_answerer
@@ -157,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_delete)
     s = sub.add_parser("reindex", help="rebuild the whole index from the corpus dir")
     s.set_defaults(func=cmd_reindex)
+    s = sub.add_parser("export", help="back up the index (catalog + vectors) to a .tar.gz")
+    s.add_argument("file")
+    s.set_defaults(func=cmd_export)
+    s = sub.add_parser("import", help="restore the index from an export (stop the app first)")
+    s.add_argument("file")
+    s.set_defaults(func=cmd_import)
     s = sub.add_parser("ask", help="answer a question with citations")
     s.add_argument("question")
     s.add_argument("--json", action="store_true")

@@ -21,6 +21,8 @@ def sniff(data: bytes) -> str:
     head = data[:1024]
     if head.startswith(b"%PDF-"):
         return "pdf"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 with a byte-order mark (NUL bytes are expected there)
     if head.startswith(b"PK\x03\x04"):
         return "docx" if b"word/" in data[:200_000] or b"[Content_Types].xml" in data[:200_000] else "zip"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -44,13 +46,21 @@ def decode_text(data: bytes) -> str:
     """Decode UTF-8 first, then GB18030/GBK/Big5 as charset-normalizer finds them."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=["gb18030", "gbk", "big5", "utf_16", "utf_8"]).best()
+    if len(data) < 24:
+        # Too short for detection; Chinese files that are not UTF-8 are almost always GB18030/GBK.
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16"]).best()
     if best is None:
         raise LoadError("无法识别文件编码 (not UTF-8, GB18030/GBK or Big5 text)")
     enc = "gb18030" if best.encoding.lower() in ("gbk", "gb2312", "gb18030") else best.encoding
@@ -71,28 +81,33 @@ def check_text(text: str) -> str:
 
 def html_to_text(html: str) -> str:
     """Main text of a web page (trafilatura), falling back to all visible text."""
-    import trafilatura
+    text = ""
+    try:
+        import trafilatura
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True)
+        text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True) or ""
+    except Exception:  # noqa: BLE001 - trafilatura failing on odd markup falls back to plain extraction
+        text = ""
     if not text:
         from lxml import html as lhtml
 
-        tree = lhtml.fromstring(html)
-        for bad in tree.xpath("//script|//style|//noscript"):
+        try:
+            tree = lhtml.fromstring(html)
+        except Exception as exc:  # noqa: BLE001
+            raise LoadError(f"HTML 无法解析 ({exc.__class__.__name__})") from exc
+        for bad in tree.xpath("//script|//style|//noscript|//nav|//header|//footer|//aside"):
             bad.drop_tree()
         text = "\n".join(t.strip() for t in tree.itertext() if t.strip())
-    return text or ""
+    return text
 
 
 def docx_to_text(data: bytes) -> str:
     import io
-    import zipfile
-
     import docx
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any broken part of the package is the same user error
         raise LoadError(f"DOCX 文件已损坏或不是 Word 文档 ({exc.__class__.__name__})") from exc
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:

@@ -84,7 +84,7 @@ def test_two_part_answer_has_two_citations(ui) -> None:  # type: ignore[no-untyp
     html = final(ui, "2021年咸宁科技成果转化目标是多少，实际完成了多少")[-1][0][-1]["content"]
     assert html.count('class="pa-cite"') == 2
     assert "2021年全市科技工作要点" in html and "咸宁市科学技术局" in html and "2021-03-04" in html
-    assert "目标：" in html and "<mark>70项</mark>" in html
+    assert '<span class="pa-label">目标</span>' in html and "<mark>70项</mark>" in html
 
 
 def test_refusal_is_styled_with_related_documents(ui) -> None:  # type: ignore[no-untyped-def]
@@ -179,10 +179,8 @@ def test_suspicious_paste_is_flagged(ui) -> None:  # type: ignore[no-untyped-def
     assert row[-1].startswith("⚠")
 
 
-def test_prefill_reads_the_header_and_keeps_user_input(ui) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import BULLETIN
-
-    title, date, issuer, auto = ui.prefill(BULLETIN, "", "", "", {})
+def test_prefill_reads_the_header_and_keeps_user_input(ui, bulletin: str) -> None:  # type: ignore[no-untyped-def]
+    title, date, issuer, auto = ui.prefill(bulletin, "", "", "", {})
     assert "科技型中小企业评价" in title and date == "2024-02-20" and issuer == "咸宁市科学技术局"
     # What the user typed stays; what was auto-filled follows the text.
     title2, date2, issuer2, _ = ui.prefill(SPARK, "我的标题", date, issuer, auto)
@@ -235,6 +233,13 @@ def test_indexing_events_run_one_at_a_time(demo) -> None:  # type: ignore[no-unt
     assert set(indexing) == {"on_paste", "on_upload", "on_delete", "on_reindex"}
     assert {fn.concurrency_limit for fn in indexing.values()} == {1}
     assert len({fn.concurrency_id for fn in indexing.values()}) == 1
+
+
+def test_backend_label() -> None:
+    assert app.backend_label("extractive") == "抽取式"
+    assert app.backend_label("extractive (fallback from openai:qwen)") == "抽取式（后备）"
+    assert app.backend_label("openai:qwen2.5") == "大模型 · qwen2.5"
+    assert app.backend_label("local:qwen2.5-1.5b") == "本地模型 · qwen2.5-1.5b"
 
 
 def test_launch_kwargs(tmp_path: Path) -> None:

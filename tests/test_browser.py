@@ -114,6 +114,7 @@ def test_ask_add_delete(app_server) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect, sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
+    expect.set_options(timeout=30_000)  # the machine may be busy: the 5 s default is tight for a queued event
     timings: dict[str, float] = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
@@ -143,6 +144,14 @@ def test_ask_add_delete(app_server) -> None:  # type: ignore[no-untyped-def]
             chat_text = page.locator("#chatbot").inner_text()
             assert "<span" not in chat_text and "<div" not in chat_text and "&#" not in chat_text
             page.screenshot(path=str(SHOTS / "answer.png"), full_page=True)
+
+            # An example question is one click; a follow-up keeps the conversation.
+            page.locator("#example_1").click()
+            expect(page.locator("#chatbot .pa-q")).to_have_count(2)
+            expect(page.locator("#chatbot .pa-answer:not(.pa-streaming)")).to_have_count(2)
+            expect(last_answer(page).locator(".pa-cites, .pa-refusal").first).to_be_visible()
+            last_answer(page).scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "example.png"), full_page=True)
 
             # 2. Paste a bulletin with a made-up fact; the header fields pre-fill from its text.
             t0 = time.monotonic()

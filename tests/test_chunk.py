@@ -70,11 +70,6 @@ def test_stored_chunks_are_slices_of_stored_text(ingested) -> None:  # type: ign
         assert c.text == texts[c.doc_id][c.start : c.end]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG assistant/chunk.py _pack: after a chunk is emitted the overlap sentence is kept and the next sentence "
-    "appended without checking the cap, and span token counts are summed although cl100k counts are not "
-    "additive and the newlines between spans are not counted (at max_tokens=450 seed 000 has a 485-token "
-    "chunk, seed 004 a 451-token one)"))
 def test_chunks_respect_token_cap_on_seeds() -> None:
     cap = DEFAULT.max_tokens
     over = []
@@ -100,10 +95,6 @@ def test_bulletin_chunks_follow_numbered_sections(bulletin: str) -> None:
     assert "2024年2月20日" in chunks[-1].text and "三、工作要求" in chunks[-1].text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG assistant/chunk.py chunk_document: the signature line '咸宁市科学技术局' is classified as a title (level 0); "
-    "because the preceding section '三、工作要求' is shorter than MIN_SECTION_CHARS, the 'title line joins the "
-    "section it introduces' rule renames that section to the signature, so its chunk's heading is the issuer"))
 def test_short_last_section_keeps_its_heading(bulletin: str) -> None:
     chunks = chunks_of(SourceDoc("b", "b", clean(bulletin)))
     [last] = [c for c in chunks if "三、工作要求" in c.text]
@@ -119,9 +110,6 @@ def _sentence(n_tokens: int, seed_char: str) -> str:
     return s + "。"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG assistant/chunk.py _pack: the overlap sentence kept from the previous chunk plus the next sentence "
-    "can exceed max_tokens; the overlap should be dropped (or trimmed) when it does not fit"))
 def test_overlap_never_pushes_a_chunk_over_the_cap() -> None:
     cap = 320
     s1, s2, s3 = _sentence(150, "咸"), _sentence(150, "黄"), _sentence(250, "鄂")
@@ -131,10 +119,6 @@ def test_overlap_never_pushes_a_chunk_over_the_cap() -> None:
     assert [count_tokens(c.text) for c in chunks if count_tokens(c.text) > cap] == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG assistant/chunk.py _split_long: the comma path yields the piece that first exceeds max_tokens "
-    "(instead of the piece up to the previous comma), and the hard cut uses max_tokens//2 *characters*, "
-    "which is more than max_tokens tokens for Chinese text"))
 @pytest.mark.parametrize("kind", ["commas", "no-punctuation"])
 def test_overlong_sentence_is_split_within_cap(kind: str) -> None:
     cap = 64

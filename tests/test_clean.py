@@ -98,9 +98,6 @@ def test_canonical_ignores_whitespace_and_width() -> None:
     assert canonical("全市高新技术企业达到621家。") != canonical("全市高新技术企业达到620家。")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG assistant/clean.py FURNITURE: '今天是[:：]?.*' (also '分享到.*', '上一篇.*', '下一篇.*') matches any line "
-    "that merely starts with these words, so a real sentence is deleted as page furniture"))
 def test_body_sentence_starting_with_jintianshi_is_kept() -> None:
     line = "今天是全国科技工作者日,市科技局举行座谈会,表彰优秀科技工作者代表。"
     assert line in clean("科技快讯\n" + line)

@@ -196,11 +196,9 @@ def test_other_embedder_raises_index_mismatch(ingested, settings) -> None:  # ty
             Library(settings, embedder=HashEmbedder(dim=128), writer=writer)
         assert "assistant reindex" in str(info.value)
         assert "128" in str(info.value) and "256" in str(info.value)
-    # The failed writer released the lock and changed nothing.
-    t0 = time.monotonic()
+    # The failed writer released the lock (else IndexBusy here) and changed nothing.
     lib = Library(settings, writer=True)
     try:
-        assert time.monotonic() - t0 < 1.5
         assert lib.catalog.count_chunks() == n
         assert lib.catalog.get_meta("dim") == "256"
     finally:
@@ -295,10 +293,8 @@ def test_second_writer_across_processes_is_busy(ingested, settings) -> None:  # 
         if child.poll() is None:
             child.kill()
             child.wait()
-    t0 = time.monotonic()
-    lib = Library(settings, writer=True)
+    lib = Library(settings, writer=True)  # IndexBusy if the lock were still held
     try:
-        assert time.monotonic() - t0 < 1.5
         assert lib.catalog.count_chunks() == n
     finally:
         lib.close()
@@ -317,10 +313,8 @@ def test_writer_lock_released_when_writer_process_dies(library, settings) -> Non
         if child.poll() is None:
             child.kill()
             child.wait()
-    t0 = time.monotonic()
-    lib = Library(settings, writer=True)
+    lib = Library(settings, writer=True)  # IndexBusy if the dead process still held the lock
     try:
-        assert time.monotonic() - t0 < 1.5
         assert lib.lock.held
     finally:
         lib.close()

@@ -180,6 +180,11 @@ def test_binary_debris_inside_chinese_paste_rejected(loaded, bulletin: str) -> N
     assert_rejected(loaded, lambda: loaded.add_text(bulletin + debris))
 
 
+def test_furniture_only_paste_rejected(loaded) -> None:  # type: ignore[no-untyped-def]
+    err = assert_rejected(loaded, lambda: loaded.add_text("设为首页\n加入收藏\n无障碍阅读\n长者版\n今天是:2024年1月1日"))
+    assert "nothing left" in str(err)
+
+
 def test_punctuation_only_paste_rejected(loaded) -> None:  # type: ignore[no-untyped-def]
     assert_rejected(loaded, lambda: loaded.add_text("。。。，，，！！！----"))
 
@@ -221,9 +226,6 @@ def test_pdf_page_cap_is_the_setting(loaded) -> None:  # type: ignore[no-untyped
     assert "2000" in str(err) and "500" in str(err)
 
 
-@pytest.mark.xfail(strict=True, raises=SyntaxError, reason=(
-    "BUG assistant/load.py docx_to_text: a DOCX zip whose word/document.xml is malformed raises "
-    "lxml.etree.XMLSyntaxError (not caught: only BadZipFile/KeyError/ValueError are), so no LoadError"))
 def test_docx_with_malformed_xml_rejected(loaded) -> None:  # type: ignore[no-untyped-def]
     assert_rejected(loaded, lambda: loaded.add_upload(corrupt_docx_xml(), "broken.docx"))
 
@@ -313,10 +315,6 @@ def test_docx_upload(loaded) -> None:  # type: ignore[no-untyped-def]
 HAS_HTML_CLEAN = importlib.util.find_spec("lxml_html_clean") is not None
 
 
-@pytest.mark.xfail(not HAS_HTML_CLEAN, strict=True, raises=ImportError, reason=(
-    "BUG: trafilatura -> justext imports lxml.html.clean, which lxml>=5.2 moved to the separate package "
-    "lxml_html_clean (not installed, not in pyproject); assistant/load.py html_to_text does not fall back, "
-    "so every HTML upload/ingest crashes with ImportError"))
 def test_html_upload_main_text(loaded) -> None:  # type: ignore[no-untyped-def]
     result = loaded.add_upload(HTML_PAGE.encode(), "page.html")
     assert result.duplicate is False
