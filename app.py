@@ -641,7 +641,7 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
     ui = AssistantUI(settings, library)
     indexing = {"concurrency_limit": 1, "concurrency_id": "indexing"}
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
         header = gr.HTML(header_html(ui), elem_id="header")
         session = gr.State(AssistantUI.new_session())
 

@@ -387,9 +387,8 @@ def refusal(question: str, passages: list[Passage], backend: str) -> Answer:
 
 def idf_from_library(library) -> Callable[[str], float]:  # type: ignore[no-untyped-def]
     """IDF of a term over the library's chunks (unknown terms get the highest weight)."""
-    bm = library.bm25
-
     def idf(term: str) -> float:
+        bm = library.bm25  # read each time: reindex replaces it
         n = max(1, len(bm))
         j = bm.vocab.get(term)
         df = 0 if j is None else int(bm.tf.indptr[j + 1] - bm.tf.indptr[j])

@@ -6,12 +6,14 @@ import re
 import time
 from typing import Any
 
+from assistant import indicators
 from assistant.answer import Answerer, ExtractiveAnswerer, idf_from_library
+from assistant.cite import CITE, unsupported_figures
 from assistant.index import Library
 from assistant.metadata import places_in
 from assistant.retrieve import Retriever
 from assistant.settings import Settings, get_settings
-from assistant.types import Answer, Passage
+from assistant.types import Answer, Citation, Passage
 
 FOLLOWUP = re.compile(r"^(?:那|那么|还有|再问|另外)?(.{0,12}?)(?:呢|的呢|怎么样|如何|又是多少|是多少)?[?？。]?$")
 
@@ -68,13 +70,48 @@ class QA:
         standalone = rewrite_followup(question, history)
         if history and standalone == question.strip() and hasattr(self.answerer, "rewrite"):
             standalone = self.answerer.rewrite(question, history) or standalone
-        passages = self.retriever(standalone)
-        answer = self.answerer(standalone, passages)
+        answer = self.indicator_answer(standalone)
+        if answer is None:
+            passages = self.retriever(standalone)
+            answer = self.answerer(standalone, passages)
         if standalone != question.strip():
             answer.note = (answer.note + " " if answer.note else "") + f"（按上下文理解为：{standalone}）"
         answer.question = standalone
         answer.latency_s = time.perf_counter() - t0  # type: ignore[attr-defined]
         return answer
+
+
+    def indicator_answer(self, question: str) -> Answer | None:
+        """Targets vs results and trends from the indicator records, as a cited table (None: not such a question)."""
+        if not (indicators.is_comparison(question) and indicators.match_indicator(question)):
+            return None
+        with self.library._mutex:
+            rendered = indicators.render_answer(question, indicators.query(self.library.catalog.db))
+        if not indicators.answerable(question, rendered.rows):
+            return None
+        metas = self.library.catalog.doc_meta(d for d, _, _ in rendered.sources)
+        quotes = indicators.source_sentences(rendered.rows)
+        citations = []
+        for n, (doc_id, start, end) in enumerate(rendered.sources, 1):
+            m = metas.get(doc_id, {})
+            quote = quotes.get((doc_id, start, end)) or (self.library.catalog.document(doc_id) or {}).get("text", "")[start:end]
+            citations.append(Citation(n, doc_id, m.get("source", ""), m.get("title", ""), m.get("date", ""), m.get("issuer", ""), quote, start, end))
+        computed = [r["rate"] for r in rendered.rows if r.get("rate")]
+        body = rendered.text
+        for c in computed:
+            body = body.replace(c, " ")
+        pool = [f"{c.title} {c.date} {c.quote}" for c in citations]
+        missing = unsupported_figures(CITE.sub("", body), pool, question)
+        return Answer(rendered.text, False, "indicators", not missing, citations, missing, question=question,
+                      computed=computed, table=[_plain_row(r) for r in rendered.rows])
+
+
+def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
+    def cell(c: Any) -> str:
+        return c.get("text") or c.get("raw") or "" if isinstance(c, dict) else ""
+
+    return {"year": row.get("year"), "place": row.get("place"), "indicator": row.get("indicator"), "target": cell(row.get("target")),
+            "achieved": cell(row.get("achieved")), "forecast": cell(row.get("forecast")), "rate": row.get("rate") or ""}
 
 
 def to_document(p: Passage) -> Any:

@@ -16,6 +16,7 @@ TRAILER = re.compile(r"^(?:[•·\s]*)(?:相关阅读|相关文章|相关新闻|
 INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
 HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[、.]|\(\d+\)|[■●◆▲])")
 META_START = re.compile(r"^(?:索引号|主题分类|名称|有效性|文号|发文|发布|成文|来源|日期|记者|编辑|通讯员|责任编辑)")
+SIGNATURE = re.compile(r"\s*(?:20\d{2}年\d{1,2}月\d{1,2}日|[\u4e00-\u9fff()（）]{2,24}(?:局|委员会|委|厅|政府|办公室|中心|院))\s*")
 TERMINAL = "。!?;:」』”\"'》)…"
 MIN_WRAPPED_LINE = 30
 """A line at least this long that ends without punctuation was wrapped, not a heading."""
@@ -55,7 +56,8 @@ def _join_wrapped(lines: list[str]) -> list[str]:
     for line in lines:
         if not line:
             continue
-        if pending_join and out and re.match(r"[\u4e00-\u9fff0-9\"“《(]", line) and not META_START.match(line):
+        if pending_join and out and re.match(r"[\u4e00-\u9fff0-9\"“《(]", line) and not META_START.match(line) \
+                and not SIGNATURE.fullmatch(line):
             out[-1] += line
         else:
             out.append(line)

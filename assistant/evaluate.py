@@ -55,7 +55,10 @@ def score_one(q: dict[str, Any], ans: Any, k: int) -> dict[str, Any]:
     correct = answerable and not ans.refused and all(fact_in(v, ans.answer) for v in facts)
     cite_hits = [any(fact_in(v, c.quote) for v in facts) for c in ans.citations] if answerable else []
     body = re.sub(r"\[\d{1,2}\]", "", ans.answer)
-    violation = bool(ans.verified and not ans.refused and unsupported_figures(body, [c.quote for c in ans.citations], q["user_input"]))
+    for derived in getattr(ans, "computed", []):  # completion rates computed in code, labelled as such
+        body = body.replace(derived, " ")
+    sources = [f"{c.title} {c.date} {c.quote}" for c in ans.citations]
+    violation = bool(ans.verified and not ans.refused and unsupported_figures(body, sources, q["user_input"]))
     return {
         "id": q["id"], "type": q["type"], "question": q["user_input"], "answer": ans.answer, "refused": ans.refused,
         "answerable": answerable, "correct": correct, "source_cited": bool(cited_sources & gold),

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant import indicators
 from assistant.bm25 import BM25
 from assistant.chunk import chunk_document
 from assistant.clean import canonical, clean, has_hidden_text
@@ -138,7 +139,12 @@ class Library:
                 chunks = self.catalog.chunks(missing)
                 metas = self.catalog.doc_meta(c.doc_id for c in chunks.values())
                 self._store_vectors([chunks[i] for i in missing], metas)
-            return {"orphans_removed": len(orphans), "reembedded": len(missing)}
+            # Indicator records follow the documents (and are re-extracted when the extractor changes).
+            indicators.prune(self.catalog.db)
+            fresh = self.catalog.get_meta("indicators_version") == indicators.VERSION
+            records = indicators.backfill(self.catalog.db, only_missing=fresh)
+            self.catalog.set_meta("indicators_version", indicators.VERSION)
+            return {"orphans_removed": len(orphans), "reembedded": len(missing), "indicator_records": records}
 
     def _load_bm25(self) -> BM25:
         path = self.dir / "bm25.npz"
@@ -214,7 +220,8 @@ class Library:
             replaced = [d for d in self.catalog.docs_by_source(source) if d != doc_id]
             old_chunks = [cid for d in replaced for cid in self._chunk_ids_of(d)]
             reason = suspicious_reason(raw)
-            self.catalog.commit_document(doc_id, source, canon, meta, text, chunks, tokens, reason, replaces=replaced)
+            self.catalog.commit_document(doc_id, source, canon, meta, text, chunks, tokens, reason, replaces=replaced,
+                                         also=lambda db: indicators.index_document(db, doc_id, text, meta))
             if old_chunks:
                 self.vectors.delete(old_chunks)
                 self.bm25.remove(old_chunks)
@@ -269,7 +276,8 @@ class Library:
             p = Path(p)
             if p.is_dir():
                 for f in p.rglob("*"):
-                    if f.is_file() and f.suffix.lower() in SUPPORTED and DELETED_DIR not in f.parts and not f.name.startswith("."):
+                    if f.is_file() and f.suffix.lower() in SUPPORTED and DELETED_DIR not in f.parts and not f.name.startswith(".") \
+                            and not f.name.endswith(".meta.json"):
                         yield f
             elif p.is_file():
                 yield p
@@ -280,6 +288,8 @@ class Library:
     def _source_of(path: Path, corpus: Path) -> str:
         if path.parent.name == PASTE_DIR:
             return path.stem
+        if path.parent.name == "uploads":
+            return f"uploads/{path.name}"
         try:
             return str(path.resolve().relative_to(corpus.resolve()))
         except ValueError:
@@ -287,8 +297,8 @@ class Library:
 
     @staticmethod
     def _sidecar(path: Path) -> dict[str, str]:
-        side = path.with_suffix(".json")
-        if path.parent.name == PASTE_DIR and side.exists():
+        side = path.with_name(path.name + ".meta.json") if path.parent.name == "uploads" else path.with_suffix(".json")
+        if path.parent.name in (PASTE_DIR, "uploads") and side.exists():
             return {k: str(v) for k, v in json.loads(side.read_text(encoding="utf-8")).items() if v}
         return {}
 
@@ -323,6 +333,7 @@ class Library:
             folder = Path(self.settings.corpus_dir) / "uploads"
             folder.mkdir(parents=True, exist_ok=True)
             (folder / safe).write_bytes(data)
+            (folder / f"{safe}.meta.json").write_text(json.dumps(overrides, ensure_ascii=False), encoding="utf-8")
             self.save()
         return result
 
@@ -343,7 +354,10 @@ class Library:
 
     def _retire_file(self, source: str) -> None:
         corpus = Path(self.settings.corpus_dir)
-        candidates = [corpus / source] if not source.startswith("paste-") else [corpus / PASTE_DIR / f"{source}.txt", corpus / PASTE_DIR / f"{source}.json"]
+        if source.startswith("paste-"):
+            candidates = [corpus / PASTE_DIR / f"{source}.txt", corpus / PASTE_DIR / f"{source}.json"]
+        else:
+            candidates = [corpus / source, corpus / f"{source}.meta.json"]
         for path in candidates:
             if path.exists():
                 target = corpus / DELETED_DIR / f"{int(time.time())}-{path.name}"

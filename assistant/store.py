@@ -7,7 +7,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -105,12 +105,18 @@ class Catalog:
 
     def commit_document(self, doc_id: str, source: str, canon: str, meta: dict[str, str], text: str,
                         chunks: list[Chunk], tokens: list[tuple[str, ...]], suspicious: str = "",
-                        replaces: Iterable[str] = ()) -> None:
-        """Insert a document and its chunks, removing the documents it replaces, atomically."""
+                        replaces: Iterable[str] = (), also: Callable[[sqlite3.Connection], object] | None = None) -> None:
+        """Insert a document and its chunks, removing the documents it replaces, atomically.
+
+        `also` runs inside the same transaction (the indicator records of the document).
+        """
+        from assistant import indicators
+
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             for old in replaces:
                 self.db.execute("DELETE FROM documents WHERE doc_id=?", (old,))
+                indicators.delete_records(self.db, old)
             self.db.execute(
                 "INSERT INTO documents(doc_id, source, canon, meta, text, n_chunks, suspicious, added_at) VALUES(?,?,?,?,?,?,?,?)",
                 (doc_id, source, canon, json.dumps(meta, ensure_ascii=False), text, len(chunks), suspicious, time.time()),
@@ -119,6 +125,8 @@ class Catalog:
                 'INSERT INTO chunks(chunk_id, doc_id, ord, start, "end", heading, text, tokens) VALUES(?,?,?,?,?,?,?,?)',
                 [(c.chunk_id, c.doc_id, c.ord, c.start, c.end, c.heading, c.text, " ".join(t)) for c, t in zip(chunks, tokens, strict=True)],
             )
+            if also is not None:
+                also(self.db)
             self.db.execute("INSERT INTO meta(key, value) VALUES('generation', '1') ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER)+1")
 
     def delete_document(self, doc_id: str) -> list[str]:
@@ -127,6 +135,9 @@ class Catalog:
             self.db.execute("BEGIN IMMEDIATE")
             ids = [r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
             self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            from assistant import indicators
+
+            indicators.delete_records(self.db, doc_id)
             self.db.execute("INSERT INTO meta(key, value) VALUES('generation', '1') ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER)+1")
         return ids
 

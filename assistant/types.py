@@ -70,6 +70,8 @@ class Answer:
     note: str = ""
     question: str = ""
     passages: list[Passage] = field(default_factory=list)
+    computed: list[str] = field(default_factory=list)  # figures derived in code (completion rates), labelled as such
+    table: list[dict[str, Any]] = field(default_factory=list)  # indicator rows (year, target, achieved, rate)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,4 +83,6 @@ class Answer:
             "unverified": self.unverified,
             "related": self.related,
             "note": self.note,
+            "computed": self.computed,
+            "table": self.table,
         }

@@ -168,9 +168,13 @@ def test_catalog_backfill_and_delete(tmp_path: Path) -> None:
     assert ind.backfill(cat.db) > 10
     assert ind.backfill(cat.db) == 0  # only documents without records
     assert {r.doc_id for r in ind.query(cat.db)} == {"doc2"}
-    cat.delete_document("doc2")
-    assert ind.prune(cat.db) > 10  # records of a document deleted without delete_records
+    cat.delete_document("doc2")  # removes the document's records in the same transaction
     assert ind.query(cat.db) == [] and ind.delete_records(cat.db, "doc2") == 0
+    # Records left behind by a crash between two writes are pruned.
+    cat.commit_document("doc3", path.name, "canon3", parse_metadata(text), text, [], [])
+    assert ind.backfill(cat.db) > 10
+    cat.db.execute("DELETE FROM documents WHERE doc_id='doc3'")
+    assert ind.prune(cat.db) > 10 and ind.query(cat.db) == []
     cat.close()
 
 
