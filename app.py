@@ -35,11 +35,13 @@ if TYPE_CHECKING:
 
 TITLE = "政策问答助手"
 SUBTITLE = "基于已收录的科技政策文件作答：每个回答都标明出处，数字逐一核对，文件里没有的不编造。"
+DEFAULT_INDICATORS = ("高新技术企业数", "科技型中小企业入库数", "技术合同成交额", "科技成果转化项数")
 EXAMPLES = [
     "咸宁离岸科创园目标是什么",
     "2021年咸宁科技成果转化目标是多少，实际完成了多少",
     "2023年下陆区技术合同交易额目标是多少",
     "大冶2022年高新技术企业有多少家",
+    "咸宁高新技术企业数量这几年怎么变化",
 ]
 TABLE_COLUMNS = ["标题", "发文单位", "日期", "类型", "地区", "段落数", "来源", "doc_id", "⚠"]
 UPLOAD_TYPES = [".pdf", ".docx", ".txt", ".md", ".html", ".htm"]
@@ -98,11 +100,264 @@ def render_answer_text(text: str) -> str:
     return "<br>".join(lines)
 
 
+# -- indicator tables and charts ----------------------------------------------------------------
+RATE_HEADER = "完成率（系统计算）"
+NOT_FOUND = "未找到"
+CELL_PART = re.compile(r"((?:预计|另有)+)?([^\[\]；]*?)((?:\[\d{1,2}\])+)")
+CHART_KINDS = (("target", "目标"), ("achieved", "实际完成"), ("forecast", "预计"))
+CHART_COLORS = {"target": "#2563eb", "achieved": "#16a34a", "forecast": "#d97706"}
+GROUP_COLORS = ("#2563eb", "#16a34a", "#d97706", "#7c3aed", "#db2777", "#0891b2")
+CHART_DASH = {"target": "6 4", "achieved": "", "forecast": "2 3"}
+
+
+def is_table_answer(ans: Answer) -> bool:
+    return ans.backend == "indicators" or bool(ans.table)
+
+
+def split_table_answer(text: str) -> tuple[list[str], list[str], list[list[str]], list[str]]:
+    """A markdown answer as (lines before the table, header, rows of cells, lines after); no table: header []."""
+    lines = [ln.strip() for ln in (text or "").replace("\r\n", "\n").split("\n")]
+    start = next((i for i, ln in enumerate(lines) if ln.startswith("|") and ln.endswith("|")), None)
+    if start is None:
+        return [ln for ln in lines if ln], [], [], []
+    end = start
+    while end < len(lines) and lines[end].startswith("|") and lines[end].endswith("|"):
+        end += 1
+
+    def cells(line: str) -> list[str]:
+        return [c.strip() for c in line[1:-1].split("|")]
+
+    body = [cells(ln) for ln in lines[start + 1 : end] if not re.fullmatch(r"\|(?:\s*:?-+:?\s*\|)+", ln)]
+    return [ln for ln in lines[:start] if ln], cells(lines[start]), body, [ln for ln in lines[end:] if ln]
+
+
+def cell_phrases(cells: list[str], n: int) -> list[str]:
+    """The figures (as written, without 预计/另有 and markers) that table cells cite with [n]."""
+    out = []
+    for cell in cells:
+        for m in CELL_PART.finditer(cell):
+            if n in {int(k) for k in CITE_MARK.findall(m.group(3))} and m.group(2).strip():
+                out.append(m.group(2).strip())
+    return out
+
+
+def _table_cells(text: str) -> list[str]:
+    return [c for row in split_table_answer(text)[2] for c in row]
+
+
+def _render_cell(cell: str, column: str) -> str:
+    cell = cell.strip()
+    if column in ("完成率", RATE_HEADER):
+        if not cell or cell in ("—", "-"):
+            return '<span class="pa-na">—</span>'
+        return (f'<span class="pa-computed" title="系统计算：实际完成÷目标，不是文件原文中的数字">{_with_refs(cell)}</span>'
+                '<span class="pa-calc">计算</span>')
+    if not cell or cell == NOT_FOUND:
+        return f'<span class="pa-notfound">{NOT_FOUND}</span>'
+    parts = []
+    for part in cell.split("；"):
+        m = re.match(r"^((?:另有)?(?:预计)?)(.*)$", part.strip())
+        label = m.group(1) if m else ""
+        rest = m.group(2) if m else part
+        tag = f'<span class="pa-cell-label">{esc(label)}</span>' if label else ""
+        parts.append(f'<div class="pa-cell-part">{tag}{_with_refs(rest)}</div>')
+    return "".join(parts)
+
+
+def indicator_table_html(header: list[str], rows: list[list[str]]) -> str:
+    """A target/result table: every cell escaped, [n] as footnote references, computed rates marked."""
+    head = [RATE_HEADER if h == "完成率" else h for h in header]
+    ths = "".join(f'<th class="{"pa-col-rate" if h == RATE_HEADER else ""}">{esc(h)}</th>' for h in head)
+    trs = []
+    for row in rows:
+        cells = list(row) + [""] * (len(head) - len(row))
+        tds = "".join(f'<td class="{"pa-col-rate" if h == RATE_HEADER else ""}">{_render_cell(c, h)}</td>'
+                      for h, c in zip(head, cells, strict=False))
+        trs.append(f"<tr>{tds}</tr>")
+    return (f'<div class="pa-table-wrap"><table class="pa-ind-table"><thead><tr>{ths}</tr></thead>'
+            f'<tbody>{"".join(trs)}</tbody></table></div>')
+
+
+def rows_from_table(table: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """Header and cells from Answer.table (no [n] markers): used when the answer text has no table."""
+    multi_place = len({r.get("place") for r in table}) > 1
+    multi_name = len({r.get("indicator") for r in table}) > 1
+    header = (["指标"] if multi_name else []) + (["地区"] if multi_place else []) + ["年份", "目标", "实际完成", "完成率"]
+    rows = []
+    for r in table:
+        done = "；".join(x for x in (r.get("achieved") or "", f"预计{r['forecast']}" if r.get("forecast") else "") if x)
+        cells = ([str(r.get("indicator") or "")] if multi_name else []) + ([str(r.get("place") or "")] if multi_place else [])
+        cells += [f"{r.get('year')}年" if r.get("year") else "", r.get("target") or NOT_FOUND, done or NOT_FOUND, r.get("rate") or "—"]
+        rows.append([str(c) for c in cells])
+    return header, rows
+
+
+def _unit_of(indicator: str) -> str:
+    from assistant import indicators
+
+    ind = indicators.BY_NAME.get(indicators.strip_name(indicator or ""))
+    return ind.unit if ind else ""
+
+
+def figure_value(text: str, unit: str = "") -> tuple[float, str] | None:
+    """(value, unit) of the first figure in a cell's text ("超过340家" -> (340, 家)); money in 亿元."""
+    from assistant import indicators
+
+    m = indicators.FIGURE.search(CITE_MARK.sub("", text or ""))
+    if not m:
+        return None
+    num = m.group("num")
+    if num[0].isdigit():
+        value = float(num)
+    else:
+        from assistant.cite import cn_to_number
+
+        got = cn_to_number(num)
+        if got is None:
+            return None
+        value = got
+    written = m.group("unit")
+    factors = indicators.UNITS.get(unit or "", {})
+    if written in factors:
+        return value * factors[written], unit
+    return value, written
+
+
+def _fmt(v: float) -> str:
+    if abs(v - round(v)) < 1e-9:
+        return f"{round(v):,}".replace(",", "")
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def _nice_step(span: float) -> float:
+    import math
+
+    if span <= 0:
+        return 1.0
+    mag = 10 ** math.floor(math.log10(span))
+    for f in (1, 2, 2.5, 5, 10):
+        if span / (f * mag) <= 4:
+            return f * mag
+    return 10 * mag
+
+
+def indicator_chart_svg(table: list[dict[str, Any]]) -> str:
+    """A small inline SVG line chart of target vs achieved (and 预计) by year; '' under 2 points."""
+    series: dict[tuple[str, str, str], dict[str, float]] = {}
+    units = []
+    for r in table:
+        year = str(r.get("year") or "")
+        if not year:
+            continue
+        unit = _unit_of(str(r.get("indicator") or ""))
+        for kind, _ in CHART_KINDS:
+            got = figure_value(str(r.get(kind) or ""), unit)
+            if got is None:
+                continue
+            value, u = got
+            units.append(u)
+            key = (str(r.get("place") or ""), str(r.get("indicator") or ""), kind)
+            series.setdefault(key, {}).setdefault(year, value)
+    if sum(len(s) for s in series.values()) < 2:
+        return ""
+    years = sorted({y for s in series.values() for y in s})
+    groups = list(dict.fromkeys((p, i) for p, i, _ in series))
+    multi = len(groups) > 1
+    unit = units[0] if units and all(u == units[0] for u in units) else ""
+    width, height, left, right, top, bottom = 600, 250, 58, 20, 40, 34
+    pw, ph = width - left - right, height - top - bottom
+    vmax = max(v for s in series.values() for v in s.values())
+    step = _nice_step(vmax * 1.15 or 1.0)
+    ymax = step * max(1, -(-vmax * 1.15 // step))
+
+    def x(year: str) -> float:
+        return left + (years.index(year) + 0.5) * pw / len(years)
+
+    def y(v: float) -> float:
+        return top + ph - (v / ymax) * ph if ymax else top + ph
+
+    parts = [f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="#f8fafc" stroke="none"></rect>']
+    tick = 0.0
+    while tick <= ymax + 1e-9:
+        ty = y(tick)
+        parts.append(f'<line x1="{left}" y1="{ty:.1f}" x2="{left + pw}" y2="{ty:.1f}" stroke="#e2e8f0" stroke-width="1"></line>')
+        parts.append(f'<text x="{left - 8}" y="{ty + 4:.1f}" text-anchor="end" font-size="11" fill="#64748b">{esc(_fmt(tick))}</text>')
+        tick += step
+    for yr in years:
+        parts.append(f'<text x="{x(yr):.1f}" y="{top + ph + 20}" text-anchor="middle" font-size="12" fill="#334155">{esc(yr)}年</text>')
+    if unit:
+        parts.append(f'<text x="{left - 8}" y="{top - 10}" text-anchor="end" font-size="11" fill="#64748b">单位：{esc(unit)}</text>')
+    legend_x = left + 4
+    names = dict(CHART_KINDS)
+    offsets = {"target": (-8, "end"), "achieved": (8, "start"), "forecast": (8, "start")}
+    for gi, group in enumerate(groups):
+        for kind, _ in CHART_KINDS:
+            pts = series.get((*group, kind))
+            if not pts:
+                continue
+            color = GROUP_COLORS[gi % len(GROUP_COLORS)] if multi else CHART_COLORS[kind]
+            dash = CHART_DASH[kind]
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            ordered = [(yr, pts[yr]) for yr in years if yr in pts]
+            if len(ordered) > 1:
+                coords = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in ordered)
+                parts.append(f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2.2"{dash_attr}></polyline>')
+            dx, anchor = offsets[kind]
+            for yr, v in ordered:
+                cx, cy = x(yr), y(v)
+                fill = color if kind == "achieved" else "#ffffff"
+                if kind == "forecast":
+                    parts.append(f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" transform="rotate(45 {cx:.1f} {cy:.1f})" '
+                                 f'fill="#ffffff" stroke="{color}" stroke-width="2"></rect>')
+                else:
+                    parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4.5" fill="{fill}" stroke="{color}" stroke-width="2"></circle>')
+                dy = 14 if kind == "forecast" else -8
+                parts.append(f'<text x="{cx + dx:.1f}" y="{cy + dy:.1f}" text-anchor="{anchor}" font-size="11" font-weight="600" '
+                             f'fill="{color}">{esc(_fmt(v))}</text>')
+            label = (f"{group[0]}{group[1]} · " if multi else "") + names[kind]
+            parts.append(f'<line x1="{legend_x}" y1="{top - 22}" x2="{legend_x + 22}" y2="{top - 22}" stroke="{color}" '
+                         f'stroke-width="2.2"{dash_attr}></line>')
+            parts.append(f'<text x="{legend_x + 28}" y="{top - 18}" font-size="12" fill="#334155">{esc(label)}</text>')
+            legend_x += 28 + 13 * len(label) + 18
+    title = "、".join(f"{p}{i}" for p, i in groups) + "：目标与实际完成（按年份）"
+    return (f'<div class="pa-chart"><svg class="pa-chart-svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+            f'role="img" aria-label="{esc(title)}" xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>'
+            f'{"".join(parts)}</svg></div>')
+
+
+def _notes_html(lines: list[str], computed: list[str]) -> str:
+    out = []
+    for line in lines:
+        body = _with_refs(line)
+        for c in sorted(set(computed), key=len, reverse=True):
+            body = body.replace(esc(c), f'<span class="pa-computed" title="系统计算">{esc(c)}</span>')
+        cls = "pa-ind-note pa-notfound-line" if NOT_FOUND in line else "pa-ind-note"
+        out.append(f'<div class="{cls}">{body}</div>')
+    return f'<div class="pa-ind-notes">{"".join(out)}</div>' if out else ""
+
+
+def render_indicator_body(text: str, table: list[dict[str, Any]], computed: list[str]) -> str:
+    """The intro, the table (from the answer's markdown, else from Answer.table), the chart and the notes."""
+    before, header, rows, after = split_table_answer(text)
+    if not header or any(len(r) != len(header) for r in rows):
+        if not table:
+            return f'<div class="pa-text">{_with_refs(text)}</div>'
+        header, rows = rows_from_table(table)
+        if not before and not after and text:
+            before = [ln for ln in text.split("\n") if ln.strip() and not ln.strip().startswith("|")]
+    intro = "".join(f'<div class="pa-text">{_with_refs(line)}</div>' for line in before)
+    return intro + indicator_table_html(header, rows) + indicator_chart_svg(table) + _notes_html(after, computed)
+
+
 def _sentences_citing(answer: str, n: int) -> list[str]:
     """The answer's sentences that cite [n], without their markers, labels and final stop."""
     from assistant.cite import cited_keys, split_answer
 
-    out = []
+    before, header, rows, after = split_table_answer(answer)
+    out: list[str] = []
+    if header:  # a table answer: the figures of the cells citing [n], and the sentences around the table
+        out = cell_phrases([c for row in rows for c in row], n)
+        answer = "\n".join(before + after)
     for sentence in split_answer(answer):
         if n in cited_keys(sentence):
             body = CITE_MARK.sub("", sentence).strip().rstrip("。;；,，!?！？")
@@ -112,14 +367,17 @@ def _sentences_citing(answer: str, n: int) -> list[str]:
     return out
 
 
-def highlight_quote(quote: str, answer: str, n: int) -> str:
-    """The quoted passage, escaped, with the answer's sentence(s) underlined and its figures in <mark>."""
+def highlight_quote(quote: str, answer: str, n: int, bodies: list[str] | None = None) -> str:
+    """The quoted passage, escaped, with the answer's sentence(s) underlined and its figures in <mark>.
+
+    bodies: the text that cites [n] when it is not an answer (the 指标 tab's cells).
+    """
     from assistant.cite import figures
 
     size = len(quote)
     in_sent = [False] * size
     in_mark = [False] * size
-    bodies = _sentences_citing(answer, n)
+    bodies = _sentences_citing(answer, n) if bodies is None else bodies
     for body in bodies:
         start = quote.find(body)
         if start >= 0:
@@ -171,6 +429,8 @@ def backend_label(backend: str) -> str:
         return "抽取式"
     if backend.startswith("extractive"):
         return "抽取式（后备）"
+    if backend == "indicators":
+        return "指标对比"
     kind, _, name = backend.partition(":")
     if kind == "openai":
         return f"大模型 · {name}" if name else "大模型"
@@ -186,6 +446,9 @@ def _meta_line(ans: Answer, elapsed: float | None = None) -> str:
             bits.append('<span class="pa-badge pa-badge-ok" title="答案中的数字都能在引用段落中找到">✓ 数字已核对</span>')
         else:
             bits.append('<span class="pa-badge pa-badge-warn">⚠ 含未核实数字</span>')
+        if ans.computed:
+            bits.append('<span class="pa-badge pa-badge-calc" title="完成率 = 实际完成 ÷ 目标，由系统计算，不是文件原文中的数字">'
+                        'ⓘ 完成率为系统计算</span>')
     if elapsed is not None:
         bits.append(f'<span class="pa-time">用时 {elapsed:.2f} 秒</span>')
     return f'<div class="pa-meta">{"".join(bits)}</div>'
@@ -213,6 +476,9 @@ def render_answer(ans: Answer, elapsed: float | None = None) -> str:
         warn = f'<div class="pa-warn">⚠ 未能核实: {esc("、".join(ans.unverified))}（引用段落中找不到这些数字，请核对原文）</div>'
     cites = "".join(render_citation(c, ans.answer) for c in ans.citations)
     cites_html = f'<div class="pa-cites"><div class="pa-section">引用来源</div>{cites}</div>' if cites else ""
+    if is_table_answer(ans):
+        body = render_indicator_body(ans.answer, ans.table, ans.computed)
+        return f'<div class="pa-answer pa-indicators">{_meta_line(ans, elapsed)}{body}{note}{warn}{cites_html}</div>'
     return (f'<div class="pa-answer">{_meta_line(ans, elapsed)}<div class="pa-text">{render_answer_text(ans.answer)}</div>'
             f"{note}{warn}{cites_html}</div>")
 
@@ -328,7 +594,7 @@ class AssistantUI:
             yield messages, {"messages": messages, "history": history}, ""
             return
         elapsed = time.perf_counter() - t0
-        if not ans.refused:
+        if not ans.refused and not is_table_answer(ans):  # a table appears whole
             from assistant.cite import split_answer
 
             shown: list[str] = []
@@ -339,6 +605,101 @@ class AssistantUI:
         messages.append({"role": "assistant", "content": render_answer(ans, elapsed)})
         history = (history + [(question, ans.answer)])[-MAX_HISTORY:]
         yield messages, {"messages": messages, "history": history}, ""
+
+    # ---- 指标 ----
+    def indicator_pairs(self) -> list[tuple[str, str]]:
+        """(indicator, place) pairs that have records, from the catalog."""
+        from assistant import indicators
+
+        with self.lock.read(), self.library._mutex:
+            return indicators.indicators_available(self.library.catalog.db)
+
+    def indicator_options(self, place: str | None = None, indicator: str | None = None) -> tuple[list[str], str, list[str], str]:
+        """(places, place, indicators of that place, indicator): the current choice where it still exists, else a default."""
+        pairs = self.indicator_pairs()
+        counts: dict[str, int] = {}
+        for _, pl in pairs:
+            counts[pl] = counts.get(pl, 0) + 1
+        places = sorted(counts, key=lambda p: (-counts[p], p))
+        if not places:
+            return [], "", [], ""
+        place = place if place in counts else places[0]
+        names = [ind for ind, pl in pairs if pl == place]
+        if indicator not in names:
+            indicator = next((n for n in DEFAULT_INDICATORS if n in names), names[0])
+        return places, place, names, indicator
+
+    def indicator_data(self, place: str, indicator: str) -> tuple[str, list[list[str]], list[dict[str, Any]], list[Citation]]:
+        """(markdown-style header, cells with [n] markers, plain rows, citations) for one indicator in one place."""
+        from assistant import indicators
+        from assistant.types import Citation
+
+        with self.lock.read(), self.library._mutex:
+            records = indicators.query(self.library.catalog.db, indicator, place)
+            rows = indicators.table(records, indicator, place)
+            numbers: dict[tuple[str, int, int], int] = {}
+
+            def cite(entry: dict[str, Any]) -> str:
+                marks = "".join(f"[{numbers.setdefault((s['doc_id'], s['start'], s['end']), len(numbers) + 1)}]"
+                                for s in entry["sources"])
+                return str(entry["text"]) + marks
+
+            def show(cell: dict[str, Any] | None, label: str = "") -> str:
+                if not cell:
+                    return ""
+                return "；".join([label + cite(cell)] + [f"另有{label}{cite(o)}" for o in cell["others"]])
+
+            cells, plain = [], []
+            for row in rows:
+                target = show(row["target"]) or NOT_FOUND
+                done = "；".join(x for x in (show(row["achieved"]), show(row["forecast"], "预计")) if x) or NOT_FOUND
+                rate = (row["rate"] + ("（按预计数）" if row["rate_basis"] == "forecast" else "")) if row["rate"] else "—"
+                cells.append([f"{row['year']}年" if row["year"] else "年份未注明", target, done, rate])
+                plain.append({"year": row["year"], "place": row["place"], "indicator": row["indicator"],
+                              **{k: (row[k] or {}).get("text", "") for k in ("target", "achieved", "forecast")},
+                              "rate": row["rate"] or ""})
+            quotes = indicators.source_sentences(rows)
+            metas = self.library.catalog.doc_meta(d for d, _, _ in numbers)
+            citations = []
+            for (doc_id, start, end), n in sorted(numbers.items(), key=lambda kv: kv[1]):
+                m = metas.get(doc_id, {})
+                citations.append(Citation(n, doc_id, m.get("source", ""), m.get("title", ""), m.get("date", ""),
+                                          m.get("issuer", ""), quotes.get((doc_id, start, end), ""), start, end))
+        return ["年份", "目标", "实际完成", "完成率"], cells, plain, citations
+
+    def indicator_view(self, place: str | None, indicator: str | None) -> str:
+        """The 指标 tab: the table, the chart and the cited sentences (title · date · sentence) as one HTML block."""
+        if not place or not indicator:
+            return result_html("info", "文档库中还没有可对比的指标数据。新增含有目标或完成情况的文件后，这里会自动列出。")
+        try:
+            header, cells, plain, citations = self.indicator_data(place, indicator)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, logged on the console
+            print(f"error reading indicators {place!r}/{indicator!r}: {exc!r}", file=sys.stderr)
+            return result_html("err", f"读取指标数据失败：{esc(exc) or esc(exc.__class__.__name__)}")
+        if not cells:
+            return result_html("info", f"没有找到{esc(place)}「{esc(indicator)}」的数据。")
+        rates = [r["rate"] for r in plain if r["rate"]]
+        notes = []
+        for r in plain:
+            label = f"{r['year']}年" if r["year"] else ""
+            if not r["target"]:
+                notes.append(f"{label}目标：现有文件中{NOT_FOUND}。")
+            if not r["achieved"] and not r["forecast"]:
+                notes.append(f"{label}实际完成：现有文件中{NOT_FOUND}。")
+        cells_flat = [c for row in cells for c in row]
+        sources = "".join(
+            f'<div class="pa-cite"><div class="pa-cite-head"><span class="pa-cite-n">&#91;{c.n}&#93;</span> '
+            f'<span class="pa-cite-title">{esc(c.title or c.source or c.doc_id)}</span><span class="pa-sep"> · </span>'
+            + (esc(c.date) if c.date else '<span class="pa-missing">日期未注明</span>')
+            + f'</div><div class="pa-quote pa-quote-inline">{highlight_quote(c.quote, "", c.n, cell_phrases(cells_flat, c.n))}</div></div>'
+            for c in citations
+        )
+        head = (f'<div class="pa-ind-head"><span class="pa-ind-title">{esc(place)} · {esc(indicator)}</span>'
+                f'<span class="pa-ind-sub">{len(cells)} 个年份 · {len(citations)} 处原文'
+                + (" · 完成率由系统计算（实际完成÷目标）" if rates else "") + "</span></div>")
+        return (f'<div class="pa-answer pa-indicators pa-ind-view">{head}{indicator_table_html(header, cells)}'
+                f'{indicator_chart_svg(plain)}{_notes_html(notes, rates)}'
+                f'<div class="pa-cites"><div class="pa-section">原文出处</div>{sources}</div></div>')
 
     # ---- 新增公告 ----
     @staticmethod
@@ -589,6 +950,34 @@ footer { display: none !important; }
 .pa-help { font-size: 13px; color: var(--body-text-color-subdued); margin: 2px 0 6px; }
 .pa-danger-zone { border: 1px solid #fecaca; border-radius: 12px; padding: 10px; background: #fffafa; }
 #doc_table { font-size: 13px; }
+.pa-badge-calc { background: #fef3c7; color: #92400e; }
+.pa-table-wrap { overflow-x: auto; margin: 8px 0 4px; }
+.pa-ind-table { border-collapse: separate; border-spacing: 0; width: auto; min-width: 60%; font-size: 14px; line-height: 1.55;
+  border: 1px solid var(--border-color-primary); border-radius: 10px; overflow: hidden; }
+.pa-ind-table th { background: #eff6ff; color: #1e3a8a; font-weight: 600; font-size: 13px; text-align: left; padding: 6px 12px;
+  border-bottom: 1px solid #bfdbfe; white-space: nowrap; }
+.pa-ind-table td { padding: 6px 12px; border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
+.pa-ind-table tbody tr:last-child td { border-bottom: none; }
+.pa-ind-table tbody tr:nth-child(even) td { background: var(--background-fill-secondary); }
+.pa-ind-table td:first-child { white-space: nowrap; font-weight: 600; }
+.pa-ind-table th.pa-col-rate { background: #fffbeb; color: #92400e; border-bottom-color: #fde68a; }
+.pa-ind-table td.pa-col-rate { white-space: nowrap; }
+.pa-computed { color: #92400e; font-weight: 600; border-bottom: 1px dotted #d97706; }
+.pa-calc { display: inline-block; margin-left: 4px; font-size: 10.5px; line-height: 1.4; padding: 0 4px; border-radius: 4px;
+  background: #fef3c7; color: #92400e; vertical-align: 1px; }
+.pa-notfound, .pa-na { color: #94a3b8; font-style: italic; }
+.pa-cell-label { display: inline-block; font-size: 11px; padding: 0 4px; margin-right: 3px; border-radius: 4px;
+  background: #f1f5f9; color: #475569; }
+.pa-cell-part + .pa-cell-part { margin-top: 2px; }
+.pa-chart { margin: 6px 0 2px; max-width: 600px; }
+.pa-chart-svg { width: 100%; height: auto; display: block; font-family: inherit; }
+.pa-ind-notes { margin-top: 4px; font-size: 14px; }
+.pa-notfound-line { color: #64748b; }
+.pa-ind-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 10px; margin-bottom: 2px; }
+.pa-ind-title { font-size: 17px; font-weight: 700; }
+.pa-ind-sub { font-size: 12.5px; color: var(--body-text-color-subdued); }
+.pa-ind-view { padding: 4px 2px; }
+.pa-quote-inline { margin: 4px 0 8px 24px; max-height: none; }
 #delete_button { background: #dc2626 !important; border-color: #dc2626 !important; color: #fff !important; }
 #delete_button:hover { background: #b91c1c !important; }
 """
@@ -665,6 +1054,18 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                     example_buttons = [gr.Button(q, size="sm", variant="secondary", elem_id=f"example_{i}")
                                        for i, q in enumerate(EXAMPLES)]
 
+            # ---------------------------------------------------------------- 指标
+            with gr.Tab("指标", id="indicators", elem_id="tab_indicators") as ind_tab:
+                gr.HTML('<div class="pa-help">按地区和指标查看历年目标与实际完成情况：表中每个数字都标明出处，'
+                        "完成率由系统按「实际完成÷目标」计算，文件中没有的数字显示为「未找到」。</div>")
+                places, place0, names, name0 = ui.indicator_options()
+                with gr.Row(equal_height=True):
+                    ind_place = gr.Dropdown(choices=places, value=place0 or None, label="地区", elem_id="ind_place",
+                                            scale=1, min_width=140, filterable=False)
+                    ind_name = gr.Dropdown(choices=names, value=name0 or None, label="指标", elem_id="ind_name",
+                                           scale=3, min_width=240)
+                ind_view = gr.HTML(ui.indicator_view(place0, name0), elem_id="ind_view")
+
             # ---------------------------------------------------------------- 新增公告
             with gr.Tab("新增公告", id="add", elem_id="tab_add"):
                 gr.HTML('<div class="pa-help">粘贴一篇公告或通知的全文，或上传文件（PDF / DOCX / TXT / MD / HTML），'
@@ -740,36 +1141,53 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                          outputs=[paste_title, paste_date, paste_issuer, auto_meta], trigger_mode="always_last",
                          show_progress="hidden", queue=False)
 
-        def refreshed(query: str) -> tuple[Any, ...]:
+        def indicator_updates(place: str | None, name: str | None) -> tuple[Any, ...]:
+            places, place, names, name = ui.indicator_options(place, name)
+            return (gr.update(choices=places, value=place or None), gr.update(choices=names, value=name or None),
+                    ui.indicator_view(place, name))
+
+        def refreshed(query: str, place: str | None = None, name: str | None = None) -> tuple[Any, ...]:
             stats = ui.stats_html()
-            return ui.table(query), stats, header_html(ui)
+            return ui.table(query), stats, header_html(ui), *indicator_updates(place, name)
 
-        refresh_outputs = [doc_table, library_stats, header]
+        refresh_outputs = [doc_table, library_stats, header, ind_place, ind_name, ind_view]
+        refresh_inputs = [doc_search, ind_place, ind_name]
 
-        def on_paste(text: str, title: str, date: str, issuer: str, query: str,
+        def on_indicator_place(place: str | None) -> tuple[Any, ...]:
+            return indicator_updates(place, None)[1:]
+
+        def on_indicator_name(place: str | None, name: str | None) -> str:
+            return ui.indicator_view(place, name)
+
+        ind_place.input(on_indicator_place, inputs=ind_place, outputs=[ind_name, ind_view], show_progress="hidden")
+        ind_name.input(on_indicator_name, inputs=[ind_place, ind_name], outputs=ind_view, show_progress="hidden")
+        ind_tab.select(indicator_updates, inputs=[ind_place, ind_name], outputs=[ind_place, ind_name, ind_view],
+                       show_progress="hidden")
+
+        def on_paste(text: str, title: str, date: str, issuer: str, query: str, place: str | None, name: str | None,
                      progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's idiom
             msg, added = ui.add_paste(text, title, date, issuer, progress=progress)
             fields = ("", "", "", "", {}) if added else (gr.skip(),) * 5
-            return (msg, *fields, *refreshed(query))
+            return (msg, *fields, *refreshed(query, place, name))
 
-        def on_upload(path: str | None, title: str, date: str, issuer: str, query: str,
+        def on_upload(path: str | None, title: str, date: str, issuer: str, query: str, place: str | None, name: str | None,
                       progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
             msg, added = ui.add_file(path, title, date, issuer, progress=progress)
-            return (msg, None if added else gr.skip(), *refreshed(query))
+            return (msg, None if added else gr.skip(), *refreshed(query, place, name))
 
         queued = result_html("info", "⏳ 已提交，正在排队等待索引（同一时间只处理一个索引任务）……")
         paste_submit.click(lambda: queued, outputs=paste_result, queue=False).then(
-            on_paste, inputs=[paste_text, paste_title, paste_date, paste_issuer, doc_search],
+            on_paste, inputs=[paste_text, paste_title, paste_date, paste_issuer, *refresh_inputs],
             outputs=[paste_result, paste_text, paste_title, paste_date, paste_issuer, auto_meta, *refresh_outputs], **indexing)
         upload_submit.click(lambda: queued, outputs=paste_result, queue=False).then(
-            on_upload, inputs=[upload, paste_title, paste_date, paste_issuer, doc_search],
+            on_upload, inputs=[upload, paste_title, paste_date, paste_issuer, *refresh_inputs],
             outputs=[paste_result, upload, *refresh_outputs], **indexing)
         paste_clear.click(lambda: ("", "", "", "", {}, ""), outputs=[paste_text, paste_title, paste_date, paste_issuer, auto_meta, paste_result],
                           queue=False)
 
         doc_search.change(lambda q: ui.table(q), inputs=doc_search, outputs=doc_table, show_progress="hidden",
                           trigger_mode="always_last")
-        refresh.click(refreshed, inputs=doc_search, outputs=refresh_outputs)
+        refresh.click(refreshed, inputs=refresh_inputs, outputs=refresh_outputs)
 
         def on_select(evt: gr.SelectData) -> tuple[Any, ...]:
             row = evt.row_value or []
@@ -779,20 +1197,21 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         on_select.__annotations__["evt"] = gr.SelectData  # resolved here: gradio is imported lazily
         doc_table.select(on_select, outputs=[delete_id, delete_confirm], show_progress="hidden")
 
-        def on_delete(doc_id: str, confirm: bool, query: str) -> tuple[Any, ...]:
+        def on_delete(doc_id: str, confirm: bool, query: str, place: str | None, name: str | None) -> tuple[Any, ...]:
             msg, deleted = ui.delete(doc_id, confirm)
-            return (msg, "" if deleted else gr.skip(), False, *refreshed(query))
+            return (msg, "" if deleted else gr.skip(), False, *refreshed(query, place, name))
 
-        delete_button.click(on_delete, inputs=[delete_id, delete_confirm, doc_search],
+        delete_button.click(on_delete, inputs=[delete_id, delete_confirm, *refresh_inputs],
                             outputs=[library_result, delete_id, delete_confirm, *refresh_outputs], **indexing)
 
-        def on_reindex(query: str, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple[Any, ...]:  # noqa: B008
-            return (ui.reindex(progress=progress), *refreshed(query))
+        def on_reindex(query: str, place: str | None, name: str | None,
+                       progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple[Any, ...]:  # noqa: B008
+            return (ui.reindex(progress=progress), *refreshed(query, place, name))
 
         reindex_button.click(lambda: result_html("info", "⏳ 正在重建索引，请稍候……"), outputs=library_result, queue=False).then(
-            on_reindex, inputs=doc_search, outputs=[library_result, *refresh_outputs], **indexing)
+            on_reindex, inputs=refresh_inputs, outputs=[library_result, *refresh_outputs], **indexing)
 
-        demo.load(refreshed, inputs=doc_search, outputs=refresh_outputs, show_progress="hidden")
+        demo.load(refreshed, inputs=refresh_inputs, outputs=refresh_outputs, show_progress="hidden")
 
     demo.queue(default_concurrency_limit=4)
     demo.assistant = ui  # type: ignore[attr-defined]
