@@ -221,7 +221,7 @@ class ExtractiveAnswerer:
                     score *= 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2, 10)
                 if prefer is not None:
                     score *= 1.25 if prefer.search(sent) else 0.85
-                for name, ok in doc_ok.items():
+                for _name, ok in doc_ok.items():
                     if not ok:
                         score *= 0.8
                 score *= 1.0 / (1.0 + 0.08 * i)

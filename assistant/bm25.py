@@ -49,7 +49,7 @@ class BM25:
         old = self.tf
         old.resize((n_old, len(self.vocab)))
         self.tf = sparse.vstack([old, new], format="csc")
-        for k, (cid, toks) in enumerate(items):
+        for k, (cid, _) in enumerate(items):
             self._row[cid] = n_old + k
             self.ids.append(cid)
         self.alive = np.concatenate([self.alive, np.ones(len(items), bool)])

@@ -103,6 +103,7 @@ def html_to_text(html: str) -> str:
 
 def docx_to_text(data: bytes) -> str:
     import io
+
     import docx
 
     try:

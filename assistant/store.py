@@ -162,7 +162,7 @@ class Catalog:
         out: dict[str, Chunk] = {}
         for i in range(0, len(ids), 500):
             part = ids[i : i + 500]
-            q = 'SELECT chunk_id, doc_id, ord, start, "end", text, heading FROM chunks WHERE chunk_id IN (%s)' % ",".join("?" * len(part))
+            q = 'SELECT chunk_id, doc_id, ord, start, "end", text, heading FROM chunks WHERE chunk_id IN ({})'.format(",".join("?" * len(part)))
             for r in self.db.execute(q, part):
                 out[r[0]] = Chunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6])
         return out
@@ -180,7 +180,7 @@ class Catalog:
         ids = list(set(doc_ids))
         if not ids:
             return {}
-        q = "SELECT doc_id, source, meta, suspicious FROM documents WHERE doc_id IN (%s)" % ",".join("?" * len(ids))
+        q = "SELECT doc_id, source, meta, suspicious FROM documents WHERE doc_id IN ({})".format(",".join("?" * len(ids)))
         return {r[0]: {"doc_id": r[0], "source": r[1], **json.loads(r[2]), "suspicious": r[3]} for r in self.db.execute(q, ids)}
 
     def close(self) -> None:

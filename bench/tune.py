@@ -7,7 +7,6 @@ Only the dev split is used. The chosen values are the defaults in assistant/sett
 
 from __future__ import annotations
 
-import itertools
 import json
 import sys
 from pathlib import Path
