@@ -264,14 +264,22 @@ def indicator_chart_svg(table: list[dict[str, Any]]) -> str:
     groups = list(dict.fromkeys((p, i) for p, i, _ in series))
     multi = len(groups) > 1
     unit = units[0] if units and all(u == units[0] for u in units) else ""
-    width, height, left, right, top, bottom = 600, 250, 58, 20, 40, 34
+    width, height, left, right, top, bottom = 600, 230, 58, 20, 40, 34
     pw, ph = width - left - right, height - top - bottom
     vmax = max(v for s in series.values() for v in s.values())
     step = _nice_step(vmax * 1.15 or 1.0)
     ymax = step * max(1, -(-vmax * 1.15 // step))
 
+    pad = 60.0
+    numeric = all(yr.isdigit() for yr in years)
+    first, last = (int(years[0]), int(years[-1])) if numeric else (0, len(years) - 1)
+
     def x(year: str) -> float:
-        return left + (years.index(year) + 0.5) * pw / len(years)
+        """Years at their distance in time (2021 and 2024 are three years apart), inset from the edges."""
+        pos = int(year) if numeric else years.index(year)
+        if last == first:
+            return left + pw / 2
+        return left + pad + (pos - first) / (last - first) * (pw - 2 * pad)
 
     def y(v: float) -> float:
         return top + ph - (v / ymax) * ph if ymax else top + ph
@@ -290,6 +298,7 @@ def indicator_chart_svg(table: list[dict[str, Any]]) -> str:
     legend_x = left + 4
     names = dict(CHART_KINDS)
     offsets = {"target": (-8, "end"), "achieved": (8, "start"), "forecast": (8, "start")}
+    shift = {"target": -7.0, "achieved": 7.0, "forecast": 7.0}  # side by side where a year has several figures
     for gi, group in enumerate(groups):
         for kind, _ in CHART_KINDS:
             pts = series.get((*group, kind))
@@ -300,11 +309,11 @@ def indicator_chart_svg(table: list[dict[str, Any]]) -> str:
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             ordered = [(yr, pts[yr]) for yr in years if yr in pts]
             if len(ordered) > 1:
-                coords = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in ordered)
+                coords = " ".join(f"{x(yr) + shift[kind]:.1f},{y(v):.1f}" for yr, v in ordered)
                 parts.append(f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2.2"{dash_attr}></polyline>')
             dx, anchor = offsets[kind]
             for yr, v in ordered:
-                cx, cy = x(yr), y(v)
+                cx, cy = x(yr) + shift[kind], y(v)
                 fill = color if kind == "achieved" else "#ffffff"
                 if kind == "forecast":
                     parts.append(f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" transform="rotate(45 {cx:.1f} {cy:.1f})" '
