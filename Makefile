@@ -35,6 +35,8 @@ lint: install-test
 eval: install
 	$(VENV)/bin/assistant ingest --json
 	$(VENV)/bin/assistant eval --split test --gate
+	# a CI-sized slice of a public benchmark (the full runs: see README, Evaluation)
+	$(VENV)/bin/assistant eval --dataset rgb --limit 60
 
 test: install-test chromium lint
 	$(VENV)/bin/pytest -q

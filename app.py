@@ -298,7 +298,7 @@ def indicator_chart_svg(table: list[dict[str, Any]]) -> str:
     legend_x = left + 4
     names = dict(CHART_KINDS)
     offsets = {"target": (-8, "end"), "achieved": (8, "start"), "forecast": (8, "start")}
-    shift = {"target": -7.0, "achieved": 7.0, "forecast": 7.0}  # side by side where a year has several figures
+    shift = {"target": -7.0, "achieved": 7.0, "forecast": 15.0}  # side by side where a year has several figures
     for gi, group in enumerate(groups):
         for kind, _ in CHART_KINDS:
             pts = series.get((*group, kind))

@@ -166,7 +166,10 @@ def run_rgb(limit: int = 0) -> dict[str, Any]:
     return res
 
 
-def run_benchmark(name: str, limit: int = 0) -> int:
+def run_benchmark(name: str, limit: int = 0, write: bool = True) -> int:
+    global _section
+    if not write:  # a CI slice: print, leave eval/benchmarks.md as committed
+        _section = lambda name, body: None  # noqa: E731
     res = run_ncpqa(limit) if name == "ncpqa" else run_rgb(limit)
     print(json.dumps(res, ensure_ascii=False, indent=1))
     return 0

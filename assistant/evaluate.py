@@ -164,7 +164,7 @@ def main(args: Any) -> int:
     if getattr(args, "dataset", None):
         from assistant.benchmarks import run_benchmark
 
-        return run_benchmark(args.dataset, args.limit)
+        return run_benchmark(args.dataset, args.limit, write=not args.limit)
     from assistant.chain import QA
     from assistant.llm import make_answerer
 

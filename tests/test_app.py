@@ -81,10 +81,80 @@ def test_answer_renders_citation_title_and_details(ui) -> None:  # type: ignore[
 
 
 def test_two_part_answer_has_two_citations(ui) -> None:  # type: ignore[no-untyped-def]
-    html = final(ui, "2021年咸宁科技成果转化目标是多少，实际完成了多少")[-1][0][-1]["content"]
+    """Target vs result goes to the indicator records: a table with both figures, each cited, and a computed rate."""
+    steps = final(ui, "2021年咸宁科技成果转化目标是多少，实际完成了多少")
+    html = steps[-1][0][-1]["content"]
+    assert "指标对比" in html and "✓ 数字已核对" in html
+    assert '<table class="pa-ind-table">' in html
+    table = html[html.index("<table"):html.index("</table>")]
+    assert "70项" in table and "97项" in table
+    assert '70项<sup class="pa-ref">&#91;1&#93;</sup>' in table and '97项<sup class="pa-ref">&#91;2&#93;</sup>' in table
+    assert "完成率（系统计算）" in table and "138.6%" in table and 'class="pa-computed"' in table
+    assert "<svg" in html and "<polyline" not in html  # one year: two points, no line between years
     assert html.count('class="pa-cite"') == 2
     assert "2021年全市科技工作要点" in html and "咸宁市科学技术局" in html and "2021-03-04" in html
-    assert '<span class="pa-label">目标</span>' in html and "<mark>70项</mark>" in html
+    assert "科技赋能促发展" in html
+    assert "<mark>70项</mark>" in html and "<mark>97项</mark>" in html  # each quote marks the figure it supports
+    assert "|" not in html and "\n" not in html  # no markdown left for the Chatbot to reinterpret
+    assert not any("pa-streaming" in s[0][-1]["content"] and "pa-text" in s[0][-1]["content"] for s in steps[:-1])
+
+
+def test_trend_answer_has_table_chart_and_missing_cells(ui) -> None:  # type: ignore[no-untyped-def]
+    html = final(ui, "咸宁高新技术企业数量这几年怎么变化")[-1][0][-1]["content"]
+    table = html[html.index("<table"):html.index("</table>")]
+    assert "300家" in table and "620家" in table and "2024年" in table
+    assert '<span class="pa-notfound">未找到</span>' in table
+    assert "预计" in table and 'class="pa-cell-label"' in table
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert "<polyline" in svg and "2021年" in svg and "2024年" in svg and "单位：家" in svg
+    assert "目标" in svg and "实际完成" in svg
+    assert "pa-notfound-line" in html  # "2024年咸宁实际完成：现有文件中未找到。"
+
+
+def test_indicator_table_cells_are_escaped() -> None:
+    from assistant.types import Answer, Citation
+
+    evil = "<script>x</script>"
+    text = (f"咸宁「指标{evil}」目标与实际完成情况如下：\n\n| 年份 | 目标 | 实际完成 | 完成率 |\n|---|---|---|---|\n"
+            f"| 2021年{evil} | 70项{evil}[1] | 未找到 | 50.0% |\n| 2022年 | 未找到 | 预计<img src=x onerror=alert(1)>9项[2] | — |\n\n"
+            f"2021年咸宁完成率50.0%{evil}。")
+    rows = [{"year": f"2021{evil}", "place": evil, "indicator": evil, "target": f"70项{evil}", "achieved": "", "forecast": "",
+             "rate": "50.0%"},
+            {"year": "2022", "place": evil, "indicator": evil, "target": "", "achieved": "", "forecast": "9项", "rate": ""}]
+    cites = [Citation(1, "d1", evil, f"t{evil}", "", "", f"实现70项{evil}", 0, 5),
+             Citation(2, "d1", evil, f"t{evil}", "", "", "预计9项", 5, 9)]
+    ans = Answer(text, False, "indicators", True, cites, computed=["50.0%"], table=rows)
+    html = app.render_answer(ans)
+    assert "<script" not in html and "<img" not in html and "onerror=alert(1)>" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x" in html
+    assert '70项&lt;script&gt;x&lt;/script&gt;<sup class="pa-ref">&#91;1&#93;</sup>' in html
+    assert '<span class="pa-notfound">未找到</span>' in html and "完成率（系统计算）" in html
+    # Without a table in the text the rows of Answer.table are shown, escaped just the same.
+    html2 = app.render_answer(Answer("只有一句话。", False, "indicators", True, cites, table=rows))
+    assert "<script" not in html2 and "<table" in html2 and "&lt;script&gt;" in html2
+    # The chart escapes its labels too (a year or place from a document).
+    svg = app.indicator_chart_svg(rows + [{**rows[0], "year": "2023", "target": "80项"}])
+    assert svg.startswith('<div class="pa-chart"><svg') and "<script" not in svg
+
+
+def test_indicator_tab(ui) -> None:  # type: ignore[no-untyped-def]
+    places, place, names, name = ui.indicator_options()
+    assert place == "咸宁" and {"咸宁", "大冶", "下陆"} <= set(places)
+    assert name == "高新技术企业数" and "科技成果转化项数" in names
+    assert ui.indicator_options("下陆", "高新技术企业数")[1:] == ("下陆", ui.indicator_options("下陆")[2],
+                                                                  ui.indicator_options("下陆")[3])
+    assert ui.indicator_options("无此地", None)[1] == "咸宁"
+    html = ui.indicator_view("咸宁", "科技成果转化项数")
+    table = html[html.index("<table"):html.index("</table>")]
+    assert "70项" in table and "97项" in table and "完成率（系统计算）" in table and "138.6%" in table
+    assert "<svg" in html and "原文出处" in html
+    assert "2021年全市科技工作要点" in html and "2021-03-04" in html
+    assert "<mark>70项</mark>" in html  # the source sentence, its figure marked
+    header, cells, plain, citations = ui.indicator_data("咸宁", "科技成果转化项数")
+    assert header[-1] == "完成率" and all(c.quote for c in citations)
+    assert [c.n for c in citations] == list(range(1, len(citations) + 1))
+    assert "未找到" in ui.indicator_view("咸宁", "不存在的指标") or "没有找到" in ui.indicator_view("咸宁", "不存在的指标")
+    assert "还没有" in ui.indicator_view("", "")
 
 
 def test_refusal_is_styled_with_related_documents(ui) -> None:  # type: ignore[no-untyped-def]
@@ -240,6 +310,7 @@ def test_backend_label() -> None:
     assert app.backend_label("extractive (fallback from openai:qwen)") == "抽取式（后备）"
     assert app.backend_label("openai:qwen2.5") == "大模型 · qwen2.5"
     assert app.backend_label("local:qwen2.5-1.5b") == "本地模型 · qwen2.5-1.5b"
+    assert app.backend_label("indicators") == "指标对比"
 
 
 def test_launch_kwargs(tmp_path: Path) -> None:
