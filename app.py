@@ -167,11 +167,15 @@ def _render_cell(cell: str, column: str) -> str:
 def indicator_table_html(header: list[str], rows: list[list[str]]) -> str:
     """A target/result table: every cell escaped, [n] as footnote references, computed rates marked."""
     head = [RATE_HEADER if h == "完成率" else h for h in header]
-    ths = "".join(f'<th class="{"pa-col-rate" if h == RATE_HEADER else ""}">{esc(h)}</th>' for h in head)
+
+    def cls(h: str) -> str:
+        return ' class="pa-col-rate"' if h == RATE_HEADER else ""
+
+    ths = "".join(f"<th{cls(h)}>{esc(h)}</th>" for h in head)
     trs = []
     for row in rows:
         cells = list(row) + [""] * (len(head) - len(row))
-        tds = "".join(f'<td class="{"pa-col-rate" if h == RATE_HEADER else ""}">{_render_cell(c, h)}</td>'
+        tds = "".join(f"<td{cls(h)}>{_render_cell(c, h)}</td>"
                       for h, c in zip(head, cells, strict=False))
         trs.append(f"<tr>{tds}</tr>")
     return (f'<div class="pa-table-wrap"><table class="pa-ind-table"><thead><tr>{ths}</tr></thead>'
@@ -352,8 +356,7 @@ def render_indicator_body(text: str, table: list[dict[str, Any]], computed: list
         if not table:
             return f'<div class="pa-text">{_with_refs(text)}</div>'
         header, rows = rows_from_table(table)
-        if not before and not after and text:
-            before = [ln for ln in text.split("\n") if ln.strip() and not ln.strip().startswith("|")]
+        before = [ln for ln in before if not ln.startswith("|")]
     intro = "".join(f'<div class="pa-text">{_with_refs(line)}</div>' for line in before)
     return intro + indicator_table_html(header, rows) + indicator_chart_svg(table) + _notes_html(after, computed)
 
@@ -960,17 +963,20 @@ footer { display: none !important; }
 .pa-danger-zone { border: 1px solid #fecaca; border-radius: 12px; padding: 10px; background: #fffafa; }
 #doc_table { font-size: 13px; }
 .pa-badge-calc { background: #fef3c7; color: #92400e; }
-.pa-table-wrap { overflow-x: auto; margin: 8px 0 4px; }
-.pa-ind-table { border-collapse: separate; border-spacing: 0; width: auto; min-width: 60%; font-size: 14px; line-height: 1.55;
-  border: 1px solid var(--border-color-primary); border-radius: 10px; overflow: hidden; }
-.pa-ind-table th { background: #eff6ff; color: #1e3a8a; font-weight: 600; font-size: 13px; text-align: left; padding: 6px 12px;
-  border-bottom: 1px solid #bfdbfe; white-space: nowrap; }
-.pa-ind-table td { padding: 6px 12px; border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
-.pa-ind-table tbody tr:last-child td { border-bottom: none; }
-.pa-ind-table tbody tr:nth-child(even) td { background: var(--background-fill-secondary); }
-.pa-ind-table td:first-child { white-space: nowrap; font-weight: 600; }
-.pa-ind-table th.pa-col-rate { background: #fffbeb; color: #92400e; border-bottom-color: #fde68a; }
-.pa-ind-table td.pa-col-rate { white-space: nowrap; }
+.pa-table-wrap { overflow-x: auto; margin: 8px 0 6px; }
+.pa-answer table.pa-ind-table { border-collapse: separate !important; border-spacing: 0 !important; width: auto !important;
+  min-width: 60%; margin: 0 !important; padding: 0 !important; font-size: 14px; line-height: 1.55;
+  border: 1px solid #cbd5e1 !important; border-radius: 10px; overflow: hidden; background: var(--background-fill-primary); }
+.pa-answer table.pa-ind-table th, .pa-answer table.pa-ind-table td { border: 0 !important; margin: 0 !important;
+  border-bottom: 1px solid #e2e8f0 !important; }
+.pa-answer table.pa-ind-table th { background: #eff6ff; color: #1e3a8a; font-weight: 600; font-size: 13px; text-align: left;
+  padding: 7px 14px !important; border-bottom: 1px solid #bfdbfe !important; white-space: nowrap; }
+.pa-answer table.pa-ind-table td { padding: 7px 14px !important; vertical-align: top; text-align: left; }
+.pa-answer table.pa-ind-table tbody tr:last-child td { border-bottom: 0 !important; }
+.pa-answer table.pa-ind-table tbody tr:nth-child(even) td { background: var(--background-fill-secondary); }
+.pa-answer table.pa-ind-table td:first-child { white-space: nowrap; font-weight: 600; }
+.pa-answer table.pa-ind-table th.pa-col-rate { background: #fffbeb; color: #92400e; border-bottom-color: #fde68a !important; }
+.pa-answer table.pa-ind-table td.pa-col-rate { white-space: nowrap; }
 .pa-computed { color: #92400e; font-weight: 600; border-bottom: 1px dotted #d97706; }
 .pa-calc { display: inline-block; margin-left: 4px; font-size: 10.5px; line-height: 1.4; padding: 0 4px; border-radius: 4px;
   background: #fef3c7; color: #92400e; vertical-align: 1px; }

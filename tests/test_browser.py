@@ -1,6 +1,7 @@
 """End to end: the app as a subprocess, driven by headless Chromium (playwright, sync API).
 
-Ask a question and see a cited answer; paste a bulletin with a made-up fact and get it answered;
+Ask a question and see a cited answer; ask for a trend and see a cited table with a chart (also in
+the 指标 tab); paste a bulletin with a made-up fact and get it answered;
 delete it in the library and get the refusal. Screenshots go to artifacts/screenshots/.
 The app indexes with the hash embedder for speed unless BROWSER_TEST_EMBEDDER names another.
 """
@@ -106,6 +107,12 @@ def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
     page.locator("#send").click()
 
 
+# Scroll the Chatbot's own scroller so that element e starts at its top.
+SCROLL_TO_TOP = """e => { let s = e.parentElement;
+  while (s && !['auto', 'scroll'].includes(getComputedStyle(s).overflowY)) s = s.parentElement;
+  if (s) s.scrollTop += e.getBoundingClientRect().top - s.getBoundingClientRect().top - 8; }"""
+
+
 def last_answer(page):  # type: ignore[no-untyped-def]
     return page.locator("#chatbot .pa-answer").last
 
@@ -152,6 +159,37 @@ def test_ask_add_delete(app_server) -> None:  # type: ignore[no-untyped-def]
             expect(last_answer(page).locator(".pa-cites, .pa-refusal").first).to_be_visible()
             last_answer(page).scroll_into_view_if_needed()
             page.screenshot(path=str(SHOTS / "example.png"), full_page=True)
+
+            # A trend question: a cited table with a computed rate, and a chart of target vs achieved.
+            t0 = time.monotonic()
+            ask(page, "咸宁高新技术企业数量这几年怎么变化")
+            answer = page.locator("#chatbot .pa-answer.pa-indicators").last
+            table = answer.locator("table.pa-ind-table")
+            expect(table).to_contain_text("300家", timeout=60_000)
+            expect(table).to_contain_text("完成率（系统计算）")
+            expect(table.locator(".pa-ref").first).to_be_visible()
+            expect(table.locator(".pa-notfound").first).to_have_text("未找到")
+            chart = answer.locator(".pa-chart svg, .pa-chart img").first
+            expect(chart).to_be_visible()
+            assert chart.bounding_box()["height"] > 100
+            timings["indicators"] = time.monotonic() - t0
+            page.wait_for_timeout(500)  # let the Chatbot's autoscroll settle, then show the answer from its top
+            answer.evaluate(SCROLL_TO_TOP)
+            page.screenshot(path=str(SHOTS / "indicators.png"), full_page=True)
+
+            # The 指标 tab: pick a place and an indicator, see the table, the chart and the source sentences.
+            page.get_by_role("tab", name="指标").click()
+            view = page.locator("#ind_view")
+            expect(view.locator("table.pa-ind-table")).to_contain_text("300家")
+            expect(view.locator(".pa-chart svg")).to_be_visible()
+            page.locator("#ind_name input").click()
+            page.get_by_role("option", name="科技成果转化项数", exact=True).click()
+            expect(view.locator("table.pa-ind-table")).to_contain_text("97项")
+            expect(view.locator(".pa-cite-title").first).to_contain_text("2021年全市科技工作要点")
+            expect(page.get_by_role("listbox")).to_have_count(0)
+            page.wait_for_timeout(300)  # the closed list fades out
+            page.screenshot(path=str(SHOTS / "indicators_tab.png"), full_page=True)
+            page.get_by_role("tab", name="问答").click()
 
             # 2. Paste a bulletin with a made-up fact; the header fields pre-fill from its text.
             t0 = time.monotonic()
