@@ -1228,6 +1228,30 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
 
         demo.load(refreshed, inputs=refresh_inputs, outputs=refresh_outputs, show_progress="hidden")
 
+        # A small JSON API for scripts and load tests (same code paths; guarded by ASSISTANT_AUTH like the page).
+        def api_ask(question: str) -> dict:
+            """Answer a question: the `assistant ask --json` contract."""
+            return ui.ask(question).to_dict()
+
+        def api_paste(text: str, title: str = "", date: str = "", issuer: str = "") -> dict:
+            """Index a pasted bulletin: {doc_id, chunks, duplicate} or {error}."""
+            from assistant.load import LoadError
+
+            try:
+                with ui.lock.write():
+                    return ui.library.add_text(text, title, date, issuer).to_dict()
+            except LoadError as exc:
+                return {"error": str(exc)}
+
+        def api_documents() -> list:
+            """The indexed documents (as `assistant list --json`)."""
+            with ui.lock.read():
+                return ui.library.documents()
+
+        gr.api(api_ask, api_name="ask")
+        gr.api(api_paste, api_name="paste", **indexing)
+        gr.api(api_documents, api_name="documents")
+
     demo.queue(default_concurrency_limit=4)
     demo.assistant = ui  # type: ignore[attr-defined]
     return demo

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from tests.server_util import listening_addresses, running_app
+from server_util import listening_addresses, running_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
