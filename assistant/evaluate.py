@@ -41,7 +41,9 @@ def fact_in(variants: list[str], text: str) -> bool:
 
 
 def load_questions(path: Path | None = None, split: str = "test") -> list[dict[str, Any]]:
-    rows = [json.loads(line) for line in (path or EVAL_DIR / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The eval questions of a split: eval/questions.jsonl plus the indicator (targets vs results) set."""
+    paths = [path] if path else [EVAL_DIR / "questions.jsonl", EVAL_DIR / "indicator_questions.jsonl"]
+    rows = [json.loads(line) for p in paths if p.exists() for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [r for r in rows if split == "all" or r.get("split") == split]
 
 
