@@ -67,6 +67,7 @@ def score_one(q: dict[str, Any], ans: Any, k: int) -> dict[str, Any]:
         "strict_correct": correct and bool(cited_sources & gold), "citations": len(ans.citations),
         "citation_hits": sum(cite_hits), "recall_at_k": rank is not None and rank <= k, "rank": rank,
         "verified": ans.verified, "violation": violation, "latency_s": getattr(ans, "latency_s", 0.0),
+        "backend": ans.backend, "fallback": ans.backend.startswith("extractive (fallback"),
     }
 
 
@@ -89,6 +90,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "refusal_accuracy": mean([r["refused"] for r in una]),
         "false_refusal_rate": mean([r["refused"] for r in ans]),
         "verifier_violations": sum(r["violation"] for r in rows),
+        "llm_fallbacks_to_extractive": sum(r.get("fallback", False) for r in rows),
         "latency_p50_s": round(statistics.median(lat), 4) if lat else 0.0,
         "latency_p95_s": round(lat[int(0.95 * (len(lat) - 1))], 4) if lat else 0.0,
     }
@@ -117,7 +119,7 @@ def write_report(report: dict[str, Any], stem: Path, title: str) -> None:
              f"{o['n']} questions ({o['answerable']} answerable, {o['unanswerable']} unanswerable). Reproduce: `{report.get('command', '')}`", "",
              "| metric | value |", "|---|---|"]
     for key in ("answer_accuracy", "strict_accuracy", "citation_precision", "recall_at_k", "mrr", "refusal_accuracy",
-                "false_refusal_rate", "verifier_violations", "latency_p50_s", "latency_p95_s"):
+                "false_refusal_rate", "verifier_violations", "llm_fallbacks_to_extractive", "latency_p50_s", "latency_p95_s"):
         lines.append(f"| {key} | {o[key]} |")
     lines += ["", "## By type", "", "| type | n | answer acc. | strict acc. | recall@k | refusal acc. | false refusals |", "|---|---|---|---|---|---|---|"]
     for t, s in report["by_type"].items():

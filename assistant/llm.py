@@ -43,16 +43,24 @@ def support(sentence: str, passage: str) -> float:
     return sum(g in passage for g in grams) / len(grams) if grams else 1.0
 
 
-def context_block(question: str, passages: list[Passage], per_passage: int = 3) -> str:
-    """The numbered passages, each cut to its most relevant sentences (a small prompt), injection text removed."""
+def context_block(question: str, passages: list[Passage], sentences: int = 5, max_chars: int = 120) -> str:
+    """The few most relevant sentences across the passages, each under its passage number [n] (a small prompt);
+    injection-like text is never included."""
     info = analyse(question)
-    lines = []
+    scored = []
     for i, p in enumerate(passages, 1):
-        sents = [s for s in re.findall(r"[^。!?！？\n]+[。!?！？]?", p.text) if s.strip() and not INJECTION.search(s)]
-        best = sorted(sents, key=lambda s: -coverage(info, s))[:per_passage]
-        keep = [s.strip() for s in sents if s in best]
-        title = p.meta.get("title", "")
-        lines.append(f"[{i}] 《{title}》 {''.join(keep)}")
+        for s in re.findall(r"[^。!?！？\n]+[。!?！？]?", p.text):
+            s = s.strip()
+            if s and not INJECTION.search(s):
+                scored.append((coverage(info, s) / (1 + 0.1 * i), i, s))
+    best = sorted(scored, key=lambda t: -t[0])[:sentences]
+    lines = []
+    for _, i, s in sorted(best, key=lambda t: t[1]):
+        if len(s) > max_chars:  # keep the window around the question's terms
+            hits = [s.find(t) for t in info.terms if t in s]
+            start = max(0, min(hits) - 20) if hits else 0
+            s = s[start : start + max_chars]
+        lines.append(f"[{i}] 《{passages[i - 1].meta.get('title', '')}》 {s}")
     return "\n".join(lines)
 
 
