@@ -210,16 +210,9 @@ def figure_value(text: str, unit: str = "") -> tuple[float, str] | None:
     m = indicators.FIGURE.search(CITE_MARK.sub("", text or ""))
     if not m:
         return None
-    num = m.group("num")
-    if num[0].isdigit():
-        value = float(num)
-    else:
-        from assistant.cite import cn_to_number
-
-        got = cn_to_number(num)
-        if got is None:
-            return None
-        value = got
+    value = indicators.number_of(m.group("num"))
+    if value is None:
+        return None
     written = m.group("unit")
     factors = indicators.UNITS.get(unit or "", {})
     if written in factors:

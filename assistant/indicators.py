@@ -199,21 +199,21 @@ def mentions(text: str) -> list[Mention]:
     return out
 
 
+def number_of(num: str) -> float | None:
+    """An Arabic or Chinese numeral as a float (None when it is not a number)."""
+    if num[0].isdigit():
+        return float(num)
+    from assistant.cite import cn_to_number
+
+    return cn_to_number(num)
+
+
 def _figure_value(m: re.Match[str], unit: str) -> float | None:
     factors = UNITS.get(unit, {})
     if m.group("unit") not in factors:
         return None
-    num = m.group("num")
-    if num[0].isdigit():
-        value = float(num)
-    else:
-        from assistant.cite import cn_to_number
-
-        got = cn_to_number(num)
-        if got is None:
-            return None
-        value = got
-    return round(value * factors[m.group("unit")], 8)
+    value = number_of(m.group("num"))
+    return None if value is None else round(value * factors[m.group("unit")], 8)
 
 
 def _clause_bounds(sentence: str, a: int, b: int) -> tuple[int, int]:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from server_util import running_app
 
 from assistant import REFUSAL
 
@@ -42,58 +41,13 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 240.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"app exited with {proc.returncode}:\n{log.read_text(errors='replace')[-4000:]}")
-        with socket.socket() as s:
-            s.settimeout(0.5)
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.3)
-    raise AssertionError(f"app did not listen on {port} within {timeout:.0f} s:\n{log.read_text(errors='replace')[-4000:]}")
-
-
 @pytest.fixture
 def app_server(tmp_path: Path):  # type: ignore[no-untyped-def]
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for path in sorted((ROOT / "corpus").glob("*.txt")):
-        shutil.copy2(path, corpus / path.name)
-    port = free_port()
-    env = dict(os.environ)
-    env.update({
-        "ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
-        "ASSISTANT_CORPUS_DIR": str(corpus),
-        "ASSISTANT_PORT": str(port),
-        "ASSISTANT_HOST": "127.0.0.1",
-        "ASSISTANT_AUTH": "",
-        "ASSISTANT_EMBEDDER": os.environ.get("BROWSER_TEST_EMBEDDER", "hash"),
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "HF_HUB_OFFLINE": "1",
-        "PYTHONUNBUFFERED": "1",
-    })
-    log = tmp_path / "app.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, proc, log)
-        yield {"url": f"http://127.0.0.1:{port}/", "env": env, "log": log, "proc": proc}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    embedder = os.environ.get("BROWSER_TEST_EMBEDDER", "hash")
+    with running_app(tmp_path, ASSISTANT_EMBEDDER=embedder, ASSISTANT_HOST="127.0.0.1") as (url, proc, log):
+        env = dict(os.environ, ASSISTANT_INDEX_DIR=str(tmp_path / "index"), ASSISTANT_CORPUS_DIR=str(tmp_path / "corpus"),
+                   ASSISTANT_EMBEDDER=embedder)
+        yield {"url": url + "/", "env": env, "log": log, "proc": proc}
 
 
 def field(page, elem_id: str):  # type: ignore[no-untyped-def]
