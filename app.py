@@ -418,6 +418,9 @@ def render_citation(c: Citation, answer: str) -> str:
     issuer = esc(c.issuer) if c.issuer else '<span class="pa-missing">发文单位未注明</span>'
     date = esc(c.date) if c.date else '<span class="pa-missing">日期未注明</span>'
     title = esc(c.title or c.source or c.doc_id)
+    section = c.heading.split(" › ")[0] if c.heading and not c.heading.startswith(c.title or "\0") else ""
+    if section:  # a newspaper page holds several articles: name the one quoted
+        title += f'<span class="pa-sep"> › </span><span class="pa-section">{esc(section)}</span>'
     return (
         f'<div class="pa-cite"><div class="pa-cite-head"><span class="pa-cite-n">&#91;{c.n}&#93;</span> '
         f'<span class="pa-cite-title">{title}</span><span class="pa-sep"> · </span>{issuer}'

@@ -372,7 +372,7 @@ def compose(question: str, passages: list[Passage], spans: list[tuple[int, int, 
 def citation(n: int, p: Passage) -> Citation:
     m = p.meta
     return Citation(n, p.chunk.doc_id, m.get("source", ""), m.get("title", ""), m.get("date", ""), m.get("issuer", ""),
-                    p.chunk.text, p.chunk.start, p.chunk.end)
+                    p.chunk.text, p.chunk.start, p.chunk.end, p.chunk.heading)
 
 
 def refusal(question: str, passages: list[Passage], backend: str) -> Answer:

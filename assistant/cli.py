@@ -132,7 +132,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     else:
         print(ans.answer)
         for c in ans.citations:
-            print(f"  [{c.n}] {c.title} ({c.issuer or '发文单位未注明'}, {c.date or '日期未注明'}) {c.source}")
+            where = f" › {c.heading.split(' › ')[0]}" if c.heading and not c.heading.startswith(c.title) else ""
+            print(f"  [{c.n}] {c.title}{where} ({c.issuer or '发文单位未注明'}, {c.date or '日期未注明'}) {c.source}")
         for r in ans.related:
             print(f"  相关文件: {r['title']} {r['date']}")
         if not ans.verified:

@@ -53,6 +53,7 @@ class Citation:
     quote: str
     start: int
     end: int
+    heading: str = ""  # the section or article the passage sits in (a newspaper page holds several)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

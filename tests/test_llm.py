@@ -120,3 +120,37 @@ def test_dead_or_slow_endpoint_answers_extractive_within_seconds(ingested, setti
     t0 = time.time()
     ans = QA(settings, library=ingested).ask(Q)
     assert time.time() - t0 < 5 and "8.47亿元" in ans.answer and "模型不可用" in ans.note
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_real_local_model_when_installed() -> None:
+    """Runs the packaged Qwen2.5-1.5B GGUF (scripts/setup-local-llm.sh) when it is installed."""
+    from assistant.llm import MODEL_FILE, model_dir
+
+    pytest.importorskip("llama_cpp")
+    if not (model_dir() / MODEL_FILE).exists():
+        pytest.skip("local model not installed (bash scripts/setup-local-llm.sh)")
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from assistant.index import Library
+    from assistant.settings import Settings
+
+    root = Path(__file__).resolve().parent.parent
+    tmp = Path(tempfile.mkdtemp())
+    shutil.copytree(root / "corpus", tmp / "corpus", ignore=shutil.ignore_patterns("pasted", "uploads", ".deleted"))
+    settings = Settings(index_dir=tmp / "index", corpus_dir=tmp / "corpus", embedder="hash", llm="local")
+    lib = Library(settings, writer=True)
+    try:
+        lib.ingest_paths(progress=False)
+        qa = QA(settings, library=lib)
+        assert qa.answerer.name.startswith("local")
+        ans = qa.ask(Q)
+        # Whatever the small model writes, what is shown is verified: its own answer or the extractive one.
+        assert ans.verified and "8.47亿元" in ans.answer
+        assert qa.ask("咸宁市2030年的科技规划是什么").refused
+    finally:
+        lib.close()
+        shutil.rmtree(tmp, ignore_errors=True)
