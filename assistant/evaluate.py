@@ -182,7 +182,9 @@ def main(args: Any) -> int:
     report = run_eval(qa, questions)
     report.update({"backend": qa.answerer.name, "embedder": qa.library.embedder.name, "split": args.split,
                    "seconds": round(time.time() - t0, 1),
-                   "command": f"assistant eval --split {args.split}" + (f" --backend {args.backend}" if args.backend else "")})
+                   "command": (f"ASSISTANT_LLM={qa.settings.llm} " if qa.settings.llm != "extractive" else "")
+                   + f"assistant eval --split {args.split}" + (f" --backend {args.backend}" if args.backend else "")
+                   + (f" --out {args.out}" if args.out else "")})
     stem = Path(args.out) if args.out else EVAL_DIR / "report"
     write_report(report, stem, f"Evaluation report ({args.split} split)")
     o = report["overall"]
