@@ -87,6 +87,10 @@ class LLMAnswerer:
     def __call__(self, question: str, passages: list[Passage]) -> Answer:
         if not passages:
             return refusal(question, passages, self.name)
+        # The extractive answerer's eligibility rules (right year and place, a result only from a result)
+        # gate the model: when they find no supported answer, the model is not asked to write one.
+        if self.extractive(question, passages).refused:
+            return refusal(question, passages, self.name)
         try:
             raw = self.chat(self.messages(question, passages)).strip()
         except Exception as exc:  # noqa: BLE001 - any failure of the model gives the extractive answer
