@@ -154,6 +154,7 @@ class Library:
             return cached
         bm = BM25()
         bm.add(self.catalog.all_chunk_tokens())
+        bm.generation = gen
         if self.lock.held:
             bm.save(path, gen)
         return bm
@@ -163,7 +164,6 @@ class Library:
         if self.catalog.generation != self.bm25.generation and not self.lock.held:
             with self._mutex:
                 self.bm25 = self._load_bm25()
-                self.bm25.generation = self.catalog.generation
 
     # -- writing --------------------------------------------------------------------------------
     def _require_writer(self) -> None:
@@ -172,9 +172,6 @@ class Library:
             if not self.catalog.get_meta("embedder"):
                 self.catalog.set_meta("embedder", self.embedder.name)
                 self.catalog.set_meta("dim", str(self.embedder.dim))
-
-    def _index_text(self, text: str) -> str:
-        return text
 
     def _store_vectors(self, chunks: list[Chunk], metas: dict[str, dict[str, Any]]) -> None:
         batch = max(1, self.settings.embed_batch)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.index import Library
-from assistant.metadata import PLACES, places_in
+from assistant.metadata import places_in
 from assistant.settings import Settings
 from assistant.terms import tokenize
 from assistant.types import Passage
@@ -86,6 +86,3 @@ class Retriever:
         passages.sort(key=lambda p: -p.score)
         return Retrieval(passages[:k], filters, bm, dense)
 
-
-def known_place(name: str) -> bool:
-    return name in PLACES
