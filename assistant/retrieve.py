@@ -8,9 +8,9 @@ from typing import Any
 
 from assistant.index import Library
 from assistant.metadata import places_in
-from assistant.settings import Settings
+from assistant.settings import RetrieveSettings, Settings
 from assistant.terms import tokenize
-from assistant.types import Passage
+from assistant.types import Chunk, Passage
 
 DOC_TYPE_CUES = {"工作要点": r"工作要点|要点", "进展报告": r"进展|报告", "新闻": r"新闻|报道|报讯"}
 
@@ -68,21 +68,33 @@ class Retriever:
         with self.library._mutex:
             bm = self.library.bm25.search(tokenize(question), cfg.fetch_k) if cfg.bm25_weight > 0 else []
         dense = self.library.vectors.query(self.library.embedder.embed_query(question), cfg.fetch_k) if cfg.dense_weight > 0 else []
-        scores: dict[str, float] = {}
-        for weight, ranking in ((cfg.bm25_weight, bm), (cfg.dense_weight, dense)):
-            for rank, (cid, _) in enumerate(ranking):
-                scores[cid] = scores.get(cid, 0.0) + weight / (cfg.rrf_k + rank + 1)
+        scores = fuse([(cfg.bm25_weight, bm), (cfg.dense_weight, dense)], cfg.rrf_k)
         chunks = self.library.catalog.chunks(list(scores))
         metas = self.library.catalog.doc_meta(c.doc_id for c in chunks.values())
-        passages = []
-        for cid, score in scores.items():
-            chunk = chunks.get(cid)
-            if chunk is None:  # removed since the ranking was computed
-                continue
-            meta = metas.get(chunk.doc_id, {})
-            for ok in filters.matches(meta, chunk.text).values():
-                score *= cfg.filter_boost if ok else 1.0 / cfg.filter_boost
-            passages.append(Passage(chunk, score, meta))
-        passages.sort(key=lambda p: -p.score)
-        return Retrieval(passages[:k], filters, bm, dense)
+        return Retrieval(rank_passages(scores, chunks, metas, filters, cfg)[:k], filters, bm, dense)
+
+
+def fuse(rankings: list[tuple[float, list[tuple[str, float]]]], rrf_k: int) -> dict[str, float]:
+    """Weighted reciprocal-rank fusion: score(id) = sum of weight / (rrf_k + rank)."""
+    scores: dict[str, float] = {}
+    for weight, ranking in rankings:
+        for rank, (cid, _) in enumerate(ranking):
+            scores[cid] = scores.get(cid, 0.0) + weight / (rrf_k + rank + 1)
+    return scores
+
+
+def rank_passages(scores: dict[str, float], chunks: dict[str, Chunk], metas: dict[str, dict[str, Any]],
+                  filters: QueryFilters, cfg: RetrieveSettings) -> list[Passage]:
+    """Fused candidates as Passages, boosted where they match what the question names, best first."""
+    passages = []
+    for cid, score in scores.items():
+        chunk = chunks.get(cid)
+        if chunk is None:  # removed since the ranking was computed
+            continue
+        meta = metas.get(chunk.doc_id, {})
+        for ok in filters.matches(meta, chunk.text).values():
+            score *= cfg.filter_boost if ok else 1.0 / cfg.filter_boost
+        passages.append(Passage(chunk, score, meta))
+    passages.sort(key=lambda p: -p.score)
+    return passages
 

@@ -670,9 +670,8 @@ class Lookup:
 
 def fused_search(question: str, bm25: Any, vectors: Any, embedder: Any, lookup: Lookup, cfg: Any, tm: dict[str, float]) -> list[Any]:
     """retrieve.py's Retriever.search with the BM25 and the chunk lookup swapped in: every fused candidate."""
-    from assistant.retrieve import parse_filters
+    from assistant.retrieve import fuse, parse_filters, rank_passages
     from assistant.terms import tokenize
-    from assistant.types import Passage
 
     t0 = pc()
     filters = parse_filters(question)
@@ -680,21 +679,9 @@ def fused_search(question: str, bm25: Any, vectors: Any, embedder: Any, lookup: 
     t1 = pc()
     dense = vectors.query(embedder.embed_query(question), cfg.fetch_k) if cfg.dense_weight > 0 else []
     t2 = pc()
-    scores: dict[str, float] = {}
-    for weight, ranking in ((cfg.bm25_weight, bm), (cfg.dense_weight, dense)):
-        for rank, (cid, _) in enumerate(ranking):
-            scores[cid] = scores.get(cid, 0.0) + weight / (cfg.rrf_k + rank + 1)
+    scores = fuse([(cfg.bm25_weight, bm), (cfg.dense_weight, dense)], cfg.rrf_k)
     chunks, metas = lookup(list(scores))
-    passages = []
-    for cid, score in scores.items():
-        chunk = chunks.get(cid)
-        if chunk is None:
-            continue
-        meta = metas.get(chunk.doc_id, {})
-        for ok in filters.matches(meta, chunk.text).values():
-            score *= cfg.filter_boost if ok else 1.0 / cfg.filter_boost
-        passages.append(Passage(chunk, score, meta))
-    passages.sort(key=lambda p: -p.score)
+    passages = rank_passages(scores, chunks, metas, filters, cfg)
     t3 = pc()
     for k, v in (("bm25", t1 - t0), ("dense", t2 - t1), ("fuse_fetch", t3 - t2)):
         tm[k] = tm.get(k, 0.0) + v
