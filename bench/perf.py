@@ -264,7 +264,6 @@ def w_omp(a: dict[str, Any]) -> dict[str, Any]:
 
 def w_seed(a: dict[str, Any]) -> dict[str, Any]:
     """A fresh seed index (copy of corpus/ ingested) at work/seed-index: size (i) and the paste base."""
-    from assistant.index import Library
     from assistant.settings import Settings
 
     work = Path(a["work"])
@@ -272,13 +271,21 @@ def w_seed(a: dict[str, Any]) -> dict[str, Any]:
         shutil.rmtree(work / d, ignore_errors=True)
     shutil.copytree(ROOT / "corpus", work / "seed-corpus", ignore=shutil.ignore_patterns("pasted", "uploads", ".deleted"))
     settings = Settings(index_dir=work / "seed-index", corpus_dir=work / "seed-corpus")
+    s, rep, stats = timed_ingest(settings)
+    return {"ingest_s": round(s, 2), "report": rep.to_dict(), "stats": stats, "cps": round(rep.chunks / s, 3)}
+
+
+def timed_ingest(settings: Any) -> tuple[float, Any, dict[str, Any]]:
+    """(seconds, IngestReport, stats) of opening a writer and ingesting the corpus dir (model load included)."""
+    from assistant.index import Library
+
     t = pc()
     lib = Library(settings, writer=True)
     rep = lib.ingest_paths(progress=False)
     s = pc() - t
     stats = lib.stats()
     lib.close()
-    return {"ingest_s": round(s, 2), "report": rep.to_dict(), "stats": stats, "cps": round(rep.chunks / s, 3)}
+    return s, rep, stats
 
 
 FILLER = [
@@ -429,12 +436,7 @@ def w_combo(a: dict[str, Any]) -> dict[str, Any]:
         if n["documents"] == want and n["vectors"] == n["chunks"]:
             return {"cached": True, "stats": n}
     copy_ncpqa_index(dst)
-    t = pc()
-    lib = Library(settings, writer=True)
-    rep = lib.ingest_paths(progress=False)
-    s = pc() - t
-    stats = lib.stats()
-    lib.close()
+    s, rep, stats = timed_ingest(settings)
     return {"cached": False, "seed_ingest_s": round(s, 2), "report": rep.to_dict(), "stats": stats}
 
 
