@@ -89,7 +89,8 @@ class SentenceTransformerEmbedder:
                 "(ASSISTANT_EMBEDDER=st:/path/to/bge-small-zh-v1.5) or set HF_ENDPOINT to a mirror and HF_HUB_OFFLINE=0."
             ) from exc
         self.name = f"st:{model}"
-        self.dim = int(self._m.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self._m, "get_embedding_dimension", None) or self._m.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
         lowered = model.lower()
         self._qp, self._dp = ("query: ", "passage: ") if "e5" in lowered else ("", "")
         if "bge" in lowered and "zh" in lowered:

@@ -103,6 +103,8 @@ class Library:
                 self.reconcile()
             self.bm25 = self._load_bm25()
         except BaseException:
+            if hasattr(self, "vectors"):
+                self.vectors.close()
             if hasattr(self, "catalog"):
                 self.catalog.close()
             self.lock.release()
@@ -163,6 +165,7 @@ class Library:
         """Reload BM25 if another process committed (readers call this before searching)."""
         if self.catalog.generation != self.bm25.generation and not self.lock.held:
             with self._mutex:
+                self.vectors.reopen()
                 self.bm25 = self._load_bm25()
 
     # -- writing --------------------------------------------------------------------------------
@@ -384,6 +387,7 @@ class Library:
                 "embedder": self.embedder.name, "index_dir": str(self.dir)}
 
     def close(self) -> None:
+        self.vectors.close()
         self.lock.release()
         self.catalog.close()
 
@@ -395,7 +399,9 @@ def reset_index(settings: Settings) -> None:
     try:
         for name in ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", "bm25.npz"):
             (Path(settings.index_dir) / name).unlink(missing_ok=True)
-        VectorStore(Path(settings.index_dir), settings.collection, settings.chroma_url).reset()
+        store = VectorStore(Path(settings.index_dir), settings.collection, settings.chroma_url)
+        store.reset()
+        store.close()
     finally:
         lock.release()
 
@@ -461,8 +467,11 @@ def import_archive(settings: Settings, path: Path, embedder: Embedder | None = N
             z = np.load(Path(tmp) / "vectors.npz")
             metas = json.loads((Path(tmp) / "metadatas.json").read_text(encoding="utf-8"))
             ids = [str(i) for i in z["ids"]]
-            docs = Catalog(d / "catalog.sqlite3").chunks(ids)
+            catalog = Catalog(d / "catalog.sqlite3")
+            docs = catalog.chunks(ids)
+            catalog.close()
             store.add(ids, z["vectors"], metas, [docs[i].text for i in ids])
+            store.close()
     finally:
         lock.release()
     return {"chunks": manifest["chunks"]}

@@ -192,19 +192,39 @@ class VectorStore:
 
     def __init__(self, directory: Path, collection: str, url: str = "") -> None:
         os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+        self.directory, self.name, self.url = directory, collection, url
+        self._open()
+
+    def _open(self) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        if url:
+        if self.url:
             from urllib.parse import urlparse
 
-            u = urlparse(url)
+            u = urlparse(self.url)
             self.client = chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000, ssl=u.scheme == "https", settings=chroma_settings)
         else:
-            self.client = chromadb.PersistentClient(path=str(directory / "chroma"), settings=chroma_settings)
-        self.name = collection
-        self.col = self.client.get_or_create_collection(collection, embedding_function=None, metadata={"hnsw:space": "cosine"})
+            self.client = chromadb.PersistentClient(path=str(self.directory / "chroma"), settings=chroma_settings)
+        self.col = self.client.get_or_create_collection(self.name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+
+    def reopen(self) -> None:
+        """Drop this process's cached view of a local store and read it again from disk.
+
+        Chroma keeps one in-memory HNSW index per path and process; another process's writes (a CLI
+        `assistant add` next to a running app, a crashed writer) do not reach it, and reading ids it has
+        not seen fails with "Error finding id". A reader reopens after every committed generation change.
+        """
+        if self.url:
+            return
+        self.close()
+        self._open()
+
+    def close(self) -> None:
+        close = getattr(self.client, "close", None)
+        if close is not None:
+            close()
 
     def add(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict[str, Any]], documents: list[str]) -> None:
         for i in range(0, len(ids), 1000):
@@ -232,7 +252,13 @@ class VectorStore:
         n = self.count()
         if not n:
             return []
-        res = self.col.query(query_embeddings=[vector.tolist()], n_results=min(k, n), include=["distances"])
+        try:
+            res = self.col.query(query_embeddings=[vector.tolist()], n_results=min(k, n), include=["distances"])
+        except Exception as err:  # a stale in-process view after another process wrote: read again, once
+            if self.url or "Internal" not in type(err).__name__ + str(err):
+                raise
+            self.reopen()
+            res = self.col.query(query_embeddings=[vector.tolist()], n_results=min(k, self.count()), include=["distances"])
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
     def reset(self) -> None:

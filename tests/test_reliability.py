@@ -84,6 +84,49 @@ def test_sigkill_during_ingest_never_leaves_an_inconsistent_index(tmp_path: Path
     assert final == expected
 
 
+WRITER = """
+import sys
+from assistant.index import Library
+from assistant.settings import Settings
+lib = Library(Settings(index_dir=sys.argv[1], corpus_dir=sys.argv[2], embedder="hash"), writer=True)
+print(lib.add_text(sys.stdin.read()).doc_id)
+lib.close()
+"""
+
+
+def test_long_lived_reader_sees_vectors_written_by_another_process(tmp_path: Path, bulletin: str) -> None:
+    """The app reads while `assistant add` writes from another process: the reader's dense search must
+    see the new chunks after refresh, not fail on an in-memory HNSW index that predates them."""
+    from assistant.embed import HashEmbedder
+    from assistant.retrieve import Retriever
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    synthetic_corpus(corpus, docs=3)
+    settings = Settings(index_dir=index, corpus_dir=corpus, embedder="hash")
+    lib = Library(settings, writer=True)
+    lib.ingest_paths(progress=False)
+    lib.close()
+    reader = Library(settings, writer=False)
+    try:
+        before = reader.vectors.count()
+        assert reader.vectors.query(HashEmbedder().embed_query("科技型企业"), 3)
+        for text in (bulletin, bulletin.replace("2400家", "2500家")):
+            out = subprocess.run([sys.executable, "-c", WRITER, str(index), str(corpus)], input=text, text=True,
+                                 capture_output=True, check=True, cwd=ROOT)
+            doc_id = out.stdout.strip()
+            reader.refresh()
+            new = [cid for cid, c in reader.catalog.chunks(sorted(reader.catalog.chunk_ids())).items() if c.doc_id == doc_id]
+            assert new and reader.vectors.count() > before
+            before = reader.vectors.count()
+            got = reader.vectors.col.get(ids=new, include=["embeddings"])
+            assert sorted(got["ids"]) == sorted(new)
+            assert reader.vectors.query(np.asarray(got["embeddings"][0], np.float32), 1)[0][0] == got["ids"][0]
+            hits = Retriever(reader).search("科技型中小企业 评价").passages
+            assert doc_id in {p.chunk.doc_id for p in hits}
+    finally:
+        reader.close()
+
+
 def test_export_import_round_trip(ingested, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     qa = QA(settings, library=ingested)
     questions = ["咸宁离岸科创园目标是什么", "2023年下陆区技术合同交易额目标是多少"]
