@@ -120,7 +120,9 @@ def test_long_lived_reader_sees_vectors_written_by_another_process(tmp_path: Pat
             before = reader.vectors.count()
             got = reader.vectors.col.get(ids=new, include=["embeddings"])
             assert sorted(got["ids"]) == sorted(new)
-            assert reader.vectors.query(np.asarray(got["embeddings"][0], np.float32), 1)[0][0] == got["ids"][0]
+            # The two bulletins share chunks word for word (equal vectors), so look among the exact matches.
+            exact = [cid for cid, sim in reader.vectors.query(np.asarray(got["embeddings"][0], np.float32), 5) if sim > 0.999]
+            assert got["ids"][0] in exact
             hits = Retriever(reader).search("科技型中小企业 评价").passages
             assert doc_id in {p.chunk.doc_id for p in hits}
     finally:
