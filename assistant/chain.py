@@ -15,6 +15,17 @@ from assistant.retrieve import Retriever
 from assistant.settings import Settings, get_settings
 from assistant.types import Answer, Citation, Passage
 
+SHORT_YEAR = re.compile(r"(?<![\d.\-~～至到近第多满每约前后这十几])(1[5-9]|2\d|3[0-5])(?=年)")
+
+
+def normalize_question(question: str) -> str:
+    """What staff type, in the documents' spelling: NFKC (full-width digits), "21年" -> "2021年"."""
+    import unicodedata
+
+    q = unicodedata.normalize("NFKC", question).strip()
+    return SHORT_YEAR.sub(lambda m: "20" + m.group(1), q)
+
+
 FOLLOWUP = re.compile(r"^(?:那|那么|还有|再问|另外)?(.{0,12}?)(?:呢|的呢|怎么样|如何|又是多少|是多少)?[?？。]?$")
 
 
@@ -67,6 +78,8 @@ class QA:
 
     def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
         t0 = time.perf_counter()
+        question = normalize_question(question)
+        history = [(normalize_question(q), a) for q, a in history] if history else history
         standalone = rewrite_followup(question, history)
         if history and standalone == question.strip() and hasattr(self.answerer, "rewrite"):
             standalone = self.answerer.rewrite(question, history) or standalone
