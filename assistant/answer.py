@@ -20,25 +20,27 @@ from assistant.terms import SYNONYMS, tokenize
 from assistant.types import Answer, Citation, Passage
 
 QUESTION_WORDS = re.compile(
-    r"是多少|多少|几[家个项人所次批名件年]?|什么时候|何时|哪一?年|哪一?天|哪些|哪几[个家项]?|哪[个位里儿]|是什么|什么|谁|如何|怎么样|怎样|是否|有没有|吗|呢|请问|请|告诉我|一下"
+    r"是多少|多少|几[家个项人所次批名件年号趟回座条]?|什么时候|啥时候|何时|哪一?年|哪一?天|哪些|哪[几一二两三四五六七八九十]+[个家项类条种所位大]?(?:方面)?|哪[个位里儿类种]|是什么|什么|谁|如何|怎么样|怎样|是否|有没有|吗|呢|请问|请|告诉我|一下"
 )
-NUMBER_CUE = re.compile(r"多少|几[家个项人所次批名件]|多大|比重|比例|占比|强度|增长|金额|规模|总额|数量|数目|成交额|交易额|增加值|人数|家数")
-DATE_CUE = re.compile(r"什么时候|何时|哪一?天|哪一?年|日期|时间|哪天|几月|文号|索引号|发文字号")
+NUMBER_CUE = re.compile(r"多少|几[家个项人所次批名件趟回座条]|多大|多高|多长|面积|比重|比例|占比|强度|增长|金额|规模|总额|数量|数目|成交额|交易额|增加值|人数|家数")
+DATE_CUE = re.compile(r"什么时候|啥时候|何时|哪一?天|哪一?年|哪一?日|日期|时间|哪天|几月|几号|几日|文号|索引号|发文字号")
 PERSON_CUE = re.compile(r"谁|哪位|负责人|局长|书记|主任|记者|通讯员|编辑|作者|姓名")
 PLACE_CUE = re.compile(r"哪里|哪儿|在哪|什么地方|地点|选址|位于")
 LIST_CUE = re.compile(r"哪些|哪几|有什么|包括|包含|分别|措施|举措|内容|目标是什么|任务是什么|重点是什么|几个方面|哪五|哪四|哪三|哪六")
 TARGET_CUE = re.compile(r"目标|计划|力争|要求|预期|任务")
 ACHIEVED_CUE = re.compile(r"实际|完成了|完成情况|实现了|达到了|结果|进展|做到了|成效|最终|最后|已经|了吗|了没有|是否已|获批了|完成得")
 ACHIEVED_ONLY = re.compile(r"实际|最终|最后|已经|了吗|了没有|是否已|完成了多少|完成得|达到了多少|实现了")
-UNITS = r"(?:%|亿元|万元|元|亿|万|家|项|个|人|名|件|次|所|条|批|倍|场|期|平方米|亩|吨|位)"
+UNITS = r"(?:%|亿元|万元|元|亿|万|家|项|个|人|名|件|次|趟|所|条|批|倍|场|期|平方米|平方公里|公顷|㎡|亩|吨|位|座)"
 VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?" + UNITS + r"|[一二三四五六七八九十两]+(?:个|家|项|所|批|人|名)")
 DATE_VALUE = re.compile(r"20\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|\d{1,2}月(?:\d{1,2}日|上旬|中旬|下旬|底|初)|〔\d{4}〕\d+号|\d{9}/\d{4}-\d+|20\d{2}年")
 UNIT_ASKED = [
-    (re.compile(r"(?:多少|几)(?:家)"), r"家"),
-    (re.compile(r"(?:多少|几)(?:项)"), r"项"),
-    (re.compile(r"(?:多少|几)(?:个)"), r"个|项"),
+    # Counting words are loose in speech ("几个平台" is counted in 家 in the text); measures are not.
+    (re.compile(r"(?:多少|几)(?:家)"), r"家|个|所"),
+    (re.compile(r"(?:多少|几)(?:项)"), r"项|个|条"),
+    (re.compile(r"(?:多少|几)(?:个)"), r"个|项|家|所|座|条|批"),
     (re.compile(r"(?:多少|几)(?:人|名|位)|人数"), r"人|名|位"),
-    (re.compile(r"(?:多少|几)(?:次|场|期)"), r"次|场|期"),
+    (re.compile(r"(?:多少|几)(?:次|场|期|趟|回)"), r"次|场|期|趟"),
+    (re.compile(r"面积|多大(?:的)?(?:地|场地|面积)?$"), r"平方米|平方公里|公顷|㎡|亩"),
     (re.compile(r"比重|比例|占比|百分之|强度|增长率|增速|开工率|率[是为达]|多少%"), r"%"),
     (re.compile(r"金额|资金|收入|估值|经费|授信|债券|产值|增加值|税收|投资额|成交额|交易额|贷款|保证金|多少钱|多少元|多少亿|多少万"), r"亿元|万元|元|亿|万"),
 ]
@@ -48,6 +50,11 @@ TARGET_WORDS = re.compile(r"力争|目标|计划|确保|要|不低于|不少于|
 PLAN_DOCS = {"工作要点", "规划", "方案", "意见", "通知"}
 GENERIC = {"目标", "实际", "完成", "情况", "多少", "哪些", "什么", "达到", "实现", "工作", "计划", "要求", "任务", "数量",
            "最后", "最终", "大概", "大约", "一共", "总共", "现在", "获得", "得到", "哪家", "哪个", "哪项", "出自", "怎么样", "完成得"}
+# Spoken filler of typed questions ("科技招商这块,局里…跑了多少趟"): never a fact the text must contain.
+FILLER = {"这块", "那块", "这边", "那边", "局里", "咱们", "我们", "你们", "他们", "下来", "批下", "批下来", "搞的", "弄的", "搞了",
+          "当初", "当时", "年初", "定的", "到底", "究竟", "多大", "多高", "多长", "具体", "来着", "知道", "想问", "问下", "问问",
+          "一下", "帮忙", "查下", "查查", "那次", "这次", "那个", "这个", "这项", "那项", "啥", "是啥", "叫啥", "干啥", "几号", "哪天"}
+GENERIC |= FILLER
 SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*(?:\([^()\n]{1,24}\))?")
 CLAUSE = re.compile(r"[^,;:、，；：]+[,;:，；：]?")
 
@@ -68,6 +75,7 @@ class QuestionInfo:
     weights: dict[str, float] = field(default_factory=dict)
     unit: str = ""  # regex of the units a 多少 question asks for
     wants_achieved: bool = False  # asks what was actually done, not what was planned
+    periods: tuple[str, ...] = ()  # a part of the year the question names ("一季度", "上半年", "3月")
 
 
 def analyse(question: str, idf: Callable[[str], float] | None = None) -> QuestionInfo:
@@ -95,7 +103,20 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     weights = {t: (idf(t) if idf else 1.0) * (1.0 + 0.15 * min(len(t), 6)) for t in terms}
     unit = next((u for pattern, u in UNIT_ASKED if pattern.search(q)), "")
     wants_achieved = bool(ACHIEVED_ONLY.search(q)) and not TARGET_CUE.search(q)
-    return QuestionInfo(q, kind, terms, filters, two_part, weights, unit, wants_achieved)
+    return QuestionInfo(q, kind, terms, filters, two_part, weights, unit, wants_achieved, periods_in(q))
+
+
+PERIOD = re.compile(r"(?:第?[一二三四1-4]|前[二三两2-3])季度|[上下]半年|\d{1,2}月份?(?!\d{1,2}日)|年底|年末|年初")
+
+
+def periods_in(text: str) -> tuple[str, ...]:
+    """Parts of a year named in text, normalized ("第一季度" -> "一季度", "3月份" -> "3月")."""
+    out = []
+    for m in PERIOD.finditer(text):
+        p = m.group().removeprefix("第").removesuffix("份")
+        p = p.translate(str.maketrans("1234", "一二三四")) if "季度" in p else p
+        out.append(p)
+    return tuple(dict.fromkeys(out))
 
 
 def is_plan(sentence: str, meta: dict[str, object]) -> bool:
@@ -117,9 +138,27 @@ def _bigrams(s: str) -> set[str]:
     return {s[i : i + 2] for i in range(len(s) - 1)}
 
 
+NUMBERED_ABBREVIATION = re.compile(r"([一二两三四五六七八九十])([\u4e00-\u9fff])")
+CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+
+
+def abbreviation_match(term: str, text: str) -> bool:
+    """A numbered abbreviation ("三全", "五库") stands for an enumeration whose N items share its character:
+    "三全" ~ "全员招商、全域招商、全线招商"."""
+    m = NUMBERED_ABBREVIATION.fullmatch(term)
+    if not m:
+        return False
+    n, char = CN_DIGIT[m.group(1)], m.group(2)
+    for enum in re.finditer(r"[^,;:。，；：“”\"]*(?:、[^,;:。，；：“”\"]*)+", text):
+        items = enum.group().split("、")
+        if len(items) >= n and sum(char in it for it in items) >= n:
+            return True
+    return False
+
+
 def term_match(term: str, text: str) -> float:
     """1 for an exact occurrence, partial credit for a long term whose bigrams mostly occur."""
-    if term in text or any(alt in text for alt in SYNONYMS.get(term, ())):
+    if term in text or any(alt in text for alt in SYNONYMS.get(term, ())) or abbreviation_match(term, text):
         return 1.0
     if len(term) >= 4:
         grams = _bigrams(term)
@@ -155,7 +194,7 @@ class Candidate:
 def _has_value(kind: str, text: str, unit: str = "") -> bool:
     if kind == "number":
         if unit:
-            return bool(re.search(r"\d+(?:\.\d+)?\s*(?:余|多)?(?:" + unit + ")|[一二三四五六七八九十两]+(?:" + unit + ")", text))
+            return bool(re.search(r"\d+(?:\.\d+)?\s*(?:余|多)?(?:万|亿|千)?(?:" + unit + ")|[一二三四五六七八九十两]+(?:" + unit + ")", text))
         return bool(VALUE.search(text))
     if kind == "date":
         return bool(DATE_VALUE.search(text))
@@ -174,6 +213,16 @@ def value_unit(info: QuestionInfo, text: str) -> str:
             if v:
                 return v.group(1)
     return ""
+
+
+def value_clause_cover(info: QuestionInfo, text: str) -> float:
+    """How well the clauses holding a value of the asked unit (with the clause before) match the question."""
+    clauses = [m.group() for m in CLAUSE.finditer(text)]
+    best = 0.0
+    for i, clause in enumerate(clauses):
+        if _has_value("number", clause, info.unit):
+            best = max(best, coverage(info, clause), 0.9 * coverage(info, (clauses[i - 1] if i else "") + clause))
+    return best
 
 
 def _value_near_terms(info: QuestionInfo, text: str) -> bool:
@@ -240,6 +289,8 @@ class ExtractiveAnswerer:
             return False
         if info.filters.places and meta.get("region") not in info.filters.places and not any(pl in sent for pl in info.filters.places):
             return False
+        if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods):
+            return False  # "一季度完成了多少": a full-year figure is not the answer
         planned = is_plan(sent, meta)
         if plan is not None and planned != plan:
             return False
@@ -252,6 +303,8 @@ class ExtractiveAnswerer:
             return False
         if kind in ("number", "date", "person") and not c.has_value:
             return False
+        if kind == "number" and info.unit and value_clause_cover(info, c.text) < 0.25:
+            return False  # the asked-for figure sits in a clause about something else
         return True
 
     def trim(self, info: QuestionInfo, c: Candidate, kind: str) -> tuple[int, int]:

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from assistant import indicators
-from assistant.answer import Answerer, ExtractiveAnswerer, idf_from_library
+from assistant.answer import Answerer, ExtractiveAnswerer, idf_from_library, periods_in
 from assistant.cite import CITE, unsupported_figures
 from assistant.index import Library
 from assistant.metadata import places_in
@@ -98,6 +98,9 @@ class QA:
         """Targets vs results and trends from the indicator records, as a cited table (None: not such a question)."""
         if not (indicators.is_comparison(question) and indicators.match_indicator(question)):
             return None
+        if periods_in(question):
+            return None  # indicator records are per year; "一季度" is for the sentences to answer, or not
+
         with self.library._mutex:
             rendered = indicators.render_answer(question, indicators.query(self.library.catalog.db))
         if not indicators.answerable(question, rendered.rows):

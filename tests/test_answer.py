@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from assistant import REFUSAL
-from assistant.answer import analyse, split_question
-from assistant.chain import QA, build_chain, hybrid_retriever, rewrite_followup
+from assistant.answer import abbreviation_match, analyse, split_question
+from assistant.chain import QA, build_chain, hybrid_retriever, normalize_question, rewrite_followup
 from assistant.cite import figures, unsupported_figures, verify
 from assistant.settings import Settings
 
@@ -96,7 +96,16 @@ def test_followup_is_rewritten_by_rule(qa: QA) -> None:
 
 def test_question_analysis() -> None:
     assert analyse("大冶市科技局局长是谁").kind == "person"
-    assert analyse("2021年全市高新技术企业达到多少家").unit == "家"
+    unit = analyse("2021年全市高新技术企业达到多少家").unit
+    assert re.fullmatch(unit, "家") and re.fullmatch(unit, "个") and not re.fullmatch(unit, "亿元")
+    # Spoken questions: two-digit years, loose counting words, filler, parts of the year.
+    spoken = analyse(normalize_question("科技招商这块,局里21年去外地跑了多少趟?"))
+    assert spoken.filters.years == ("2021",) and re.fullmatch(spoken.unit, "次")
+    assert "这块" not in spoken.terms and "局里" not in spoken.terms and "招商" in spoken.terms
+    assert analyse("咸安送科技下乡启动仪式是几号搞的").kind == "date"
+    assert analyse("21年技术合同成交额第1季度完成了多少").periods == ("一季度",)
+    assert abbreviation_match("三全", "牢固树立“全员招商、全域招商、全线招商”理念")
+    assert not abbreviation_match("三全", "全员招商、全域招商")
     assert analyse("目标是多少，实际完成了多少").two_part
     assert split_question("现有多少家?2022年新增了几家?") == ["现有多少家", "2022年新增了几家?"]
 
