@@ -24,10 +24,12 @@ QUESTION_WORDS = re.compile(
 )
 NUMBER_CUE = re.compile(r"多少|几[家个项人所次批名件趟回座条]|多大|多高|多长|面积|比重|比例|占比|强度|增长|金额|规模|总额|数量|数目|成交额|交易额|增加值|人数|家数")
 DATE_CUE = re.compile(r"什么时候|啥时候|何时|哪一?天|哪一?年|哪一?日|日期|时间|哪天|几月|几号|几日|文号|索引号|发文字号")
-PERSON_CUE = re.compile(r"谁|哪位|负责人|局长|书记|主任|记者|通讯员|编辑|作者|姓名")
+PERSON_CUE = re.compile(r"谁|哪位|负责人|局长|书记|主任|记者|通讯员|编辑|作者|姓名|姓什么")
+# "谁牵头" asks for a unit of the bureau (高新科, 战资科), not a person.
+ORG_CUE = re.compile(r"牵头|责任单位|负责单位|哪个科室|哪个部门|哪个单位|哪家单位|主管部门")
 PLACE_CUE = re.compile(r"哪里|哪儿|在哪|什么地方|地点|选址|位于")
 LIST_CUE = re.compile(r"哪些|哪几|有什么|包括|包含|分别|措施|举措|内容|目标是什么|任务是什么|重点是什么|几个方面|哪五|哪四|哪三|哪六")
-TARGET_CUE = re.compile(r"目标|计划|力争|要求|预期|任务")
+TARGET_CUE = re.compile(r"目标|计划|力争|要求|预期|任务|定了|定的|打算|规划要|规划里")
 ACHIEVED_CUE = re.compile(r"实际|完成了|完成情况|实现了|达到了|结果|进展|做到了|成效|最终|最后|已经|了吗|了没有|是否已|获批了|完成得")
 ACHIEVED_ONLY = re.compile(r"实际|最终|最后|已经|了吗|了没有|是否已|完成了多少|完成得|达到了多少|实现了")
 UNITS = r"(?:%|亿元|万元|元|亿|万|家|项|个|人|名|件|次|趟|所|条|批|倍|场|期|平方米|平方公里|公顷|㎡|亩|吨|位|座)"
@@ -38,7 +40,7 @@ UNIT_ASKED = [
     (re.compile(r"(?:多少|几)(?:家)"), r"家|个|所"),
     (re.compile(r"(?:多少|几)(?:项)"), r"项|个|条"),
     (re.compile(r"(?:多少|几)(?:个)"), r"个|项|家|所|座|条|批"),
-    (re.compile(r"(?:多少|几)(?:人|名|位)|人数"), r"人|名|位"),
+    (re.compile(r"(?:多少|几)(?:人|名|位)|人数|(?:多少|几个)[\u4e00-\u9fff]{0,6}(?:人员|人才|专家|特派员|员工|学生)"), r"人|名|位"),
     (re.compile(r"(?:多少|几)(?:次|场|期|趟|回)"), r"次|场|期|趟"),
     (re.compile(r"面积|多大(?:的)?(?:地|场地|面积)?$"), r"平方米|平方公里|公顷|㎡|亩"),
     (re.compile(r"比重|比例|占比|百分之|强度|增长率|增速|开工率|率[是为达]|多少%"), r"%"),
@@ -83,6 +85,8 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     q = question.strip()
     if DATE_CUE.search(q):
         kind = "date"
+    elif ORG_CUE.search(q):
+        kind = "fact"
     elif PERSON_CUE.search(q):
         kind = "person"
     elif LIST_CUE.search(q):
