@@ -274,6 +274,8 @@ class ExtractiveAnswerer:
                     score *= 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2, 10)
                 if prefer is not None:
                     score *= 1.25 if prefer.search(sent) else 0.85
+                elif plan is None and not TARGET_CUE.search(info.text) and is_plan(sent, p.meta):
+                    score *= 0.85  # "登记了多少项": what was done outranks what was planned
                 for _name, ok in doc_ok.items():
                     if not ok:
                         score *= 0.8
