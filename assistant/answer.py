@@ -160,8 +160,13 @@ def abbreviation_match(term: str, text: str) -> bool:
     return False
 
 
+QUOTES = re.compile(r"[“”‘’\"「」『』]")
+
+
 def term_match(term: str, text: str) -> float:
     """1 for an exact occurrence, partial credit for a long term whose bigrams mostly occur."""
+    if term not in text and len(term) >= 3:
+        text = QUOTES.sub("", text)  # “百强”县市 is a 百强县市
     if term in text or any(alt in text for alt in SYNONYMS.get(term, ())) or abbreviation_match(term, text):
         return 1.0
     if len(term) >= 4:
@@ -333,6 +338,13 @@ class ExtractiveAnswerer:
             lo -= 1
         while hi + 1 < len(clauses) and hi - best < 2 and scores[hi + 1] >= bar:
             hi += 1
+        if kind in ("number", "date", "person") and not _has_value(kind, c.text[clauses[lo][0] : clauses[hi][1]], info.unit):
+            # The clause naming the subject lacks the value ("2022年8月,…验收,获评…百强县市"): reach the nearest one.
+            near = [i for i in range(max(0, lo - 3), min(len(clauses), hi + 4))
+                    if _has_value(kind, c.text[clauses[i][0] : clauses[i][1]], info.unit)]
+            if near:
+                i = min(near, key=lambda i: min(abs(i - lo), abs(i - hi)))
+                lo, hi = min(lo, i), max(hi, i)
         a, b = clauses[lo][0], clauses[hi][1]
         piece = c.text[a:b].rstrip(",;:，；：、")
         return c.start + a, c.start + a + len(piece)
