@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from assistant import indicators
-from assistant.answer import Answerer, ExtractiveAnswerer, idf_from_library, periods_in
+from assistant.answer import Answerer, ExtractiveAnswerer, analyse, idf_from_library, periods_in
 from assistant.cite import CITE, unsupported_figures
 from assistant.index import Library
 from assistant.metadata import places_in
@@ -84,6 +84,12 @@ class QA:
         if history and standalone == question.strip() and hasattr(self.answerer, "rewrite"):
             standalone = self.answerer.rewrite(question, history) or standalone
         answer = self.indicator_answer(standalone)
+        if answer is not None and answer.table and not any(r["target"] and r["achieved"] for r in answer.table):
+            # The indicator records lack one side; the sentences may state it in words the extractor missed.
+            passages = self.retriever(standalone)
+            prose = self.answerer(standalone, passages)
+            if not prose.refused and "没有找到" not in prose.answer and len(prose.citations) >= 1 and analyse(standalone).two_part:
+                answer = prose
         if answer is None:
             passages = self.retriever(standalone)
             answer = self.answerer(standalone, passages)
