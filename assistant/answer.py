@@ -53,9 +53,9 @@ PLAN_DOCS = {"工作要点", "规划", "方案", "意见", "通知"}
 GENERIC = {"目标", "实际", "完成", "情况", "多少", "哪些", "什么", "达到", "实现", "工作", "计划", "要求", "任务", "数量",
            "最后", "最终", "大概", "大约", "一共", "总共", "现在", "获得", "得到", "哪家", "哪个", "哪项", "出自", "怎么样", "完成得"}
 # Spoken filler of typed questions ("科技招商这块,局里…跑了多少趟"): never a fact the text must contain.
-FILLER = {"这块", "那块", "这边", "那边", "局里", "咱们", "我们", "你们", "他们", "下来", "批下", "批下来", "搞的", "弄的", "搞了",
-          "当初", "当时", "年初", "定的", "到底", "究竟", "多大", "多高", "多长", "具体", "来着", "知道", "想问", "问下", "问问",
-          "一下", "帮忙", "查下", "查查", "那次", "这次", "时候", "那个", "这个", "这项", "那项", "啥", "是啥", "叫啥", "干啥", "几号", "哪天"}
+FILLER = {"这块", "那块", "这边", "那边", "局里", "咱们", "我们", "你们", "他们", "下来", "批下", "批下来", "搞的", "弄的", "搞了", "当初", "当时",
+          "年初", "定的", "到底", "究竟", "多大", "多高", "多长", "具体", "来着", "知道", "想问", "问下", "问问", "一下", "帮忙", "查下", "查查", "那次",
+          "这次", "时候", "年底", "年末", "全年", "那个", "这个", "这项", "那项", "啥", "是啥", "叫啥", "干啥", "几号", "哪天"}
 GENERIC |= FILLER
 SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*(?:\([^()\n]{1,24}\))?")
 CLAUSE = re.compile(r"[^,;:、，；：]+[,;:，；：]?")
@@ -100,7 +100,10 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     filters = parse_filters(q)
     stripped = QUESTION_WORDS.sub(" ", re.sub(r"20\d{2}\s*年?", " ", q))
     stripped = re.sub(r"《[^》]{2,40}》", " ", stripped) if "这篇" in q or "报道" in q else stripped
-    toks = dict.fromkeys(t for t in tokenize(stripped) if len(t) >= 2 or t.isdigit())
+    # A day named in the question ("1月25日") is one term, not "1", "25", "日市".
+    days = re.findall(r"\d{1,2}月\d{1,2}日", stripped)
+    stripped = re.sub(r"\d{1,2}月\d{1,2}日", " ", stripped)
+    toks = dict.fromkeys([*days, *(t for t in tokenize(stripped) if len(t) >= 2 or t.isdigit())])
     terms = [t for t in toks if t not in GENERIC and t not in filters.years and not re.fullmatch(r"20\d{2}", t)]
     terms = [t for t in terms if t not in filters.places and t.rstrip("市区县") not in filters.places]
     two_part = bool(TARGET_CUE.search(q) and ACHIEVED_CUE.search(q))
@@ -110,7 +113,7 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     return QuestionInfo(q, kind, terms, filters, two_part, weights, unit, wants_achieved, periods_in(q))
 
 
-PERIOD = re.compile(r"(?:第?[一二三四1-4]|前[二三两2-3])季度|[上下]半年|\d{1,2}月份?(?!\d{1,2}日)|年底|年末|年初")
+PERIOD = re.compile(r"(?:第?[一二三四1-4]|前[二三两2-3])季度|[上下]半年|\d{1,2}月份?(?!\d{1,2}日)")
 
 
 def periods_in(text: str) -> tuple[str, ...]:
