@@ -46,7 +46,29 @@ UNIT_ASKED = [
     (re.compile(r"比重|比例|占比|百分之|强度|增长率|增速|开工率|率[是为达]|多少%"), r"%"),
     (re.compile(r"金额|资金|收入|估值|经费|授信|债券|产值|增加值|税收|投资额|成交额|交易额|贷款|保证金|多少钱|多少元|多少亿|多少万"), r"亿元|万元|元|亿|万"),
 ]
-PERSON_VALUE = re.compile(r"(?:局长|书记|主任|记者|通讯员|组长|副组长|编辑|县长|市长|区长)[、,]?\s*[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]{2,3}(?:局长|书记)")
+# A person is a title with a name that starts with a common surname ("局长吴文胜", "通讯员 向美琳");
+# "由区委书记任组长" names nobody.
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
+            "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安"
+            "齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳"
+            "管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟"
+            "邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+TITLES = r"局长|副局长|书记|主任|记者|通讯员|组长|副组长|编辑|县长|市长|区长|厅长|处长|科长|院长|董事长|总经理"
+PERSON_VALUE = re.compile(rf"(?:{TITLES})[、,:：]?\s*([{SURNAMES}][\u4e00-\u9fff]{{1,2}})|([{SURNAMES}][\u4e00-\u9fff]{{1,2}})(?:同志|(?:{TITLES}))")
+NOT_A_NAME = re.compile(r"[长书记任员委区市县局省组副主的是在为和等要将对]")
+
+
+NAME_ASKED = re.compile(r"名字|姓名|叫什么|姓什么")
+ROLE = re.compile(r"(?:市|区|县|镇|乡|省)(?:委书记|长)|(?:局|部|厅|处|科|室|办|中心)(?:长|主任)|书记|局长|主任|负责人")
+# Words that start with a surname character but name nobody ("总书记关于…", "局长全面…").
+NOT_A_NAME_START = {"关于", "全面", "全市", "全区", "全省", "全国", "全力", "高新", "高质", "高度", "高层", "成功", "成立", "成果",
+                    "时间", "明确", "应用", "文件", "安排", "安全", "解决", "党组", "党委", "金融", "方面", "方案", "向上", "于是",
+                    "万元", "钱的", "强调", "严格", "宁夏", "华中", "江苏", "武汉", "黄石", "咸宁", "大冶", "通过", "要求", "指出"}
+
+
+def persons_in(text: str) -> list[str]:
+    return [name for m in PERSON_VALUE.finditer(text) for name in m.groups()
+            if name and not NOT_A_NAME.search(name[1:]) and name[:2] not in NOT_A_NAME_START]
 ACHIEVED_WORDS = re.compile(r"完成|实现|已|目前|达到|建成|成功|获批|入库|累计|同比|突破|新增授信|立项")
 TARGET_WORDS = re.compile(r"力争|目标|计划|确保|要|不低于|不少于|以上|突破|争取|支持|推动|鼓励|加快|推进")
 PLAN_DOCS = {"工作要点", "规划", "方案", "意见", "通知"}
@@ -88,7 +110,7 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     elif ORG_CUE.search(q):
         kind = "fact"
     elif PERSON_CUE.search(q):
-        kind = "person"
+        kind = "name" if NAME_ASKED.search(q) else "person"
     elif LIST_CUE.search(q):
         kind = "list"
     elif NUMBER_CUE.search(q):
@@ -210,8 +232,10 @@ def _has_value(kind: str, text: str, unit: str = "") -> bool:
         return bool(VALUE.search(text))
     if kind == "date":
         return bool(DATE_VALUE.search(text))
-    if kind == "person":
-        return bool(PERSON_VALUE.search(text))
+    if kind == "name":
+        return bool(persons_in(text))
+    if kind == "person":  # "由谁担任组长": a name, or the office that holds the role ("区委书记")
+        return bool(persons_in(text) or ROLE.search(text))
     if kind == "place":
         return bool(places_in(text)) or "在" in text
     return True
@@ -225,6 +249,10 @@ def value_unit(info: QuestionInfo, text: str) -> str:
             if v:
                 return v.group(1)
     return ""
+
+
+REST_ASKED = re.compile(r"其余|其他的?[几那]|另外[几那两]|除了|还有哪|剩下")
+NAMED_ONE_AND_ETC = re.compile(r"等\s*(?:\d+|[一二两三四五六七八九十]+)\s*[所家个项名位条批类]")
 
 
 def value_clause_cover(info: QuestionInfo, text: str) -> float:
@@ -276,7 +304,7 @@ class ExtractiveAnswerer:
                 score = cover
                 if kind == "number":
                     score *= 1.2 if _value_near_terms(info, sent) else (1.0 if has_value else 0.35)
-                elif kind in ("date", "person", "place"):
+                elif kind in ("date", "person", "name", "place"):
                     score *= 1.15 if has_value else 0.4
                 elif kind == "list":
                     score *= 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2, 10)
@@ -315,8 +343,10 @@ class ExtractiveAnswerer:
     def supported(self, info: QuestionInfo, c: Candidate, kind: str) -> bool:
         if c.cover < self.settings.min_support:
             return False
-        if kind in ("number", "date", "person") and not c.has_value:
+        if kind in ("number", "date", "person", "name") and not c.has_value:
             return False
+        if REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text):
+            return False  # "除了武汉理工还有哪两所": the text names one and says "等3所"
         if kind == "number" and info.unit and value_clause_cover(info, c.text) < 0.25:
             return False  # the asked-for figure sits in a clause about something else
         return True
@@ -331,7 +361,7 @@ class ExtractiveAnswerer:
 
         def useful(a: int, b: int) -> float:
             piece = c.text[a:b]
-            return coverage(info, piece) + (0.5 if kind in ("number", "date", "person") and _has_value(kind, piece, info.unit) else 0.0)
+            return coverage(info, piece) + (0.5 if kind in ("number", "date", "person", "name") and _has_value(kind, piece, info.unit) else 0.0)
 
         scores = [useful(a, b) for a, b in clauses]
         best = max(range(len(clauses)), key=lambda i: scores[i])
@@ -341,7 +371,7 @@ class ExtractiveAnswerer:
             lo -= 1
         while hi + 1 < len(clauses) and hi - best < 2 and scores[hi + 1] >= bar:
             hi += 1
-        if kind in ("number", "date", "person") and not _has_value(kind, c.text[clauses[lo][0] : clauses[hi][1]], info.unit):
+        if kind in ("number", "date", "person", "name") and not _has_value(kind, c.text[clauses[lo][0] : clauses[hi][1]], info.unit):
             # The clause naming the subject lacks the value ("2022年8月,…验收,获评…百强县市"): reach the nearest one.
             near = [i for i in range(max(0, lo - 3), min(len(clauses), hi + 4))
                     if _has_value(kind, c.text[clauses[i][0] : clauses[i][1]], info.unit)]

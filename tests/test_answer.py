@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant import REFUSAL
-from assistant.answer import abbreviation_match, analyse, split_question
+from assistant.answer import abbreviation_match, analyse, persons_in, split_question
 from assistant.chain import QA, build_chain, hybrid_retriever, normalize_question, rewrite_followup
 from assistant.cite import figures, unsupported_figures, verify
 from assistant.settings import Settings
@@ -106,6 +106,10 @@ def test_question_analysis() -> None:
     assert analyse("21年技术合同成交额第1季度完成了多少").periods == ("一季度",)
     assert abbreviation_match("三全", "牢固树立“全员招商、全域招商、全线招商”理念")
     assert not abbreviation_match("三全", "全员招商、全域招商")
+    # A name is a surname after a title; "区委书记任组长" holds a role but names nobody.
+    assert persons_in("大冶市科技局党组书记、局长吴文胜发言表示") == ["吴文胜"]
+    assert persons_in("由区委书记任组长的领导小组,组织学习习近平总书记关于科技创新重要论述") == []
+    assert analyse("下陆区区委书记叫什么名字").kind == "name" and analyse("领导小组由谁担任组长").kind == "person"
     assert analyse("目标是多少，实际完成了多少").two_part
     assert split_question("现有多少家?2022年新增了几家?") == ["现有多少家", "2022年新增了几家?"]
 
