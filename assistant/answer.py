@@ -266,10 +266,10 @@ def value_clause_cover(info: QuestionInfo, text: str) -> float:
 
 
 def _value_near_terms(info: QuestionInfo, text: str) -> bool:
-    """A value within a short distance after a matched key term (多少 questions)."""
+    """A value within a short distance after a matched key term, or right before it ("10家重点产业研究院")."""
     for t in info.terms:
         for m in re.finditer(re.escape(t), text):
-            if VALUE.search(text[m.start() : m.end() + 30]):
+            if VALUE.search(text[m.start() : m.end() + 30]) or re.search(f"(?:{VALUE.pattern})[^,;:。，；：、]{{0,4}}$", text[max(0, m.start() - 12) : m.start()]):
                 return True
     return False
 
