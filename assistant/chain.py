@@ -6,8 +6,16 @@ import re
 import time
 from typing import Any
 
-from assistant import indicators
-from assistant.answer import Answerer, ExtractiveAnswerer, analyse, idf_from_library, periods_in
+from assistant import indicators, lookup
+from assistant.answer import (
+    Answerer,
+    ExtractiveAnswerer,
+    analyse,
+    compose,
+    idf_from_library,
+    periods_in,
+    refusal,
+)
 from assistant.cite import CITE, unsupported_figures
 from assistant.index import Library
 from assistant.metadata import places_in
@@ -83,7 +91,9 @@ class QA:
         standalone = rewrite_followup(question, history)
         if history and standalone == question.strip() and hasattr(self.answerer, "rewrite"):
             standalone = self.answerer.rewrite(question, history) or standalone
-        answer = self.indicator_answer(standalone)
+        answer = self.document_answer(standalone)
+        if answer is None:
+            answer = self.indicator_answer(standalone)
         if answer is not None and answer.table and not any(r["target"] and r["achieved"] for r in answer.table):
             # The indicator records lack one side; the sentences may state it in words the extractor missed.
             passages = self.retriever(standalone)
@@ -99,6 +109,26 @@ class QA:
         answer.latency_s = time.perf_counter() - t0  # type: ignore[attr-defined]
         return answer
 
+
+    def document_answer(self, question: str) -> Answer | None:
+        """A question that names a document by its 文号: its header field, or its content (None: no 文号)."""
+        number, doc = lookup.find_document(question, self.library.documents())
+        if not number:
+            return None
+        if doc is None:
+            return refusal(question, [], self.extractive.name)
+        ids = [r[0] for r in self.library.catalog.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=? ORDER BY ord", (doc["doc_id"],))]
+        chunks = self.library.catalog.chunks(ids)
+        meta = self.library.catalog.doc_meta([doc["doc_id"]]).get(doc["doc_id"], {})
+        passages = [Passage(chunks[i], 1.0, meta) for i in ids if i in chunks]
+        if not passages:
+            return None
+        span = lookup.header_span(question, passages[0])
+        if span is not None:
+            return compose(question, passages, [(0, span[0], span[1], "")], self.extractive.name)
+        rest = lookup.DOC_NUMBER.sub(" ", question)
+        ranked = [p for p in self.retriever(rest) if p.chunk.doc_id == doc["doc_id"]] or passages
+        return self.answerer(rest, ranked)
 
     def indicator_answer(self, question: str) -> Answer | None:
         """Targets vs results and trends from the indicator records, as a cited table (None: not such a question)."""

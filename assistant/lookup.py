@@ -1,0 +1,53 @@
+"""Questions about a document named by its 文号 ("咸科技发〔2021〕1号是哪天发的"): answered from that document."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.types import Passage
+
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[(［（【]\s*\d{4}\s*[〕\])］）】]\s*\d+\s*号")
+# Which header field a question asks for, and the labels that field carries in the document's header.
+FIELDS = [
+    (re.compile(r"哪天|哪一天|什么时候|啥时候|何时|日期|时间|几号|哪年|几月"), ("发文日期", "成文日期", "印发日期", "发布日期", "日期")),
+    (re.compile(r"谁发|哪个单位|哪个部门|哪家单位|发文单位|发文机关|发布机构|谁印发|哪个局"), ("发文单位", "发文机关", "发布机构", "来源")),
+    (re.compile(r"什么文件|哪个文件|哪份文件|标题|名称|叫什么|题目|是什么"), ("名称", "标题")),
+    (re.compile(r"索引号"), ("索引号",)),
+    (re.compile(r"有效|废止|失效"), ("有效性",)),
+]
+
+
+def normalize_number(text: str) -> str:
+    """One spelling of a 文号: no spaces, 〔〕 brackets."""
+    text = re.sub(r"\s", "", text)
+    return re.sub(r"[\[(［（【]", "〔", re.sub(r"[\])］）】]", "〕", text))
+
+
+def find_document(question: str, documents: list[dict[str, Any]]) -> tuple[str, dict[str, Any] | None]:
+    """(the 文号 the question names, the document that carries it); ("", None) without a 文号."""
+    m = DOC_NUMBER.search(question)
+    if not m:
+        return "", None
+    wanted = normalize_number(m.group())
+    for d in documents:
+        if d.get("doc_number") and normalize_number(d["doc_number"]) == wanted:
+            return wanted, d
+    return wanted, None
+
+
+def header_span(question: str, passage: Passage) -> tuple[int, int] | None:
+    """(start, end) in passage.text of the header line holding the field the question asks for."""
+    lines = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]+", passage.text[:1500])]
+    for cue, labels in FIELDS:
+        if not cue.search(question):
+            continue
+        for label in labels:
+            for a, _end, line in lines:
+                m = re.search(rf"{label}\s*[:：]", line)
+                if m:
+                    # Just this field: from its label to the next "标签:" on the same line.
+                    nxt = re.search(r"\s[\u4e00-\u9fff]{2,6}\s*[:：]", line[m.end():])
+                    return a + m.start(), a + m.end() + (nxt.start() if nxt else len(line) - m.end())
+        return None
+    return None
