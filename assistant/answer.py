@@ -77,7 +77,8 @@ GENERIC = {"目标", "实际", "完成", "情况", "多少", "哪些", "什么",
 # Spoken filler of typed questions ("科技招商这块,局里…跑了多少趟"): never a fact the text must contain.
 FILLER = {"这块", "那块", "这边", "那边", "局里", "咱们", "我们", "你们", "他们", "下来", "批下", "批下来", "搞的", "弄的", "搞了", "当初", "当时",
           "年初", "定的", "到底", "究竟", "多大", "多高", "多长", "具体", "来着", "知道", "想问", "问下", "问问", "一下", "帮忙", "查下", "查查", "那次",
-          "这次", "时候", "年底", "年末", "全年", "那个", "这个", "这项", "那项", "啥", "是啥", "叫啥", "干啥", "几号", "哪天"}
+          "这次", "时候", "年底", "年末", "全年", "那个", "这个", "这项", "那项", "啥", "是啥", "叫啥", "干啥", "几号", "哪天", "那篇", "那篇里", "这篇里", "稿子", "那篇稿子", "文章里",
+          "报道里", "文件里", "里面", "报上去", "报上", "上去", "冲到", "弄到", "搞到", "提了"}
 GENERIC |= FILLER
 SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*(?:\([^()\n]{1,24}\))?")
 CLAUSE = re.compile(r"[^,;:、，；：]+[,;:，；：]?")
@@ -102,6 +103,11 @@ class QuestionInfo:
     periods: tuple[str, ...] = ()  # a part of the year the question names ("一季度", "上半年", "3月")
 
 
+# "占比提了什么要求" names a measure but asks for a requirement in words ("达到全省平均水平").
+NOT_A_FIGURE = re.compile(r"什么要求|什么目标|什么样|哪些要求|怎么要求|怎么规定|如何|什么规定|什么标准")
+COUNT_ASKED = re.compile(r"多少|几[家个项人所次批名件趟回座条位]|多大|多高|多长")
+
+
 def analyse(question: str, idf: Callable[[str], float] | None = None) -> QuestionInfo:
     """The kind of value a question asks for, its content terms and the metadata it names."""
     q = question.strip()
@@ -113,7 +119,7 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
         kind = "name" if NAME_ASKED.search(q) else "person"
     elif LIST_CUE.search(q):
         kind = "list"
-    elif NUMBER_CUE.search(q):
+    elif NUMBER_CUE.search(q) and not (NOT_A_FIGURE.search(q) and not COUNT_ASKED.search(q)):
         kind = "number"
     elif PLACE_CUE.search(q):
         kind = "place"
@@ -122,6 +128,7 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     filters = parse_filters(q)
     stripped = QUESTION_WORDS.sub(" ", re.sub(r"20\d{2}\s*年?", " ", q))
     stripped = re.sub(r"《[^》]{2,40}》", " ", stripped) if "这篇" in q or "报道" in q else stripped
+    stripped = PERIOD.sub(" ", stripped)  # "三季度" is checked as a part of the year, not matched as a word
     # A day named in the question ("1月25日") is one term, not "1", "25", "日市".
     days = re.findall(r"\d{1,2}月\d{1,2}日", stripped)
     stripped = re.sub(r"\d{1,2}月\d{1,2}日", " ", stripped)

@@ -23,7 +23,7 @@ STOPWORDS = set(
 # Abbreviations and variants bureau documents use for one indicator (each group is one concept).
 SYNONYM_GROUPS = [
     ("高新技术企业", "高企"), ("科技型中小企业", "科技型企业", "科小"), ("技术合同成交额", "技术合同交易额", "技术合同登记成交总额"),
-    ("科技成果转化", "成果转化"), ("研究与实验发展", "研发", "r&d"), ("孵化器", "孵化平台"), ("营业收入", "销售收入"),
+    ("科技成果转化", "成果转化"), ("研究与实验发展", "研发", "r&d"), ("孵化器", "孵化平台"), ("营业收入", "销售收入", "营收"),
     ("入驻", "进驻"), ("规划", "计划"), ("成交额", "交易额"),
 ]
 SYNONYMS = {w: [o for o in group if o != w] for group in SYNONYM_GROUPS for w in group}
