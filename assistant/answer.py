@@ -174,7 +174,7 @@ def _bigrams(s: str) -> set[str]:
     return {s[i : i + 2] for i in range(len(s) - 1)}
 
 
-NUMBERED_ABBREVIATION = re.compile(r"([一二两三四五六七八九十])([\u4e00-\u9fff])")
+NUMBERED_ABBREVIATION = re.compile(r"([一二两三四五六七八九十])(?:个)?([\u4e00-\u9fff]{1,2})")
 CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 
 
@@ -187,7 +187,7 @@ def abbreviation_match(term: str, text: str) -> bool:
     n, char = CN_DIGIT[m.group(1)], m.group(2)
     for enum in re.finditer(r"[^,;:。，；：“”\"]*(?:、[^,;:。，；：“”\"]*)+", text):
         items = enum.group().split("、")
-        if len(items) >= n and sum(char in it for it in items) >= n:
+        if len(items) >= n and sum(char in it for it in items) >= n:  # "三个重大" ~ 重大产业、重大项目、重大事项
             return True
     return False
 
@@ -260,6 +260,11 @@ def value_unit(info: QuestionInfo, text: str) -> str:
 
 REST_ASKED = re.compile(r"其余|其他的?[几那]|另外[几那两]|除了|还有哪|剩下")
 NAMED_ONE_AND_ETC = re.compile(r"等\s*(?:\d+|[一二两三四五六七八九十]+)\s*[所家个项名位条批类]")
+
+
+def mask_quoted(text: str) -> str:
+    """text with the separators inside “…” replaced (same length), so clauses never cut a quotation."""
+    return re.sub(r"“[^”]{0,80}”", lambda m: re.sub(r"[,;:、，；：]", "_", m.group()), text)
 
 
 def value_clause_cover(info: QuestionInfo, text: str) -> float:
@@ -362,7 +367,7 @@ class ExtractiveAnswerer:
         """Long sentences shrink to the clauses holding the value and the matched terms; lists stay whole."""
         if kind == "list" or len(c.text) <= 90:
             return c.start, c.end
-        clauses = [(m.start(), m.end()) for m in CLAUSE.finditer(c.text)]
+        clauses = [(m.start(), m.end()) for m in CLAUSE.finditer(mask_quoted(c.text))]
         if len(clauses) <= 1:
             return c.start, c.end
 
