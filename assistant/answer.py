@@ -22,7 +22,7 @@ from assistant.types import Answer, Citation, Passage
 QUESTION_WORDS = re.compile(
     r"是多少|多少|几[家个项人所次批名件年号趟回座条]?|什么时候|啥时候|何时|哪一?年|哪一?天|哪些|哪[几一二两三四五六七八九十]+[个家项类条种所位大]?(?:方面)?|哪[个位里儿类种]|是什么|什么|谁|如何|怎么样|怎样|是否|有没有|吗|呢|请问|请|告诉我|一下"
 )
-NUMBER_CUE = re.compile(r"多少|几[家个项人所次批名件趟回座条]|多大|多高|多长|面积|比重|比例|占比|强度|增长|金额|规模|总额|数量|数目|成交额|交易额|增加值|人数|家数")
+NUMBER_CUE = re.compile(r"多少|几[家个项人所次批名件趟回座条位种类]|多大|多高|多长|面积|比重|比例|占比|强度|增长|金额|规模|总额|数量|数目|成交额|交易额|增加值|人数|家数")
 DATE_CUE = re.compile(r"什么时候|啥时候|何时|哪一?天|哪一?年|哪一?日|日期|时间|哪天|几月|几号|几日|文号|索引号|发文字号")
 PERSON_CUE = re.compile(r"谁|哪位|负责人|局长|书记|主任|记者|通讯员|编辑|作者|姓名|姓什么")
 # "谁牵头" asks for a unit of the bureau (高新科, 战资科), not a person.
@@ -78,7 +78,7 @@ GENERIC = {"目标", "实际", "完成", "情况", "多少", "哪些", "什么",
 FILLER = {"这块", "那块", "这边", "那边", "局里", "咱们", "我们", "你们", "他们", "下来", "批下", "批下来", "搞的", "弄的", "搞了", "当初", "当时",
           "年初", "定的", "到底", "究竟", "多大", "多高", "多长", "具体", "来着", "知道", "想问", "问下", "问问", "一下", "帮忙", "查下", "查查", "那次",
           "这次", "时候", "年底", "年末", "全年", "那个", "这个", "这项", "那项", "啥", "是啥", "叫啥", "干啥", "几号", "哪天", "那篇", "那篇里", "这篇里", "稿子", "那篇稿子", "文章里",
-          "报道里", "文件里", "里面", "报上去", "报上", "上去", "冲到", "弄到", "搞到", "提了"}
+          "报道里", "文件里", "里面", "报上去", "报上", "上去", "冲到", "要冲", "弄到", "搞到", "提了"}
 GENERIC |= FILLER
 SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*(?:\([^()\n]{1,24}\))?")
 CLAUSE = re.compile(r"[^,;:、，；：]+[,;:，；：]?")
@@ -101,6 +101,7 @@ class QuestionInfo:
     unit: str = ""  # regex of the units a 多少 question asks for
     wants_achieved: bool = False  # asks what was actually done, not what was planned
     periods: tuple[str, ...] = ()  # a part of the year the question names ("一季度", "上半年", "3月")
+    measure: str = ""  # the term a 多少 question counts ("总投资是多少" -> 总投资, "几个企校联合创新中心")
 
 
 # "占比提了什么要求" names a measure but asks for a requirement in words ("达到全省平均水平").
@@ -139,7 +140,32 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     weights = {t: (idf(t) if idf else 1.0) * (1.0 + 0.15 * min(len(t), 6)) for t in terms}
     unit = next((u for pattern, u in UNIT_ASKED if pattern.search(q)), "")
     wants_achieved = bool(ACHIEVED_ONLY.search(q)) and not TARGET_CUE.search(q)
-    return QuestionInfo(q, kind, terms, filters, two_part, weights, unit, wants_achieved, periods_in(q))
+    return QuestionInfo(q, kind, terms, filters, two_part, weights, unit, wants_achieved, periods_in(q), asked_measure(q, terms))
+
+
+COUNT_WORD = re.compile(r"(?:是|有|为|共|一共|总共|了|占|要|能|约|大概|达到|达|到)*(?:多少|(?<!第)几)(?:[家个项人所次批名件趟回座条位种类]|亿元|万元|元)?")
+
+
+# Words around a count that say how it was counted, not what was counted.
+NOT_A_MEASURE = {"新增", "预计", "成功", "金额", "数量", "总额", "规模", "人数", "家数", "个数", "项数", "总数", "规划", "没有",
+                 "增加", "增长", "累计", "共计", "合计", "排名", "年度", "全年", "实际", "目标", "完成", "实现", "达到", "计划",
+                 "已经", "目前", "现在", "当年", "今年", "去年", "一共", "总共", "大约", "左右", "以上", "以下", "多少", "资金",
+                 "安排", "投入", "争取", "落实", "拿到", "获得", "得到"}
+
+
+def asked_measure(question: str, terms: list[str]) -> str:
+    """The term a count question is about: the noun right after the count word ("几个企校联合创新中心"),
+    else the last term before it ("项目总投资是多少")."""
+    m = COUNT_WORD.search(question)
+    if not m or not terms:
+        return ""
+    after, before = question[m.end() : m.end() + 12], question[: m.start()]
+    terms = [t for t in terms if t not in NOT_A_MEASURE and len(t) >= 2]
+    following = [t for t in terms if after.startswith(t)]
+    if following:
+        return max(following, key=len)
+    placed = [(before.rfind(t) + len(t), len(t), t) for t in terms if t in before]
+    return max(placed)[2] if placed else ""
 
 
 PERIOD = re.compile(r"(?:第?[一二三四1-4]|前[二三两2-3])季度|[上下]半年|\d{1,2}月份?(?!\d{1,2}日)")
@@ -359,6 +385,8 @@ class ExtractiveAnswerer:
             return False
         if REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text):
             return False  # "除了武汉理工还有哪两所": the text names one and says "等3所"
+        if kind == "number" and info.measure and not info.two_part and term_match(info.measure, c.text) < 0.6:
+            return False  # "项目总投资是多少": a sentence about the project that never states its 总投资
         if kind == "number" and info.unit and value_clause_cover(info, c.text) < 0.25:
             return False  # the asked-for figure sits in a clause about something else
         return True

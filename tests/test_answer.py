@@ -94,6 +94,25 @@ def test_followup_is_rewritten_by_rule(qa: QA) -> None:
     assert "大冶" in ans.question
 
 
+def test_spoken_questions_and_document_numbers(qa: QA) -> None:
+    spoken = qa.ask("科技招商这块,局里21年去外地跑了多少趟?")
+    assert "10余次" in spoken.answer and spoken.verified
+    dated = qa.ask("咸科技发（2021）1号是哪天印发的")
+    assert "2021-03-04" in dated.answer and dated.citations[0].source.startswith("002_")
+    assert "咸宁市科学技术局" in qa.ask("咸科技发〔2021〕1号是哪个单位发的").answer
+    assert qa.ask("咸科技发〔2021〕9号是哪天发的").refused  # no such document
+
+
+@pytest.mark.parametrize("question", [
+    "东湖高新咸安产业园项目计划总投资多少亿元?",  # the sentence states the bond issue, not the investment
+    "除了武汉理工大学,大冶签约的另外两所高校是哪两所?",  # the text says only "等3所高校"
+    "2021年上半年技术合同成交额完成了多少?",  # only the full-year figure exists
+    "下陆区有几家企业入驻了黄石(武汉)离岸科创园",  # the 6 companies are 大冶's
+])
+def test_near_misses_are_refused(qa: QA, question: str) -> None:
+    assert qa.ask(question).refused
+
+
 def test_question_analysis() -> None:
     assert analyse("大冶市科技局局长是谁").kind == "person"
     unit = analyse("2021年全市高新技术企业达到多少家").unit
@@ -110,6 +129,8 @@ def test_question_analysis() -> None:
     assert persons_in("大冶市科技局党组书记、局长吴文胜发言表示") == ["吴文胜"]
     assert persons_in("由区委书记任组长的领导小组,组织学习习近平总书记关于科技创新重要论述") == []
     assert analyse("下陆区区委书记叫什么名字").kind == "name" and analyse("领导小组由谁担任组长").kind == "person"
+    assert analyse("项目总投资是多少").measure == "投资" and analyse("2021年建成了几个企校联合创新中心").measure == "企校联合创新中心"
+    assert analyse("工作要点对财政科技支出占比提了什么要求").kind == "fact"
     assert analyse("目标是多少，实际完成了多少").two_part
     assert split_question("现有多少家?2022年新增了几家?") == ["现有多少家", "2022年新增了几家?"]
 
