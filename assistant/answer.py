@@ -58,6 +58,8 @@ PERSON_VALUE = re.compile(rf"(?:{TITLES})[、,:：]?\s*([{SURNAMES}][\u4e00-\u9f
 NOT_A_NAME = re.compile(r"[长书记任员委区市县局省组副主的是在为和等要将对]")
 
 
+# A proper name in the text: quoted, a 《title》, or an organisation with its own name ("…有限公司").
+PROPER_NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,60}》|[\u4e00-\u9fff]{2,16}(?:有限公司|股份公司|集团|大学|学院|研究所)")
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|姓什么")
 ROLE = re.compile(r"(?:市|区|县|镇|乡|省)(?:委书记|长)|(?:局|部|厅|处|科|室|办|中心)(?:长|主任)|书记|局长|主任|负责人")
 # Words that start with a surname character but name nobody ("总书记关于…", "局长全面…").
@@ -118,6 +120,8 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
         kind = "fact"
     elif PERSON_CUE.search(q):
         kind = "name" if NAME_ASKED.search(q) else "person"
+    elif NAME_ASKED.search(q):
+        kind = "title"  # the name of a thing: "培育行动叫什么名字" -> “春晓行动”
     elif LIST_CUE.search(q):
         kind = "list"
     elif NUMBER_CUE.search(q) and not (NOT_A_FIGURE.search(q) and not COUNT_ASKED.search(q)):
@@ -267,6 +271,8 @@ def _has_value(kind: str, text: str, unit: str = "") -> bool:
         return bool(DATE_VALUE.search(text))
     if kind == "name":
         return bool(persons_in(text))
+    if kind == "title":
+        return bool(PROPER_NAME.search(text))
     if kind == "person":  # "由谁担任组长": a name, or the office that holds the role ("区委书记")
         return bool(persons_in(text) or ROLE.search(text))
     if kind == "place":
@@ -342,7 +348,7 @@ class ExtractiveAnswerer:
                 score = cover
                 if kind == "number":
                     score *= 1.2 if _value_near_terms(info, sent) else (1.0 if has_value else 0.35)
-                elif kind in ("date", "person", "name", "place"):
+                elif kind in ("date", "person", "name", "title", "place"):
                     score *= 1.15 if has_value else 0.4
                 elif kind == "list":
                     score *= 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2, 10)
@@ -381,7 +387,7 @@ class ExtractiveAnswerer:
     def supported(self, info: QuestionInfo, c: Candidate, kind: str) -> bool:
         if c.cover < self.settings.min_support:
             return False
-        if kind in ("number", "date", "person", "name") and not c.has_value:
+        if kind in ("number", "date", "person", "name", "title") and not c.has_value:
             return False
         if REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text):
             return False  # "除了武汉理工还有哪两所": the text names one and says "等3所"
@@ -401,7 +407,7 @@ class ExtractiveAnswerer:
 
         def useful(a: int, b: int) -> float:
             piece = c.text[a:b]
-            return coverage(info, piece) + (0.5 if kind in ("number", "date", "person", "name") and _has_value(kind, piece, info.unit) else 0.0)
+            return coverage(info, piece) + (0.5 if kind in ("number", "date", "person", "name", "title") and _has_value(kind, piece, info.unit) else 0.0)
 
         scores = [useful(a, b) for a, b in clauses]
         best = max(range(len(clauses)), key=lambda i: scores[i])
@@ -411,7 +417,7 @@ class ExtractiveAnswerer:
             lo -= 1
         while hi + 1 < len(clauses) and hi - best < 2 and scores[hi + 1] >= bar:
             hi += 1
-        if kind in ("number", "date", "person", "name") and not _has_value(kind, c.text[clauses[lo][0] : clauses[hi][1]], info.unit):
+        if kind in ("number", "date", "person", "name", "title") and not _has_value(kind, c.text[clauses[lo][0] : clauses[hi][1]], info.unit):
             # The clause naming the subject lacks the value ("2022年8月,…验收,获评…百强县市"): reach the nearest one.
             near = [i for i in range(max(0, lo - 3), min(len(clauses), hi + 4))
                     if _has_value(kind, c.text[clauses[i][0] : clauses[i][1]], info.unit)]
