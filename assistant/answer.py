@@ -58,6 +58,8 @@ PERSON_VALUE = re.compile(rf"(?:{TITLES})[、,:：]?\s*([{SURNAMES}][\u4e00-\u9f
 NOT_A_NAME = re.compile(r"[长书记任员委区市县局省组副主的是在为和等要将对]")
 
 
+BYLINE = re.compile(r"^[●■◆\s]*(?:本报讯)?[(（]?\s*(?:[\u4e00-\u9fff]{0,6}(?:记者|通讯员|编辑|作者|摄影|撰稿))")
+BYLINE_ASKED = re.compile(r"记者|通讯员|编辑|作者|谁写|撰稿|摄影")
 # A proper name in the text: quoted, a 《title》, or an organisation with its own name ("…有限公司").
 PROPER_NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,60}》|[\u4e00-\u9fff]{2,16}(?:有限公司|股份公司|集团|大学|学院|研究所)")
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|姓什么")
@@ -344,6 +346,8 @@ class ExtractiveAnswerer:
                     continue
                 own = coverage(info, sent)
                 cover = max(own, own + 0.6 * (coverage(info, sent + " " + context) - own))
+                if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
+                    cover = coverage(info, sent + " " + context)  # a byline belongs to the article it heads
                 has_value = _has_value(kind, sent, info.unit)
                 score = cover
                 if kind == "number":
