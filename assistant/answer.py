@@ -424,7 +424,8 @@ class ExtractiveAnswerer:
             hi += 1
         if kind in ("number", "date", "person", "name", "title") and not _has_value(kind, c.text[clauses[lo][0] : clauses[hi][1]], info.unit):
             # The clause naming the subject lacks the value ("2022年8月,…验收,获评…百强县市"): reach the nearest one.
-            near = [i for i in range(max(0, lo - 3), min(len(clauses), hi + 4))
+            reach = len(clauses) if kind == "date" else 3  # a news sentence opens with its date ("2月23日,…")
+            near = [i for i in range(max(0, lo - reach), min(len(clauses), hi + 4))
                     if _has_value(kind, c.text[clauses[i][0] : clauses[i][1]], info.unit)]
             if near:
                 i = min(near, key=lambda i: min(abs(i - lo), abs(i - hi)))
