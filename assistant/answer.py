@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Protocol
 
 from assistant import REFUSAL
@@ -16,7 +17,7 @@ from assistant.index import INJECTION
 from assistant.metadata import places_in
 from assistant.retrieve import QueryFilters, parse_filters
 from assistant.settings import AnswerSettings
-from assistant.terms import SYNONYMS, tokenize
+from assistant.terms import SYNONYMS, _jieba, tokenize
 from assistant.types import Answer, Citation, Passage
 
 QUESTION_WORDS = re.compile(
@@ -83,7 +84,8 @@ FILLER = {"这块", "那块", "这边", "那边", "局里", "咱们", "我们", 
           "年初", "定的", "到底", "究竟", "多大", "多高", "多长", "具体", "来着", "知道", "想问", "问下", "问问", "一下", "帮忙", "查下", "查查", "那次",
           "这次", "时候", "年底", "年末", "全年", "那个", "这个", "这项", "那项", "啥", "是啥", "叫啥", "干啥", "几号", "哪天", "那篇", "那篇里", "这篇里", "稿子", "那篇稿子", "文章里",
           "报道里", "文件里", "里面", "报上去", "报上", "上去", "冲到", "要冲", "弄到", "搞到", "提了",
-          "报道", "这篇", "文章", "这篇报道", "那篇报道"}
+          "报道", "这篇", "文章", "这篇报道", "那篇报道", "规模", "下限", "上限", "目标值", "数值", "分别", "请列出", "列出",
+          "请提供", "提供", "核对", "核实", "请核实", "引用", "需要"}
 GENERIC |= FILLER
 SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*(?:\([^()\n]{1,24}\))?")
 CLAUSE = re.compile(r"[^,;:、，；：]+[,;:，；：]?")
@@ -157,7 +159,17 @@ COUNT_WORD = re.compile(r"(?:是|有|为|共|一共|总共|了|占|要|能|约|�
 NOT_A_MEASURE = {"新增", "预计", "成功", "金额", "数量", "总额", "规模", "人数", "家数", "个数", "项数", "总数", "规划", "没有",
                  "增加", "增长", "累计", "共计", "合计", "排名", "年度", "全年", "实际", "目标", "完成", "实现", "达到", "计划",
                  "已经", "目前", "现在", "当年", "今年", "去年", "一共", "总共", "大约", "左右", "以上", "以下", "多少", "资金",
-                 "安排", "投入", "争取", "落实", "拿到", "获得", "得到"}
+                 "安排", "投入", "争取", "落实", "拿到", "获得", "得到", "下限", "上限", "数值", "目标值", "指标", "水平",
+                 "总量", "增速", "速度"}
+
+
+@lru_cache(maxsize=2048)
+def pos_tags(text: str) -> dict[str, str]:
+    """jieba part-of-speech flags of the words of text (n… nouns, v verbs, vn verbal nouns)."""
+    from jieba import posseg
+
+    _jieba()  # the domain words first
+    return {w.word: w.flag for w in posseg.cut(text)}
 
 
 def asked_measure(question: str, terms: list[str]) -> str:
@@ -167,10 +179,16 @@ def asked_measure(question: str, terms: list[str]) -> str:
     if not m or not terms:
         return ""
     after, before = question[m.end() : m.end() + 12], question[: m.start()]
-    terms = [t for t in terms if t not in NOT_A_MEASURE and len(t) >= 2]
-    following = [t for t in terms if after.startswith(t)]
-    if following:
-        return max(following, key=len)
+    tags = pos_tags(question)
+    # What is counted is a noun or a distinguishing attribute ("入库比例提出的目标是多少": 比例, not the verb
+    # 提出; "省级的有几个": 省级), never a unit ("每平方米").
+    terms = [t for t in terms if t not in NOT_A_MEASURE and len(t) >= 2 and not re.fullmatch(UNITS, t) and not t.startswith("每")
+             and (tags.get(t, "n")[:1] in ("n", "x", "b") or tags.get(t) == "vn")]
+    after = re.split(r"[,;:。，；：？?！!]", after)[0]
+    before = re.sub(r"每[\u4e00-\u9fff]{1,4}$", "", before)  # "租金每平方米多少钱": per square metre is the unit
+    following = [(after.find(t) + len(t), len(t), t) for t in terms if t in after]
+    if following:  # "几家省级产业技术研究院": the head noun ends the phrase
+        return max(following)[2]
     placed = [(before.rfind(t) + len(t), len(t), t) for t in terms if t in before]
     return max(placed)[2] if placed else ""
 
