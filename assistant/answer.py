@@ -21,7 +21,7 @@ from assistant.terms import SYNONYMS, _jieba, tokenize
 from assistant.types import Answer, Citation, Passage
 
 QUESTION_WORDS = re.compile(
-    r"是多少|多少|几[家个项人所次批名件年号趟回座条]?|什么时候|啥时候|何时|哪一?年|哪一?天|哪些|哪[几一二两三四五六七八九十]+[个家项类条种所位大]?(?:方面)?|哪[个位里儿类种]|是什么|什么|谁|如何|怎么样|怎样|是否|有没有|吗|呢|请问|请|告诉我|一下"
+    r"是多少|多少|几[家个项人所次批名件年号趟回座条]?|什么时候|啥时候|何时|哪一?年|哪一?天|哪些|哪[几一二两三四五六七八九十]+[个家项类条种所位大]?(?:方面)?|哪[个位里儿类种份部项条篇]|是什么|什么|谁|如何|怎么样|怎样|是否|有没有|吗|呢|请问|请|告诉我|一下"
 )
 NUMBER_CUE = re.compile(r"多少|几[家个项人所次批名件趟回座条位种类]|多大|多高|多长|面积|比重|比例|占比|强度|增长|金额|规模|总额|数量|数目|成交额|交易额|增加值|人数|家数")
 DATE_CUE = re.compile(r"什么时候|啥时候|何时|哪一?天|哪一?年|哪一?日|日期|时间|哪天|几月|几号|几日|文号|索引号|发文字号")
@@ -85,8 +85,15 @@ FILLER = {"这块", "那块", "这边", "那边", "局里", "咱们", "我们", 
           "这次", "时候", "年底", "年末", "全年", "那个", "这个", "这项", "那项", "啥", "是啥", "叫啥", "干啥", "几号", "哪天", "那篇", "那篇里", "这篇里", "稿子", "那篇稿子", "文章里",
           "报道里", "文件里", "里面", "报上去", "报上", "上去", "冲到", "要冲", "弄到", "搞到", "提了",
           "报道", "这篇", "文章", "这篇报道", "那篇报道", "规模", "下限", "上限", "目标值", "数值", "分别", "请列出", "列出",
-          "请提供", "提供", "核对", "核实", "请核实", "引用", "需要"}
+          "请提供", "提供", "核对", "核实", "请核实", "引用", "需要", "为了", "专门"}
 GENERIC |= FILLER
+# Filler removed from the question text before segmentation ("目标值" would leave the fragment "标值").
+SPOKEN = re.compile("|".join(sorted((w for w in FILLER if len(w) >= 2 and w not in {"规模", "具体", "提供", "需要", "知道", "引用", "下来",
+                                                                                      "上去", "分别", "时候", "年初", "年底", "年末", "全年"}),
+                                    key=len, reverse=True)))
+# The kind of thing asked for ("成立了什么组织", "哪份文件") is not a word the answer contains.
+ANSWER_TYPE = re.compile(r"(?:什么|哪[个份部项条篇类种些几]?)(?:组织|机构|文件|单位|部门|措施|举措|活动|荣誉|称号|奖项|政策|制度|方式|模式|"
+                         r"作风|名称|内容|会议|载体|样的?)")
 SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*(?:\([^()\n]{1,24}\))?")
 CLAUSE = re.compile(r"[^,;:、，；：]+[,;:，；：]?")
 
@@ -136,7 +143,8 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     else:
         kind = "fact"
     filters = parse_filters(q)
-    stripped = QUESTION_WORDS.sub(" ", re.sub(r"20\d{2}\s*年?", " ", q))
+    stripped = ANSWER_TYPE.sub(" ", SPOKEN.sub(" ", q))
+    stripped = QUESTION_WORDS.sub(" ", re.sub(r"20\d{2}\s*年?", " ", stripped))
     stripped = re.sub(r"《[^》]{2,40}》", " ", stripped) if "这篇" in q or "报道" in q else stripped
     stripped = PERIOD.sub(" ", stripped)  # "三季度" is checked as a part of the year, not matched as a word
     # A day named in the question ("1月25日") is one term, not "1", "25", "日市".
