@@ -32,7 +32,7 @@ PLACE_CUE = re.compile(r"哪里|哪儿|在哪|什么地方|地点|选址|位于"
 LIST_CUE = re.compile(r"哪些|哪几|有什么|包括|包含|分别|措施|举措|内容|目标是什么|任务是什么|重点是什么|几个方面|哪五|哪四|哪三|哪六")
 TARGET_CUE = re.compile(r"目标|计划|力争|要求|预期|任务|定了|定的|打算|规划要|规划里")
 ACHIEVED_CUE = re.compile(r"实际|完成了|完成情况|实现了|达到了|结果|进展|做到了|成效|最终|最后|已经|了吗|了没有|是否已|获批了|完成得")
-ACHIEVED_ONLY = re.compile(r"实际|最终|最后|已经|了吗|了没有|是否已|完成了多少|完成得|达到了多少|实现了")
+ACHIEVED_ONLY = re.compile(r"实际|最终|最后|已经|了吗|了没有|是否已|完成了多少|完成得|达到了多少|实现了|(?:获批|建成|新增|引进|认定|立项|落地)了")
 UNITS = r"(?:%|亿元|万元|元|亿|万|家|项|个|人|名|件|次|趟|所|条|批|倍|场|期|平方米|平方公里|公顷|㎡|亩|吨|位|座)"
 VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?" + UNITS + r"|[一二三四五六七八九十两]+(?:个|家|项|所|批|人|名)")
 DATE_VALUE = re.compile(r"20\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|\d{1,2}月(?:\d{1,2}日|上旬|中旬|下旬|底|初)|〔\d{4}〕\d+号|\d{9}/\d{4}-\d+|20\d{2}年")
@@ -328,6 +328,21 @@ def mask_quoted(text: str) -> str:
     return re.sub(r"“[^”]{0,80}”", lambda m: re.sub(r"[,;:、，；：]", "_", m.group()), text)
 
 
+STOCK_ASKED = re.compile(r"总数|总量|共有|现有|累计|一共有|总共有")
+FLOW = re.compile(r"新增|新建|新认定|新引进|新获批|增加|新培育")
+ITEMS_ASKED = re.compile(r"哪([两二三四五六七八九十])(?:个|家|所|项|类|条|位|种|方面)")
+
+
+def value_clauses(info: QuestionInfo, text: str) -> list[str]:
+    """The clauses of text holding a value of the asked unit."""
+    return [m.group() for m in CLAUSE.finditer(mask_quoted(text)) if _has_value("number", m.group(), info.unit)]
+
+
+def max_items(text: str) -> int:
+    """The longest enumeration in text ("A、B和C" -> 3)."""
+    return max((len(re.split(r"、|和|及|与", m.group())) for m in re.finditer(r"[^,;:。，；：]+", text)), default=0)
+
+
 def value_clause_cover(info: QuestionInfo, text: str) -> float:
     """How well the clauses holding a value of the asked unit (with the clause before) match the question."""
     clauses = [m.group() for m in CLAUSE.finditer(text)]
@@ -420,6 +435,12 @@ class ExtractiveAnswerer:
             return False
         if kind in ("number", "date", "person", "name", "title") and not c.has_value:
             return False
+        if kind == "number" and STOCK_ASKED.search(info.text) and not FLOW.search(info.text) \
+                and not any(FLOW.search(cl) is None for cl in value_clauses(info, c.text)):
+            return False  # "总数有多少家" is not answered by "新增…16家"
+        n_asked = ITEMS_ASKED.search(info.text)
+        if n_asked and kind == "list" and max_items(c.text) < CN_DIGIT[n_asked.group(1)] and not abbreviation_match(n_asked.group(0)[1:], c.text):
+            return False  # "分别是哪两个团队": a sentence that names none of them
         if REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text):
             return False  # "除了武汉理工还有哪两所": the text names one and says "等3所"
         if kind == "number" and info.measure and not info.two_part and term_match(info.measure, c.text) < 0.6:
