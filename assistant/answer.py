@@ -435,9 +435,11 @@ class ExtractiveAnswerer:
             return False
         if kind in ("number", "date", "person", "name", "title") and not c.has_value:
             return False
-        if kind == "number" and STOCK_ASKED.search(info.text) and not FLOW.search(info.text) \
-                and not any(FLOW.search(cl) is None for cl in value_clauses(info, c.text)):
-            return False  # "总数有多少家" is not answered by "新增…16家"
+        if kind == "number" and STOCK_ASKED.search(info.text) and not FLOW.search(info.text):
+            clauses = value_clauses(info, c.text)
+            about = [cl for cl in clauses if info.measure and term_match(info.measure, cl) > 0] or clauses
+            if all(FLOW.search(cl) for cl in about):
+                return False  # "总数有多少家" is not answered by "新增…16家"
         n_asked = ITEMS_ASKED.search(info.text)
         if n_asked and kind == "list" and max_items(c.text) < CN_DIGIT[n_asked.group(1)] and not abbreviation_match(n_asked.group(0)[1:], c.text):
             return False  # "分别是哪两个团队": a sentence that names none of them
