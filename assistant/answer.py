@@ -31,7 +31,7 @@ ORG_CUE = re.compile(r"牵头|责任单位|负责单位|哪个科室|哪个部�
 PLACE_CUE = re.compile(r"哪里|哪儿|在哪|什么地方|地点|选址|位于")
 LIST_CUE = re.compile(r"哪些|哪几|有什么|包括|包含|分别|措施|举措|内容|目标是什么|任务是什么|重点是什么|几个方面|哪五|哪四|哪三|哪六")
 TARGET_CUE = re.compile(r"目标|计划|力争|要求|预期|任务|定了|定的|打算|规划要|规划里")
-ACHIEVED_CUE = re.compile(r"实际|完成了|完成情况|实现了|达到了|结果|进展|做到了|成效|最终|最后|已经|了吗|了没有|是否已|获批了|完成得")
+ACHIEVED_CUE = re.compile(r"实际|完成了|完成情况|完成度|进度|实现了|达到了|结果|进展|做到了|成效|最终|最后|已经|了吗|了没有|是否已|获批了|完成得")
 ACHIEVED_ONLY = re.compile(r"实际|最终|最后|已经|了吗|了没有|是否已|完成了多少|完成得|达到了多少|实现了|(?:获批|建成|新增|引进|认定|立项|落地)了")
 UNITS = r"(?:%|亿元|万元|元|亿|万|家|项|个|人|名|件|次|趟|所|条|批|倍|场|期|平方米|平方公里|公顷|㎡|亩|吨|位|座)"
 VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?" + UNITS + r"|[一二三四五六七八九十两]+(?:个|家|项|所|批|人|名)")
@@ -63,6 +63,7 @@ BYLINE = re.compile(r"^[●■◆\s]*(?:本报讯)?[(（]?\s*(?:[\u4e00-\u9fff]{
 BYLINE_ASKED = re.compile(r"记者|通讯员|编辑|作者|谁写|撰稿|摄影")
 # A proper name in the text: quoted, a 《title》, or an organisation with its own name ("…有限公司").
 PROPER_NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,60}》|[\u4e00-\u9fff]{2,16}(?:有限公司|股份公司|集团|大学|学院|研究所)")
+DOC_ASKED = re.compile(r"哪份文件|什么文件|哪个文件|哪部文件|哪份|哪个方案|什么方案|哪个办法|什么办法")
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|姓什么")
 ROLE = re.compile(r"(?:市|区|县|镇|乡|省)(?:委书记|长)|(?:局|部|厅|处|科|室|办|中心)(?:长|主任)|书记|局长|主任|负责人")
 # Words that start with a surname character but name nobody ("总书记关于…", "局长全面…").
@@ -132,7 +133,7 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
         kind = "fact"
     elif PERSON_CUE.search(q):
         kind = "name" if NAME_ASKED.search(q) else "person"
-    elif NAME_ASKED.search(q):
+    elif NAME_ASKED.search(q) or DOC_ASKED.search(q):
         kind = "title"  # the name of a thing: "培育行动叫什么名字" -> “春晓行动”
     elif LIST_CUE.search(q):
         kind = "list"

@@ -123,9 +123,9 @@ class QA:
         passages = [Passage(chunks[i], 1.0, meta) for i in ids if i in chunks]
         if not passages:
             return None
-        span = lookup.header_span(question, passages[0])
-        if span is not None:
-            return compose(question, passages, [(0, span[0], span[1], "")], self.extractive.name)
+        spans = lookup.header_spans(question, passages[0])
+        if spans:
+            return compose(question, passages, [(0, a, b, "") for a, b in spans], self.extractive.name)
         rest = lookup.DOC_NUMBER.sub(" ", question)
         ranked = [p for p in self.retriever(rest) if p.chunk.doc_id == doc["doc_id"]] or passages
         return self.answerer(rest, ranked)

@@ -10,6 +10,7 @@ from assistant.types import Passage
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[(［（【]\s*\d{4}\s*[〕\])］）】]\s*\d+\s*号")
 # Which header field a question asks for, and the labels that field carries in the document's header.
 FIELDS = [
+    (re.compile(r"文号|发文字号|字号"), ("文号", "发文字号")),
     (re.compile(r"哪天|哪一天|什么时候|啥时候|何时|日期|时间|几号|哪年|几月"), ("发文日期", "成文日期", "印发日期", "发布日期", "日期")),
     (re.compile(r"谁发|哪个单位|哪个部门|哪家单位|发文单位|发文机关|发布机构|谁印发|哪个局"), ("发文单位", "发文机关", "发布机构", "来源")),
     (re.compile(r"什么文件|哪个文件|哪份文件|标题|名称|叫什么|题目|是什么"), ("名称", "标题")),
@@ -25,29 +26,36 @@ def normalize_number(text: str) -> str:
 
 
 def find_document(question: str, documents: list[dict[str, Any]]) -> tuple[str, dict[str, Any] | None]:
-    """(the 文号 the question names, the document that carries it); ("", None) without a 文号."""
+    """(the 文号 or 《title》 the question names, the document that carries it); ("", None) without one.
+    A 《title》 counts only when the question asks for a header field (文号, 日期, 发文单位)."""
     m = DOC_NUMBER.search(question)
-    if not m:
+    if m:
+        wanted = normalize_number(m.group())
+        for d in documents:
+            if d.get("doc_number") and normalize_number(d["doc_number"]) == wanted:
+                return wanted, d
+        return wanted, None
+    if not any(cue.search(question) for cue, _ in FIELDS[:3]):
         return "", None
-    wanted = normalize_number(m.group())
-    for d in documents:
-        if d.get("doc_number") and normalize_number(d["doc_number"]) == wanted:
-            return wanted, d
-    return wanted, None
+    for title in re.findall(r"《([^》]{4,80})》", question):
+        for d in documents:
+            if d.get("title") and re.sub(r"\s", "", d["title"]) == re.sub(r"\s", "", title):
+                return title, d
+    return "", None
 
 
-def header_span(question: str, passage: Passage) -> tuple[int, int] | None:
-    """(start, end) in passage.text of the header line holding the field the question asks for."""
-    lines = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]+", passage.text[:1500])]
+def header_spans(question: str, passage: Passage) -> list[tuple[int, int]]:
+    """(start, end) in passage.text of each header field the question asks for ("文号和发文日期": two)."""
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", passage.text[:1500])]
+    spans: list[tuple[int, int]] = []
     for cue, labels in FIELDS:
         if not cue.search(question):
             continue
-        for label in labels:
-            for a, _end, line in lines:
-                m = re.search(rf"{label}\s*[:：]", line)
-                if m:
-                    # Just this field: from its label to the next "标签:" on the same line.
-                    nxt = re.search(r"\s[\u4e00-\u9fff]{2,6}\s*[:：]", line[m.end():])
-                    return a + m.start(), a + m.end() + (nxt.start() if nxt else len(line) - m.end())
-        return None
-    return None
+        found = next(((a, m) for label in labels for a, line in lines if (m := re.search(rf"{label}\s*[:：]", line))), None)
+        if found:
+            a, m = found
+            line = m.string
+            # Just this field: from its label to the next "标签:" on the same line.
+            nxt = re.search(r"\s[\u4e00-\u9fff]{2,6}\s*[:：]", line[m.end():])
+            spans.append((a + m.start(), a + m.end() + (nxt.start() if nxt else len(line) - m.end())))
+    return spans

@@ -101,6 +101,8 @@ def test_spoken_questions_and_document_numbers(qa: QA) -> None:
     assert "2021-03-04" in dated.answer and dated.citations[0].source.startswith("002_")
     assert "咸宁市科学技术局" in qa.ask("咸科技发〔2021〕1号是哪个单位发的").answer
     assert qa.ask("咸科技发〔2021〕9号是哪天发的").refused  # no such document
+    both = qa.ask("请提供《2021年全市科技工作要点》的文号和发文日期")
+    assert "咸科技发〔2021〕1号" in both.answer and "2021-03-04" in both.answer
 
 
 @pytest.mark.parametrize("question", [
