@@ -35,6 +35,7 @@ lint: install-test
 eval: install
 	$(VENV)/bin/assistant ingest --json
 	$(VENV)/bin/assistant eval --split test --gate
+	$(VENV)/bin/assistant eval --split blind --gate
 	# a CI-sized slice of a public benchmark (the full runs: see README, Evaluation)
 	$(VENV)/bin/assistant eval --dataset rgb --limit 60
 

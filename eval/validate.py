@@ -41,11 +41,11 @@ def main():
         if set(r) != FIELDS:
             errors.append(f"{rid}: fields {sorted(set(r) ^ FIELDS)}")
             continue
-        if not re.fullmatch(r"q\d{3}", rid):
+        if not re.fullmatch(r"[a-z]\d{3}", rid):
             errors.append(f"{rid}: bad id")
         if r["type"] not in TYPES:
             errors.append(f"{rid}: bad type {r['type']}")
-        if r["split"] not in ("dev", "test"):
+        if r["split"] not in ("dev", "test") and not r["split"].startswith("blind"):
             errors.append(f"{rid}: bad split")
         kf, srcs = r["reference_key_facts"], r["reference_sources"]
         if r["type"] == "unanswerable":
