@@ -290,6 +290,7 @@ class Candidate:
     score: float
     cover: float
     has_value: bool
+    follows: str = ""  # the passage text right after the sentence (a heading's "一是…")
 
 
 def _has_value(kind: str, text: str, unit: str = "") -> bool:
@@ -342,6 +343,33 @@ def value_clauses(info: QuestionInfo, text: str) -> list[str]:
 def max_items(text: str) -> int:
     """The longest enumeration in text ("A、B和C" -> 3)."""
     return max((len(re.split(r"、|和|及|与", m.group())) for m in re.finditer(r"[^,;:。，；：]+", text)), default=0)
+
+
+ORDINALS = "一二三四五六七八九十"
+
+
+def ordinal_items(passages: list[Passage], head: Candidate) -> list[tuple[int, int, int]]:
+    """The first sentence of each "一是… 二是… 三是…" item that follows a heading sentence, across the
+    consecutive chunks of its document that were retrieved; [] when the heading is not followed by one."""
+    first = passages[head.passage_index]
+    if len(head.text) > 40 or head.text.count("、") >= 2 or not re.search("一是", first.text[head.end : head.end + 160]):
+        return []  # only a heading-like sentence stands for the items after it
+    chunks = {p.chunk.ord: i for i, p in enumerate(passages) if p.chunk.doc_id == first.chunk.doc_id}
+    items: list[tuple[int, int, int]] = []
+    ordinal, start = 0, head.end
+    for ord_ in range(first.chunk.ord, first.chunk.ord + 4):
+        if ord_ not in chunks:
+            break  # only consecutive chunks: a gap could hide an item
+        i = chunks[ord_]
+        text = passages[i].text
+        while ordinal < len(ORDINALS):
+            m = re.compile(ORDINALS[ordinal] + r"是[^。！？!?\n]{2,80}[。！？!?]?").search(text, start)
+            if not m:
+                break
+            items.append((i, m.start(), m.end()))
+            ordinal, start = ordinal + 1, m.end()
+        start = 0
+    return items if len(items) >= 2 else []
 
 
 def value_clause_cover(info: QuestionInfo, text: str) -> float:
@@ -407,7 +435,7 @@ class ExtractiveAnswerer:
                     if not ok:
                         score *= 0.8
                 score *= 1.0 / (1.0 + 0.08 * i)
-                out.append(Candidate(i, start, start + len(sent), sent, score, cover, has_value))
+                out.append(Candidate(i, start, start + len(sent), sent, score, cover, has_value, p.text[start + len(sent) : start + len(sent) + 160]))
         out.sort(key=lambda c: -c.score)
         return out
 
@@ -442,7 +470,8 @@ class ExtractiveAnswerer:
             if all(FLOW.search(cl) for cl in about):
                 return False  # "总数有多少家" is not answered by "新增…16家"
         n_asked = ITEMS_ASKED.search(info.text)
-        if n_asked and kind == "list" and max_items(c.text) < CN_DIGIT[n_asked.group(1)] and not abbreviation_match(n_asked.group(0)[1:], c.text):
+        if n_asked and kind == "list" and max_items(c.text) < CN_DIGIT[n_asked.group(1)] and not abbreviation_match(n_asked.group(0)[1:], c.text) \
+                and not (len(c.text) <= 40 and "一是" in c.follows):
             return False  # "分别是哪两个团队": a sentence that names none of them
         if REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text):
             return False  # "除了武汉理工还有哪两所": the text names one and says "等3所"
@@ -532,6 +561,10 @@ class ExtractiveAnswerer:
             picks = self.pick(info, passages, info.kind)
         if not picks:
             return None
+        if info.kind == "list":
+            items = ordinal_items(passages, picks[0])
+            if items:  # a heading answered by the "一是…二是…三是…" that follow it
+                return [(picks[0].passage_index, picks[0].start, picks[0].end, ""), *((i, a, b, "") for i, a, b in items)]
         return [(c.passage_index, *self.trim(info, c, info.kind), "") for c in picks]
 
     def __call__(self, question: str, passages: list[Passage]) -> Answer:
