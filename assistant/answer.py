@@ -169,7 +169,7 @@ NOT_A_MEASURE = {"新增", "预计", "成功", "金额", "数量", "总额", "�
                  "增加", "增长", "累计", "共计", "合计", "排名", "年度", "全年", "实际", "目标", "完成", "实现", "达到", "计划",
                  "已经", "目前", "现在", "当年", "今年", "去年", "一共", "总共", "大约", "左右", "以上", "以下", "多少", "资金",
                  "安排", "投入", "争取", "落实", "拿到", "获得", "得到", "下限", "上限", "数值", "目标值", "指标", "水平",
-                 "总量", "增速", "速度"}
+                 "总量", "增速", "速度", "全市", "全区", "全省", "全国", "全县", "我市", "本市", "我区", "全年度"}
 
 
 @lru_cache(maxsize=2048)
@@ -193,13 +193,58 @@ def asked_measure(question: str, terms: list[str]) -> str:
     # 提出; "省级的有几个": 省级), never a unit ("每平方米").
     terms = [t for t in terms if t not in NOT_A_MEASURE and len(t) >= 2 and not re.fullmatch(UNITS, t) and not t.startswith("每")
              and (tags.get(t, "n")[:1] in ("n", "x", "b") or tags.get(t) == "vn")]
-    after = re.split(r"[,;:。，；：？?！!]", after)[0]
+    after = first_noun_phrase(re.split(r"[,;:。，；：？?！!]", after)[0])
     before = re.sub(r"每[\u4e00-\u9fff]{1,4}$", "", before)  # "租金每平方米多少钱": per square metre is the unit
     following = [(after.find(t) + len(t), len(t), t) for t in terms if t in after]
     if following:  # "几家省级产业技术研究院": the head noun ends the phrase
-        return max(following)[2]
+        return with_modifier(after, max(following)[2])
     placed = [(before.rfind(t) + len(t), len(t), t) for t in terms if t in before]
-    return max(placed)[2] if placed else ""
+    return with_modifier(before, max(placed)[2]) if placed else ""
+
+
+def measure_match(info: QuestionInfo, text: str) -> float:
+    """How well text names what is counted; a partly matched compound needs its head word itself
+    ("科技型中小企业入库" is not matched by "科技型中小企业评价")."""
+    whole = term_match(info.measure, text)
+    if whole >= 1.0:
+        return whole
+    heads = [t for t in info.terms if info.measure.endswith(t) and t != info.measure]
+    return min(whole, term_match(max(heads, key=len), text)) if heads else whole
+
+
+NOUNISH = re.compile(r"n|vn|b|nz|j|ng|an|x")
+
+
+def first_noun_phrase(text: str) -> str:
+    """The words of text up to its first verb ("专家教授服务企业" -> 专家教授): what a count counts."""
+    from jieba import posseg
+
+    out = ""
+    for w in posseg.cut(text):
+        if out and (not NOUNISH.fullmatch(w.flag) or w.flag == "vn"):
+            break  # a verbal noun after a noun starts the predicate ("专家教授|服务企业")
+        out += w.word
+    return out
+
+
+def with_modifier(phrase: str, head: str) -> str:
+    """The head noun with the noun that modifies it ("科技型初创企业" -> 初创企业): 企业 alone would let a
+    sentence about 高新技术企业 answer a question about 初创企业."""
+    from jieba import posseg
+
+    end = phrase.rfind(head) + len(head)
+    words, pos = [], 0
+    for w in posseg.cut(phrase):
+        words.append((pos, pos + len(w.word), w.word, w.flag))
+        pos += len(w.word)
+    last = [i for i, (a, b, _, _) in enumerate(words) if b == end]
+    if not last or last[0] == 0:
+        return head
+    i = last[0]
+    prev_start, _, prev_word, prev_flag = words[i - 1]
+    if not NOUNISH.fullmatch(prev_flag) or prev_word in NOT_A_MEASURE or len(prev_word) < 2 or words[i][0] > end - len(head):
+        return head
+    return phrase[prev_start:end]
 
 
 PERIOD = re.compile(r"(?:第?[一二三四1-4]|前[二三两2-3])季度|[上下]半年|\d{1,2}月份?(?!\d{1,2}日)")
@@ -475,7 +520,7 @@ class ExtractiveAnswerer:
             return False  # "分别是哪两个团队": a sentence that names none of them
         if REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text):
             return False  # "除了武汉理工还有哪两所": the text names one and says "等3所"
-        if kind == "number" and info.measure and not info.two_part and term_match(info.measure, c.text) < 0.6:
+        if kind == "number" and info.measure and not info.two_part and measure_match(info, c.text) < 0.5:
             return False  # "项目总投资是多少": a sentence about the project that never states its 总投资
         if kind == "number" and info.unit and value_clause_cover(info, c.text) < 0.25:
             return False  # the asked-for figure sits in a clause about something else

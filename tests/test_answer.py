@@ -110,6 +110,7 @@ def test_spoken_questions_and_document_numbers(qa: QA) -> None:
     "除了武汉理工大学,大冶签约的另外两所高校是哪两所?",  # the text says only "等3所高校"
     "2021年上半年技术合同成交额完成了多少?",  # only the full-year figure exists
     "下陆区有几家企业入驻了黄石(武汉)离岸科创园",  # the 6 companies are 大冶's
+    "下陆区2023年科技型初创企业要新增几家?",  # 下陆 counts 高新技术企业 and 科技型中小企业, not 初创企业
 ])
 def test_near_misses_are_refused(qa: QA, question: str) -> None:
     assert qa.ask(question).refused
@@ -133,6 +134,8 @@ def test_question_analysis() -> None:
     assert analyse("下陆区区委书记叫什么名字").kind == "name" and analyse("领导小组由谁担任组长").kind == "person"
     assert analyse("项目总投资是多少").measure == "投资" and analyse("2021年建成了几个企校联合创新中心").measure == "企校联合创新中心"
     assert analyse("工作要点对财政科技支出占比提了什么要求").kind == "fact"
+    assert analyse("新增科技型初创企业目标是多少家").measure == "初创企业"
+    assert analyse("引导了多少名专家教授服务企业").measure.startswith("专家")
     assert analyse("目标是多少，实际完成了多少").two_part
     assert split_question("现有多少家?2022年新增了几家?") == ["现有多少家", "2022年新增了几家?"]
 
