@@ -31,7 +31,7 @@ ORG_CUE = re.compile(r"牵头|责任单位|负责单位|哪个科室|哪个部�
 PLACE_CUE = re.compile(r"哪里|哪儿|在哪|什么地方|地点|选址|位于")
 LIST_CUE = re.compile(r"哪些|哪几|有什么|包括|包含|分别|措施|举措|内容|目标是什么|任务是什么|重点是什么|几个方面|哪五|哪四|哪三|哪六")
 TARGET_CUE = re.compile(r"目标|计划|力争|要求|预期|任务|定了|定的|打算|规划要|规划里")
-ACHIEVED_CUE = re.compile(r"实际|完成了|完成情况|完成度|进度|实现了|达到了|结果|进展|做到了|成效|最终|最后|已经|了吗|了没有|是否已|获批了|完成得")
+ACHIEVED_CUE = re.compile(r"实际|完成了|完成情况|完成度|进度|做到|超了没|超了吗|完成没|实现了|达到了|结果|进展|做到了|成效|最终|最后|已经|了吗|了没有|是否已|获批了|完成得")
 ACHIEVED_ONLY = re.compile(r"实际|最终|最后|已经|了吗|了没有|是否已|完成了多少|完成得|达到了多少|实现了|(?:获批|建成|新增|引进|认定|立项|落地)了")
 UNITS = r"(?:%|亿元|万元|元|亿|万|家|项|个|人|名|件|次|趟|所|条|批|倍|场|期|平方米|平方公里|公顷|㎡|亩|吨|位|座)"
 VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?" + UNITS + r"|[一二三四五六七八九十两]+(?:个|家|项|所|批|人|名)")
@@ -119,6 +119,8 @@ class QuestionInfo:
     measure: str = ""  # the term a 多少 question counts ("总投资是多少" -> 总投资, "几个企校联合创新中心")
 
 
+# "是不是已经过300家了": a yes/no about a threshold asks for the figure.
+THRESHOLD = re.compile(r"(?:是不是|是否|有没有|有无)?(?:已经)?(?:超过|突破|达到|过|超)了?\s*\d+(?:\.\d+)?\s*(?:万|亿)?\s*(?:家|个|项|人|名|元|亿元|万元|%)?(?:了吗|了没有|了没|没有|吗|了)?")
 # "占比提了什么要求" names a measure but asks for a requirement in words ("达到全省平均水平").
 NOT_A_FIGURE = re.compile(r"什么要求|什么目标|什么样|哪些要求|怎么要求|怎么规定|如何|什么规定|什么标准")
 COUNT_ASKED = re.compile(r"多少|几[家个项人所次批名件趟回座条位]|多大|多高|多长")
@@ -137,14 +139,14 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
         kind = "title"  # the name of a thing: "培育行动叫什么名字" -> “春晓行动”
     elif LIST_CUE.search(q):
         kind = "list"
-    elif NUMBER_CUE.search(q) and not (NOT_A_FIGURE.search(q) and not COUNT_ASKED.search(q)):
+    elif (NUMBER_CUE.search(q) and not (NOT_A_FIGURE.search(q) and not COUNT_ASKED.search(q))) or THRESHOLD.search(q):
         kind = "number"
     elif PLACE_CUE.search(q):
         kind = "place"
     else:
         kind = "fact"
     filters = parse_filters(q)
-    stripped = ANSWER_TYPE.sub(" ", SPOKEN.sub(" ", q))
+    stripped = THRESHOLD.sub(" ", ANSWER_TYPE.sub(" ", SPOKEN.sub(" ", q)))  # "过300家了": the user's figure, not a term
     stripped = QUESTION_WORDS.sub(" ", re.sub(r"20\d{2}\s*年?", " ", stripped))
     stripped = re.sub(r"《[^》]{2,40}》", " ", stripped) if "这篇" in q or "报道" in q else stripped
     stripped = PERIOD.sub(" ", stripped)  # "三季度" is checked as a part of the year, not matched as a word
@@ -377,6 +379,7 @@ def mask_quoted(text: str) -> str:
 
 STOCK_ASKED = re.compile(r"总数|总量|共有|现有|累计|一共有|总共有")
 FLOW = re.compile(r"新增|新建|新认定|新引进|新获批|增加|新培育")
+COUNTED_SET = re.compile(r"\d+\s*[家个所项名位]\S{0,8}(?:都是|分别是|是哪|有哪|叫什么|名单|列一下|列出)")
 ITEMS_ASKED = re.compile(r"哪([两二三四五六七八九十])(?:个|家|所|项|类|条|位|种|方面)")
 
 
@@ -514,6 +517,8 @@ class ExtractiveAnswerer:
             about = [cl for cl in clauses if info.measure and term_match(info.measure, cl) > 0] or clauses
             if all(FLOW.search(cl) for cl in about):
                 return False  # "总数有多少家" is not answered by "新增…16家"
+        if kind == "list" and COUNTED_SET.search(info.text) and max_items(c.text) < 2 and not (len(c.text) <= 40 and "一是" in c.follows):
+            return False  # "那26家企业都是哪些": a sentence that only counts them names none
         n_asked = ITEMS_ASKED.search(info.text)
         if n_asked and kind == "list" and max_items(c.text) < CN_DIGIT[n_asked.group(1)] and not abbreviation_match(n_asked.group(0)[1:], c.text) \
                 and not (len(c.text) <= 40 and "一是" in c.follows):

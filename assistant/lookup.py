@@ -8,9 +8,11 @@ from typing import Any
 from assistant.types import Passage
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[(［（【]\s*\d{4}\s*[〕\])］）】]\s*\d+\s*号")
+INDEX_NUMBER = re.compile(r"\d{9}/\d{4}-\d{3,6}")  # 索引号 011336941/2025-05835
 # Which header field a question asks for, and the labels that field carries in the document's header.
 FIELDS = [
     (re.compile(r"文号|发文字号|字号"), ("文号", "发文字号")),
+    (re.compile(r"挂网|发布的|网上发布|公开"), ("发布日期",)),
     (re.compile(r"哪天|哪一天|什么时候|啥时候|何时|日期|时间|几号|哪年|几月"), ("发文日期", "成文日期", "印发日期", "发布日期", "日期")),
     (re.compile(r"谁发|哪个单位|哪个部门|哪家单位|发文单位|发文机关|发布机构|谁印发|哪个局"), ("发文单位", "发文机关", "发布机构", "来源")),
     (re.compile(r"什么文件|哪个文件|哪份文件|标题|名称|叫什么|题目|是什么"), ("名称", "标题")),
@@ -28,6 +30,12 @@ def normalize_number(text: str) -> str:
 def find_document(question: str, documents: list[dict[str, Any]]) -> tuple[str, dict[str, Any] | None]:
     """(the 文号 or 《title》 the question names, the document that carries it); ("", None) without one.
     A 《title》 counts only when the question asks for a header field (文号, 日期, 发文单位)."""
+    idx = INDEX_NUMBER.search(question)
+    if idx:
+        for d in documents:
+            if d.get("index_no") and d["index_no"].replace(" ", "") == idx.group():
+                return idx.group(), d
+        return idx.group(), None
     m = DOC_NUMBER.search(question)
     if m:
         wanted = normalize_number(m.group())
@@ -35,7 +43,7 @@ def find_document(question: str, documents: list[dict[str, Any]]) -> tuple[str, 
             if d.get("doc_number") and normalize_number(d["doc_number"]) == wanted:
                 return wanted, d
         return wanted, None
-    if not any(cue.search(question) for cue, _ in FIELDS[:3]):
+    if not any(cue.search(question) for cue, _ in FIELDS[:4]):
         return "", None
     for title in re.findall(r"《([^》]{4,80})》", question):
         for d in documents:
@@ -45,17 +53,29 @@ def find_document(question: str, documents: list[dict[str, Any]]) -> tuple[str, 
 
 
 def header_spans(question: str, passage: Passage) -> list[tuple[int, int]]:
-    """(start, end) in passage.text of each header field the question asks for ("文号和发文日期": two)."""
+    """(start, end) in passage.text of each header field the question asks for ("文号和发文日期": two);
+    one date at most, no empty field, and not the identifier the question already gives."""
     lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", passage.text[:1500])]
+    given = {"索引号"} if INDEX_NUMBER.search(question) else {"文号", "发文字号"} if DOC_NUMBER.search(question) else set()
     spans: list[tuple[int, int]] = []
+    dated = False
     for cue, labels in FIELDS:
-        if not cue.search(question):
+        if not cue.search(question) or (dated and "日期" in labels[0]):
             continue
-        found = next(((a, m) for label in labels for a, line in lines if (m := re.search(rf"{label}\s*[:：]", line))), None)
-        if found:
-            a, m = found
+        for label in labels:
+            if label in given:
+                continue
+            hit = next(((a, m) for a, line in lines if (m := re.search(rf"{label}\s*[:：]", line))), None)
+            if not hit:
+                continue
+            a, m = hit
             line = m.string
             # Just this field: from its label to the next "标签:" on the same line.
             nxt = re.search(r"\s[\u4e00-\u9fff]{2,6}\s*[:：]", line[m.end():])
-            spans.append((a + m.start(), a + m.end() + (nxt.start() if nxt else len(line) - m.end())))
+            end = m.end() + (nxt.start() if nxt else len(line) - m.end())
+            if not line[m.end() : end].strip():
+                continue  # "发文日期:" with nothing after it
+            spans.append((a + m.start(), a + end))
+            dated = dated or "日期" in label
+            break
     return spans

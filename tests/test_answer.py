@@ -101,6 +101,10 @@ def test_spoken_questions_and_document_numbers(qa: QA) -> None:
     assert "2021-03-04" in dated.answer and dated.citations[0].source.startswith("002_")
     assert "咸宁市科学技术局" in qa.ask("咸科技发〔2021〕1号是哪个单位发的").answer
     assert qa.ask("咸科技发〔2021〕9号是哪天发的").refused  # no such document
+    by_index = qa.ask("索引号011336941/2021-09705那份文件是哪天发的")
+    assert "2021-03-04" in by_index.answer and "索引号" not in by_index.answer
+    assert "270家" in qa.ask("2024年高企申报数是不是已经过300家了").answer
+    assert qa.ask("2024年入选瞪羚的26家企业都是哪些").refused  # counted, never named
     both = qa.ask("请提供《2021年全市科技工作要点》的文号和发文日期")
     assert "咸科技发〔2021〕1号" in both.answer and "2021-03-04" in both.answer
 
