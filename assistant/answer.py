@@ -59,8 +59,9 @@ PERSON_VALUE = re.compile(rf"(?:{TITLES})[、,:：]?\s*([{SURNAMES}][\u4e00-\u9f
 NOT_A_NAME = re.compile(r"[长书记任员委区市县局省组副主的是在为和等要将对]")
 
 
-BYLINE = re.compile(r"^[●■◆\s]*(?:本报讯)?[(（]?\s*(?:[\u4e00-\u9fff]{0,6}(?:记者|通讯员|编辑|作者|摄影|撰稿))")
-BYLINE_ASKED = re.compile(r"记者|通讯员|编辑|作者|谁写|撰稿|摄影")
+BYLINE_ROLES = r"记者|通讯员|编辑|作者|摄影|撰稿"
+BYLINE = re.compile(rf"^[●■◆\s]*(?:本报讯)?[(（]?\s*(?:[\u4e00-\u9fff]{{0,6}}(?:{BYLINE_ROLES}))")
+BYLINE_ASKED = re.compile(rf"{BYLINE_ROLES}|谁写")
 # A proper name in the text: quoted, a 《title》, or an organisation with its own name ("…有限公司").
 PROPER_NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,60}》|[\u4e00-\u9fff]{2,16}(?:有限公司|股份公司|集团|大学|学院|研究所)")
 DOC_ASKED = re.compile(r"哪份文件|什么文件|哪个文件|哪部文件|哪份|哪个方案|什么方案|哪个办法|什么办法")
@@ -175,12 +176,16 @@ NOT_A_MEASURE = {"新增", "预计", "成功", "金额", "数量", "总额", "�
 
 
 @lru_cache(maxsize=2048)
-def pos_tags(text: str) -> dict[str, str]:
-    """jieba part-of-speech flags of the words of text (n… nouns, v verbs, vn verbal nouns)."""
+def pos_words(text: str) -> tuple[tuple[str, str], ...]:
+    """(word, jieba part-of-speech flag) of text: n… nouns, v verbs, vn verbal nouns."""
     from jieba import posseg
 
     _jieba()  # the domain words first
-    return {w.word: w.flag for w in posseg.cut(text)}
+    return tuple((w.word, w.flag) for w in posseg.cut(text))
+
+
+def pos_tags(text: str) -> dict[str, str]:
+    return dict(pos_words(text))
 
 
 def asked_measure(question: str, terms: list[str]) -> str:
@@ -219,26 +224,22 @@ NOUNISH = re.compile(r"n|vn|b|nz|j|ng|an|x")
 
 def first_noun_phrase(text: str) -> str:
     """The words of text up to its first verb ("专家教授服务企业" -> 专家教授): what a count counts."""
-    from jieba import posseg
-
     out = ""
-    for w in posseg.cut(text):
-        if out and (not NOUNISH.fullmatch(w.flag) or w.flag == "vn"):
+    for word, flag in pos_words(text):
+        if out and (not NOUNISH.fullmatch(flag) or flag == "vn"):
             break  # a verbal noun after a noun starts the predicate ("专家教授|服务企业")
-        out += w.word
+        out += word
     return out
 
 
 def with_modifier(phrase: str, head: str) -> str:
     """The head noun with the noun that modifies it ("科技型初创企业" -> 初创企业): 企业 alone would let a
     sentence about 高新技术企业 answer a question about 初创企业."""
-    from jieba import posseg
-
     end = phrase.rfind(head) + len(head)
     words, pos = [], 0
-    for w in posseg.cut(phrase):
-        words.append((pos, pos + len(w.word), w.word, w.flag))
-        pos += len(w.word)
+    for word, flag in pos_words(phrase):
+        words.append((pos, pos + len(word), word, flag))
+        pos += len(word)
     last = [i for i, (a, b, _, _) in enumerate(words) if b == end]
     if not last or last[0] == 0:
         return head
@@ -393,7 +394,7 @@ def max_items(text: str) -> int:
     return max((len(re.split(r"、|和|及|与", m.group())) for m in re.finditer(r"[^,;:。，；：]+", text)), default=0)
 
 
-ORDINALS = "一二三四五六七八九十"
+ORDINAL_ITEM = [re.compile(c + r"是[^。！？!?\n]{2,80}[。！？!?]?") for c in "一二三四五六七八九十"]
 
 
 def ordinal_items(passages: list[Passage], head: Candidate) -> list[tuple[int, int, int]]:
@@ -410,8 +411,8 @@ def ordinal_items(passages: list[Passage], head: Candidate) -> list[tuple[int, i
             break  # only consecutive chunks: a gap could hide an item
         i = chunks[ord_]
         text = passages[i].text
-        while ordinal < len(ORDINALS):
-            m = re.compile(ORDINALS[ordinal] + r"是[^。！？!?\n]{2,80}[。！？!?]?").search(text, start)
+        while ordinal < len(ORDINAL_ITEM):
+            m = ORDINAL_ITEM[ordinal].search(text, start)
             if not m:
                 break
             items.append((i, m.start(), m.end()))

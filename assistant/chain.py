@@ -17,6 +17,7 @@ from assistant.answer import (
     refusal,
 )
 from assistant.cite import CITE, unsupported_figures
+from assistant.clean import normalize
 from assistant.index import Library
 from assistant.metadata import places_in
 from assistant.retrieve import Retriever
@@ -27,11 +28,8 @@ SHORT_YEAR = re.compile(r"(?<![\d.\-~～至到近第多满每约前后这十几]
 
 
 def normalize_question(question: str) -> str:
-    """What staff type, in the documents' spelling: NFKC (full-width digits), "21年" -> "2021年"."""
-    import unicodedata
-
-    q = unicodedata.normalize("NFKC", question).strip()
-    return SHORT_YEAR.sub(lambda m: "20" + m.group(1), q)
+    """What staff type, in the documents' spelling: the documents' NFKC cleaning, "21年" -> "2021年"."""
+    return SHORT_YEAR.sub(lambda m: "20" + m.group(1), normalize(question).strip())
 
 
 FOLLOWUP = re.compile(r"^(?:那|那么|还有|再问|另外)?(.{0,12}?)(?:呢|的呢|怎么样|如何|又是多少|是多少)?[?？。]?$")
@@ -94,11 +92,11 @@ class QA:
         answer = self.document_answer(standalone)
         if answer is None:
             answer = self.indicator_answer(standalone)
-        if answer is not None and answer.table and not any(r["target"] and r["achieved"] for r in answer.table):
+        if answer is not None and answer.table and not any(r["target"] and r["achieved"] for r in answer.table) \
+                and analyse(standalone).two_part:
             # The indicator records lack one side; the sentences may state it in words the extractor missed.
-            passages = self.retriever(standalone)
-            prose = self.answerer(standalone, passages)
-            if not prose.refused and "没有找到" not in prose.answer and len(prose.citations) >= 1 and analyse(standalone).two_part:
+            prose = self.answerer(standalone, self.retriever(standalone))
+            if not prose.refused and "没有找到" not in prose.answer and prose.citations:
                 answer = prose
         if answer is None:
             passages = self.retriever(standalone)
@@ -111,13 +109,16 @@ class QA:
 
 
     def document_answer(self, question: str) -> Answer | None:
-        """A question that names a document by its 文号: its header field, or its content (None: no 文号)."""
+        """A question that names a document by 文号, 索引号 or 《title》: its header field, or its content
+        (None: the question names no document)."""
+        if not lookup.names_document(question):
+            return None  # most questions: no catalog read
         number, doc = lookup.find_document(question, self.library.documents())
         if not number:
             return None
         if doc is None:
             return refusal(question, [], self.extractive.name)
-        ids = [r[0] for r in self.library.catalog.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=? ORDER BY ord", (doc["doc_id"],))]
+        ids = self.library.chunk_ids_of(doc["doc_id"])
         chunks = self.library.catalog.chunks(ids)
         meta = self.library.catalog.doc_meta([doc["doc_id"]]).get(doc["doc_id"], {})
         passages = [Passage(chunks[i], 1.0, meta) for i in ids if i in chunks]

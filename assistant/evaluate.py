@@ -43,7 +43,7 @@ def fact_in(variants: list[str], text: str) -> bool:
 def load_questions(path: Path | None = None, split: str = "test") -> list[dict[str, Any]]:
     """The eval questions of a split: eval/questions.jsonl plus the indicator (targets vs results) set."""
     if split == "blind" and not path:
-        # Four sets written later by other authors from the documents alone (eval/README.md, "Held-out sets").
+        # The sets written later by other authors from the documents alone (eval/README.md, "Held-out sets").
         paths = sorted(EVAL_DIR.glob("blind*_questions.jsonl"))
     else:
         paths = [path] if path else [EVAL_DIR / "questions.jsonl", EVAL_DIR / "indicator_questions.jsonl"]

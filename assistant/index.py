@@ -218,7 +218,7 @@ class Library:
             tokens = [tokenize(self._embed_text(c, meta)) for c in chunks]
             self._store_vectors(chunks, {doc_id: meta})
             replaced = [d for d in self.catalog.docs_by_source(source) if d != doc_id]
-            old_chunks = [cid for d in replaced for cid in self._chunk_ids_of(d)]
+            old_chunks = [cid for d in replaced for cid in self.chunk_ids_of(d)]
             reason = suspicious_reason(raw)
             self.catalog.commit_document(doc_id, source, canon, meta, text, chunks, tokens, reason, replaces=replaced,
                                          also=lambda db: indicators.index_document(db, doc_id, text, meta))
@@ -229,8 +229,9 @@ class Library:
             self.bm25.generation = self.catalog.generation
             return AddResult(doc_id, len(chunks), False, source, meta.get("title", ""), reason)
 
-    def _chunk_ids_of(self, doc_id: str) -> list[str]:
-        return [r[0] for r in self.catalog.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
+    def chunk_ids_of(self, doc_id: str) -> list[str]:
+        """A document's chunk ids in reading order."""
+        return [r[0] for r in self.catalog.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=? ORDER BY ord", (doc_id,))]
 
     def save(self) -> None:
         """Persist the BM25 cache (after a batch of writes)."""

@@ -27,6 +27,11 @@ def normalize_number(text: str) -> str:
     return re.sub(r"[\[(［（【]", "〔", re.sub(r"[\])］）】]", "〕", text))
 
 
+def names_document(question: str) -> bool:
+    """Whether the question could name a document (a cheap check before reading the catalog)."""
+    return bool(INDEX_NUMBER.search(question) or DOC_NUMBER.search(question) or "《" in question)
+
+
 def find_document(question: str, documents: list[dict[str, Any]]) -> tuple[str, dict[str, Any] | None]:
     """(the 文号 or 《title》 the question names, the document that carries it); ("", None) without one.
     A 《title》 counts only when the question asks for a header field (文号, 日期, 发文单位)."""
