@@ -148,7 +148,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import app
+    from assistant.ui import app
 
     return app.main(ingest=not args.no_ingest)
 
@@ -186,8 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--backend", help="extractive | openai | local (default: ASSISTANT_LLM)")
     s.set_defaults(func=cmd_ask)
     s = sub.add_parser("eval", help="run the evaluation set and write eval/report.*")
-    s.add_argument("--split", default="test", choices=["dev", "test", "all", "blind"],
-                   help="blind: the four held-out sets eval/blind*_questions.jsonl (report eval/report-blind.*)")
+    s.add_argument("--split", default="test", choices=["dev", "test", "all", "blind", "unseen-dev", "unseen-test", "unseen"],
+                   help="blind: the held-out sets eval/blind*_questions.jsonl (report eval/report-blind.*); "
+                   "unseen-dev/unseen-test: eval/unseen/ (seeds + documents nobody tuned on, own index)")
     s.add_argument("--questions", default=None)
     s.add_argument("--out", default=None, help="report file stem (default eval/report)")
     s.add_argument("--gate", action="store_true", help="fail when a metric is below eval/thresholds.json")

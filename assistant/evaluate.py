@@ -40,15 +40,55 @@ def fact_in(variants: list[str], text: str) -> bool:
     return False
 
 
+UNSEEN_DIR = EVAL_DIR / "unseen"
+
+
 def load_questions(path: Path | None = None, split: str = "test") -> list[dict[str, Any]]:
-    """The eval questions of a split: eval/questions.jsonl plus the indicator (targets vs results) set."""
-    if split == "blind" and not path:
+    """The eval questions of a split: eval/questions.jsonl plus the indicator (targets vs results) set;
+    `unseen-dev` / `unseen-test`: eval/unseen/questions.jsonl (documents nobody tuned on)."""
+    if split.startswith("unseen") and not path:
+        paths = [UNSEEN_DIR / "questions.jsonl"]
+    elif split == "blind" and not path:
         # The sets written later by other authors from the documents alone (eval/README.md, "Held-out sets").
         paths = sorted(EVAL_DIR.glob("blind*_questions.jsonl"))
     else:
         paths = [path] if path else [EVAL_DIR / "questions.jsonl", EVAL_DIR / "indicator_questions.jsonl"]
     rows = [json.loads(line) for p in paths if p.exists() for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r for r in rows if split == "all" or r.get("split") == split or (split == "blind" and str(r.get("split")).startswith("blind"))]
+    return [r for r in rows if split == "all" or r.get("split") == split
+            or (split == "blind" and str(r.get("split")).startswith("blind"))
+            or (split == "unseen" and str(r.get("split")).startswith("unseen"))]
+
+
+def unseen_qa(backend: str | None = None) -> Any:
+    """A QA over its own index of the seed corpus plus eval/unseen/docs (build/eval-unseen/, rebuilt when the
+    documents or the embedder change; the product's index/ is not touched)."""
+    from assistant.chain import QA
+    from assistant.index import Library, reset_index
+    from assistant.settings import get_settings
+
+    base = get_settings()
+    settings = base.model_copy(update={"index_dir": ROOT / "build" / "eval-unseen" / "index",
+                                       "corpus_dir": ROOT / "build" / "eval-unseen" / "corpus"})
+    settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        lib = Library(settings, writer=True)
+    except Exception:  # another embedder: start over (this index is a cache)
+        reset_index(settings)
+        lib = Library(settings, writer=True)
+    report = lib.ingest_paths([base.corpus_dir, UNSEEN_DIR / "docs"], progress=False)
+    if report.errors:
+        raise RuntimeError(f"unseen split: documents not indexed: {report.errors}")
+    return QA(settings, lib)
+
+
+def wrong_place_time(q: dict[str, Any], answer: str, refused: bool) -> bool:
+    """The answer states a figure the question's authors marked as the same measure for another place, year or
+    period (or a target where a result is asked): `wrong_facts`, unless it is also a key fact."""
+    if refused:
+        return False
+    keys = [v for fact in q.get("reference_key_facts", []) for v in fact]
+    return any(fact_in([w], answer) and not any(norm(w) in norm(k) or norm(k) in norm(w) for k in keys)
+               for w in q.get("wrong_facts", []))
 
 
 def score_one(q: dict[str, Any], ans: Any, k: int) -> dict[str, Any]:
@@ -65,12 +105,13 @@ def score_one(q: dict[str, Any], ans: Any, k: int) -> dict[str, Any]:
         body = body.replace(derived, " ")
     sources = [f"{c.title} {c.date} {c.quote}" for c in ans.citations]
     violation = bool(ans.verified and not ans.refused and unsupported_figures(body, sources, q["user_input"]))
+    wrong = wrong_place_time(q, ans.answer, ans.refused)
     return {
         "id": q["id"], "type": q["type"], "question": q["user_input"], "answer": ans.answer, "refused": ans.refused,
         "answerable": answerable, "correct": correct, "source_cited": bool(cited_sources & gold),
         "strict_correct": correct and bool(cited_sources & gold), "citations": len(ans.citations),
         "citation_hits": sum(cite_hits), "recall_at_k": rank is not None and rank <= k, "rank": rank,
-        "verified": ans.verified, "violation": violation, "latency_s": getattr(ans, "latency_s", 0.0),
+        "verified": ans.verified, "violation": violation, "wrong_place_time": wrong, "latency_s": getattr(ans, "latency_s", 0.0),
         "backend": ans.backend, "fallback": ans.backend.startswith("extractive (fallback"),
     }
 
@@ -94,6 +135,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "refusal_accuracy": mean([r["refused"] for r in una]),
         "false_refusal_rate": mean([r["refused"] for r in ans]),
         "verifier_violations": sum(r["violation"] for r in rows),
+        "wrong_place_time": sum(r.get("wrong_place_time", False) for r in rows),
         "llm_fallbacks_to_extractive": sum(r.get("fallback", False) for r in rows),
         "latency_p50_s": round(statistics.median(lat), 4) if lat else 0.0,
         "latency_p95_s": round(lat[int(0.95 * (len(lat) - 1))], 4) if lat else 0.0,
@@ -123,7 +165,7 @@ def write_report(report: dict[str, Any], stem: Path, title: str) -> None:
              f"{o['n']} questions ({o['answerable']} answerable, {o['unanswerable']} unanswerable). Reproduce: `{report.get('command', '')}`", "",
              "| metric | value |", "|---|---|"]
     for key in ("answer_accuracy", "strict_accuracy", "citation_precision", "recall_at_k", "mrr", "refusal_accuracy",
-                "false_refusal_rate", "verifier_violations", "llm_fallbacks_to_extractive", "latency_p50_s", "latency_p95_s"):
+                "false_refusal_rate", "verifier_violations", "wrong_place_time", "llm_fallbacks_to_extractive", "latency_p50_s", "latency_p95_s"):
         lines.append(f"| {key} | {o[key]} |")
     lines += ["", "## By type", "", "| type | n | answer acc. | strict acc. | recall@k | refusal acc. | false refusals |", "|---|---|---|---|---|---|---|"]
     for t, s in report["by_type"].items():
@@ -179,7 +221,7 @@ def main(args: Any) -> int:
     from assistant.chain import QA
     from assistant.llm import make_answerer
 
-    qa = QA()
+    qa = unseen_qa() if args.split.startswith("unseen") and not args.questions else QA()
     if args.backend:
         qa.answerer = make_answerer(args.backend, qa)
     questions = load_questions(Path(args.questions) if args.questions else None, args.split)
@@ -190,12 +232,15 @@ def main(args: Any) -> int:
                    "command": (f"ASSISTANT_LLM={qa.settings.llm} " if qa.settings.llm != "extractive" else "")
                    + f"assistant eval --split {args.split}" + (f" --backend {args.backend}" if args.backend else "")
                    + (f" --out {args.out}" if args.out else "")})
-    stem = Path(args.out) if args.out else EVAL_DIR / ("report-blind" if args.split == "blind" else "report")
+    default_stem = {"blind": "report-blind", "unseen-dev": "unseen/report-dev", "unseen-test": "unseen/report-test",
+                    "unseen": "unseen/report"}.get(args.split, "report")
+    stem = Path(args.out) if args.out else EVAL_DIR / default_stem
     write_report(report, stem, f"Evaluation report ({args.split} split)")
     o = report["overall"]
     print(json.dumps(o, ensure_ascii=False, indent=1))
     if args.gate:
-        failures = gate(o, EVAL_DIR / "thresholds.json", "blind" if args.split == "blind" else "")
+        section = args.split if args.split in ("blind", "unseen-dev", "unseen-test") else ""
+        failures = gate(o, EVAL_DIR / "thresholds.json", section)
         if failures:
             print("EVAL GATE FAILED: " + "; ".join(failures))
             return 1

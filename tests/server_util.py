@@ -21,9 +21,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def console_script() -> Path:
+    """The installed `assistant` console script of this interpreter's environment (what `make run` starts)."""
+    exe = Path(sys.executable).parent / "assistant"
+    assert exe.exists(), f"console script missing: {exe} (pip install -e . creates it)"
+    return exe
+
+
+LAUNCHERS = {
+    "app.py": lambda: [sys.executable, str(ROOT / "app.py")],
+    "console": lambda: [str(console_script()), "serve"],
+    "module": lambda: [sys.executable, "-m", "assistant", "serve"],
+}
+
+
 @contextmanager
-def running_app(tmp: Path, **env_extra: str) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
-    """(url, process, log path) of an app over a tmp copy of the seed corpus; terminated afterwards."""
+def running_app(tmp: Path, launcher: str = "app.py", cwd: Path | None = None,
+                **env_extra: str) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
+    """(url, process, log path) of an app over a tmp copy of the seed corpus; terminated afterwards.
+
+    launcher: `app.py` (python app.py), `console` (the installed `assistant serve`, as `make run` does)
+    or `module` (python -m assistant serve); cwd: where it is started (default the repository root)."""
     corpus = tmp / "corpus"
     corpus.mkdir(exist_ok=True)
     for path in sorted((ROOT / "corpus").glob("*.txt")):
@@ -37,7 +55,7 @@ def running_app(tmp: Path, **env_extra: str) -> Iterator[tuple[str, subprocess.P
     env.update(env_extra)
     log = tmp / "app.log"
     with log.open("wb") as fh:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(LAUNCHERS[launcher](), cwd=cwd or ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 240
         while True:

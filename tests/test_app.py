@@ -15,7 +15,7 @@ from assistant.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import app  # noqa: E402
+from assistant.ui import app  # noqa: E402
 
 SPARK = """咸宁市科技局关于启动“星火计划”的通知
 发文单位：咸宁市科学技术局
