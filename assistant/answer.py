@@ -14,8 +14,9 @@ from typing import Protocol
 from assistant import REFUSAL
 from assistant.cite import verify
 from assistant.index import INJECTION
-from assistant.metadata import places_in
+from assistant.metadata import is_furniture_line, places_in
 from assistant.retrieve import QueryFilters, parse_filters
+from assistant.scope import Scope, place_conflict, question_scope, time_conflict, time_of
 from assistant.settings import AnswerSettings
 from assistant.terms import SYNONYMS, _jieba, tokenize
 from assistant.types import Answer, Citation, Passage
@@ -118,6 +119,7 @@ class QuestionInfo:
     wants_achieved: bool = False  # asks what was actually done, not what was planned
     periods: tuple[str, ...] = ()  # a part of the year the question names ("一季度", "上半年", "3月")
     measure: str = ""  # the term a 多少 question counts ("总投资是多少" -> 总投资, "几个企校联合创新中心")
+    scope: Scope | None = None  # the places (gazetteer) and the year / part of the year asked about
 
 
 # "是不是已经过300家了": a yes/no about a threshold asks for the figure.
@@ -161,7 +163,8 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     weights = {t: (idf(t) if idf else 1.0) * (1.0 + 0.15 * min(len(t), 6)) for t in terms}
     unit = next((u for pattern, u in UNIT_ASKED if pattern.search(q)), "")
     wants_achieved = bool(ACHIEVED_ONLY.search(q)) and not TARGET_CUE.search(q)
-    return QuestionInfo(q, kind, terms, filters, two_part, weights, unit, wants_achieved, periods_in(q), asked_measure(q, terms))
+    return QuestionInfo(q, kind, terms, filters, two_part, weights, unit, wants_achieved, periods_in(q), asked_measure(q, terms),
+                        question_scope(q))
 
 
 COUNT_WORD = re.compile(r"(?:是|有|为|共|一共|总共|了|占|要|能|约|大概|达到|达|到)*(?:多少|(?<!第)几)(?:[家个项人所次批名件趟回座条位种类]|亿元|万元|元)?")
@@ -464,6 +467,11 @@ class ExtractiveAnswerer:
                 start = m.start() + (len(m.group()) - len(m.group().lstrip()))
                 if not self._eligible(info, sent, p.meta, doc_ok, kind, plan):
                     continue
+                if info.scope and (place_conflict(info.scope, sent, p.meta)
+                                   or time_conflict(info.scope, time_of(p.text, start, p.meta))):
+                    continue  # about another place, year or part of the year than the question asks
+                if is_furniture_line(sent) and not BYLINE_ASKED.search(info.text):
+                    continue  # a dateline or byline is metadata, never an answer on its own
                 own = coverage(info, sent)
                 cover = max(own, own + 0.6 * (coverage(info, sent + " " + context) - own))
                 if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
@@ -499,8 +507,9 @@ class ExtractiveAnswerer:
             return False
         if info.filters.places and meta.get("region") not in info.filters.places and not any(pl in sent for pl in info.filters.places):
             return False
-        if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods):
-            return False  # "一季度完成了多少": a full-year figure is not the answer
+        if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods) \
+                and not (info.scope and info.scope.time.months):
+            return False  # "一季度完成了多少": a full-year figure is not the answer (resolved periods: scope)
         planned = is_plan(sent, meta)
         if plan is not None and planned != plan:
             return False

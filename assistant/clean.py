@@ -70,6 +70,52 @@ def _join_wrapped(lines: list[str]) -> list[str]:
     return out
 
 
+# News furniture that arrives inline (a whole article on one line): each piece goes on a line of its own, so that it
+# is read as metadata and never quoted as part of a body sentence.
+NEWS_DATELINE = re.compile(r"^\s*(?:[^\n，,]{0,40}?\s)?\[?\s*((?:19|20)?\d{2}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)"
+                           r"\s*\]?\s*[，,]?\s*正文[:：]\s*")
+_WIRE = r"(?:本报|[\u4e00-\u9fff]{1,8}?(?:日报|晚报|网|社|电视台|客户端|APP))[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)"
+NEWS_NO_DATE = re.compile(r"^\s*[，,]?\s*正文[:：]\s*")
+NEWS_ORIGINAL_TITLE = re.compile(rf"^(原标题[:：]\s*[^\n]{{4,80}}?)(?:\s+|(?=(?:近日|日前|来源[:：]|{_WIRE})))")
+NEWS_SOURCE = re.compile(r"^(来源[:：]\s*[^\s，。]{2,30})\s*")
+# "本报讯（记者 … 通讯员 …）", "人民网柏林7月28日电 （记者刘仲华、张慧中）", "中新网天津8月18日电 (周亚强)"
+NEWS_LEAD = re.compile(rf"^({_WIRE}\s*(?:[(（][^()（）\n]{{1,60}}[)）])?)\s*")
+NEWS_TAIL = re.compile(r"\s*((?:[(（\[【]\s*)?(?:责任编辑|编辑|校对|审核|来源)[:：]\s*[^\s。()（）]{0,30}\s*[)）\]】]?"
+                       r"|[(（](?:完|记者[^()（）\n]{1,30}|[^()（）\n]{0,20}记者[^()（）\n]{1,30})[)）]|返回搜狐,?查看更多|分享让更多人看到)\s*$")
+
+
+def separate_news_furniture(text: str) -> str:
+    """Put a dateline, 原标题, 来源, the news lead with its byline and trailing 编辑 lines on lines of their own."""
+    head: list[str] = []
+    m = NEWS_DATELINE.match(text)
+    if m:
+        head.append(m.group(1).strip())
+        text = text[m.end():]
+    else:
+        text = NEWS_NO_DATE.sub("", text, count=1)
+    found = True
+    while found:  # the pieces come in any order (来源 before or after 原标题)
+        found = False
+        for pattern in (NEWS_SOURCE, NEWS_ORIGINAL_TITLE, NEWS_LEAD):
+            m = pattern.match(text)
+            if m and len(m.group(1)) < len(text):
+                head.append(m.group(1).strip())
+                text = text[m.end():]
+                found = True
+    tail: list[str] = []
+    lines = text.rstrip().split("\n")
+    last = lines[-1]
+    while True:
+        m = NEWS_TAIL.search(last)
+        if not m or m.start() == 0:
+            break
+        if m.group(1).strip("()（）:： 责任编辑"):
+            tail.insert(0, m.group(1).strip())
+        last = last[: m.start()]
+    lines[-1] = last
+    return "\n".join([*head, *lines, *tail])
+
+
 def clean(text: str) -> str:
     """Clean a scraped or pasted document; the result is what chunks and citations quote."""
     text = normalize(text)
@@ -78,7 +124,7 @@ def clean(text: str) -> str:
     lines = _strip_trailer(lines)
     lines = [_collapse_spaces(ln) for ln in lines]
     lines = _join_wrapped(lines)
-    return "\n".join(lines).strip()
+    return separate_news_furniture("\n".join(lines).strip())
 
 
 def canonical(text: str) -> str:

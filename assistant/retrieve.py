@@ -40,8 +40,8 @@ def parse_filters(question: str) -> QueryFilters:
     # A place inside a name ("黄石(武汉)离岸科创园") is not the place the question is about when the
     # question names another ("下陆区有几家企业入驻了黄石(武汉)离岸科创园"); alone, the name's own place is.
     name = re.compile(r"([\u4e00-\u9fff]{2,4})[(（][\u4e00-\u9fff]{2,4}[)）]")
-    outside = places_in(name.sub(" ", question))
-    found = outside or places_in(" ".join(name.findall(question))) or places_in(question)
+    outside = places_in(name.sub(" ", question), lenient=True)
+    found = outside or places_in(" ".join(name.findall(question)), lenient=True) or places_in(question, lenient=True)
     places = tuple(p for p in found if p != "湖北" or len(found) == 1)
     doc_type = next((t for t, cue in DOC_TYPE_CUES.items() if re.search(cue, question)), "")
     return QueryFilters(years, places, doc_type)

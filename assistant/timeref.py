@@ -1,0 +1,196 @@
+"""Time: the document's date from every common form, and each sentence's year and part of the year.
+
+A bulletin says "今年上半年…", "去年", "一季度", "1至9月", "截至目前", "近日", "下一步"; these are resolved against
+the document date into an explicit year and month range for each sentence. A sentence that names no time of its
+own inherits the last one named earlier in its paragraph ("今年上半年，…。其中，…"); nothing is guessed when the
+document has no date: the fields stay empty and nobody filters on them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_NUM = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+
+# Dates a news item or notice carries in its head: "2023-07-28 17:29:55，正文：", "[ 2023-07-28 16：40 ] ，正文：",
+# "23-07-29 05:23，正文：", "日期：2021-03-04", "发布时间：2023年7月28日".
+DATELINE = re.compile(
+    r"^[^\n]{0,60}?(?<!\d)((?:19|20)?\d{2})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*\]?\s*[，,]?\s*正文[:：]"
+)
+# the same dateline once cleaning has put it on a line of its own
+FIRST_LINE_DATE = re.compile(r"^\s*\[?\s*((?:19|20)?\d{2})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*\]?\s*$", re.M)
+HEAD_DATE = re.compile(r"(?:发布日期|发布时间|发文日期|成文日期|日期|时间)[:：]\s*((?:19|20)\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2})")
+FULL_DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+SIGNATURE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日\s*$")
+
+
+def _date(y: int, m: int, d: int) -> str:
+    if y < 100:
+        y += 2000
+    return f"{y:04d}-{m:02d}-{d:02d}" if 1 <= m <= 12 and 1 <= d <= 31 and 1990 <= y <= 2100 else ""
+
+
+def document_date(text: str) -> str:
+    """YYYY-MM-DD from the head fields, a dateline, or the signature date at the end; '' when none parses."""
+    head = text[:400]
+    m = DATELINE.search(head) or FIRST_LINE_DATE.match(head)
+    if m:
+        got = _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if got:
+            return got
+    m = HEAD_DATE.search(text[:1500])
+    if m:
+        d = FULL_DATE.search(m.group(1))
+        got = _date(int(d.group(1)), int(d.group(2)), int(d.group(3))) if d else ""
+        if got:
+            return got
+    tail = text.strip()[-120:]
+    m = SIGNATURE.search(tail)
+    if m:
+        return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return ""
+
+
+@dataclass(frozen=True)
+class TimeRef:
+    """A year and a month range (1-12 when the whole year or unknown part); `how`: explicit | relative |
+    inherited | document; `plan`: the sentence looks ahead (下一步, 计划, 到2025年)."""
+
+    year: int | None = None
+    months: tuple[int, int] | None = None
+    how: str = ""
+    plan: bool = False
+
+    @property
+    def period(self) -> str:
+        return period_label(self.months)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"year": self.year, "months": list(self.months) if self.months else None, "how": self.how, "plan": self.plan}
+
+
+def period_label(months: tuple[int, int] | None) -> str:
+    if not months:
+        return ""
+    names = {(1, 6): "上半年", (7, 12): "下半年", (1, 3): "一季度", (4, 6): "二季度", (7, 9): "三季度", (10, 12): "四季度",
+             (1, 9): "前三季度", (1, 12): "全年"}
+    return names.get(months) or (f"{months[0]}月" if months[0] == months[1] else f"{months[0]}-{months[1]}月")
+
+
+def _num(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + CN_NUM[s[1]]
+    if s.endswith("十"):
+        return CN_NUM[s[0]] * 10
+    if "十" in s:
+        a, b = s.split("十")
+        return CN_NUM[a] * 10 + CN_NUM[b]
+    return CN_NUM.get(s, 0)
+
+
+MONTH = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
+QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+PERIODS: list[tuple[re.Pattern[str], object]] = [
+    (re.compile(r"前([三二两3 2])季度"), lambda m: (1, 3 * (3 if m.group(1) in "三3" else 2))),
+    (re.compile(r"第?([一二三四1-4])季度"), lambda m: (3 * QUARTER[m.group(1)] - 2, 3 * QUARTER[m.group(1)])),
+    (re.compile(r"上半年"), lambda m: (1, 6)),
+    (re.compile(r"下半年"), lambda m: (7, 12)),
+    (re.compile(rf"{MONTH}\s*(?:月份?)?\s*[-—~至到]\s*{MONTH}\s*月"), lambda m: (_num(m.group(1)), _num(m.group(2)))),
+    (re.compile(rf"(?:截至|截止|截止到|到)\s*(?:(?:19|20)\d{{2}}年)?{MONTH}月(?:底|末)"), lambda m: (1, _num(m.group(1)))),
+    (re.compile(r"全年|年度"), lambda m: (1, 12)),
+    (re.compile(r"(?<![\d.])(1[0-2]|[1-9])月份?(?![\d一二三四五六七八九十]{1,3}日|\d)"), lambda m: (int(m.group(1)), int(m.group(1)))),
+]
+YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年(?!代)|(?<![\d.])((?:19|20)\d{2})(?=\s*[-—~至到]\s*(?:19|20)\d{2}年)")
+RELATIVE_YEAR = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
+RELATIVE = re.compile("|".join(RELATIVE_YEAR))
+TO_DATE = re.compile(r"截至目前|截止目前|目前|至今|近日|日前|近期|当前")
+PLAN = re.compile(r"下一步|计划|力争|预计|将于|将在|目标|到(?:19|20)\d{2}年|争取|拟")
+
+
+def resolve(text: str, doc_date: str = "", infer_year: bool = True) -> TimeRef:
+    """The time one sentence states (explicitly or relative to doc_date); an empty TimeRef when it states none.
+
+    infer_year: a part of the year or "目前" without a year is the document's year (False for questions)."""
+    doc_year = int(doc_date[:4]) if doc_date[:4].isdigit() else None
+    doc_month = int(doc_date[5:7]) if doc_date[5:7].isdigit() else None
+    year, how = None, ""
+    m = YEAR.search(text)
+    rel = RELATIVE.search(text)
+    if m:  # "今年(2021年)": the explicit year
+        year, how = int(m.group(1) or m.group(2)), "explicit"
+    elif rel and doc_year:
+        year, how = doc_year + RELATIVE_YEAR[rel.group()], "relative"
+    months = None
+    for pattern, fn in PERIODS:
+        pm = pattern.search(text)
+        if pm:
+            a, b = fn(pm)  # type: ignore[operator]
+            if 1 <= a <= b <= 12:
+                months = (a, b)
+                break
+    if not infer_year:
+        return TimeRef(year, months, how, bool(PLAN.search(text)))
+    if months is None and year is None and TO_DATE.search(text) and doc_year:
+        year, how = doc_year, "relative"  # "截至目前", "近日": the document's year (the part of it stays open)
+    if months and year is None and doc_year:
+        year, how = doc_year, "relative"  # "上半年" in a dated bulletin is that year's
+    return TimeRef(year, months, how, bool(PLAN.search(text)))
+
+
+PARAGRAPH = re.compile(r"[^\n]+")
+SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*")
+
+
+def sentence_times(text: str, doc_date: str = "") -> list[tuple[int, int, TimeRef]]:
+    """(start, end, TimeRef) for each sentence of text; a sentence without a time of its own inherits the last
+    one named in its paragraph, else the document's year (how='document')."""
+    doc_year = int(doc_date[:4]) if doc_date[:4].isdigit() else None
+    out: list[tuple[int, int, TimeRef]] = []
+    for para in PARAGRAPH.finditer(text):
+        last: TimeRef | None = None
+        for s in SENTENCE.finditer(para.group()):
+            own = resolve(s.group(), doc_date)
+            if own.year is not None or own.months is not None:
+                if own.year is None and last is not None:
+                    own = TimeRef(last.year, own.months, "inherited", own.plan)
+                last = own
+                ref = own
+            elif last is not None:
+                ref = TimeRef(last.year, last.months, "inherited", own.plan)
+            else:
+                ref = TimeRef(doc_year, None, "document" if doc_year else "", own.plan)
+            out.append((para.start() + s.start(), para.start() + s.end(), ref))
+    return out
+
+
+def time_at(text: str, offset: int, doc_date: str = "") -> TimeRef:
+    """The TimeRef of the sentence of text that holds offset."""
+    for a, b, ref in sentence_times(text, doc_date):
+        if a <= offset < b:
+            return ref
+    return TimeRef()
+
+
+def question_time(question: str, today: str = "") -> TimeRef:
+    """What time a question asks about: "23年上半年" -> 2023, 1-6; "今年" against today."""
+    return resolve(question, today, infer_year=False)
+
+
+def agrees(asked: TimeRef, stated: TimeRef) -> bool:
+    """A sentence's time can answer the question's: the same year where both have one, the same part of the
+    year where the question names one (a whole-year question is not answered by a half-year figure when the
+    question says 全年)."""
+    if asked.year is not None and stated.year is not None and asked.year != stated.year:
+        return False
+    if asked.months and asked.months != (1, 12):
+        if stated.months and stated.months[0] == stated.months[1] and asked.months[0] <= stated.months[0] <= asked.months[1]:
+            return True  # an event in May is in the first half
+        return stated.months == asked.months
+    if asked.months == (1, 12) and stated.months and stated.months != (1, 12):
+        return False
+    return True
