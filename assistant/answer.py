@@ -120,6 +120,7 @@ class QuestionInfo:
     periods: tuple[str, ...] = ()  # a part of the year the question names ("一季度", "上半年", "3月")
     measure: str = ""  # the term a 多少 question counts ("总投资是多少" -> 总投资, "几个企校联合创新中心")
     scope: Scope | None = None  # the places (gazetteer) and the year / part of the year asked about
+    place_terms: frozenset[str] = frozenset()  # terms that are the names of places asked about
 
 
 # "是不是已经过300家了": a yes/no about a threshold asks for the figure.
@@ -158,13 +159,26 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     stripped = re.sub(r"\d{1,2}月\d{1,2}日", " ", stripped)
     toks = dict.fromkeys([*days, *(t for t in tokenize(stripped) if len(t) >= 2 or t.isdigit())])
     terms = [t for t in toks if t not in GENERIC and t not in filters.years and not re.fullmatch(r"20\d{2}", t)]
+    # A place the question names is checked, not matched as a term (_eligible, scope.place_conflict).
     terms = [t for t in terms if t not in filters.places and t.rstrip("市区县") not in filters.places]
     two_part = bool(TARGET_CUE.search(q) and ACHIEVED_CUE.search(q))
     weights = {t: (idf(t) if idf else 1.0) * (1.0 + 0.15 * min(len(t), 6)) for t in terms}
     unit = next((u for pattern, u in UNIT_ASKED if pattern.search(q)), "")
     wants_achieved = bool(ACHIEVED_ONLY.search(q)) and not TARGET_CUE.search(q)
+    scope = question_scope(q)
+    names = {n for p in scope.places for n in (p.name, p.short)}
+    place_terms = frozenset(t for t in terms if t in names or t.rstrip("市区县") in names)
     return QuestionInfo(q, kind, terms, filters, two_part, weights, unit, wants_achieved, periods_in(q), asked_measure(q, terms),
-                        question_scope(q))
+                        scope, place_terms)
+
+
+def _unnamed_places_dropped(info: QuestionInfo, text: str) -> QuestionInfo:
+    """info with the place terms text does not name at half weight: a sentence that inherits its place from its
+    document (checked by scope.place_conflict) is scored mostly on the other terms."""
+    missing = {t for t in info.place_terms if t not in text}
+    if not missing:
+        return info
+    return replace(info, weights={t: w * (0.5 if t in missing else 1.0) for t, w in info.weights.items()})
 
 
 COUNT_WORD = re.compile(r"(?:是|有|为|共|一共|总共|了|占|要|能|约|大概|达到|达|到)*(?:多少|(?<!第)几)(?:[家个项人所次批名件趟回座条位种类]|亿元|万元|元)?")
@@ -472,8 +486,9 @@ class ExtractiveAnswerer:
                     continue  # about another place, year or part of the year than the question asks
                 if is_furniture_line(sent) and not BYLINE_ASKED.search(info.text):
                     continue  # a dateline or byline is metadata, never an answer on its own
-                own = coverage(info, sent)
-                cover = max(own, own + 0.6 * (coverage(info, sent + " " + context) - own))
+                sinfo = info if not info.place_terms else _unnamed_places_dropped(info, sent + " " + context)
+                own = coverage(sinfo, sent)
+                cover = max(own, own + 0.6 * (coverage(sinfo, sent + " " + context) - own))
                 if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
                     cover = coverage(info, sent + " " + context)  # a byline belongs to the article it heads
                 has_value = _has_value(kind, sent, info.unit)
@@ -506,7 +521,7 @@ class ExtractiveAnswerer:
         if info.filters.years and years_in and not years_in & set(info.filters.years) and re.search(r"20\d{2}年", sent):
             return False
         if info.filters.places and meta.get("region") not in info.filters.places and not any(pl in sent for pl in info.filters.places):
-            return False
+            return False  # and the gazetteer's check of what the sentence is about: scope.place_conflict (candidates)
         if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods) \
                 and not (info.scope and info.scope.time.months):
             return False  # "一季度完成了多少": a full-year figure is not the answer (resolved periods: scope)

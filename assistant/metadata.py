@@ -99,6 +99,13 @@ def _title(text: str) -> str:
     return text.strip().split("\n")[0][:40]
 
 
+def frequent_places(text: str, min_count: int = 3) -> list[str]:
+    """uids of the places text names at least min_count times: what a bulletin is also about (徐汇区 in a
+    上海 item), not a place it names in passing."""
+    counts = Counter(m.places[0].uid for m in gazetteer().mentions(text) if len(m.places) == 1)
+    return [uid for uid, n in counts.most_common(12) if n >= min_count]
+
+
 def news_fields(text: str) -> dict[str, str]:
     """source (来源 / the outlet of the wire lead) and author (the byline) of a news item."""
     out = {"outlet": "", "author": ""}
@@ -184,6 +191,7 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
         "region": region,
         "region_id": unit.uid if unit else "",
         "places": ",".join(place_name(p) for p in g.lineage(unit)) if unit else "",
+        "mentioned": ",".join(frequent_places(text[:4000])),
         "outlet": news["outlet"],
         "author": news["author"],
         "doc_type": doc_type(title, text),

@@ -15,9 +15,10 @@ from typing import Any
 from assistant.gazetteer import Place, gazetteer
 from assistant.timeref import TimeRef, agrees, question_time, resolve, sentence_times
 
-# A place inside the name of an organisation (武汉理工大学, 建行咸宁分行) says where the organisation is, not what
-# the sentence is about.
-ORGANISATION_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:大学|学院|银行|分行|支行|公司|集团|研究院|研究所|医院|协会|商会|高校|报|网|电视台)")
+# A place inside the name of an organisation or facility (武汉理工大学, 建行咸宁分行, 鄂州花湖机场) says where it
+# is, not what the sentence is about.
+ORGANISATION_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:大学|学院|银行|分行|支行|公司|集团|研究院|研究所|医院|协会|商会|高校|报|网|电视台"
+                                r"|机场|火车站|港口|实验室|产业园|科创园|科技园|基地|平台)")
 
 
 @dataclass(frozen=True)
@@ -66,19 +67,51 @@ def time_of(passage_text: str, start: int, meta: dict[str, Any]) -> TimeRef:
     return ref
 
 
+ENUMERATION_GAP = re.compile(r"^[市区县省]?(?:、|和|及|与|,)$")
+
+
+def sentence_places(sentence: str, meta: dict[str, Any]) -> list[Place]:
+    """What a sentence is about: the places it names, less those that only frame its document's place (湖北省 in
+    a 大冶 bulletin); its document's places when it names no other. Places named as an enumeration ("赴成都、武汉、
+    青岛等地考察") are where something went, so the document's place stays a subject beside them."""
+    g = gazetteer()
+    home = doc_place(meta)
+    mentions = [m for m in g.mentions(sentence) if len(m.places) == 1
+                and not ORGANISATION_AFTER.match(sentence[m.end : m.end + 8])]
+    stated: list[Place] = []
+    for m in mentions:
+        p = m.places[0]
+        if p not in stated and not (home and p.uid != home.uid and g.contains(p, home)):
+            stated.append(p)
+    listed = any(ENUMERATION_GAP.match(sentence[a.end : b.start]) for a, b in zip(mentions, mentions[1:], strict=False))
+    if stated and not listed:
+        return stated
+    return [*stated, *document_places(meta)]
+
+
+def document_places(meta: dict[str, Any]) -> list[Place]:
+    """The document's place and the other places it names (a 上海 bulletin about 徐汇区 names both)."""
+    g = gazetteer()
+    home = doc_place(meta)
+    others = [g.places[u] for u in str(meta.get("mentioned", "")).split(",") if u in g.places]
+    # a place around the document's own (黄石 in a 下陆区 bulletin) frames it and is not a subject
+    return ([home] if home else []) + [p for p in others if not (home and (p.uid == home.uid or g.contains(p, home)))]
+
+
 def place_conflict(asked: Scope, sentence: str, meta: dict[str, Any]) -> bool:
-    """The sentence is about places that all lie outside every place the question asks about (a sentence
-    naming none is about its document's place)."""
+    """The sentence is not about the place the question asks about: every place it is about is another one, or
+    around it, or inside it (a city's figure does not answer a question about one of its counties, nor a
+    district's figure one about its city)."""
     if not asked.places:
         return False
     g = gazetteer()
-    stated = subject_places(sentence)
+    stated = sentence_places(sentence, meta)
     if not stated:
-        home = doc_place(meta)
-        stated = [home] if home else []
+        return False
     # the deepest places asked ("黄石下陆区" asks about 下陆区); a sentence about any of them agrees
     deepest = [q for q in asked.places if not any(o.uid != q.uid and g.contains(q, o) for o in asked.places)]
-    return bool(stated) and not any(g.agrees([q], stated) for q in deepest)
+    # a province named in the question frames it ("湖北科创供应链平台"): its cities' sentences agree
+    return not any(s.uid == q.uid or (q.level == 1 and g.contains(q, s)) for q in deepest for s in stated)
 
 
 def time_conflict(asked: Scope, stated: TimeRef) -> bool:

@@ -117,7 +117,6 @@ def resolve(text: str, doc_date: str = "", infer_year: bool = True) -> TimeRef:
 
     infer_year: a part of the year or "目前" without a year is the document's year (False for questions)."""
     doc_year = int(doc_date[:4]) if doc_date[:4].isdigit() else None
-    doc_month = int(doc_date[5:7]) if doc_date[5:7].isdigit() else None
     year, how = None, ""
     m = YEAR.search(text)
     rel = RELATIVE.search(text)
