@@ -522,9 +522,8 @@ class ExtractiveAnswerer:
             return False
         if info.filters.places and meta.get("region") not in info.filters.places and not any(pl in sent for pl in info.filters.places):
             return False  # and the gazetteer's check of what the sentence is about: scope.place_conflict (candidates)
-        if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods) \
-                and not (info.scope and info.scope.time.months):
-            return False  # "一季度完成了多少": a full-year figure is not the answer (resolved periods: scope)
+        if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods):
+            return False  # "一季度完成了多少": a full-year figure is not the answer (another stated period: scope)
         planned = is_plan(sent, meta)
         if plan is not None and planned != plan:
             return False

@@ -69,15 +69,16 @@ def place_with_parents(place: str, context: str = "") -> list[str]:
     return [place, *(place_name(p) for p in gazetteer().lineage(unit)[1:])]
 
 
-NEWS_HEAD_LINE = re.compile(r"^(?:\[?\s*(?:19|20)?\d{2}-\d{1,2}-\d{1,2}[\d:： \]]*$|原标题[:：]|来源[:：]|本报讯|(?:责任)?编辑[:：]|\(完\)$)")
+NEWS_HEAD_LINE = re.compile(r"^(?:\[?\s*(?:19|20)?\d{2}-\d{1,2}-\d{1,2}[\d:： \]]*$|原标题[:：]|来源[:：]\s*\S+$|(?:责任)?编辑[:：]\s*\S*$|\(完\)$)")
 WIRE_LEAD = re.compile(r"^(?:本报|[\u4e00-\u9fff]{1,8}?(?:日报|晚报|网|社|电视台|客户端|APP))[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)"
                        r"\s*(?:[(（]([^()（）]*)[)）])?$")
 
 
 def is_furniture_line(line: str) -> bool:
-    """A news head or tail line (dateline, 原标题, 来源, the wire lead with its byline, 编辑): metadata, not content."""
+    """A news head or tail line on its own (dateline, 原标题, 来源, the wire lead with its byline, 编辑): metadata,
+    not content. A sentence that goes on after the lead ("本报讯（记者 X）近日，…") is content."""
     line = line.strip()
-    return bool(NEWS_HEAD_LINE.match(line) or WIRE_LEAD.match(line))
+    return (len(line) <= 60 and bool(NEWS_HEAD_LINE.match(line))) or bool(WIRE_LEAD.match(line))
 
 
 def _title(text: str) -> str:

@@ -111,8 +111,13 @@ def place_conflict(asked: Scope, sentence: str, meta: dict[str, Any]) -> bool:
     # the deepest places asked ("黄石下陆区" asks about 下陆区); a sentence about any of them agrees
     deepest = [q for q in asked.places if not any(o.uid != q.uid and g.contains(q, o) for o in asked.places)]
     # a province named in the question frames it ("湖北科创供应链平台"): its cities' sentences agree
-    return not any(s.uid == q.uid or (q.level == 1 and g.contains(q, s)) for q in deepest for s in stated)
+    return not any(g.contains(q, s) for q in deepest for s in stated)
 
 
 def time_conflict(asked: Scope, stated: TimeRef) -> bool:
+    """The sentence itself states (explicitly or relative to its document's date) another year or part of the
+    year than the question asks. A time it only inherits from its paragraph or document is left to the
+    answerer's document-level checks: inheritance across sentences is too often wrong to refuse on."""
+    if stated.how not in ("explicit", "relative"):
+        return False
     return not agrees(asked.time, stated)
