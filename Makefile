@@ -36,6 +36,8 @@ eval: install
 	$(VENV)/bin/assistant ingest --json
 	$(VENV)/bin/assistant eval --split test --gate
 	$(VENV)/bin/assistant eval --split blind --gate
+	# documents nobody tuned on (eval/unseen/, its own index under build/)
+	$(VENV)/bin/assistant eval --split unseen-test --gate
 	# a CI-sized slice of a public benchmark (the full runs: see README, Evaluation)
 	$(VENV)/bin/assistant eval --dataset rgb --limit 60
 

@@ -176,8 +176,9 @@ class Gazetteer:
     def _resolve(self, m: Mention, named: list[Place]) -> Mention:
         """Keep the readings of a shared name that lie inside (or around) another place the text names."""
         near = [p for p in m.places if any(self.contains(o, p) or self.contains(p, o) for o in named if o.uid != p.uid)]
-        if len(near) >= 1:
-            return Mention(m.start, m.end, m.surface, tuple(near))
+        if near:  # 辽宁朝阳: 朝阳市 and its 朝阳县 are both in 辽宁; the wider unit is meant
+            top = min(p.level for p in near)
+            return Mention(m.start, m.end, m.surface, tuple(p for p in near if p.level == top))
         # 朝阳 alone: a name that is a whole city or province wins over the counties that share it
         top = min(p.level for p in m.places)
         best = tuple(p for p in m.places if p.level == top)

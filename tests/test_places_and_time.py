@@ -1,0 +1,92 @@
+"""The gazetteer, document and sentence time, news furniture and the scope check, on documents of their own."""
+
+from __future__ import annotations
+
+from assistant.clean import clean
+from assistant.gazetteer import gazetteer, short_name
+from assistant.metadata import is_furniture_line, parse_metadata
+from assistant.scope import place_conflict, question_scope, time_conflict, time_of
+from assistant.timeref import document_date, question_time, resolve, sentence_times
+
+
+def uids(text: str, lenient: bool = False) -> list[str]:
+    return [p.uid for m in gazetteer().mentions(text, lenient) for p in m.places]
+
+
+def test_gazetteer_hierarchy_and_short_forms() -> None:
+    g = gazetteer()
+    assert short_name("辽中区") == "辽中" and short_name("黔南布依族苗族自治州") == "黔南" and short_name("内蒙古自治区") == "内蒙古"
+    assert uids("沈阳辽中区的企业") == ["辽宁省/沈阳市", "辽宁省/沈阳市/辽中区"]
+    liaozhong = g.places["辽宁省/沈阳市/辽中区"]
+    assert [p.name for p in g.lineage(liaozhong)] == ["辽中区", "沈阳市", "辽宁省"]
+    assert g.relation(liaozhong, g.places["辽宁省"]) == "inside"
+    assert g.relation(liaozhong, g.places["湖南省/长沙市/雨花区"]) == "disjoint"
+
+
+def test_common_words_are_not_places_but_full_names_are() -> None:
+    assert uids("坚持和平发展，大同小异，推进创新平台建设") == []
+    assert uids("荆门市东宝区") == ["湖北省/荆门市", "湖北省/荆门市/东宝区"]
+    assert uids("东宝2024年新认定多少家企业", lenient=True) == ["湖北省/荆门市/东宝区"]  # a question is about places
+
+
+def test_a_shared_name_is_resolved_by_the_other_places_named() -> None:
+    assert uids("北京市朝阳区") == ["北京市", "北京市/朝阳区"]
+    assert uids("辽宁朝阳") == ["辽宁省", "辽宁省/朝阳市"]
+
+
+def test_document_date_from_datelines_fields_and_signatures() -> None:
+    assert document_date("2024-03-08 09:15:02，正文：今年一季度…") == "2024-03-08"
+    assert document_date("[ 2022-11-30 16：40 ] ，正文：…") == "2022-11-30"
+    assert document_date("25-06-02 08:00，正文：…") == "2025-06-02"
+    assert document_date("标题\n发布时间：2021年5月6日\n正文") == "2021-05-06"
+    assert document_date("通知正文。\n某某县科学技术局\n2020年9月1日") == "2020-09-01"
+    assert document_date("没有日期的公告，2019-13-45 不是日期") == ""
+
+
+def test_relative_time_resolves_against_the_document_date() -> None:
+    r = resolve("今年上半年，技术合同成交额达到9.1亿元", "2024-07-20")
+    assert (r.year, r.months, r.how) == (2024, (1, 6), "relative")
+    r = resolve("去年一季度新增企业12家", "2024-07-20")
+    assert (r.year, r.months) == (2023, (1, 3))
+    assert resolve("1至9月完成投资", "2022-10-10").months == (1, 9)
+    assert resolve("前三季度", "2022-10-10").months == (1, 9)
+    assert resolve("截至6月底累计", "2022-10-10").months == (1, 6)
+    assert resolve("下一步，将加快建设", "2022-10-10").plan
+    assert (question_time("2023年上半年").year, question_time("2023年上半年").months) == (2023, (1, 6))
+    assert question_time("一季度完成了多少").year is None  # a question's part of the year guesses no year
+
+
+def test_a_sentence_inherits_the_time_of_its_paragraph() -> None:
+    text = "今年上半年，临川市技术合同成交额达到9.1亿元。其中，技术开发合同4.2亿元。\n2022年全年成交额15亿元。"
+    times = [ref for _, _, ref in sentence_times(text, "2024-07-20")]
+    assert [(t.year, t.months, t.how) for t in times] == [(2024, (1, 6), "relative"), (2024, (1, 6), "inherited"),
+                                                           (2022, (1, 12), "explicit")]
+
+
+NEWS = ("2024-07-20 10:02:33，正文：原标题：宜宾上半年技术合同成交额增长三成 本报讯（记者 张三 通讯员 李四）今年上半年，"
+        "宜宾市技术合同成交额达到23.6亿元，同比增长31%。宜宾市科技局表示，下一步将继续推进成果转化。（完）")
+
+
+def test_news_furniture_becomes_metadata_and_is_never_an_answer_sentence() -> None:
+    text = clean(NEWS)
+    lines = text.split("\n")
+    assert lines[0] == "2024-07-20 10:02:33" and lines[1].startswith("原标题") and is_furniture_line(lines[2])
+    meta = parse_metadata(text)
+    assert meta["title"] == "宜宾上半年技术合同成交额增长三成"
+    assert meta["date"] == "2024-07-20" and meta["year"] == "2024"
+    assert meta["region_id"] == "四川省/宜宾市" and "张三" in meta["author"]
+    assert not is_furniture_line("本报讯（记者 张三）今年上半年，宜宾市技术合同成交额达到23.6亿元，同比增长31%，增速居全省第一。")
+
+
+def test_scope_refuses_another_place_or_time() -> None:
+    meta = parse_metadata(clean(NEWS))
+    text = clean(NEWS)
+    start = text.index("今年上半年")
+    sent = text[start : text.index("。", start) + 1]
+    right = question_scope("2024年上半年宜宾市技术合同成交额是多少")
+    assert not place_conflict(right, sent, meta) and not time_conflict(right, time_of(text, start, meta))
+    assert place_conflict(question_scope("2024年上半年鞍山市技术合同成交额是多少"), sent, meta)
+    assert time_conflict(question_scope("2023年上半年宜宾市技术合同成交额是多少"), time_of(text, start, meta))
+    assert time_conflict(question_scope("2024年一季度宜宾市技术合同成交额是多少"), time_of(text, start, meta))
+    # a place inside an organisation's name is not what the sentence is about
+    assert not place_conflict(right, "宜宾市与成都理工大学签约共建实验室。", meta)
