@@ -48,10 +48,10 @@ def rewrite_followup(question: str, history: list[tuple[str, str]] | None) -> st
     if not (m and is_short):
         return q
     core = m.group(1).strip("的 ")
-    new_places, new_years = places_in(core), re.findall(r"20\d{2}", core)
+    new_places, new_years = places_in(core, lenient=True), re.findall(r"20\d{2}", core)
     out = prev
     if new_places:
-        old = places_in(prev)
+        old = places_in(prev, lenient=True)
         if old:
             out = re.sub("|".join(f"{p}(?:市|区|县)?" for p in old), core if len(new_places) == 1 and core.rstrip("市区县") in new_places else new_places[0], out, count=1)
         else:
