@@ -543,7 +543,7 @@ class Rendered(NamedTuple):
 
 
 def _question_place(question: str) -> str | None:
-    found = [p for p in places_in(question) if p != "湖北"] or places_in(question)
+    found = [p for p in places_in(question, lenient=True) if p != "湖北"] or places_in(question, lenient=True)
     return max(found, key=lambda p: len(place_with_parents(p))) if found else None
 
 
