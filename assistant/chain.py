@@ -19,6 +19,7 @@ from assistant.answer import (
 from assistant.cite import CITE, unsupported_figures
 from assistant.clean import normalize
 from assistant.index import Library
+from assistant.claims import check_claims
 from assistant.metadata import places_in
 from assistant.retrieve import Retriever
 from assistant.settings import Settings, get_settings
@@ -101,12 +102,37 @@ class QA:
         if answer is None:
             passages = self.retriever(standalone)
             answer = self.answerer(standalone, passages)
+        answer = self.check_claims(standalone, answer)
         if standalone != question.strip():
             answer.note = (answer.note + " " if answer.note else "") + f"（按上下文理解为：{standalone}）"
         answer.question = standalone
         answer.latency_s = time.perf_counter() - t0  # type: ignore[attr-defined]
         return answer
 
+
+    def check_claims(self, question: str, answer: Answer) -> Answer:
+        """Every figure must sit in a cited sentence about the asked place, time and measure (assistant.claims);
+        an LLM answer that fails gives the extractive answer, any other is shown as unverified."""
+        if answer.refused or not answer.citations:
+            return answer
+        metas = self.library.catalog.doc_meta({c.doc_id for c in answer.citations})
+        sources = {c.n: (c.quote, metas.get(c.doc_id, {})) for c in answer.citations}
+        body = answer.answer
+        for derived in answer.computed:  # completion rates computed in code, labelled as such
+            body = body.replace(derived, " ")
+        bad = check_claims(question, body, sources)
+        if not bad:
+            return answer
+        if answer.backend not in (self.extractive.name, "indicators") and not answer.backend.startswith("extractive"):
+            fallback = self.extractive(question, answer.passages or self.retriever(question))
+            fallback.backend = f"extractive (fallback from {answer.backend})"
+            fallback.note = f"模型回答中的数字与问题的地点、时间或指标不符（{'、'.join(bad)}），已改用抽取式回答。"
+            return fallback if fallback.refused else self.check_claims(question, fallback)
+        answer.verified = False
+        answer.unverified = list(dict.fromkeys([*answer.unverified, *bad]))
+        answer.note = (answer.note + " " if answer.note else "") + \
+            f"⚠ 以下数字在引用的段落中找不到同一地点、时间和指标的出处：{'、'.join(bad)}"
+        return answer
 
     def document_answer(self, question: str) -> Answer | None:
         """A question that names a document by 文号, 索引号 or 《title》: its header field, or its content

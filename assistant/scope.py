@@ -17,7 +17,7 @@ from assistant.timeref import TimeRef, agrees, question_time, resolve, sentence_
 
 # A place inside the name of an organisation or facility (武汉理工大学, 建行咸宁分行, 鄂州花湖机场) says where it
 # is, not what the sentence is about.
-ORGANISATION_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:大学|学院|银行|分行|支行|公司|集团|研究院|研究所|医院|协会|商会|高校|报|网|电视台"
+ORGANISATION_AFTER = re.compile(r"^[\u4e00-\u9fff()（）]{0,12}?(?:大学|学院|银行|分行|支行|公司|集团|研究院|研究所|医院|协会|商会|高校|报|网|电视台"
                                 r"|机场|火车站|港口|实验室|产业园|科创园|科技园|基地|平台)")
 
 
@@ -36,7 +36,7 @@ def subject_places(text: str, lenient: bool = False) -> list[Place]:
     """The resolved places text names as what it is about (not inside an organisation's name)."""
     out: list[Place] = []
     for m in gazetteer().mentions(text, lenient):
-        if len(m.places) != 1 or ORGANISATION_AFTER.match(text[m.end : m.end + 8]):
+        if len(m.places) != 1 or ORGANISATION_AFTER.match(text[m.end : m.end + 16]):
             continue
         if m.places[0] not in out:
             out.append(m.places[0])
@@ -77,7 +77,7 @@ def sentence_places(sentence: str, meta: dict[str, Any]) -> list[Place]:
     g = gazetteer()
     home = doc_place(meta)
     mentions = [m for m in g.mentions(sentence) if len(m.places) == 1
-                and not ORGANISATION_AFTER.match(sentence[m.end : m.end + 8])]
+                and not ORGANISATION_AFTER.match(sentence[m.end : m.end + 16])]
     stated: list[Place] = []
     for m in mentions:
         p = m.places[0]

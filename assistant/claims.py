@@ -1,0 +1,80 @@
+"""Claim-level verification: a figure is verified only by a cited sentence about the same place, time and measure.
+
+`cite.verify` checks that every figure of an answer occurs in a cited passage. That is not enough: a passage about
+沈阳辽中区 holds 1.2亿元 and 122%, and an answer about 长沙雨花区 that gives them would pass. Here each figure of each
+answer sentence needs an occurrence in a cited passage whose sentence
+* is about the place the question asks about and the place the answer sentence names (gazetteer hierarchy),
+* states no other year or part of the year than the question and the answer sentence do,
+* names the thing the answer says was measured (the words right before the figure: 技术合同成交额 is not
+  技术转让合同成交额).
+The same check runs on extractive, indicator-table and LLM answers (`chain.QA.ask`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.cite import CITE, Figure, cited_keys, figure_supported, figures, split_answer
+from assistant.scope import Scope, place_conflict, question_scope, subject_places, time_conflict, time_of
+from assistant.timeref import resolve
+
+SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*")
+# words between a measure and its figure that say nothing about what was measured
+LINK = re.compile(r"(?:同比|累计|共计|合计|总计|全年|达到|达|为|是|约|共|计|超过|超|突破|增长|增加|提高到|提高|降至|实现|完成|新增|了|已|的|到|至|近|逾|有|\s|[,，:：])+$")
+
+
+def measure_before(text: str, fig: Figure) -> str:
+    """The CJK words right before the figure (what it measures), without linking verbs; '' when none."""
+    at = text.find(fig.text)
+    if at < 0:
+        return ""
+    head = LINK.sub("", text[max(0, at - 16) : at])
+    m = re.search(r"[\u4e00-\u9fff]{2,8}$", head)
+    return m.group() if m else ""
+
+
+def _measure_named(measure: str, sentence: str) -> bool:
+    if not measure or measure in sentence:
+        return True
+    # a paraphrase keeps the measure's last two characters (成交额, 企业) and most of its characters in order
+    tail = measure[-2:]
+    return tail in sentence and sum(c in sentence for c in measure) >= 0.75 * len(measure)
+
+
+def check_claims(question: str, answer: str, sources: dict[int, tuple[str, dict[str, Any]]]) -> list[str]:
+    """Figures of answer with no agreeing occurrence in their cited sources {n: (text, document meta)}."""
+    asked = question_scope(question)
+    question_figs = figures(question)
+    bad: list[str] = []
+    for sentence in split_answer(answer):
+        keys = [k for k in cited_keys(sentence) if k in sources] or list(sources)
+        body = CITE.sub("", sentence)
+        # years and dates are the time of the claim, checked as such (own_time); the rest are its figures
+        figs = [f for f in figures(body) if f.unit not in ("年", "月", "日", "号") and not figure_supported(f, question_figs)]
+        if not figs:
+            continue
+        own_places = tuple(subject_places(body))  # read as text, like the passages
+        own_time = resolve(body, "", infer_year=False)
+        own = Scope(own_places, own_time)
+        for fig in figs:
+            measure = measure_before(body, fig)
+            if not any(_agreeing_occurrence(fig, measure, asked, own, *sources[k]) for k in keys):
+                bad.append(fig.text)
+    return list(dict.fromkeys(bad))
+
+
+def _agreeing_occurrence(fig: Figure, measure: str, asked: Scope, own: Scope, text: str, meta: dict[str, Any]) -> bool:
+    for m in SENTENCE.finditer(text):
+        sent = m.group()
+        if not figure_supported(fig, figures(sent)):
+            continue
+        when = time_of(text, m.start(), meta)
+        if place_conflict(asked, sent, meta) or (own.places and place_conflict(own, sent, meta)):
+            continue
+        if time_conflict(asked, when) or time_conflict(own, when):
+            continue
+        if not _measure_named(measure, sent):
+            continue
+        return True
+    return False
