@@ -17,9 +17,9 @@ from assistant.answer import (
     refusal,
 )
 from assistant.cite import CITE, unsupported_figures
+from assistant.claims import check_claims
 from assistant.clean import normalize
 from assistant.index import Library
-from assistant.claims import check_claims
 from assistant.metadata import places_in
 from assistant.retrieve import Retriever
 from assistant.settings import Settings, get_settings

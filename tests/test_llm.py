@@ -154,3 +154,54 @@ def test_real_local_model_when_installed() -> None:
     finally:
         lib.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+TWO_CITIES = [
+    ("2024-07-26 10:00:00，正文：原标题：临川上半年技术合同成交额增长三成 本报讯（记者 王五）今年上半年，抚州市临川区技术合同"
+     "成交额达到6.8亿元，同比增长31%。临川区新增科技型中小企业45家。"),
+    ("2024-07-28 09:30:00，正文：原标题：宜宾上半年科技工作综述 今年上半年，宜宾市技术合同成交额达到23.6亿元，同比增长18%。"
+     "宜宾市新增高新技术企业37家。"),
+]
+
+
+@pytest.fixture
+def two_cities(settings, fake):  # type: ignore[no-untyped-def]
+    from assistant.index import Library
+
+    lib = Library(settings, writer=True)
+    for text in TWO_CITIES:
+        lib.add_text(text)
+    settings.llm, settings.llm_base_url, settings.llm_model, settings.llm_timeout_s = "openai", fake.url, "fake", 1.5
+    yield QA(settings, library=lib)
+    lib.close()
+
+
+def test_one_citys_figures_for_another_are_never_shown_as_verified(two_cities, fake) -> None:  # type: ignore[no-untyped-def]
+    q = "2024年上半年宜宾市技术合同成交额是多少"
+    passages = two_cities.retriever(q)
+    keys = "".join(f"[{i}]" for i in range(1, len(passages) + 1))
+    # the model gives 临川's figures for 宜宾, citing every passage: each digit occurs in one of them
+    fake.replies.append(f"2024年上半年宜宾市技术合同成交额为6.8亿元，同比增长31%{keys}。")
+    ans = two_cities.ask(q)
+    assert "6.8亿元" not in ans.answer or not ans.verified
+    assert ans.backend.startswith("extractive") and "23.6亿元" in ans.answer and ans.verified
+    assert "不符" in ans.note
+
+
+def test_right_city_answered_and_third_city_refused(two_cities, fake) -> None:  # type: ignore[no-untyped-def]
+    two_cities.answerer = two_cities.extractive
+    ans = two_cities.ask("24年上半年宜宾技术合同成交额多少")
+    assert not ans.refused and "23.6亿元" in ans.answer and ans.verified
+    assert ans.citations[0].date == "2024-07-28" and "宜宾" in ans.citations[0].title
+    assert two_cities.ask("2024年上半年鞍山市技术合同成交额是多少").refused
+    assert two_cities.ask("2023年上半年宜宾市技术合同成交额是多少").refused  # the bulletin's 今年 is 2024
+
+
+def test_measure_must_match_the_cited_sentence() -> None:
+    from assistant.claims import check_claims
+
+    text = "今年上半年，宜宾市技术转让合同成交额达到3.1亿元。"
+    meta = {"region_id": "四川省/宜宾市", "date": "2024-07-28", "year": "2024"}
+    q = "2024年上半年宜宾市技术合同成交额是多少"
+    assert check_claims(q, "宜宾市技术合同成交额为3.1亿元[1]。", {1: (text, meta)}) == ["3.1亿元"]
+    assert check_claims(q, "宜宾市技术转让合同成交额为3.1亿元[1]。", {1: (text, meta)}) == []
