@@ -466,6 +466,28 @@ class ExtractiveAnswerer:
         self.settings = settings or AnswerSettings()
         self.idf = idf
 
+    def learned_spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
+        """When the rules find no supported sentence: the eligible sentence (right place, time, not furniture) that
+        the learned scorer (assistant/scorer.py, trained on public data) rates above its calibrated threshold."""
+        from assistant.scorer import features, load_scorer
+
+        scorer = load_scorer()
+        info = analyse(question, self.idf)
+        if scorer is None or not info.terms or info.two_part:
+            return None
+        cands = self.candidates(info, passages)[:12]
+        if info.kind in ("number", "date", "person", "name"):
+            cands = [c for c in cands if c.has_value]  # a figure, date or name question needs one in the sentence
+        if not cands:
+            return None
+        probs = [scorer.prob(features(info, c.text, c.cover, coverage(info, c.text),
+                                      is_plan(c.text, passages[c.passage_index].meta))) for c in cands]
+        best = max(range(len(cands)), key=lambda i: probs[i])
+        if probs[best] < scorer.threshold:
+            return None
+        c = cands[best]
+        return [(c.passage_index, *self.trim(info, c, info.kind), "")]
+
     def candidates(self, info: QuestionInfo, passages: list[Passage], kind: str | None = None,
                    prefer: re.Pattern[str] | None = None, plan: bool | None = None) -> list[Candidate]:
         """Scored sentences of the passages; `plan` True/False keeps only target/result sentences."""
@@ -654,6 +676,8 @@ class ExtractiveAnswerer:
                 prefix = ("" if pf.places else "".join(context.places[:1])) + ("" if pf.years else "".join(f"{y}年" for y in context.years[:1]))
                 part = prefix + part
             got = self.spans(part, passages)
+            if got is None and len(parts) == 1:
+                got = self.learned_spans(part, passages)
             if got is None:
                 if len(parts) == 1:
                     return refusal(question, passages, self.name)

@@ -60,8 +60,22 @@ def context_block(question: str, passages: list[Passage], sentences: int = 5, ma
             hits = [s.find(t) for t in info.terms if t in s]
             start = max(0, min(hits) - 20) if hits else 0
             s = s[start : start + max_chars]
-        lines.append(f"[{i}] 《{passages[i - 1].meta.get('title', '')}》 {s}")
+        lines.append(f"[{i}] 《{passages[i - 1].meta.get('title', '')}》（{scope_label(passages[i - 1], s)}） {s}")
     return "\n".join(lines)
+
+
+def scope_label(p: Passage, sentence: str) -> str:
+    """地点、日期 and the sentence's resolved time, so that the model can tell two places and years apart."""
+    from assistant.scope import time_of
+
+    at = p.text.find(sentence[:20])
+    when = time_of(p.text, max(0, at), p.meta)
+    told = f"{when.year}年" if when.year else ""
+    told += when.period if when.period and when.period != "全年" else ""
+    parts = [f"地点：{p.meta.get('places', '').split(',')[0] or '未注明'}", f"日期：{p.meta.get('date') or '未注明'}"]
+    if told:
+        parts.append(f"所述时间：{told}")
+    return "，".join(parts)
 
 
 class LLMAnswerer:
