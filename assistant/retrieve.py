@@ -25,9 +25,10 @@ class QueryFilters:
 
     def matches(self, meta: dict[str, Any], text: str = "") -> dict[str, bool]:
         out: dict[str, bool] = {}
-        if self.years:
+        # a field the document does not have (no date, no place found) is unknown: nothing is filtered on it
+        if self.years and (meta.get("year") or text):
             out["year"] = meta.get("year") in self.years or any(f"{y}年" in text for y in self.years)
-        if self.places:
+        if self.places and (meta.get("places") or meta.get("region")):
             doc_places = set(str(meta.get("places", "")).split(",")) | {str(meta.get("region", ""))}
             out["place"] = any(p in doc_places for p in self.places)
         if self.doc_type:

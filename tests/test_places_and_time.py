@@ -90,3 +90,33 @@ def test_scope_refuses_another_place_or_time() -> None:
     assert time_conflict(question_scope("2024年一季度宜宾市技术合同成交额是多少"), time_of(text, start, meta))
     # a place inside an organisation's name is not what the sentence is about
     assert not place_conflict(right, "宜宾市与成都理工大学签约共建实验室。", meta)
+
+
+def test_a_bulletin_without_date_or_place_is_not_filtered_out(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.chain import QA
+    from assistant.index import Library
+    from assistant.settings import Settings
+
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus", embedder="hash")
+    lib = Library(settings, writer=True)
+    try:
+        lib.add_text("关于科技特派员工作的简报\n全年共选派科技特派员118名，服务企业260家。")
+        meta = lib.documents()[0]
+        assert meta["date"] == "" and meta["region"] == ""
+        ans = QA(settings, library=lib).ask("2025年共选派了多少名科技特派员")
+        assert not ans.refused and "118名" in ans.answer
+    finally:
+        lib.close()
+
+
+def test_the_scorer_ships_and_matches_the_code() -> None:
+    from assistant.answer import analyse
+    from assistant.scorer import FEATURES, features, load_scorer
+
+    scorer = load_scorer()
+    assert scorer is not None and 0.3 <= scorer.threshold <= 0.99
+    assert scorer.report["train_questions"] > 300 and scorer.report["held_out_questions"] > 50
+    info = analyse("全年选派了多少名科技特派员")
+    x = features(info, "全年共选派科技特派员118名，服务企业260家。", 0.9, 0.9, False)
+    y = features(info, "会议强调要提高认识。", 0.1, 0.1, False)
+    assert len(x) == len(FEATURES) and scorer.prob(x) > scorer.prob(y)
