@@ -17,9 +17,8 @@ from typing import Any
 
 from assistant.cite import CITE, Figure, cited_keys, figure_supported, figures, split_answer
 from assistant.scope import Scope, place_conflict, question_scope, subject_places, time_conflict, time_of
-from assistant.timeref import resolve
+from assistant.timeref import SENTENCE, resolve
 
-SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*")
 # words between a measure and its figure that say nothing about what was measured (linking verbs, target/result
 # markers: 成交额目标为X measures 成交额)
 LINK = re.compile(r"(?:目标|计划|任务|实际|预计|预期|同比|累计|共计|合计|总计|全年|达到|达|为|是|约|共|计|超过|超|突破|增长|增加|提高到|提高|降至|实现|完成|新增|了|已|的|到|至|近|逾|有|\s|[,，:：])+$")

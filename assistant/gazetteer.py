@@ -82,7 +82,6 @@ def _resource(name: str) -> Path:
 def _jieba_tags() -> dict[str, str]:
     import jieba.posseg as pseg
 
-    pseg.dt.tokenizer.check_initialized() if hasattr(pseg.dt, "tokenizer") else None
     return pseg.dt.word_tag_tab
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from assistant.clean import _WIRE
 from assistant.gazetteer import Place, gazetteer
 from assistant.timeref import document_date
 
@@ -70,8 +71,7 @@ def place_with_parents(place: str, context: str = "") -> list[str]:
 
 
 NEWS_HEAD_LINE = re.compile(r"^(?:\[?\s*(?:19|20)?\d{2}-\d{1,2}-\d{1,2}[\d:： \]]*$|原标题[:：]|来源[:：]\s*\S+$|(?:责任)?编辑[:：]\s*\S*$|\(完\)$)")
-WIRE_LEAD = re.compile(r"^(?:本报|[\u4e00-\u9fff]{1,8}?(?:日报|晚报|网|社|电视台|客户端|APP))[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)"
-                       r"\s*(?:[(（]([^()（）]*)[)）])?$")
+WIRE_LEAD = re.compile(rf"^{_WIRE}\s*(?:[(（]([^()（）]*)[)）])?$")
 
 
 def is_furniture_line(line: str) -> bool:

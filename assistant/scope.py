@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from assistant.gazetteer import Place, gazetteer
+from assistant.gazetteer import Mention, Place, gazetteer
 from assistant.timeref import TimeRef, agrees, question_time, resolve, sentence_times
 
 # A place inside the name of an organisation or facility (武汉理工大学, 建行咸宁分行, 鄂州花湖机场) says where it
@@ -32,15 +32,14 @@ def question_scope(question: str, today: str | None = None) -> Scope:
     return Scope(places, question_time(question, today or dt.date.today().isoformat()))
 
 
+def subject_mentions(text: str, lenient: bool = False) -> list[Mention]:
+    """The resolved mentions of places text names as what it is about (not inside an organisation's name)."""
+    return [m for m in gazetteer().mentions(text, lenient)
+            if len(m.places) == 1 and not ORGANISATION_AFTER.match(text[m.end : m.end + 16])]
+
+
 def subject_places(text: str, lenient: bool = False) -> list[Place]:
-    """The resolved places text names as what it is about (not inside an organisation's name)."""
-    out: list[Place] = []
-    for m in gazetteer().mentions(text, lenient):
-        if len(m.places) != 1 or ORGANISATION_AFTER.match(text[m.end : m.end + 16]):
-            continue
-        if m.places[0] not in out:
-            out.append(m.places[0])
-    return out
+    return list(dict.fromkeys(m.places[0] for m in subject_mentions(text, lenient)))
 
 
 def doc_place(meta: dict[str, Any]) -> Place | None:
@@ -76,8 +75,7 @@ def sentence_places(sentence: str, meta: dict[str, Any]) -> list[Place]:
     青岛等地考察") are where something went, so the document's place stays a subject beside them."""
     g = gazetteer()
     home = doc_place(meta)
-    mentions = [m for m in g.mentions(sentence) if len(m.places) == 1
-                and not ORGANISATION_AFTER.match(sentence[m.end : m.end + 16])]
+    mentions = subject_mentions(sentence)
     stated: list[Place] = []
     for m in mentions:
         p = m.places[0]
