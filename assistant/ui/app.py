@@ -325,7 +325,7 @@ def indicator_chart_svg(table: list[dict[str, Any]]) -> str:
                          f'stroke-width="2.2"{dash_attr}></line>')
             parts.append(f'<text x="{legend_x + 28}" y="{top - 18}" font-size="12" fill="#334155">{esc(label)}</text>')
             legend_x += 28 + 13 * len(label) + 18
-    title = "、".join(f"{p}{i}" for p, i in groups) + "：目标与实际完成（按年份）"
+    title = "、".join(f"{p}{i}" for p, i in groups) + "：目标 / 实际完成（按年份）"
     return (f'<div class="pa-chart"><svg class="pa-chart-svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
             f'role="img" aria-label="{esc(title)}" xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>'
             f'{"".join(parts)}</svg></div>')
@@ -1053,7 +1053,7 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                     sanitize_html=True, allow_tags=False, render_markdown=True, latex_delimiters=[],
                     feedback_options=None, buttons=[], autoscroll=True,
                     placeholder=("<div style='text-align:center;opacity:.75'><b>有什么可以帮您？</b><br>"
-                                 "问题请尽量写明年份、地区或指标，例如「2021年咸宁科技成果转化目标是多少」。</div>"),
+                                 "问题请尽量写明年份、地区或指标，例如「2023年某市技术合同成交额是多少」。</div>"),
                 )
                 with gr.Row(equal_height=True):
                     question = gr.Textbox(elem_id="question", show_label=False, placeholder="输入问题，回车发送……",
