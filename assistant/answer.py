@@ -469,22 +469,37 @@ class ExtractiveAnswerer:
         self.settings = settings or AnswerSettings()
         self.idf = idf
 
-    def learned_spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
-        """When the rules find no supported sentence: the eligible sentence (right place, time, not furniture) that
-        the learned scorer (assistant/scorer.py, trained on public data) rates above its calibrated threshold."""
+    def _scored_candidates(self, question: str, passages: list[Passage]) -> tuple[QuestionInfo, list[Candidate], list[float]]:
+        """The eligible candidates (right place and time, not furniture; with a value when one is asked) and the
+        learned scorer's probability for each; empty without a scorer or without terms."""
         from assistant.scorer import features, load_scorer
 
         scorer = load_scorer()
         info = analyse(question, self.idf)
-        if scorer is None or not info.terms or info.two_part:
-            return None
+        if scorer is None or not info.terms:
+            return info, [], []
         cands = self.candidates(info, passages)[:12]
         if info.kind in ("number", "date", "person", "name"):
             cands = [c for c in cands if c.has_value]  # a figure, date or name question needs one in the sentence
-        if not cands:
-            return None
         probs = [scorer.prob(features(info, c.text, c.cover, coverage(info, c.text),
                                       is_plan(c.text, passages[c.passage_index].meta))) for c in cands]
+        return info, cands, probs
+
+    def evidence(self, question: str, passages: list[Passage]) -> float:
+        """How likely the passages hold the answer: the best eligible sentence's probability (0 when none)."""
+        return max(self._scored_candidates(question, passages)[2], default=0.0)
+
+    def learned_spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
+        """When the rules find no supported sentence: the eligible sentence (right place, time, not furniture) that
+        the learned scorer (assistant/scorer.py, trained on public data) rates above its calibrated threshold."""
+        from assistant.scorer import load_scorer
+
+        scorer = load_scorer()
+        if analyse(question, self.idf).two_part:
+            return None
+        info, cands, probs = self._scored_candidates(question, passages)
+        if not cands or scorer is None:
+            return None
         best = max(range(len(cands)), key=lambda i: probs[i])
         if probs[best] < scorer.threshold:
             return None

@@ -88,6 +88,17 @@ class LLMAnswerer:
         self.min_support = min_support
         self.prompts = load_prompts()
 
+    def gate(self, question: str, passages: list[Passage]) -> bool:
+        """Whether to ask the model: the learned evidence score of the best eligible sentence (right place and time)
+        clears the gate calibrated on held-out public questions (assistant/scorer.py, bench/scorer.md), or the
+        extractive reader finds a supported answer itself. Without either the model is not asked to write one."""
+        from assistant.scorer import load_scorer
+
+        scorer = load_scorer()
+        if scorer is not None and self.extractive.evidence(question, passages) >= scorer.gate_threshold:
+            return True
+        return not self.extractive(question, passages).refused
+
     def messages(self, question: str, passages: list[Passage]) -> list[dict[str, str]]:
         return [{"role": "system", "content": self.prompts["system"]},
                 {"role": "user", "content": self.prompts["qa"].format(context=context_block(question, passages), question=question)}]
@@ -101,9 +112,7 @@ class LLMAnswerer:
     def __call__(self, question: str, passages: list[Passage]) -> Answer:
         if not passages:
             return refusal(question, passages, self.name)
-        # The extractive answerer's eligibility rules (right year and place, a result only from a result)
-        # gate the model: when they find no supported answer, the model is not asked to write one.
-        if self.extractive(question, passages).refused:
+        if not self.gate(question, passages):
             return refusal(question, passages, self.name)
         try:
             raw = self.chat(self.messages(question, passages)).strip()

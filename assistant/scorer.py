@@ -65,6 +65,7 @@ class Scorer:
     bias: float
     threshold: float
     report: dict[str, Any]
+    gate_threshold: float = 1.0  # the LLM readers ask the model when the evidence clears this
 
     def prob(self, x: list[float]) -> float:
         z = float(((np.asarray(x) - self.mean) / self.scale) @ self.weights + self.bias)
@@ -80,4 +81,4 @@ def load_scorer(path: Path = MODEL_PATH) -> Scorer | None:
     if list(d["features"]) != list(FEATURES):
         raise ValueError(f"{path}: features {d['features']} do not match the code's {FEATURES}; retrain")
     return Scorer(np.asarray(d["mean"]), np.asarray(d["scale"]), np.asarray(d["weights"]), float(d["bias"]),
-                  float(d["threshold"]), d.get("report", {}))
+                  float(d["threshold"]), d.get("report", {}), float(d.get("gate_threshold", d["threshold"])))

@@ -205,3 +205,22 @@ def test_measure_must_match_the_cited_sentence() -> None:
     q = "2024年上半年宜宾市技术合同成交额是多少"
     assert check_claims(q, "宜宾市技术合同成交额为3.1亿元[1]。", {1: (text, meta)}) == ["3.1亿元"]
     assert check_claims(q, "宜宾市技术转让合同成交额为3.1亿元[1]。", {1: (text, meta)}) == []
+
+
+def test_model_is_gated_by_evidence_not_by_the_extractive_rules(two_cities, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from assistant.answer import ExtractiveAnswerer, refusal
+    from assistant.scorer import load_scorer
+
+    # the extractive rules refuse everything here: only the learned evidence score can open the gate
+    monkeypatch.setattr(ExtractiveAnswerer, "__call__", lambda self, q, p: refusal(q, p, self.name))
+    q = "2024年上半年宜宾市技术合同成交额是多少"
+    passages = two_cities.retriever(q)
+    assert two_cities.extractive.evidence(q, passages) >= load_scorer().gate_threshold
+    n = next(i for i, p in enumerate(passages, 1) if "宜宾" in p.text)
+    fake.replies.append(f"今年上半年，宜宾市技术合同成交额达到23.6亿元[{n}]。")
+    ans = two_cities.ask(q)
+    assert len(fake.prompts) == 1 and not ans.refused and "23.6亿元" in ans.answer and ans.verified
+    # another city's question: no eligible sentence, so the model is never asked
+    third = "2024年上半年鞍山市技术合同成交额是多少"
+    assert two_cities.extractive.evidence(third, two_cities.retriever(third)) == 0.0
+    assert two_cities.ask(third).refused and len(fake.prompts) == 1
