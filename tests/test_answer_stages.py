@@ -113,3 +113,21 @@ def test_refusal_names_related_documents_once() -> None:
     ps = [passage("x", "a"), passage("y", "a"), passage("z", "b")]
     r = refusal("q", ps, "extractive")
     assert r.refused and r.answer == REFUSAL and [d["doc_id"] for d in r.related] == ["a", "b"]
+
+
+def test_place_names_are_kept_whole_and_rates_ask_for_percent() -> None:
+    from assistant.answer.question import place_aware_tokens
+
+    toks = place_aware_tokens("申报平顶山中试基地需要什么条件")
+    assert "平顶" not in toks and "平顶山" in toks  # jieba's search mode alone also gives the fragment 平顶
+    assert analyse("清河县鼓励银行贷款利率下浮多少").unit == "%"  # a rate, though 贷款 is money
+    assert analyse("清河县新增贷款多少").unit != "%"
+
+
+def test_measure_modifier_may_come_from_the_title() -> None:
+    info = analyse("东湖青年科学家论坛有多少人参加")
+    assert info.measure.endswith("论坛") and len(info.measure) > 2
+    sentence = "本届论坛约200人参加。"
+    assert measure_match(info, sentence) < 0.5
+    assert measure_match(info, sentence, "第五届东湖青年科学家论坛举办") >= 0.5
+    assert measure_match(info, "本届会议约200人参加。", "第五届东湖青年科学家论坛举办") < 0.5  # the head is still needed

@@ -130,7 +130,8 @@ class ExtractiveAnswerer:
                     if not ok:
                         score *= 0.8
                 score *= 1.0 / (1.0 + 0.08 * i)
-                out.append(Candidate(i, start, start + len(sent), sent, score, cover, has_value, p.text[start + len(sent) : start + len(sent) + 160]))
+                out.append(Candidate(i, start, start + len(sent), sent, score, cover, has_value,
+                                     p.text[start + len(sent) : start + len(sent) + 160], context))
         out.sort(key=lambda c: -c.score)
         return out
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from assistant.answer.values import BYLINE_ROLES, UNITS
+from assistant.gazetteer import gazetteer
 from assistant.retrieve import QueryFilters, parse_filters
 from assistant.scope import Scope, question_scope
 from assistant.terms import _jieba, tokenize
@@ -127,6 +128,27 @@ NOT_A_FIGURE = re.compile(r"(?:什么|哪些|怎么|怎样)(?:要求|目标|规�
 COUNT_ASKED = re.compile(r"多少|几[家个项人所次批名件趟回座条位]|多大|多高|多长")
 
 
+# A measure that is a ratio by its word formation (利率, 增长率, 占比, 比重): its figure is a percentage.
+RATE_WORD = re.compile(r"(?:率|比重|比例|占比)$")
+
+
+def place_aware_tokens(text: str) -> list[str]:
+    """The search tokens of text, with the places the gazetteer finds kept whole: jieba's search mode also gives
+    平顶 and 山中 for 平顶山中试基地, fragments of a place name that would match sentences about something else."""
+    toks = [t for t in tokenize(text) if len(t) >= 2 or t.isdigit()]
+    spans = [(m.start, m.end, m.surface.lower()) for m in gazetteer().mentions(text, lenient=True)]
+    if not spans:
+        return toks
+    low = text.lower()
+
+    def a_fragment(tok: str) -> bool:
+        at = [i for i in range(len(low)) if low.startswith(tok, i)]
+        return bool(at) and all(any(i < b and a < i + len(tok) and tok != s for a, b, s in spans) for i in at)
+
+    kept = [t for t in toks if not a_fragment(t)]
+    return [*(s for _, _, s in spans if s not in kept), *kept]
+
+
 def analyse(question: str, idf: Callable[[str], float] | None = None) -> QuestionInfo:
     """The kind of value a question asks for, its content terms and the metadata it names."""
     q = question.strip()
@@ -154,18 +176,21 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     # A day named in the question ("1月25日") is one term, not "1", "25", "日市".
     days = re.findall(r"\d{1,2}月\d{1,2}日", stripped)
     stripped = re.sub(r"\d{1,2}月\d{1,2}日", " ", stripped)
-    toks = dict.fromkeys([*days, *(t for t in tokenize(stripped) if len(t) >= 2 or t.isdigit())])
+    toks = dict.fromkeys([*days, *place_aware_tokens(stripped)])
     terms = [t for t in toks if t not in GENERIC and t not in filters.years and not re.fullmatch(r"20\d{2}", t)]
     # A place the question names is checked, not matched as a term (_eligible, scope.place_conflict).
     terms = [t for t in terms if t not in filters.places and t.rstrip("市区县") not in filters.places]
     two_part = bool(TARGET_CUE.search(q) and ACHIEVED_CUE.search(q))
     weights = {t: (idf(t) if idf else 1.0) * (1.0 + 0.15 * min(len(t), 6)) for t in terms}
     unit = next((u for pattern, u in UNIT_ASKED if pattern.search(q)), "")
+    measure = asked_measure(q, terms)
+    if RATE_WORD.search(measure):
+        unit = "%"  # "贷款利率下浮多少": a rate is asked, whatever the words around it count
     wants_achieved = bool(ACHIEVED_ONLY.search(q)) and not TARGET_CUE.search(q)
     scope = question_scope(q)
     names = {n for p in scope.places for n in (p.name, p.short)}
     place_terms = frozenset(t for t in terms if t in names or t.rstrip("市区县") in names)
-    return QuestionInfo(q, kind, terms, filters, two_part, weights, unit, wants_achieved, periods_in(q), asked_measure(q, terms),
+    return QuestionInfo(q, kind, terms, filters, two_part, weights, unit, wants_achieved, periods_in(q), measure,
                         scope, place_terms)
 
 

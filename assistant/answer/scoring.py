@@ -11,15 +11,26 @@ from assistant.answer.values import CLAUSE, ORDINAL_ITEM, UNITS, VALUE, holds_va
 from assistant.terms import SYNONYMS
 from assistant.types import Passage
 
+# A measure named in full only by the sentence's title or heading: its head in the sentence counts this much.
+CONTEXT_MEASURE = 0.75
 
-def measure_match(info: QuestionInfo, text: str) -> float:
+
+def measure_match(info: QuestionInfo, text: str, context: str = "") -> float:
     """How well text names what is counted; a partly matched compound needs its head word itself
-    ("科技型中小企业入库" is not matched by "科技型中小企业评价")."""
+    ("科技型中小企业入库" is not matched by "科技型中小企业评价"). The modifier may come from the sentence's
+    context (its document title or heading), the head not: "该论坛…约200人参加" under a title naming the
+    京台青年科学家论坛, "租房提取最高限额…" in a bulletin about 住房公积金."""
     whole = term_match(info.measure, text)
     if whole >= 1.0:
         return whole
     heads = [t for t in info.terms if info.measure.endswith(t) and t != info.measure]
-    return min(whole, term_match(max(heads, key=len), text)) if heads else whole
+    own = min(whole, term_match(max(heads, key=len), text)) if heads else whole
+    if context and heads:
+        head = max(heads, key=len)
+        modifier = info.measure[: -len(head)]
+        if term_match(head, text) >= 1.0 and len(modifier) >= 2 and modifier in f"{text} {context}":
+            return max(own, CONTEXT_MEASURE)
+    return own
 
 
 def _bigrams(s: str) -> set[str]:
@@ -85,6 +96,7 @@ class Candidate:
     cover: float
     has_value: bool
     follows: str = ""  # the passage text right after the sentence (a heading's "一是…")
+    context: str = ""  # the document title and the heading the sentence sits under
 
 
 def value_unit(info: QuestionInfo, text: str) -> str:
