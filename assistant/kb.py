@@ -124,7 +124,8 @@ def describe(settings: Settings, name: str) -> dict[str, Any]:
             pass
         finally:
             db.close()
-    return {"name": name, "documents": docs, "chunks": chunks, "created_at": _info(path).get("created_at", 0)}
+    created = _info(path).get("created_at") or (path.stat().st_mtime if path.exists() else 0)
+    return {"name": name, "documents": docs, "chunks": chunks, "created_at": created}
 
 
 def create(settings: Settings, name: str) -> dict[str, Any]:

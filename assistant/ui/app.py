@@ -1039,6 +1039,9 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
     settings = settings or get_settings()
     library = library or _Library(settings, writer=True)
     ui = AssistantUI(settings, library)
+    from assistant.ui.kbs import KBPool
+
+    pool = KBPool(settings, ui)
     indexing = {"concurrency_limit": 1, "concurrency_id": "indexing"}
 
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
@@ -1250,7 +1253,19 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
 
     demo.queue(default_concurrency_limit=4)
     demo.assistant = ui  # type: ignore[attr-defined]
+    demo.pool = pool  # type: ignore[attr-defined]
     return demo
+
+
+def server_app(pool: Any) -> Any:
+    """The FastAPI app Gradio mounts the page on, holding the OpenAI-compatible /v1 routes first."""
+    from gradio.routes import App
+
+    from assistant.ui import api
+
+    app = App()
+    api.install(app, pool)
+    return app
 
 
 def main(ingest: bool = True) -> int:
@@ -1290,7 +1305,8 @@ def main(ingest: bool = True) -> int:
                   file=sys.stderr, flush=True)
         demo = create_app(settings, library)
         print(f"{TITLE}: http://{settings.host}:{settings.port}", flush=True)
-        demo.launch(**kwargs)
+        # Blocks.launch(_app=...) serves the page on our FastAPI app, so /v1 sits beside /gradio_api.
+        demo.launch(**kwargs, _app=server_app(demo.pool))
     finally:
         library.close()
     return 0
