@@ -273,3 +273,24 @@ def test_keys_on_the_running_app(live) -> None:  # type: ignore[no-untyped-def]
             assert ok.status_code == 200 and "41家" in ok.json()["choices"][0]["message"]["content"]
     finally:
         _cli(["apikey", "revoke", made["id"]], env)
+
+
+def test_page_selector_handlers(api) -> None:  # type: ignore[no-untyped-def]
+    from assistant.ui import app
+
+    _, pool, _ = api
+    msg, selected = app.manage_kb(pool, "create", "default", "临时库")
+    assert "已新建" in msg and selected == "临时库" and "临时库" in pool.names()
+    assert "不合法" in app.manage_kb(pool, "create", "default", "a/b")[0]
+    assert "已存在" in app.manage_kb(pool, "create", "default", "临时库")[0]
+    msg, selected = app.manage_kb(pool, "rename", "临时库", "temp")
+    assert selected == "temp" and "临时库" not in pool.names() and "temp" in pool.names()
+    assert "全部" in app.manage_kb(pool, "rename", "全部", "x")[0]
+    assert "勾选" in app.manage_kb(pool, "delete", "temp", "")[0] and "temp" in pool.names()
+    msg, selected = app.manage_kb(pool, "delete", "temp", "", True)
+    assert "已删除" in msg and selected == "default" and "temp" not in pool.names()
+    assert "不能" in app.manage_kb(pool, "delete", "default", "", True)[0]
+    # 全部 on the page: the answer of the KB that has it, its citation naming the KB
+    *_, (messages, _, _) = list(app.AcrossKBs(pool).respond(Q_NANZHANG, None))
+    assert "41家" in messages[-1]["content"] and 'class="pa-badge pa-kb"' in messages[-1]["content"]
+    assert ">nanzhang</span>" in messages[-1]["content"]
