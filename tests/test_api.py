@@ -121,6 +121,10 @@ def test_bad_requests_get_openai_style_errors(api) -> None:  # type: ignore[no-u
     assert c.post("/v1/chat/completions", content=b"{not json").status_code == 400
     assert c.get("/v1/kbs/nope/documents").status_code == 404
     assert c.post("/v1/kbs/nanzhang/documents", json={"text": "   "}).status_code == 400
+    r = c.post("/v1/kbs/nanzhang/documents", json={"text": BAOKANG, "date": "next week"})
+    assert r.status_code == 400 and r.json()["error"]["param"] == "date"
+    assert c.post("/v1/kbs/nanzhang/documents", files={"file": ("x.pdf", b"\x00\x01 not a pdf")}).status_code == 400
+    assert [d["title"] for d in c.get("/v1/kbs/nanzhang/documents").json()["data"]] == ["南漳县科技局2025年科技创新工作总结"]
 
 
 def test_documents_per_knowledge_base(api) -> None:  # type: ignore[no-untyped-def]
@@ -158,6 +162,8 @@ def test_keys_401_403_and_loopback_only_without_keys(api) -> None:  # type: igno
         assert client(key="pa-wrong").get("/v1/models").status_code == 401
         assert client(key=reader).post("/v1/chat/completions", json=ask_body("nanzhang", Q_NANZHANG)).status_code == 200
         assert [m["id"] for m in client(key=reader).get("/v1/models").json()["data"]] == ["nanzhang"]
+        across = client(key=reader).post("/v1/chat/completions", json=ask_body("all", "大冶2022年高新技术企业有多少家"))
+        assert across.status_code == 200 and across.json()["refused"]  # 全部 means every KB the key may use
         r = client(key=reader).post("/v1/chat/completions", json=ask_body("default", Q_NANZHANG))
         assert r.status_code == 403 and r.json()["error"]["type"] == "permission_error"
         assert client(key=reader).get("/v1/kbs/default/documents").status_code == 403

@@ -169,6 +169,8 @@ def install(app: FastAPI, pool: KBPool) -> None:
         question, history = parse_messages(body.get("messages"))
         if model in ALL_MODELS:
             names = allowed(record)
+            if not names:
+                raise ApiError(403, "this API key may not use any knowledge base", "permission_denied")
             ans = await run_in_threadpool(pool.ask_all, question, history or None, names)
         else:
             ans = await run_in_threadpool(ask_one, model, question, history)
@@ -266,6 +268,7 @@ def install(app: FastAPI, pool: KBPool) -> None:
             def run() -> Any:
                 with ui.lock.write():
                     return ui.library.add_text(text, fields["title"], fields["date"], fields["issuer"])
+        fields["date"] = check_date(fields["date"])  # before run() reads it
         from assistant.load import LoadError
         from assistant.store import IndexBusy
 
@@ -291,6 +294,15 @@ def install(app: FastAPI, pool: KBPool) -> None:
         if not ok:
             raise ApiError(404, f"no document {doc_id!r} in knowledge base {name!r}", "document_not_found", "doc_id")
         return {"kb": name, "doc_id": doc_id, "deleted": True}
+
+    def check_date(date: str) -> str:
+        from assistant.metadata import normalize_date
+
+        date = date.strip()
+        norm = normalize_date(date) if date else ""
+        if date and not (norm and len(norm) == 10 and norm[4] == "-" and norm[7] == "-"):
+            raise ApiError(400, f"date {date!r} is not a date: write YYYY-MM-DD, or leave it out", "invalid_date", "date")
+        return norm
 
     def get_ui(name: str) -> Any:
         try:

@@ -1393,9 +1393,11 @@ def main(ingest: bool = True) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from assistant.kb import KBError
+
     try:
         library = Library(settings, writer=True)
-    except (IndexBusy, IndexMismatch) as exc:
+    except (IndexBusy, IndexMismatch, KBError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:

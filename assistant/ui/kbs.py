@@ -91,7 +91,10 @@ class KBPool:
                 names: list[str] | None = None) -> Answer:
         """Ask every knowledge base (or those named); the answers that are not refusals, each headed by its
         knowledge base, with citations renumbered and naming their knowledge base."""
-        asked = [(name, self.get(name).ask(question, history)) for name in (names or self.names())]
+        names = self.names() if names is None else names
+        if not names:
+            raise kb.KBError("no knowledge base to ask")
+        asked = [(name, self.get(name).ask(question, history)) for name in names]
         return combine(asked)
 
 
