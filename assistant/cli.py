@@ -272,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-WRITES = {"ingest", "add"}  # commands that create the knowledge base they name when it does not exist yet
+WRITES = {"ingest", "add", "import"}  # commands that create the knowledge base they name when it does not exist yet
 
 
 def _use_kb(args: argparse.Namespace) -> None:

@@ -193,3 +193,21 @@ def test_kb_option_on_the_command_line(tmp_path: Path, corpus_copy: Path) -> Non
     assert [k["id"] for k in listed_keys] == [made_key["id"]] and "key" not in listed_keys[0]
     assert cli(["apikey", "revoke", made_key["id"]], env).returncode == 0
     assert json.loads(cli(["apikey", "list"], env).stdout) == []
+
+
+def test_export_from_one_knowledge_base_and_import_into_a_new_one(two_kbs, settings: Settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.chain import QA
+    from assistant.index import Library, export_archive, import_archive
+
+    archive = tmp_path / "nanzhang.tar.gz"
+    assert export_archive(two_kbs["nanzhang"].library, archive) == {"documents": 1, "chunks": 1}
+    kb.create(settings, "copy")
+    import_archive(kb.for_kb(settings, "copy"), archive, embedder=two_kbs["default"].library.embedder)
+    lib = Library(kb.for_kb(settings, "copy"), embedder=two_kbs["default"].library.embedder)
+    try:
+        assert "41家" in QA(lib.settings, lib).ask(Q_NANZHANG).answer
+    finally:
+        lib.close()
+    assert len(two_kbs["default"].library.documents()) == 5  # default untouched
+    with pytest.raises(kb.UnknownKB):
+        import_archive(kb.for_kb(settings, "nope"), archive)
