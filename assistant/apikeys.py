@@ -38,8 +38,13 @@ class KeyRecord:
 
     def public(self) -> dict[str, Any]:
         """What `apikey list` shows (never the hash)."""
-        return {"id": self.id, "kbs": self.kbs, "read_only": self.read_only, "created_at": self.created_at,
-                "hint": self.hint + "…"}
+        return {
+            "id": self.id,
+            "kbs": self.kbs,
+            "read_only": self.read_only,
+            "created_at": self.created_at,
+            "hint": self.hint + "…",
+        }
 
 
 def _path(settings: Settings) -> Path:

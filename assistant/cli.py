@@ -262,7 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("apikey", help="API keys for /v1 (only a hash is stored): create | list | revoke")
     keys = s.add_subparsers(dest="action", required=True)
     k = keys.add_parser("create", help="a new key for the knowledge bases named (shown once)")
-    k.add_argument("--kb", dest="key_kbs", action="append", metavar="NAME", help="a knowledge base the key may use (repeatable)")
+    k.add_argument("--kb", dest="key_kbs", action="append", metavar="NAME",
+                   help="a knowledge base the key may use (repeatable)")
     k.add_argument("--all-kbs", action="store_true", help="the key may use every knowledge base")
     k.add_argument("--read-only", action="store_true", help="the key may ask and list, not add or delete documents")
     keys.add_parser("list", help="the keys (id, knowledge bases, read-only; never the key)")

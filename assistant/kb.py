@@ -43,8 +43,10 @@ def check_name(name: str) -> str:
     """The name, stripped, or KBError saying what a name may hold."""
     name = (name or "").strip()
     if not NAME.match(name):
-        raise KBError(f"知识库名称「{name}」不合法 (invalid knowledge base name {name!r}): use 1-48 letters, digits, "
-                      "Chinese characters, '-' or '_', starting with a letter, digit or Chinese character")
+        raise KBError(
+            f"知识库名称「{name}」不合法 (invalid knowledge base name {name!r}): use 1-48 letters, digits, "
+            "Chinese characters, '-' or '_', starting with a letter, digit or Chinese character"
+        )
     return name
 
 
@@ -81,7 +83,9 @@ def for_kb(settings: Settings, name: str | None = None) -> Settings:
         path = index_dir / KBS_DIR / name
         kb_id = _info(path).get("id") or name
         index_dir, corpus_dir, collection = path, path / "corpus", f"{collection}-{kb_id}"
-    out = settings.model_copy(update={"kb": name, "index_dir": index_dir, "corpus_dir": corpus_dir, "collection": collection})
+    out = settings.model_copy(
+        update={"kb": name, "index_dir": index_dir, "corpus_dir": corpus_dir, "collection": collection}
+    )
     out._kb_base = base
     return out
 
@@ -95,16 +99,21 @@ def require(settings: Settings, name: str | None = None) -> str:
     """The checked name of an existing knowledge base, or UnknownKB listing the ones there are."""
     name = check_name(settings.kb if name is None else name)
     if not exists(settings, name):
-        raise UnknownKB(f"没有名为「{name}」的知识库 (no knowledge base {name!r}); existing: {', '.join(names(settings))}. "
-                        f"Create it with `assistant kb create {name}`.")
+        raise UnknownKB(
+            f"没有名为「{name}」的知识库 (no knowledge base {name!r}); existing: {', '.join(names(settings))}. "
+            f"Create it with `assistant kb create {name}`."
+        )
     return name
 
 
 def names(settings: Settings) -> list[str]:
     """Every knowledge base, `default` first."""
     folder = root(settings) / KBS_DIR
-    found = sorted(p.name for p in folder.iterdir() if p.is_dir() and NAME.match(p.name) and (p / MARKER).is_file()) \
-        if folder.is_dir() else []
+    found = (
+        sorted(p.name for p in folder.iterdir() if p.is_dir() and NAME.match(p.name) and (p / MARKER).is_file())
+        if folder.is_dir()
+        else []
+    )
     return [DEFAULT, *found]
 
 
@@ -182,8 +191,10 @@ def delete(settings: Settings, name: str) -> dict[str, Any]:
     """Delete a knowledge base: its documents, vectors (also on a Chroma server) and saved files."""
     name = require(settings, name)
     if name == DEFAULT:
-        raise KBError("默认知识库不能删除 (the default knowledge base cannot be deleted; `assistant delete` removes "
-                      "its documents)")
+        raise KBError(
+            "默认知识库不能删除 (the default knowledge base cannot be deleted; `assistant delete` removes "
+            "its documents)"
+        )
     resolved = for_kb(settings, name)
     info = describe(settings, name)
     lock = _locked(settings, name)

@@ -76,9 +76,15 @@ def test_models_and_answers_per_knowledge_base(api) -> None:  # type: ignore[no-
     assert body["refused"] is False and body["verified"] is True
     [cite] = body["citations"]
     assert {"n", "title", "date", "issuer", "source", "quote"} <= set(cite) and cite["n"] == 1
-    assert cite["title"] == "南漳县科技局2025年科技创新工作总结" and "41家" in cite["quote"] and cite["date"] == "2025-12-26"
+    assert (
+        cite["title"] == "南漳县科技局2025年科技创新工作总结"
+        and "41家" in cite["quote"]
+        and cite["date"] == "2025-12-26"
+    )
     other = c.post("/v1/chat/completions", json=ask_body("default", Q_NANZHANG)).json()
-    assert other["refused"] is True and other["choices"][0]["message"]["content"] == REFUSAL and other["citations"] == []
+    assert (
+        other["refused"] is True and other["choices"][0]["message"]["content"] == REFUSAL and other["citations"] == []
+    )
     across = c.post("/v1/chat/completions", json=ask_body("全部", Q_NANZHANG)).json()
     assert "41家" in across["choices"][0]["message"]["content"] and across["citations"][0]["kb"] == "nanzhang"
 
@@ -86,9 +92,12 @@ def test_models_and_answers_per_knowledge_base(api) -> None:  # type: ignore[no-
 def test_history_in_messages_drives_the_follow_up(api) -> None:  # type: ignore[no-untyped-def]
     _, _, client = api
     first = client().post("/v1/chat/completions", json=ask_body("nanzhang", Q_NANZHANG)).json()
-    messages = [{"role": "system", "content": "你是政策问答助手"}, {"role": "user", "content": Q_NANZHANG},
-                {"role": "assistant", "content": first["choices"][0]["message"]["content"]},
-                {"role": "user", "content": [{"type": "text", "text": "2024年呢"}]}]
+    messages = [
+        {"role": "system", "content": "你是政策问答助手"},
+        {"role": "user", "content": Q_NANZHANG},
+        {"role": "assistant", "content": first["choices"][0]["message"]["content"]},
+        {"role": "user", "content": [{"type": "text", "text": "2024年呢"}]},
+    ]
     follow = client().post("/v1/chat/completions", json={"model": "nanzhang", "messages": messages}).json()
     assert "按上下文理解为：南漳县2024年新认定了多少家高新技术企业" in follow["note"]
     assert follow["refused"] is True  # the bulletin has no 2024 figure
@@ -97,8 +106,9 @@ def test_history_in_messages_drives_the_follow_up(api) -> None:  # type: ignore[
 def test_stream_is_the_same_text_sentence_by_sentence(api) -> None:  # type: ignore[no-untyped-def]
     _, _, client = api
     plain = client().post("/v1/chat/completions", json=ask_body("default", "大冶2022年高新技术企业有多少家？")).json()
-    with client().stream("POST", "/v1/chat/completions", json=ask_body("default", "大冶2022年高新技术企业有多少家？",
-                                                                        stream=True)) as r:
+    with client().stream(
+        "POST", "/v1/chat/completions", json=ask_body("default", "大冶2022年高新技术企业有多少家？", stream=True)
+    ) as r:
         assert r.headers["content-type"].startswith("text/event-stream")
         lines = [ln for ln in r.iter_lines() if ln]
     assert lines[-1] == "data: [DONE]" and all(ln.startswith("data: ") for ln in lines)
@@ -113,9 +123,16 @@ def test_bad_requests_get_openai_style_errors(api) -> None:  # type: ignore[no-u
     _, _, client = api
     c = client()
     r = c.post("/v1/chat/completions", json=ask_body("nope", "x"))
-    assert r.status_code == 404 and r.json()["error"]["code"] == "model_not_found" and "nope" in r.json()["error"]["message"]
-    for body in ({"messages": [{"role": "user", "content": "x"}]}, {"model": "default"},
-                 {"model": "default", "messages": [{"role": "assistant", "content": "x"}]}):
+    assert (
+        r.status_code == 404
+        and r.json()["error"]["code"] == "model_not_found"
+        and "nope" in r.json()["error"]["message"]
+    )
+    for body in (
+        {"messages": [{"role": "user", "content": "x"}]},
+        {"model": "default"},
+        {"model": "default", "messages": [{"role": "assistant", "content": "x"}]},
+    ):
         r = c.post("/v1/chat/completions", json=body)
         assert r.status_code == 400 and r.json()["error"]["type"] == "invalid_request_error"
     assert c.post("/v1/chat/completions", content=b"{not json").status_code == 400
@@ -124,7 +141,9 @@ def test_bad_requests_get_openai_style_errors(api) -> None:  # type: ignore[no-u
     r = c.post("/v1/kbs/nanzhang/documents", json={"text": BAOKANG, "date": "next week"})
     assert r.status_code == 400 and r.json()["error"]["param"] == "date"
     assert c.post("/v1/kbs/nanzhang/documents", files={"file": ("x.pdf", b"\x00\x01 not a pdf")}).status_code == 400
-    assert [d["title"] for d in c.get("/v1/kbs/nanzhang/documents").json()["data"]] == ["南漳县科技局2025年科技创新工作总结"]
+    assert [d["title"] for d in c.get("/v1/kbs/nanzhang/documents").json()["data"]] == [
+        "南漳县科技局2025年科技创新工作总结"
+    ]
 
 
 def test_documents_per_knowledge_base(api) -> None:  # type: ignore[no-untyped-def]
@@ -135,12 +154,20 @@ def test_documents_per_knowledge_base(api) -> None:  # type: ignore[no-untyped-d
     added = c.post("/v1/kbs/baokang/documents", json={"text": BAOKANG, "title": "保康县2025年工作总结"})
     assert added.status_code == 201 and added.json()["chunks"] >= 1
     assert c.post("/v1/kbs/baokang/documents", json={"text": BAOKANG}).json()["duplicate"] is True
-    upload = c.post("/v1/kbs/baokang/documents", files={"file": ("note.txt", "保康县2026年计划新建众创空间3家。".encode())},
-                    data={"title": "保康县众创空间计划", "date": "2026-01-05"})
+    upload = c.post(
+        "/v1/kbs/baokang/documents",
+        files={"file": ("note.txt", "保康县2026年计划新建众创空间3家。".encode())},
+        data={"title": "保康县众创空间计划", "date": "2026-01-05"},
+    )
     assert upload.status_code == 201 and upload.json()["source"] == "uploads/note.txt"
     docs = c.get("/v1/kbs/baokang/documents").json()["data"]
     assert {d["title"] for d in docs} == {"保康县2025年工作总结", "保康县众创空间计划"}
-    assert "29家" in c.post("/v1/chat/completions", json=ask_body("baokang", Q_BAOKANG)).json()["choices"][0]["message"]["content"]
+    assert (
+        "29家"
+        in c.post("/v1/chat/completions", json=ask_body("baokang", Q_BAOKANG)).json()["choices"][0]["message"][
+            "content"
+        ]
+    )
     assert c.post("/v1/chat/completions", json=ask_body("nanzhang", Q_BAOKANG)).json()["refused"]
     gone = c.delete(f"/v1/kbs/baokang/documents/{added.json()['doc_id']}")
     assert gone.status_code == 200 and gone.json()["deleted"]
@@ -170,8 +197,12 @@ def test_keys_401_403_and_loopback_only_without_keys(api) -> None:  # type: igno
         assert client(key=reader).post("/v1/kbs/nanzhang/documents", json={"text": BAOKANG}).status_code == 403
         assert client(key=reader).delete("/v1/kbs/nanzhang/documents/x").status_code == 403
         assert client(key=reader).post("/v1/kbs", json={"name": "x1"}).status_code == 403
-        assert client(("10.1.2.3", 4000), key=writer).post(
-            "/v1/chat/completions", json=ask_body("default", "大冶2022年高新技术企业有多少家")).status_code == 200
+        assert (
+            client(("10.1.2.3", 4000), key=writer)
+            .post("/v1/chat/completions", json=ask_body("default", "大冶2022年高新技术企业有多少家"))
+            .status_code
+            == 200
+        )
         assert client(key=writer).delete("/v1/kbs/nanzhang/documents/nope").status_code == 404
     finally:
         apikeys.revoke(settings, reader_rec.id)
@@ -181,8 +212,9 @@ def test_keys_401_403_and_loopback_only_without_keys(api) -> None:  # type: igno
 
 # -- the running app --------------------------------------------------------------------------------
 def _cli(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
-    proc = subprocess.run([sys.executable, "-m", "assistant", *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant", *args], env=env, input=stdin, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -207,13 +239,18 @@ def test_openai_client_against_the_running_app(live) -> None:  # type: ignore[no
     url, _, _ = live
     client = openai.OpenAI(base_url=f"{url}/v1", api_key="not-needed-on-127.0.0.1", max_retries=0)
     assert {m.id for m in client.models.list()} == {"default", "nanzhang", "baokang"}
-    resp = client.chat.completions.create(model="default", messages=[{"role": "user", "content": "大冶2022年高新技术企业有多少家？"}])
+    resp = client.chat.completions.create(
+        model="default", messages=[{"role": "user", "content": "大冶2022年高新技术企业有多少家？"}]
+    )
     text = resp.choices[0].message.content
     assert "243" in text and "[1]" in text
     extra = resp.model_extra or {}
-    assert extra["verified"] is True and extra["refused"] is False and any("243" in c["quote"] for c in extra["citations"])
-    stream = client.chat.completions.create(model="default", stream=True,
-                                            messages=[{"role": "user", "content": "大冶2022年高新技术企业有多少家？"}])
+    assert (
+        extra["verified"] is True and extra["refused"] is False and any("243" in c["quote"] for c in extra["citations"])
+    )
+    stream = client.chat.completions.create(
+        model="default", stream=True, messages=[{"role": "user", "content": "大冶2022年高新技术企业有多少家？"}]
+    )
     assert "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices) == text
     south = client.chat.completions.create(model="nanzhang", messages=[{"role": "user", "content": Q_NANZHANG}])
     assert "41家" in south.choices[0].message.content
@@ -232,14 +269,40 @@ def test_curl_against_the_running_app(live) -> None:  # type: ignore[no-untyped-
         pytest.skip("curl is not installed")
     url, _, _ = live
     body = json.dumps(ask_body("baokang", Q_BAOKANG), ensure_ascii=False)
-    out = subprocess.run([curl, "-sS", "--fail-with-body", f"{url}/v1/chat/completions", "-H", "Content-Type: application/json",
-                          "-d", body], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [
+            curl,
+            "-sS",
+            "--fail-with-body",
+            f"{url}/v1/chat/completions",
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            body,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr + out.stdout
     answer = json.loads(out.stdout)
-    assert "29家" in answer["choices"][0]["message"]["content"] and answer["citations"][0]["source"].startswith("paste-")
-    streamed = subprocess.run([curl, "-sSN", f"{url}/v1/chat/completions", "-H", "Content-Type: application/json",
-                               "-d", json.dumps(ask_body("baokang", Q_BAOKANG, stream=True), ensure_ascii=False)],
-                              capture_output=True, text=True, timeout=120)
+    assert "29家" in answer["choices"][0]["message"]["content"] and answer["citations"][0]["source"].startswith(
+        "paste-"
+    )
+    streamed = subprocess.run(
+        [
+            curl,
+            "-sSN",
+            f"{url}/v1/chat/completions",
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            json.dumps(ask_body("baokang", Q_BAOKANG, stream=True), ensure_ascii=False),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert streamed.stdout.rstrip().endswith("data: [DONE]")
 
 

@@ -31,7 +31,9 @@ def test_knowledge_base_selector(tmp_path: Path) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     expect.set_options(timeout=30_000)
     with running_app(tmp_path) as (url, _, _), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
             page.set_default_timeout(60_000)

@@ -54,7 +54,7 @@ def two_kbs(ingested, settings: Settings):  # type: ignore[no-untyped-def]
             lib.close()
 
 
-def test_each_question_is_answered_only_in_its_own_knowledge_base(two_kbs, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_each_question_is_answered_only_in_its_own_knowledge_base(two_kbs: dict, settings: Settings) -> None:
     south = two_kbs["nanzhang"].ask(Q_NANZHANG)
     assert not south.refused and "41家" in south.answer and south.verified
     assert [c.title for c in south.citations] == ["南漳县科技局2025年科技创新工作总结"]
@@ -146,14 +146,20 @@ def test_api_keys_store_only_a_hash(settings: Settings) -> None:
 
 # -- the command line ---------------------------------------------------------------------------
 def cli(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assistant", *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args], env=env, input=stdin, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.mark.timeout(600)
 def test_kb_option_on_the_command_line(tmp_path: Path, corpus_copy: Path) -> None:
-    env = dict(os.environ, ASSISTANT_INDEX_DIR=str(tmp_path / "index"), ASSISTANT_CORPUS_DIR=str(corpus_copy),
-               ASSISTANT_EMBEDDER="hash", HF_HUB_OFFLINE="1")
+    env = dict(
+        os.environ,
+        ASSISTANT_INDEX_DIR=str(tmp_path / "index"),
+        ASSISTANT_CORPUS_DIR=str(corpus_copy),
+        ASSISTANT_EMBEDDER="hash",
+        HF_HUB_OFFLINE="1",
+    )
     env.pop("ASSISTANT_KB", None)
     assert cli(["ingest", "--json"], env).returncode == 0
     made = cli(["kb", "create", "nanzhang"], env)
@@ -174,8 +180,13 @@ def test_kb_option_on_the_command_line(tmp_path: Path, corpus_copy: Path) -> Non
     listed = json.loads(cli(["list", "--json", "--kb", "baokang"], env).stdout)
     assert [d["title"] for d in listed] == ["保康县科技局2025年科技创新工作总结"]
 
-    for args in (["--kb", "nope", "ask", "x"], ["--kb", "a/b", "list"], ["kb", "create", "default"],
-                 ["kb", "delete", "default"], ["kb", "rename", "nope", "x"]):
+    for args in (
+        ["--kb", "nope", "ask", "x"],
+        ["--kb", "a/b", "list"],
+        ["kb", "create", "default"],
+        ["kb", "delete", "default"],
+        ["kb", "rename", "nope", "x"],
+    ):
         proc = cli(args, env)
         assert proc.returncode == 2 and proc.stderr.startswith("error:"), (args, proc.stderr)
     assert not (tmp_path / "index" / "kbs" / "nope").exists()
@@ -195,7 +206,9 @@ def test_kb_option_on_the_command_line(tmp_path: Path, corpus_copy: Path) -> Non
     assert json.loads(cli(["apikey", "list"], env).stdout) == []
 
 
-def test_export_from_one_knowledge_base_and_import_into_a_new_one(two_kbs, settings: Settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_from_one_knowledge_base_and_import_into_a_new_one(
+    two_kbs: dict, settings: Settings, tmp_path: Path
+) -> None:
     from assistant.chain import QA
     from assistant.index import Library, export_archive, import_archive
 

@@ -33,23 +33,43 @@ ALL_MODELS = {"all", kb.ALL}
 class ApiError(Exception):
     """An error answered in OpenAI's shape: {"error": {"message", "type", "param", "code"}}."""
 
-    TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
-             404: "not_found_error", 409: "conflict_error", 413: "invalid_request_error", 503: "server_error"}
+    TYPES = {
+        400: "invalid_request_error",
+        401: "authentication_error",
+        403: "permission_error",
+        404: "not_found_error",
+        409: "conflict_error",
+        413: "invalid_request_error",
+        503: "server_error",
+    }
 
     def __init__(self, status: int, message: str, code: str, param: str | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.code, self.param = status, message, code, param
 
     def body(self) -> dict[str, Any]:
-        return {"error": {"message": self.message, "type": self.TYPES.get(self.status, "api_error"), "param": self.param,
-                          "code": self.code}}
+        return {
+            "error": {
+                "message": self.message,
+                "type": self.TYPES.get(self.status, "api_error"),
+                "param": self.param,
+                "code": self.code,
+            }
+        }
 
 
 def citation_fields(ans: Answer) -> list[dict[str, Any]]:
     out = []
     for c in ans.citations:
-        row = {"n": c.n, "title": c.title, "date": c.date, "issuer": c.issuer, "source": c.source, "quote": c.quote,
-               "doc_id": c.doc_id}
+        row = {
+            "n": c.n,
+            "title": c.title,
+            "date": c.date,
+            "issuer": c.issuer,
+            "source": c.source,
+            "quote": c.quote,
+            "doc_id": c.doc_id,
+        }
         if c.kb:
             row["kb"] = c.kb
         out.append(row)
@@ -72,8 +92,9 @@ def parse_messages(messages: Any) -> tuple[str, list[tuple[str, str]]]:
     turns = [(m.get("role"), _text(m.get("content")).strip()) for m in messages if isinstance(m, dict)]
     turns = [(r, t) for r, t in turns if r in ("user", "assistant") and t]
     if not turns or turns[-1][0] != "user":
-        raise ApiError(400, "the last message must be a non-empty user message (the question)", "invalid_messages",
-                       "messages")
+        raise ApiError(
+            400, "the last message must be a non-empty user message (the question)", "invalid_messages", "messages"
+        )
     history: list[tuple[str, str]] = []
     pending = ""
     for role, text in turns[:-1]:
@@ -106,8 +127,12 @@ def install(app: FastAPI, pool: KBPool) -> None:
         if not keys:
             host = request.client.host if request.client else ""
             if host not in LOOPBACK:
-                raise ApiError(401, "no API keys are configured, so only requests from this machine are served; "
-                               "create one with `assistant apikey create --kb NAME`", "invalid_api_key")
+                raise ApiError(
+                    401,
+                    "no API keys are configured, so only requests from this machine are served; "
+                    "create one with `assistant apikey create --kb NAME`",
+                    "invalid_api_key",
+                )
         else:
             scheme, _, token = request.headers.get("authorization", "").partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
@@ -134,8 +159,13 @@ def install(app: FastAPI, pool: KBPool) -> None:
 
     def model_row(name: str) -> dict[str, Any]:
         info = kb.describe(pool.settings, name)
-        return {"id": name, "object": "model", "created": int(info["created_at"]), "owned_by": "policy-assistant",
-                "documents": info["documents"]}
+        return {
+            "id": name,
+            "object": "model",
+            "created": int(info["created_at"]),
+            "owned_by": "policy-assistant",
+            "documents": info["documents"],
+        }
 
     @app.get("/v1/models")
     def list_models(request: Request) -> dict[str, Any]:
@@ -163,7 +193,9 @@ def install(app: FastAPI, pool: KBPool) -> None:
         body = await json_body(request)
         model = body.get("model")
         if not isinstance(model, str) or not model.strip():
-            raise ApiError(400, "`model` must name a knowledge base (GET /v1/models lists them)", "invalid_model", "model")
+            raise ApiError(
+                400, "`model` must name a knowledge base (GET /v1/models lists them)", "invalid_model", "model"
+            )
         model = model.strip()
         record = authorize(request, model)
         question, history = parse_messages(body.get("messages"))
@@ -175,18 +207,41 @@ def install(app: FastAPI, pool: KBPool) -> None:
         else:
             ans = await run_in_threadpool(ask_one, model, question, history)
         created, cid = int(time.time()), "chatcmpl-" + secrets.token_hex(12)
-        extra = {"citations": citation_fields(ans), "refused": ans.refused, "verified": ans.verified,
-                 "unverified": ans.unverified, "note": ans.note, "backend": ans.backend}
+        extra = {
+            "citations": citation_fields(ans),
+            "refused": ans.refused,
+            "verified": ans.verified,
+            "unverified": ans.unverified,
+            "note": ans.note,
+            "backend": ans.backend,
+        }
         if body.get("stream"):
-            return StreamingResponse(sse(cid, created, model, ans, extra), media_type="text/event-stream",
-                                     headers={"Cache-Control": "no-cache"})
+            return StreamingResponse(
+                sse(cid, created, model, ans, extra),
+                media_type="text/event-stream",
+                headers={"Cache-Control": "no-cache"},
+            )
         prompt = sum(len(t) for q, a in history for t in (q, a)) + len(question)
-        return {"id": cid, "object": "chat.completion", "created": created, "model": model,
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": ans.answer}, "finish_reason": "stop",
-                             "logprobs": None}],
-                "usage": {"prompt_tokens": prompt, "completion_tokens": len(ans.answer),
-                          "total_tokens": prompt + len(ans.answer)},
-                **extra}
+        return {
+            "id": cid,
+            "object": "chat.completion",
+            "created": created,
+            "model": model,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": ans.answer},
+                    "finish_reason": "stop",
+                    "logprobs": None,
+                }
+            ],
+            "usage": {
+                "prompt_tokens": prompt,
+                "completion_tokens": len(ans.answer),
+                "total_tokens": prompt + len(ans.answer),
+            },
+            **extra,
+        }
 
     def ask_one(model: str, question: str, history: list[tuple[str, str]]) -> Answer:
         try:
@@ -198,8 +253,14 @@ def install(app: FastAPI, pool: KBPool) -> None:
         from assistant.ui.kbs import stream_pieces
 
         def event(delta: dict[str, Any], finish: str | None = None, **more: Any) -> str:
-            chunk = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
-                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **more}
+            chunk = {
+                "id": cid,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
+                **more,
+            }
             return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
 
         yield event({"role": "assistant", "content": ""})
@@ -218,8 +279,9 @@ def install(app: FastAPI, pool: KBPool) -> None:
     async def create_kb(request: Request) -> JSONResponse:
         record = authorize(request, write=True)
         if record is not None and "*" not in record.kbs:
-            raise ApiError(403, "creating a knowledge base needs a key for every knowledge base (--all-kbs)",
-                           "permission_denied")
+            raise ApiError(
+                403, "creating a knowledge base needs a key for every knowledge base (--all-kbs)", "permission_denied"
+            )
         body = await json_body(request)
         try:
             return JSONResponse(pool.create(str(body.get("name", ""))), status_code=201)
@@ -261,13 +323,15 @@ def install(app: FastAPI, pool: KBPool) -> None:
             body = await json_body(request)
             text = body.get("text")
             if not isinstance(text, str) or not text.strip():
-                raise ApiError(400, "JSON body needs `text` (the bulletin); or send a multipart `file`", "missing_text",
-                               "text")
+                raise ApiError(
+                    400, "JSON body needs `text` (the bulletin); or send a multipart `file`", "missing_text", "text"
+                )
             fields = {k: str(body.get(k) or "") for k in ("title", "date", "issuer")}
 
             def run() -> Any:
                 with ui.lock.write():
                     return ui.library.add_text(text, fields["title"], fields["date"], fields["issuer"])
+
         fields["date"] = check_date(fields["date"])  # before run() reads it
         from assistant.load import LoadError
         from assistant.store import IndexBusy
@@ -301,7 +365,9 @@ def install(app: FastAPI, pool: KBPool) -> None:
         date = date.strip()
         norm = normalize_date(date) if date else ""
         if date and not (norm and len(norm) == 10 and norm[4] == "-" and norm[7] == "-"):
-            raise ApiError(400, f"date {date!r} is not a date: write YYYY-MM-DD, or leave it out", "invalid_date", "date")
+            raise ApiError(
+                400, f"date {date!r} is not a date: write YYYY-MM-DD, or leave it out", "invalid_date", "date"
+            )
         return norm
 
     def get_ui(name: str) -> Any:

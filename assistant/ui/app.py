@@ -1240,13 +1240,15 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             import pandas as pd
 
             source = TABLE_COLUMNS.index("来源")
-            rows = [[*r[:source], f"[{n}] {r[source]}", *r[source + 1 :]] for n in pool.names() for r in pool.get(n).rows(query)]
+            rows = [[*r[:source], f"[{n}] {r[source]}", *r[source + 1 :]]
+                    for n in pool.names() for r in pool.get(n).rows(query)]
             return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
         def refreshed(query: str, place: str | None = None, name: str | None = None,
                       kb_name: str | None = None) -> tuple[Any, ...]:
             target = pick(kb_name)
-            return table(query, kb_name), target.stats_html(), header_html(target), *indicator_updates(place, name, kb_name)
+            return (table(query, kb_name), target.stats_html(), header_html(target),
+                    *indicator_updates(place, name, kb_name))
 
         refresh_outputs = [doc_table, library_stats, header, ind_place, ind_name, ind_view]
         refresh_inputs = [doc_search, ind_place, ind_name, kb_select]
@@ -1257,10 +1259,12 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         def on_indicator_name(place: str | None, name: str | None, kb_name: str | None) -> str:
             return pick(kb_name).indicator_view(place, name)
 
-        ind_place.input(on_indicator_place, inputs=[ind_place, kb_select], outputs=[ind_name, ind_view], show_progress="hidden")
-        ind_name.input(on_indicator_name, inputs=[ind_place, ind_name, kb_select], outputs=ind_view, show_progress="hidden")
-        ind_tab.select(indicator_updates, inputs=[ind_place, ind_name, kb_select], outputs=[ind_place, ind_name, ind_view],
+        ind_place.input(on_indicator_place, inputs=[ind_place, kb_select], outputs=[ind_name, ind_view],
+                        show_progress="hidden")
+        ind_name.input(on_indicator_name, inputs=[ind_place, ind_name, kb_select], outputs=ind_view,
                        show_progress="hidden")
+        ind_tab.select(indicator_updates, inputs=[ind_place, ind_name, kb_select],
+                       outputs=[ind_place, ind_name, ind_view], show_progress="hidden")
         one_kb = result_html("err", "请先在上方选择一个具体的知识库（「全部」只用于提问）。")
 
         def writer_ui(kb_name: str | None) -> AssistantUI | None:

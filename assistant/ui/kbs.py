@@ -74,21 +74,26 @@ class KBPool:
 
     def rename(self, old: str, new: str) -> dict[str, Any]:
         if kb.check_name(old) == self.primary_name:
-            raise kb.KBError(f"「{old}」是本服务打开的知识库，不能在运行中重命名 (the app's own knowledge base cannot be "
-                             "renamed while it runs)")
+            raise kb.KBError(
+                f"「{old}」是本服务打开的知识库，不能在运行中重命名 (the app's own knowledge base cannot be "
+                "renamed while it runs)"
+            )
         self._forget(old)  # releases its writer lock
         return kb.rename(self.settings, old, new)
 
     def delete(self, name: str) -> dict[str, Any]:
         if kb.check_name(name) == self.primary_name:
-            raise kb.KBError(f"「{name}」是本服务打开的知识库，不能在运行中删除 (the app's own knowledge base cannot be "
-                             "deleted while it runs)")
+            raise kb.KBError(
+                f"「{name}」是本服务打开的知识库，不能在运行中删除 (the app's own knowledge base cannot be "
+                "deleted while it runs)"
+            )
         self._forget(name)
         return kb.delete(self.settings, name)
 
     # ---- one question across several knowledge bases ----
-    def ask_all(self, question: str, history: list[tuple[str, str]] | None = None,
-                names: list[str] | None = None) -> Answer:
+    def ask_all(
+        self, question: str, history: list[tuple[str, str]] | None = None, names: list[str] | None = None
+    ) -> Answer:
         """Ask every knowledge base (or those named); the answers that are not refusals, each headed by its
         knowledge base, with citations renumbered and naming their knowledge base."""
         names = self.names() if names is None else names
@@ -112,8 +117,18 @@ def combine(asked: list[tuple[str, Answer]]) -> Answer:
     if not answered:
         first = asked[0][1]
         related = [dict(r, kb=name) for name, a in asked for r in a.related][:5]
-        return Answer(first.answer, True, first.backend, True, [], [], related, first.note, first.question,
-                      [p for _, a in asked for p in a.passages])
+        return Answer(
+            first.answer,
+            True,
+            first.backend,
+            True,
+            [],
+            [],
+            related,
+            first.note,
+            first.question,
+            [p for _, a in asked for p in a.passages],
+        )
     if len(answered) == 1:
         name, a = answered[0]
         a.citations = [replace(c, kb=name) for c in a.citations]
@@ -124,10 +139,19 @@ def combine(asked: list[tuple[str, Answer]]) -> Answer:
         citations += [replace(c, n=c.n + offset, kb=name) for c in a.citations]
         offset += max([c.n for c in a.citations] or [0])
     first = answered[0][1]
-    return Answer("\n".join(parts), False, first.backend, all(a.verified for _, a in answered), citations,
-                  [u for _, a in answered for u in a.unverified], [], " ".join(a.note for _, a in answered if a.note),
-                  first.question, [p for _, a in answered for p in a.passages],
-                  [c for _, a in answered for c in a.computed])
+    return Answer(
+        "\n".join(parts),
+        False,
+        first.backend,
+        all(a.verified for _, a in answered),
+        citations,
+        [u for _, a in answered for u in a.unverified],
+        [],
+        " ".join(a.note for _, a in answered if a.note),
+        first.question,
+        [p for _, a in answered for p in a.passages],
+        [c for _, a in answered for c in a.computed],
+    )
 
 
 def stream_pieces(text: str) -> Iterator[str]:
