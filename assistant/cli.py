@@ -154,12 +154,15 @@ def cmd_kb(args: argparse.Namespace) -> int:
     from assistant.settings import get_settings
 
     settings = get_settings()
+    name = getattr(args, "name", None) or args.kb
+    if args.action in ("create", "delete") and not name:
+        raise kb.KBError(f"name the knowledge base: `assistant kb {args.action} NAME`")
     if args.action == "create":
-        _print(kb.create(settings, args.name))
+        _print(kb.create(settings, name))
     elif args.action == "rename":
         _print(kb.rename(settings, args.name, args.new_name))
     elif args.action == "delete":
-        _print(kb.delete(settings, args.name))
+        _print(kb.delete(settings, name))
     else:
         rows = [kb.describe(settings, name) for name in kb.names(settings)]
         if args.json:
@@ -249,14 +252,14 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("kb", help="knowledge bases: create | list | rename | delete")
     kbs = s.add_subparsers(dest="action", required=True)
     k = kbs.add_parser("create", help="create an empty knowledge base")
-    k.add_argument("name")
+    k.add_argument("name", nargs="?", help="default: the --kb NAME given before `kb`")
     k = kbs.add_parser("list", help="the knowledge bases with their document counts")
     k.add_argument("--json", action="store_true")
     k = kbs.add_parser("rename", help="rename a knowledge base")
     k.add_argument("name")
     k.add_argument("new_name")
     k = kbs.add_parser("delete", help="delete a knowledge base with its documents and saved files")
-    k.add_argument("name")
+    k.add_argument("name", nargs="?", help="default: the --kb NAME given before `kb`")
     s.set_defaults(func=cmd_kb)
 
     s = sub.add_parser("apikey", help="API keys for /v1 (only a hash is stored): create | list | revoke")
