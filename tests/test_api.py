@@ -187,6 +187,8 @@ def test_keys_401_403_and_loopback_only_without_keys(api) -> None:  # type: igno
         r = client().get("/v1/models")
         assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_api_key"  # keys exist: loopback too
         assert client(key="pa-wrong").get("/v1/models").status_code == 401
+        assert client(key="pa-wrong").post("/v1/chat/completions", content=b"{bad").status_code == 401
+        assert client().post("/v1/chat/completions", json=ask_body("nope", "x")).status_code == 401
         assert client(key=reader).post("/v1/chat/completions", json=ask_body("nanzhang", Q_NANZHANG)).status_code == 200
         assert [m["id"] for m in client(key=reader).get("/v1/models").json()["data"]] == ["nanzhang"]
         across = client(key=reader).post("/v1/chat/completions", json=ask_body("all", "大冶2022年高新技术企业有多少家"))

@@ -190,6 +190,7 @@ def install(app: FastAPI, pool: KBPool) -> None:
     async def chat_completions(request: Request) -> Any:
         from starlette.concurrency import run_in_threadpool
 
+        authorize(request)  # a caller without a valid key learns nothing about the body or the knowledge bases
         body = await json_body(request)
         model = body.get("model")
         if not isinstance(model, str) or not model.strip():
