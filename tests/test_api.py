@@ -365,3 +365,9 @@ def test_page_selector_handlers(api) -> None:  # type: ignore[no-untyped-def]
     *_, (messages, _, _) = list(app.AcrossKBs(pool).respond(Q_NANZHANG, None))
     assert "41家" in messages[-1]["content"] and 'class="pa-badge pa-kb"' in messages[-1]["content"]
     assert ">nanzhang</span>" in messages[-1]["content"]
+    assert (
+        "知识库 <b>全部</b>" in app.AcrossKBs(pool).stats_html()
+        and "知识库 <b>nanzhang</b>" in pool.get("nanzhang").stats_html()
+    )
+    total = sum(pool.get(n).stats()["documents"] for n in pool.names())
+    assert app.AcrossKBs(pool).stats()["documents"] == total

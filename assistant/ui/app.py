@@ -850,7 +850,9 @@ class AssistantUI:
         answerer = backend_label(getattr(self.qa.answerer, "name", "extractive"))
         if self.qa.backend_error:
             flag += f'<span class="pa-stat pa-stat-warn" title="{esc(self.qa.backend_error)}">⚠ 大模型未启用，使用抽取式回答</span>'
-        return (f'<div class="pa-stats"><span class="pa-stat"><b>{s["documents"]}</b> 份文件</span>'
+        kb_name = getattr(self, "kb_label", "") or getattr(self.library, "kb", "default")
+        return (f'<div class="pa-stats"><span class="pa-stat">知识库 <b>{esc(kb_name)}</b></span>'
+                f'<span class="pa-stat"><b>{s["documents"]}</b> 份文件</span>'
                 f'<span class="pa-stat"><b>{s["chunks"]}</b> 个段落</span>'
                 f'<span class="pa-stat">嵌入模型 <code>{esc(s["embedder"])}</code></span>'
                 f'<span class="pa-stat">回答方式 {esc(answerer)}</span>{flag}</div>')
@@ -1034,8 +1036,15 @@ class AcrossKBs(AssistantUI):
         self.settings, self.library, self.lock, self.qa, self.pool = (primary.settings, primary.library, primary.lock,
                                                                      primary.qa, pool)
 
+    kb_label = "全部"
+
     def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
         return self.pool.ask_all(question, history or None)
+
+    def stats(self) -> dict[str, Any]:
+        parts = [self.pool.get(name).stats() for name in self.pool.names()]
+        return {"documents": sum(p["documents"] for p in parts), "chunks": sum(p["chunks"] for p in parts),
+                "embedder": self.library.embedder.name, "suspicious": sum(p["suspicious"] for p in parts)}
 
 
 def manage_kb(pool: Any, action: str, current: str, name: str, confirm: bool = False) -> tuple[str, str]:
@@ -1246,7 +1255,7 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
 
         def refreshed(query: str, place: str | None = None, name: str | None = None,
                       kb_name: str | None = None) -> tuple[Any, ...]:
-            target = pick(kb_name)
+            target = across if kb_name == ALL else pick(kb_name)
             return (table(query, kb_name), target.stats_html(), header_html(target),
                     *indicator_updates(place, name, kb_name))
 
