@@ -1430,6 +1430,11 @@ def main(ingest: bool = True) -> int:
         if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.auth:
             print(f"warning: 服务绑定在 {settings.host} 且未设置 ASSISTANT_AUTH，网络上的任何人都能访问和修改文档库。",
                   file=sys.stderr, flush=True)
+        from assistant import apikeys
+
+        if settings.host not in ("127.0.0.1", "localhost", "::1") and not apikeys.load(settings):
+            print("note: 未配置 API 密钥，/v1 接口只接受本机 (127.0.0.1) 的请求；"
+                  "用 `assistant apikey create --kb NAME` 创建密钥后即可从其他机器调用。", file=sys.stderr, flush=True)
         demo = create_app(settings, library)
         print(f"{TITLE}: http://{settings.host}:{settings.port}", flush=True)
         # Blocks.launch(_app=...) serves the page on our FastAPI app, so /v1 sits beside /gradio_api.
