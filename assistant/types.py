@@ -54,9 +54,13 @@ class Citation:
     start: int
     end: int
     heading: str = ""  # the section or article the passage sits in (a newspaper page holds several)
+    kb: str = ""  # the knowledge base it comes from, set when one question is asked across several
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        if not out["kb"]:
+            del out["kb"]
+        return out
 
 
 @dataclass
