@@ -131,3 +131,21 @@ def test_measure_modifier_may_come_from_the_title() -> None:
     assert measure_match(info, sentence) < 0.5
     assert measure_match(info, sentence, "第五届东湖青年科学家论坛举办") >= 0.5
     assert measure_match(info, "本届会议约200人参加。", "第五届东湖青年科学家论坛举办") < 0.5  # the head is still needed
+
+
+def test_durations_are_asked_as_durations_not_years() -> None:
+    info = analyse("清河县对受困企业的贷款贴息期限是多长")
+    assert info.kind == "number"
+    assert holds_value("number", "贴息期限为1年。", info.unit) and holds_value("number", "最长可延期6个月。", info.unit)
+    assert holds_value("number", "可延长两年。", info.unit)
+    assert not holds_value("number", "自2020年起执行。", info.unit)  # a year is not a duration
+    assert analyse("缓缴社保最长可以缓多久").kind == "number"
+
+
+def test_a_level_named_in_the_question_must_agree() -> None:
+    info = analyse("2024年新增国家级孵化器几家")
+    meta = {"title": "通报", "year": "2024"}
+    ok = info.filters.matches(meta, "")
+    assert not eligible(info, "2024年新增省级孵化器3家。", meta, ok, "number", None)
+    assert eligible(info, "2024年新增国家级孵化器1家、省级孵化器3家。", meta, ok, "number", None)
+    assert eligible(info, "2024年新增孵化器4家。", meta, ok, "number", None)  # no level stated: not a conflict

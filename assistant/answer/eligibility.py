@@ -43,12 +43,28 @@ def eligible(info: QuestionInfo, sent: str, meta: dict[str, object], doc_ok: dic
         return False  # and the gazetteer's check of what the sentence is about: scope.place_conflict (candidates)
     if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods):
         return False  # "一季度完成了多少": a full-year figure is not the answer (another stated period: scope)
+    if kind == "number" and info.measure and level_conflict(info, sent):
+        return False  # "国家级瞪羚企业几家" is not answered by "省级瞪羚企业2家"
     planned = is_plan(sent, meta)
     if plan is not None and planned != plan:
         return False
     if info.wants_achieved and planned:
         return False
     return True
+
+
+LEVEL = r"国家级|省级|市级|县级|区级"
+
+
+def level_conflict(info: QuestionInfo, text: str) -> bool:
+    """The question counts a thing at one level ("国家级瞪羚企业") and every mention of that thing in text is at
+    another ("省级瞪羚企业2家"); a mention without a level is not a conflict."""
+    m = re.match(rf"({LEVEL})(.{{2,}})", info.measure)
+    if not m:
+        return False
+    level, head = m.groups()
+    stated = [x.group(1) for x in re.finditer(rf"({LEVEL})?{re.escape(head)}", text)]
+    return bool(stated) and all(s and s != level for s in stated)
 
 
 def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -> bool:

@@ -19,7 +19,7 @@ QUESTION_WORDS = re.compile(
 )
 
 
-NUMBER_CUE = re.compile(r"多少|几[家个项人所次批名件趟回座条位种类]|多大|多高|多长|面积|比重|比例|占比|强度|增长|金额|规模|总额|数量|数目|成交额|交易额|增加值|人数|家数")
+NUMBER_CUE = re.compile(r"多少|几[家个项人所次批名件趟回座条位种类]|多大|多高|多长|多久|面积|比重|比例|占比|强度|增长|金额|规模|总额|数量|数目|成交额|交易额|增加值|人数|家数")
 
 
 DATE_CUE = re.compile(r"(?:什么|啥)时候|何时|哪一?天|哪一?年|哪一?日|日期|时间|哪天|几月|几号|几日|文号|索引号|发文字号")
@@ -47,7 +47,11 @@ ACHIEVED_CUE = re.compile(r"实际|完成(?:了|情况|度|没|得)|进度|做�
 ACHIEVED_ONLY = re.compile(r"实际|最终|最后|已经|了吗|了没有|是否已|完成(?:了多少|得)|达到了多少|实现了|(?:获批|建成|新增|引进|认定|立项|落地)了")
 
 
+# How long ("最长可以延期多久", "贴息期限是多长"): a duration, never a year such as 2020年 (one or two digits before 年).
+DURATION_ASKED = re.compile(r"多久|多长时间|(?:期限|期|时长|时间)(?:是|为|有)?多长|多少(?:天|个月|年|周|小时|个工作日)|几(?:天|个月|年|周)")
+DURATION_UNITS = r"个月|周|天|小时|工作日|(?<=(?<!\d)\d)年|(?<=(?<!\d)\d\d)年|(?<=[一二两三四五六七八九十半])年"
 UNIT_ASKED = [
+    (DURATION_ASKED, DURATION_UNITS),
     # Counting words are loose in speech ("几个平台" is counted in 家 in the text); measures are not.
     (re.compile(r"(?:多少|几)(?:家)"), r"家|个|所"),
     (re.compile(r"(?:多少|几)(?:项)"), r"项|个|条"),
