@@ -149,14 +149,3 @@ def test_a_level_named_in_the_question_must_agree() -> None:
     assert not eligible(info, "2024年新增省级孵化器3家。", meta, ok, "number", None)
     assert eligible(info, "2024年新增国家级孵化器1家、省级孵化器3家。", meta, ok, "number", None)
     assert eligible(info, "2024年新增孵化器4家。", meta, ok, "number", None)  # no level stated: not a conflict
-
-
-def test_value_clause_may_leave_the_subject_to_the_title() -> None:
-    from assistant.answer.scoring import value_clause_cover
-
-    info = analyse("清河大学智能制造研究院孵化了多少家企业")
-    sentence = "成立以来,累计转化成果30项;培育孵化企业21家。"
-    title = "清河大学智能制造研究院举行成果发布会"
-    assert value_clause_cover(info, sentence) < 0.25
-    assert value_clause_cover(info, sentence, title) >= 0.25
-    assert value_clause_cover(info, "成立以来,累计转化成果30项。", title) < 0.25  # no clause with 家

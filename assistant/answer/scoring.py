@@ -4,7 +4,7 @@ matches, the asked measure, the value near the terms)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from assistant.answer.question import QuestionInfo
 from assistant.answer.values import CLAUSE, ORDINAL_ITEM, UNITS, VALUE, holds_value, mask_quoted
@@ -138,19 +138,13 @@ def ordinal_items(passages: list[Passage], head: Candidate) -> list[tuple[int, i
     return items if len(items) >= 2 else []
 
 
-def value_clause_cover(info: QuestionInfo, text: str, context: str = "") -> float:
-    """How well the clauses holding a value of the asked unit (with the clause before) match the question; the
-    terms the sentence's context (title, heading) already names need not recur in the clause: under a title about
-    the 安徽大学绿色产业创新研究院, "培育孵化企业54家" is about its incubated firms."""
+def value_clause_cover(info: QuestionInfo, text: str) -> float:
+    """How well the clauses holding a value of the asked unit (with the clause before) match the question."""
     clauses = [m.group() for m in CLAUSE.finditer(text)]
-    rest = {t: w for t, w in info.weights.items() if term_match(t, context) < 1.0} if context else info.weights
-    narrowed = replace(info, weights=rest) if rest and len(rest) < len(info.weights) else None
     best = 0.0
     for i, clause in enumerate(clauses):
         if holds_value("number", clause, info.unit):
             best = max(best, coverage(info, clause), 0.9 * coverage(info, (clauses[i - 1] if i else "") + clause))
-            if narrowed is not None:
-                best = max(best, 0.9 * coverage(narrowed, clause))
     return best
 
 
