@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test install install-test chromium lint eval bench
+.PHONY: run test test-fast install install-test chromium lint eval bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -40,6 +40,12 @@ eval: install
 	$(VENV)/bin/assistant eval --split unseen-test --gate
 	# a CI-sized slice of a public benchmark (the full runs: see README, Evaluation)
 	$(VENV)/bin/assistant eval --dataset rgb --limit 60
+
+# unit tests of the stages with fakes only (no server, no browser, no real model): a quick check while editing
+FAST := tests/test_answer_stages.py tests/test_places_and_time.py tests/test_clean.py tests/test_chunk.py \
+	tests/test_bm25.py tests/test_metadata.py tests/test_load.py
+test-fast: install-test
+	$(VENV)/bin/pytest -q -m "not slow and not browser" $(FAST)
 
 test: install-test chromium lint
 	$(VENV)/bin/pytest -q
