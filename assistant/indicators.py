@@ -330,14 +330,24 @@ def _hits(sentence: str) -> Iterator[tuple[Mention, str, re.Match[str], int]]:
 
 
 def extract(doc_id: str, text: str, meta: dict[str, Any]) -> list[Record]:
-    """Indicator records of a cleaned document; offsets are those of `text`."""
+    """Indicator records of a cleaned document; offsets are those of `text`. A sentence's year is the one it writes,
+    else its resolved time (今年/去年 against the document date, inherited in its paragraph: assistant.timeref),
+    else the document's; a figure for a part of the year (上半年, 1至9月) is not a year's record."""
+    from assistant.timeref import sentence_times
+
     region = str(meta.get("region", "") or "")
-    default_year = str(meta.get("year", "") or "")
+    doc_year = str(meta.get("year", "") or "")
+    times = sentence_times(text, str(meta.get("date", "") or ""))
     progress = meta.get("doc_type") == "进展报告"
     out: list[Record] = []
     seen: set[tuple[str, int, int]] = set()
     for s, e in split_sentences(text):
         sentence = text[s:e]
+        when = next((t for a, b, t in times if a <= s < b), None)
+        if when is not None and when.months is not None and when.months != (1, 12):
+            continue  # 上半年 / 一季度 / 1至9月: the records are per year
+        # an explicit year is _year's to find (it skips years inside 《titles》); a relative or inherited one is resolved
+        default_year = str(when.year) if when is not None and when.year and when.how in ("relative", "inherited") else doc_year
         line_start = text.rfind("\n", 0, s) + 1
         heading = progress and bool(HEADING.match(text[line_start:]))
         for mention, name, fig, phrase_start in _hits(sentence):

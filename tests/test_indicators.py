@@ -381,3 +381,10 @@ def test_routing_on_the_main_question_set() -> None:
         taken.append((q["id"], ok))
     print(f"\n[indicators] main question set: {len(taken)} routed to tables, {sum(ok for _, ok in taken)} keep every key fact")
     assert taken and all(ok for _, ok in taken), [i for i, ok in taken if not ok]
+
+
+def test_relative_years_are_resolved_and_part_years_are_not_records() -> None:
+    dated = {"doc_type": "新闻", "region": "咸宁", "year": "2024", "date": "2024-03-02"}
+    assert one("去年,全市高新技术企业达到310家。", dated).year == "2023"  # 去年 against the bulletin's date
+    assert one("全市高新技术企业达到330家。", dated).year == "2024"
+    assert extract("d", "今年上半年,全市技术合同成交额达到23.6亿元。", dated) == []  # half a year is not the year's figure
