@@ -18,6 +18,7 @@ from assistant.metadata import is_furniture_line, places_in
 from assistant.retrieve import QueryFilters, parse_filters
 from assistant.scope import Scope, place_conflict, question_scope, time_conflict, time_of
 from assistant.settings import AnswerSettings
+from assistant.tables import is_row
 from assistant.terms import SYNONYMS, _jieba, tokenize
 from assistant.types import Answer, Citation, Passage
 
@@ -564,6 +565,8 @@ class ExtractiveAnswerer:
             return False  # and the gazetteer's check of what the sentence is about: scope.place_conflict (candidates)
         if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods):
             return False  # "一季度完成了多少": a full-year figure is not the answer (another stated period: scope)
+        if is_row(sent):
+            return True  # a table row holds the target and the result, each under its own header
         planned = is_plan(sent, meta)
         if plan is not None and planned != plan:
             return False
