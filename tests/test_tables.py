@@ -1,0 +1,186 @@
+"""Tables as tables: DOCX / XLSX / XLS / CSV / PDF tables become row chunks read with header and caption,
+answered and cited by the row; spreadsheets that are not what they claim are rejected, nothing indexed."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from conftest import all_chunks
+
+from assistant.chain import QA
+from assistant.index import Library
+from assistant.load import LoadError, load_bytes, sniff
+from assistant.tables import from_grid, parse_row, row_html
+
+
+# -- builders (the tests make their own files) ---------------------------------------------------
+def progress_docx() -> bytes:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("枣阳市科技局2025年上半年科技创新工作进展情况报告")
+    d.add_paragraph("今年以来，我局围绕年度目标，扎实推进各项工作，现将主要指标完成情况报告如下。")
+    d.add_paragraph("枣阳市2025年上半年科技创新主要指标完成情况")
+    t = d.add_table(rows=1, cols=4)
+    for c, h in zip(t.rows[0].cells, ["指标", "全年目标", "上半年完成", "完成率"], strict=True):
+        c.text = h
+    for row in [("技术合同成交额（亿元）", "36", "21.6", "60%"), ("高新技术企业数（家）", "150", "96", "64%"),
+                ("科技型中小企业入库数（家）", "420", "355", "84.5%")]:
+        for c, v in zip(t.add_row().cells, row, strict=True):
+            c.text = v
+    d.add_paragraph("下一步，我局将继续加大工作力度，确保完成全年目标任务。")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def county_xlsx(rows: int = 3) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["襄阳市各县（市、区）2025年科技创新指标"])
+    ws.merge_cells("A1:D1")
+    ws.append(["县（市、区）", "高新技术企业数（家）", "技术合同成交额（亿元）", "研发投入强度"])
+    data = [("宜城市", 61, 8.7, 0.018), ("南漳县", 42, 5.3, 0.015), ("保康县", 17, 1.9, 0.009)]
+    for i in range(rows):
+        name, a, b, c = data[i % 3]
+        ws.append([name if i < 3 else f"{name}{i}", a, b, c])
+        ws.cell(row=ws.max_row, column=4).number_format = "0.0%"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def table_pdf() -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cn", fontName="STSong-Light", fontSize=12, leading=18)
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4)
+    grid = [["指标", "2025年目标", "2025年完成"], ["新增省级创新平台（家）", "12", "15"], ["科技成果转化（项）", "80", "91"]]
+    table = Table(grid)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    doc.build([Paragraph("老河口市科技局2025年工作总结", style),
+               Paragraph("全年各项工作进展顺利，主要指标完成情况见下表。", style),
+               Paragraph("老河口市2025年科技创新指标完成表", style), table])
+    return buf.getvalue()
+
+
+# -- pure pieces ---------------------------------------------------------------------------------------
+def test_cell_takes_the_unit_of_its_header_and_row_reads_back() -> None:
+    table = from_grid([["指标", "全年目标", "完成"], ["技术合同成交额（亿元）", "45", "52.8"]], "随州市2024年科技创新主要指标完成情况")
+    [line] = table.lines()
+    assert line == "随州市2024年科技创新主要指标完成情况｜指标：技术合同成交额（亿元）｜全年目标：45亿元｜完成：52.8亿元。"
+    row = parse_row(line)
+    assert row is not None and row.caption.startswith("随州市") and ("全年目标", "45亿元") in row.cells
+    assert "<th>全年目标</th>" in row_html(line) and "<td>45亿元</td>" in row_html(line)
+
+
+def test_merged_header_levels_join() -> None:
+    grid = [["县市区", "高新技术企业（家）", "高新技术企业（家）"], ["", "目标", "完成"], ["谷城县", "30", "34"]]
+    table = from_grid(grid)
+    assert table is not None and table.header == ("县市区", "高新技术企业（家）·目标", "高新技术企业（家）·完成")
+    assert table.lines() == ["｜县市区：谷城县｜高新技术企业（家）·目标：30家｜高新技术企业（家）·完成：34家。"]
+
+
+def test_sniff_spreadsheets_and_images() -> None:
+    assert sniff(county_xlsx()) == "xlsx"
+    assert sniff(progress_docx()) == "docx"
+    assert sniff(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20) == "image"
+
+
+# -- end to end ----------------------------------------------------------------------------------------
+def test_docx_progress_table_answered_from_its_row(library: Library, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "进展报告.docx"
+    path.write_bytes(progress_docx())
+    report = library.ingest_paths([path], progress=False)
+    assert report.errors == [] and report.added == 1
+    rows = [c for c in all_chunks(library) if c.kind == "table"]
+    assert len(rows) == 3
+    qa = QA(library.settings, library=library)
+    ans = qa.ask("枣阳市上半年高新技术企业完成了多少家？")
+    assert not ans.refused and "96家" in ans.answer and ans.verified
+    assert any("上半年完成:96家" in c.quote for c in ans.citations)
+    ans = qa.ask("枣阳市科技型中小企业入库数的目标完成率是多少？")
+    assert "84.5%" in ans.answer and "420家" in ans.answer and "355家" in ans.answer, ans.answer
+
+
+def test_xlsx_county_cells_answered(library: Library, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "各县指标.xlsx"
+    path.write_bytes(county_xlsx())
+    assert library.ingest_paths([path], progress=False).errors == []
+    qa = QA(library.settings, library=library)
+    ans = qa.ask("南漳县的技术合同成交额是多少亿元？")
+    assert "5.3亿元" in ans.answer and ans.verified, ans.answer
+    assert ans.citations and "南漳县" in ans.citations[0].quote and "各县指标.xlsx" in ans.citations[0].source
+    ans = qa.ask("保康县研发投入强度是多少？")
+    assert "0.9%" in ans.answer, ans.answer  # a percent-formatted cell is read as it is shown
+
+
+def test_pdf_table_rows(library: Library, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("pdfplumber")
+    path = tmp_path / "总结.pdf"
+    path.write_bytes(table_pdf())
+    assert library.ingest_paths([path], progress=False).errors == []
+    rows = [c.text for c in all_chunks(library) if c.kind == "table"]
+    assert any("2025年完成:91项" in r for r in rows), rows
+    ans = QA(library.settings, library=library).ask("老河口市2025年科技成果转化完成了多少项？")
+    assert "91项" in ans.answer, ans.answer
+
+
+def test_csv_upload(library: Library) -> None:
+    data = "县市区,科技特派员（人）\n谷城县,86\n保康县,40\n".encode("gb18030")
+    result = library.add_upload(data, "特派员.csv")
+    assert result.chunks == 2
+    assert any("科技特派员(人):86人" in c.text for c in all_chunks(library))
+
+
+BAD_SHEETS = {
+    "xlsx-really-csv": ("a.xlsx", lambda: "县,企业数\n谷城,3\n保康,4\n".encode(), ".csv"),
+    "xlsx-really-html": ("b.xlsx", lambda: "<html><body><table><tr><td>谷城</td></tr></table></body></html>".encode(), "HTML"),
+    "xls-really-html": ("b.xls", lambda: "<html><body><table><tr><td>谷城</td></tr></table></body></html>".encode(), "HTML"),
+    # an encrypted OOXML package is a compound file holding an EncryptedPackage stream
+    "password-xlsx": ("c.xlsx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
+                      + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 500, "密码"),
+    "corrupt-xlsx": ("d.xlsx", lambda: county_xlsx()[:3000], "XLSX"),
+    "row-cap": ("e.xlsx", lambda: county_xlsx(60), "row cap 50"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_SHEETS))
+def test_bad_spreadsheet_rejected_nothing_indexed(library: Library, case: str) -> None:
+    name, make, words = BAD_SHEETS[case]
+    library.settings.load.table_max_rows = 50
+    before = library.catalog.count_chunks()
+    with pytest.raises(LoadError) as err:
+        library.add_upload(make(), name)
+    assert words in str(err.value), str(err.value)
+    assert library.catalog.count_chunks() == before == 0
+
+
+def test_row_cap_states_the_numbers() -> None:
+    from assistant.settings import LoadSettings
+
+    with pytest.raises(LoadError, match="62") as err:
+        load_bytes(county_xlsx(60), "big.xlsx", LoadSettings(table_max_rows=50))
+    assert "50" in str(err.value)
+
+
+def test_legacy_office_formats_need_libreoffice(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from assistant.settings import LoadSettings
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") + b"\x00" * 600
+    for name in ("通知.doc", "通知.wps", "报表.et"):
+        with pytest.raises(LoadError, match="LibreOffice"):
+            load_bytes(ole, name, LoadSettings())
