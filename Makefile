@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test install install-test chromium lint eval bench
+.PHONY: run test install install-test chromium cjk-font lint eval bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -29,6 +29,10 @@ run: install
 chromium:
 	@command -v chromium >/dev/null || test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# a CJK font for the OCR tests, which render Chinese text to an image and recognise it
+cjk-font:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null)
+
 lint: install-test
 	$(VENV)/bin/ruff check assistant app.py tests bench
 
@@ -41,6 +45,6 @@ eval: install
 	# a CI-sized slice of a public benchmark (the full runs: see README, Evaluation)
 	$(VENV)/bin/assistant eval --dataset rgb --limit 60
 
-test: install-test chromium lint
+test: install-test chromium cjk-font lint
 	$(VENV)/bin/pytest -q
 	$(MAKE) eval

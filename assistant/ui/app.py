@@ -27,6 +27,7 @@ for _key, _value in (("GRADIO_ANALYTICS_ENABLED", "False"), ("HF_HUB_OFFLINE", "
     os.environ.setdefault(_key, _value)
 
 from assistant import REFUSAL  # noqa: E402
+from assistant.load import SUPPORTED  # noqa: E402
 
 if TYPE_CHECKING:
     from assistant.index import Library
@@ -44,7 +45,7 @@ EXAMPLES = [  # phrased for the page, not taken from the eval sets
     "咸宁历年高新技术企业数目标与完成对比",
 ]
 TABLE_COLUMNS = ["标题", "发文单位", "日期", "类型", "地区", "段落数", "来源", "doc_id", "⚠"]
-UPLOAD_TYPES = [".pdf", ".docx", ".txt", ".md", ".html", ".htm"]
+UPLOAD_TYPES = list(SUPPORTED)  # assistant/load.py: documents, spreadsheets, scans and images
 MAX_HISTORY = 8
 STREAM_DELAY_S = 0.06
 CITE_MARK = re.compile(r"\[(\d{1,2})\]")
@@ -421,12 +422,17 @@ def render_citation(c: Citation, answer: str) -> str:
     section = c.heading.split(" › ")[0] if c.heading and not c.heading.startswith(c.title or "\0") else ""
     if section:  # a newspaper page holds several articles: name the one quoted
         title += f'<span class="pa-sep"> › </span><span class="pa-section">{esc(section)}</span>'
+    from assistant.tables import is_row, row_html
+
+    # a cited table row shows as a small table; a passage read by OCR says so (and how sure it was)
+    quote = row_html(c.quote) if is_row(c.quote) else highlight_quote(c.quote, answer, c.n)
+    origin = f'<span class="pa-sep"> · </span><span class="pa-origin">{esc(c.origin)}</span>' if c.origin else ""
     return (
         f'<div class="pa-cite"><div class="pa-cite-head"><span class="pa-cite-n">&#91;{c.n}&#93;</span> '
         f'<span class="pa-cite-title">{title}</span><span class="pa-sep"> · </span>{issuer}'
-        f'<span class="pa-sep"> · </span>{date}</div>'
+        f'<span class="pa-sep"> · </span>{date}{origin}</div>'
         f'<details class="pa-details"><summary>查看原文段落 <span class="pa-source">{esc(c.source)}</span></summary>'
-        f'<div class="pa-quote">{highlight_quote(c.quote, answer, c.n)}</div></details></div>'
+        f'<div class="pa-quote">{quote}</div></details></div>'
     )
 
 
