@@ -50,10 +50,25 @@ class AddResult:
     source: str = ""
     title: str = ""
     suspicious: str = ""
+    note: str = ""  # how the file was read, when the user should know (OCR pages, low-confidence pages)
 
     def to_dict(self) -> dict[str, Any]:
         return {"doc_id": self.doc_id, "chunks": self.chunks, "duplicate": self.duplicate, "source": self.source,
-                "title": self.title, "suspicious": self.suspicious}
+                "title": self.title, "suspicious": self.suspicious, "note": self.note}
+
+
+def read_note(meta: dict[str, Any]) -> str:
+    """What a user should know about how a file was read: OCR'd pages and the ones to check by eye."""
+    parts = []
+    if meta.get("ocr_pages"):
+        parts.append(f"第 {meta['ocr_pages']} 页经文字识别(OCR)，平均置信度 {meta.get('ocr_confidence', '?')}")
+    if meta.get("ocr_low_pages"):
+        parts.append(f"第 {meta['ocr_low_pages']} 页识别置信度低，请核对原件 (low OCR confidence)")
+    if meta.get("ocr_empty_pages"):
+        parts.append(f"第 {meta['ocr_empty_pages']} 页没有识别出文字 (no text recognised)")
+    if meta.get("tables") and meta.get("tables") != "0":
+        parts.append(f"{meta['tables']} 个表格按行索引")
+    return "；".join(parts)
 
 
 @dataclass
@@ -62,9 +77,11 @@ class IngestReport:
     skipped: int = 0
     chunks: int = 0
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # files read by OCR, low-confidence pages, tables
 
     def to_dict(self) -> dict[str, Any]:
-        return {"added": self.added, "skipped": self.skipped, "chunks": self.chunks, "errors": self.errors}
+        return {"added": self.added, "skipped": self.skipped, "chunks": self.chunks, "errors": self.errors,
+                "notes": self.notes}
 
 
 def suspicious_reason(raw: str) -> str:
@@ -234,7 +251,7 @@ class Library:
                 self.bm25.remove(old_chunks)
             self.bm25.add([(c.chunk_id, t) for c, t in zip(chunks, tokens, strict=True)])
             self.bm25.generation = self.catalog.generation
-            return AddResult(doc_id, len(chunks), False, source, meta.get("title", ""), reason)
+            return AddResult(doc_id, len(chunks), False, source, meta.get("title", ""), reason, read_note(meta))
 
     def chunk_ids_of(self, doc_id: str) -> list[str]:
         """A document's chunk ids in reading order."""
@@ -275,6 +292,8 @@ class Library:
                 else:
                     report.added += 1
                     report.chunks += result.chunks
+                    if result.note:
+                        report.notes.append(f"{path.name}: {result.note}")
                 if on_file:
                     on_file(path, result, "")
             except LoadError as exc:
@@ -342,9 +361,13 @@ class Library:
             self.save()
         return result
 
-    def add_upload(self, data: bytes, filename: str, title: str = "", date: str = "", issuer: str = "") -> AddResult:
-        """Index an uploaded file (checked by content) and keep a copy under corpus/uploads/."""
-        raw = load_document(data, filename, self.settings.load)
+    def add_upload(self, data: bytes, filename: str, title: str = "", date: str = "", issuer: str = "",
+                   on_page: Callable[[int, int], None] | None = None) -> AddResult:
+        """Index an uploaded file (checked by content) and keep a copy under corpus/uploads/.
+
+        on_page(done, total) follows a scan or long PDF page by page (a progress bar in the app).
+        """
+        raw = load_document(data, filename, self.settings.load, on_page)
         safe = re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", Path(filename).name)[:120] or "upload"
         source = f"uploads/{safe}"
         overrides = {"title": title.strip(), "date": date.strip(), "issuer": issuer.strip()}

@@ -83,7 +83,7 @@ def layout(lines: list[OcrLine]) -> OcrPage:
             gap = row[0].y0 - max(b.y1 for b in prev)
             indented = row[0].x0 - left > height * 1.5
             short = max(b.x1 for b in prev) < right - height * 2  # the previous line stopped short of the margin
-            if gap > height * 0.9 or indented or short:
+            if gap > height * 1.5 or indented or short:
                 paragraphs.append(text)
             else:
                 paragraphs[-1] += text
