@@ -235,8 +235,8 @@ class Library:
             meta["source"] = source
             meta.update(loaded.meta)  # how the file was read: format, tables, OCR pages and confidence
             if any(conf is not None for _, _, conf in loaded.pages):
-                meta["ocr_spans"] = ocr.encode_spans(ocr.page_spans(text, loaded.pages))
-                meta["ocr_min_confidence"] = f"{self.settings.load.ocr_min_confidence:.2f}"
+                spans = ocr.page_spans(text, loaded.pages)
+                meta["ocr_spans"] = ocr.encode_spans(spans, self.settings.load.ocr_min_confidence)
             doc = SourceDoc(doc_id, source, text, meta)
             chunks = chunk_document(doc, self.settings.chunk.max_tokens, self.settings.chunk.overlap_sentences, count_tokens)
             tokens = [tokenize(self._embed_text(c, meta)) for c in chunks]

@@ -116,9 +116,9 @@ def page_spans(text: str, pages: list[tuple[int, str, float | None]]) -> list[tu
     return out
 
 
-def encode_spans(spans: list[tuple[int, int, int, float | None]]) -> str:
-    """The OCR pages' spans as one flat metadata string: "start-end@page:confidence;..."."""
-    return ";".join(f"{a}-{b}@{n}:{c:.2f}" for a, b, n, c in spans if c is not None)
+def encode_spans(spans: list[tuple[int, int, int, float | None]], min_confidence: float = LOW_CONFIDENCE) -> str:
+    """The OCR pages' spans as one flat metadata string: "start-end@page:confidence;...", "!" marking low ones."""
+    return ";".join(f"{a}-{b}@{n}:{c:.2f}{'!' if c < min_confidence else ''}" for a, b, n, c in spans if c is not None)
 
 
 def origin(meta: dict[str, Any], start: int, end: int) -> str:
@@ -131,6 +131,6 @@ def origin(meta: dict[str, Any], start: int, end: int) -> str:
         except ValueError:
             continue
         if a < end and start < b:
-            low = "，置信度低，请核对原件" if float(conf) < float(meta.get("ocr_min_confidence", LOW_CONFIDENCE)) else ""
-            return f"文字识别(OCR) 第{page}页 置信度{conf}{low}"
+            low = "，置信度低，请核对原件" if conf.endswith("!") else ""
+            return f"文字识别(OCR) 第{page}页 置信度{conf.rstrip('!')}{low}"
     return ""

@@ -74,10 +74,16 @@ def test_scanned_pdf_answered_with_ocr_origin(library: Library, tmp_path) -> Non
 @needs_font
 @needs_ocr
 def test_png_upload_and_mixed_pdf_ocrs_only_scanned_pages(library: Library) -> None:
+    library.settings.load.ocr_min_confidence = 0.9999  # every page counts as low-confidence: flagged, still indexed
     result = library.add_upload(image_bytes(render(NOTICE), "PNG"), "notice.png")
-    assert result.chunks >= 1
+    assert result.chunks >= 1 and "置信度低" in result.note
     doc = library.catalog.document(result.doc_id)
-    assert doc is not None and doc["meta"]["format"] == "image" and "ocr_spans" in doc["meta"]
+    assert doc is not None and doc["meta"]["format"] == "image" and doc["meta"]["ocr_low_pages"] == "1"
+    passage = library.catalog.chunks(library.chunk_ids_of(result.doc_id)[:1])
+    chunk = next(iter(passage.values()))
+    from assistant.ocr import origin
+
+    assert "置信度低" in origin(doc["meta"], chunk.start, chunk.end)
 
     from pypdf import PdfReader, PdfWriter
     from test_load import cjk_pdf
