@@ -43,14 +43,29 @@ def county_xlsx(rows: int = 3) -> bytes:
     ws.append(["襄阳市各县（市、区）2025年科技创新指标"])
     ws.merge_cells("A1:D1")
     ws.append(["县（市、区）", "高新技术企业数（家）", "技术合同成交额（亿元）", "研发投入强度"])
-    data = [("宜城市", 61, 8.7, 0.018), ("南漳县", 42, 5.3, 0.015), ("保康县", 17, 1.9, 0.009)]
+    data = [("宜城市", 61, 8.7, 0.018), ("南漳县", 42, 5.3, 0.015), ("保康县", 17, "=0.4+1.5", 0.009)]
     for i in range(rows):
         name, a, b, c = data[i % 3]
         ws.append([name if i < 3 else f"{name}{i}", a, b, c])
         ws.cell(row=ws.max_row, column=4).number_format = "0.0%"
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return with_cached_values(buf.getvalue(), "1.9")
+
+
+def with_cached_values(xlsx: bytes, value: str) -> bytes:
+    """openpyxl writes formulas without the value Excel caches next to them; add it, as Excel would."""
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name.startswith("xl/worksheets/"):
+                data = data.replace(b"</f><v></v>", b"</f><v>" + value.encode() + b"</v>")
+            dst.writestr(name, data)
+    return out.getvalue()
 
 
 def table_pdf() -> bytes:
@@ -121,6 +136,7 @@ def test_xlsx_county_cells_answered(library: Library, tmp_path) -> None:  # type
     ans = qa.ask("南漳县的技术合同成交额是多少亿元？")
     assert "5.3亿元" in ans.answer and ans.verified, ans.answer
     assert ans.citations and "南漳县" in ans.citations[0].quote and "各县指标.xlsx" in ans.citations[0].source
+    assert any("保康县|高新技术企业数(家):17家|技术合同成交额(亿元):1.9亿元" in c.text for c in all_chunks(library))
     ans = qa.ask("保康县研发投入强度是多少？")
     assert "0.9%" in ans.answer, ans.answer  # a percent-formatted cell is read as it is shown
 
@@ -184,3 +200,46 @@ def test_legacy_office_formats_need_libreoffice(monkeypatch) -> None:  # type: i
     for name in ("通知.doc", "通知.wps", "报表.et"):
         with pytest.raises(LoadError, match="LibreOffice"):
             load_bytes(ole, name, LoadSettings())
+
+
+def test_docx_merged_header_cells_filled(library: Library) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("谷城县2025年创新平台建设情况")
+    t = d.add_table(rows=3, cols=3)
+    t.cell(0, 0).merge(t.cell(1, 0)).text = "平台类别"
+    t.cell(0, 1).merge(t.cell(0, 2)).text = "数量（家）"
+    t.cell(1, 1).text, t.cell(1, 2).text = "目标", "完成"
+    t.cell(2, 0).text, t.cell(2, 1).text, t.cell(2, 2).text = "省级众创空间", "3", "4"
+    buf = io.BytesIO()
+    d.save(buf)
+    library.add_upload(buf.getvalue(), "平台.docx")
+    rows = [c.text for c in all_chunks(library) if c.kind == "table"]
+    assert rows == ["谷城县2025年创新平台建设情况|平台类别:省级众创空间|数量(家)·目标:3家|数量(家)·完成:4家。"]
+
+
+def test_legacy_format_converted_with_libreoffice(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A stand-in soffice (same command line) that writes the converted file where LibreOffice would."""
+    import os
+    import sys
+
+    from assistant.settings import LoadSettings
+
+    converted = tmp_path / "converted.docx"
+    converted.write_bytes(progress_docx())
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text(f"""#!{sys.executable}
+import shutil, sys
+args = sys.argv[1:]
+assert "--headless" in args and args[args.index("--convert-to") + 1] == "docx"
+out = args[args.index("--outdir") + 1]
+import os; os.makedirs(out, exist_ok=True)
+shutil.copy({str(converted)!r}, os.path.join(out, os.path.basename(args[-1]).rsplit(".", 1)[0] + ".docx"))
+""")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") + b"\x00" * 600
+    text = load_bytes(ole, "进展报告.doc", LoadSettings())
+    assert "全年目标：36亿元" in text
