@@ -18,7 +18,7 @@ from assistant.metadata import is_furniture_line, places_in
 from assistant.retrieve import QueryFilters, parse_filters
 from assistant.scope import Scope, place_conflict, question_scope, time_conflict, time_of
 from assistant.settings import AnswerSettings
-from assistant.tables import is_row
+from assistant.tables import is_row, row_sides
 from assistant.terms import SYNONYMS, _jieba, tokenize
 from assistant.types import Answer, Citation, Passage
 
@@ -522,8 +522,9 @@ class ExtractiveAnswerer:
                 start = m.start() + (len(m.group()) - len(m.group().lstrip()))
                 if not self._eligible(info, sent, p.meta, doc_ok, kind, plan):
                     continue
+                # (a table row's parts of the year are per column, "全年目标" next to "上半年完成": its headers say them)
                 if info.scope and (place_conflict(info.scope, sent, p.meta)
-                                   or time_conflict(info.scope, time_of(p.text, start, p.meta))):
+                                   or (not is_row(sent) and time_conflict(info.scope, time_of(p.text, start, p.meta)))):
                     continue  # about another place, year or part of the year than the question asks
                 if is_furniture_line(sent) and not BYLINE_ASKED.search(info.text):
                     continue  # a dateline or byline is metadata, never an answer on its own
@@ -565,8 +566,9 @@ class ExtractiveAnswerer:
             return False  # and the gazetteer's check of what the sentence is about: scope.place_conflict (candidates)
         if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods):
             return False  # "一季度完成了多少": a full-year figure is not the answer (another stated period: scope)
-        if is_row(sent):
-            return True  # a table row holds the target and the result, each under its own header
+        if is_row(sent):  # a table row may hold the target and the result, each under its own header
+            target, result = row_sides(sent)
+            return (plan is not True or target) and (result or (plan is not False and not info.wants_achieved))
         planned = is_plan(sent, meta)
         if plan is not None and planned != plan:
             return False

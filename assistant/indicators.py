@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from assistant.chunk import split_sentences
 from assistant.gazetteer import gazetteer
 from assistant.metadata import place_name, place_with_parents, places_in
-from assistant.tables import HEADER_UNIT, Row, parse_row
+from assistant.tables import HEADER_UNIT, RATE_HEAD, TARGET_HEAD, Row, parse_row
 
 VERSION = "2"  # 2: records from table rows
 """Bump when INDICATORS or the rules change; the caller re-extracts (backfill(db, only_missing=False))."""
@@ -330,9 +330,7 @@ def _hits(sentence: str) -> Iterator[tuple[Mention, str, re.Match[str], int]]:
                 yield mention, compose(ind, new, mention.level), fig, verb.start("q") if verb.group("q") else fig.start()
 
 
-# Column headers of a table (assistant/tables.py rows): which figures are targets, which results, which rates.
-RATE_HEAD = re.compile(r"完成率|完成比例|进度|增幅|增速|增长|同比|比上年|占比")
-TARGET_HEAD = re.compile(r"目标|计划|预期|任务|规划")
+# Column headers of a table row (assistant/tables.py) that name results; targets and rates: tables.py.
 ACHIEVED_HEAD = re.compile(r"完成|实际|实现|累计|达到|实绩|现有|数值|数量|总数|合计")
 
 

@@ -307,6 +307,41 @@ def is_row(line: str) -> bool:
     return parse_row(line) is not None
 
 
+def cell_time(line: str, figure_text: str) -> str:
+    """For a table row: the caption's year and the header of the cell holding figure_text ("2025年全年目标"),
+    i.e. the time that figure is about; "" when line is not a row."""
+    row = parse_row(line.strip())
+    if row is None:
+        return ""
+    year = next(iter(re.findall(r"20\d{2}年", row.caption)), "")
+    for head, value in row.cells:
+        if value.startswith(figure_text):
+            return year + head
+    return year
+
+
+# Column headers that say which figures of a row are targets, which results, which rates.
+RATE_HEAD = re.compile(r"完成率|完成比例|进度|增幅|增速|增长|同比|比上年|占比")
+TARGET_HEAD = re.compile(r"目标|计划|预期|任务|规划")
+
+
+def row_sides(line: str) -> tuple[bool, bool]:
+    """(holds a target, holds a result) for a table row: a figure under a target header is a target; any
+    other figure beyond the row label is a result (a rate is neither)."""
+    row = parse_row(line)
+    if row is None:
+        return False, False
+    target = result = False
+    for head, value in row.cells[1:]:
+        if not NUMBER.match(value) or RATE_HEAD.search(head):
+            continue
+        if TARGET_HEAD.search(head):
+            target = True
+        else:
+            result = True
+    return target, result
+
+
 def row_html(line: str) -> str:
     """A cited row as a small two-line HTML table (header over values), for the chat."""
     import html

@@ -243,3 +243,24 @@ shutil.copy({str(converted)!r}, os.path.join(out, os.path.basename(args[-1]).rsp
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") + b"\x00" * 600
     text = load_bytes(ole, "进展报告.doc", LoadSettings())
     assert "全年目标：36亿元" in text
+
+
+def test_target_asked_is_read_from_the_target_column_among_other_tables(library: Library, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A progress report and a county sheet both name 枣阳市 and 技术合同成交额: a target question is answered by
+    the row with a target column, and its 上半年 caption does not hide the 全年目标 cell."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["襄阳市各县（市、区）2025年科技创新指标"])
+    ws.append(["县（市、区）", "高新技术企业数（家）", "技术合同成交额（亿元）"])
+    ws.append(["枣阳市", 88, 12.4])
+    ws.append(["宜城市", 61, 8.7])
+    buf = io.BytesIO()
+    wb.save(buf)
+    (tmp_path / "县.xlsx").write_bytes(buf.getvalue())
+    (tmp_path / "报告.docx").write_bytes(progress_docx())
+    assert library.ingest_paths([tmp_path / "县.xlsx", tmp_path / "报告.docx"], progress=False).errors == []
+    ans = QA(library.settings, library=library).ask("枣阳市2025年技术合同成交额全年目标是多少？")
+    assert "全年目标:36亿元" in ans.answer and ans.verified, (ans.answer, ans.unverified)
+    assert ans.citations[0].source == "报告.docx"
