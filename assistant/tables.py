@@ -42,10 +42,11 @@ class Table:
     def lines(self) -> list[str]:
         """One text line per body row (see the module docstring)."""
         unit_col = next((i for i, h in enumerate(self.header) if UNIT_COLUMN.match(h)), None)
+        label_col = next((i for i, h in enumerate(self.header) if not SKIP_COLUMNS.match(h)), 0)
         out = []
         for row in self.rows:
             row_unit = row[unit_col] if unit_col is not None and unit_col < len(row) else ""
-            label_unit = _unit_in(row[0]) if row else ""
+            label_unit = _unit_in(row[label_col]) if label_col < len(row) else ""
             cells = []
             for i, value in enumerate(row):
                 head = self.header[i] if i < len(self.header) else ""

@@ -264,3 +264,15 @@ def test_target_asked_is_read_from_the_target_column_among_other_tables(library:
     ans = QA(library.settings, library=library).ask("枣阳市2025年技术合同成交额全年目标是多少？")
     assert "全年目标:36亿元" in ans.answer and ans.verified, (ans.answer, ans.unverified)
     assert ans.citations[0].source == "报告.docx"
+
+
+def test_chat_shows_a_cited_row_as_a_small_table() -> None:
+    from assistant.types import Citation
+    from assistant.ui.app import render_answer_text, render_citation
+
+    row = "枣阳市2025年科技创新指标|指标:高新技术企业数(家)|全年目标:150家|完成:96家。"
+    html = render_answer_text(row.rstrip("。") + "[1]。")
+    assert html.startswith('<table class="pa-row">') and "<td>96家</td>" in html and "&#91;1&#93;" in html
+    cite = Citation(1, "d", "s.pdf", "标题", "", "", row, 0, len(row), origin="文字识别(OCR) 第1页 置信度0.91")
+    out = render_citation(cite, "")
+    assert '<table class="pa-row">' in out and "置信度0.91" in out

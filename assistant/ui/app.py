@@ -86,9 +86,13 @@ def render_answer_text(text: str) -> str:
 
     A two-part answer ("目标：…[1]。完成：…[2]。") gets one line per part with the label set off.
     """
-    from assistant.cite import split_answer
+    from assistant.cite import CITE, cited_keys, split_answer
+    from assistant.tables import is_row, row_html
 
     sentences = split_answer(text)
+    if sentences and all(is_row(CITE.sub("", s).strip()) for s in sentences):  # quoted table rows: small tables
+        return "".join(row_html(CITE.sub("", s).strip()) + _with_refs("".join(f"[{k}]" for k in cited_keys(s)))
+                       for s in sentences)
     if not any(LABEL.match(s) for s in sentences):
         return _with_refs(text)
     lines = []
@@ -920,6 +924,9 @@ footer { display: none !important; }
 .pa-examples-label { font-size: 13px; color: var(--body-text-color-subdued); margin: 4px 0 -4px 2px; }
 #chatbot .pa-q { white-space: normal; }
 .pa-answer { line-height: 1.75; }
+.pa-row { border-collapse: collapse; margin: 4px 0; font-size: 0.95em; }
+.pa-row th, .pa-row td { border: 1px solid #cbd5e1; padding: 2px 8px; }
+.pa-row caption { caption-side: top; text-align: left; font-size: 0.9em; opacity: 0.75; }
 .pa-meta { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 6px; }
 .pa-badge { font-size: 12px; padding: 1px 8px; border-radius: 999px; background: #e0e7ff; color: #3730a3; }
 .pa-badge-ok { background: #dcfce7; color: #166534; }
