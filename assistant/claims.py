@@ -77,8 +77,8 @@ def _agreeing_occurrence(fig: Figure, measure: str, asked: Scope, own: Scope, te
         when = resolve(cell_time(sent, fig.text), "", infer_year=False) if row else time_of(text, m.start(), meta)
         if place_conflict(asked, sent, meta) or (own.places and place_conflict(own, sent, meta)):
             continue
-        if row:  # the row's header labels each figure's period; the asked year must still agree
-            if time_conflict(own, when) or (asked.time.year and when.year and asked.time.year != when.year):
+        if row:  # a quoted row labels each figure with its header's year and period; the answer says which
+            if time_conflict(own, when):
                 continue
         elif time_conflict(asked, when) or time_conflict(own, when):
             continue

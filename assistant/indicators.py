@@ -341,7 +341,7 @@ def row_records(doc_id: str, row: Row, s: int, e: int, sentence: str, meta: dict
     region = str(meta.get("region", "") or "")
     label = row.cells[0][1] if row.cells else ""
     in_label = mentions(label)
-    label_places = [p for p in places_in(label) if p != "湖北"]
+    label_places = [p for p in places_in(label, lenient=True) if p != "湖北"]  # a row of a county sheet: "随县"
     place = label_places[0] if label_places else _place(row.caption, len(row.caption), region)
     caption_year = YEAR.search(row.caption)
     out = []

@@ -58,7 +58,7 @@ def _text_page(plumber_page: Any, text: str) -> dict[str, Any]:
     for t in found:
         above = [txt for top, txt in lines if top < t.bbox[1]]
         caption = caption_from(above[-1]) if above else ""
-        table = from_grid(t.extract(), caption)
+        table = from_grid(t.extract(), caption, " ".join(above[-3:]))
         if table is not None:
             blocks.append((t.bbox[1], table.text(caption_line=table.caption != caption)))
             n += 1

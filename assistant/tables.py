@@ -52,7 +52,7 @@ class Table:
                 head = self.header[i] if i < len(self.header) else ""
                 if not value or SKIP_COLUMNS.match(head) or i == unit_col:
                     continue
-                unit = _unit_in(head) or label_unit or row_unit or self.unit
+                unit = _unit_in(head) or label_unit or row_unit or _unit_for(head or self.caption, self.unit)
                 cells.append(f"{head or f'第{i + 1}列'}：{with_unit(value, unit)}")
             if len(cells) >= 2:
                 out.append(self.caption + "".join(SEP + c for c in cells) + "。")
@@ -67,6 +67,29 @@ class Table:
 def _unit_in(label: str) -> str:
     m = HEADER_UNIT.search(label) or CAPTION_UNIT.search(label)
     return m.group(1) if m else ""
+
+
+def table_unit(text: str) -> str:
+    """The unit a "单位：家" statement gives a whole table; a list ("单位：家、亿元") is kept as "家、亿元"."""
+    m = CAPTION_UNIT.search(text)
+    if not m:
+        return ""
+    units, pos = [m.group(1)], m.end()
+    more = re.compile(r"\s*[、,，/及和]\s*(" + UNITS + ")")
+    while (n := more.match(text, pos)) is not None:
+        units.append(n.group(1))
+        pos = n.end()
+    return "、".join(units)
+
+
+def _unit_for(head: str, units: str) -> str:
+    """One unit of a table's list for a column: the one its header's indicator is counted in."""
+    if "、" not in units:
+        return units
+    from assistant.indicators import mentions
+
+    found = mentions(head)
+    return found[0].indicator.unit if found and found[0].indicator.unit in units.split("、") else ""
 
 
 def with_unit(value: str, unit: str) -> str:
@@ -91,7 +114,7 @@ def _numeric(cell: str) -> bool:
     return bool(NUMBER.fullmatch(cell.replace(",", "").rstrip("%‰")))
 
 
-def from_grid(grid: Iterable[Iterable[object]], caption: str = "") -> Table | None:
+def from_grid(grid: Iterable[Iterable[object]], caption: str = "", context: str = "") -> Table | None:
     """A Table from a raw grid: title rows become the caption, leading rows without numbers the header.
 
     Cells of merged header ranges arrive repeated (the readers fill them); a multi-row header joins its
@@ -104,12 +127,12 @@ def from_grid(grid: Iterable[Iterable[object]], caption: str = "") -> Table | No
     # drop columns that are empty everywhere
     keep = [j for j in range(width) if any(r[j] for r in rows)]
     rows = [[r[j] for j in keep] for r in rows]
-    unit = _unit_in(caption) if CAPTION_UNIT.search(caption) else ""
+    unit = table_unit(caption) or table_unit(context)  # "（单位：家）" in the caption or the lines just above
     titles = []
     while rows and len({c for c in rows[0] if c}) == 1 and len(rows) > 2:
         only = next(c for c in rows[0] if c)
         if CAPTION_UNIT.search(only):
-            unit = unit or _unit_in(only)
+            unit = unit or table_unit(only)
             if len(only) > 12:
                 titles.append(only)
         else:
@@ -145,18 +168,19 @@ def docx_blocks(data: bytes) -> Iterator[str]:
     from docx.text.paragraph import Paragraph
 
     document = docx.Document(io.BytesIO(data))
-    last_text = ""
+    before: list[str] = []
     for item in document.element.body.iterchildren():
         tag = item.tag.rsplit("}", 1)[-1]
         if tag == "p":
             text = Paragraph(item, document).text
             if text.strip():
-                last_text = text.strip()
+                before = [*before[-2:], text.strip()]
             yield text
         elif tag == "tbl":
             grid = [[cell.text for cell in row.cells] for row in DocxTable(item, document).rows]
-            caption = caption_from(last_text)
-            table = from_grid(grid, caption)
+            caption = caption_from(before[-1]) if before else ""
+            table = from_grid(grid, caption, " ".join(before))
+            before = []
             if table is not None:
                 yield table.text(caption_line=table.caption != caption)
             else:
