@@ -276,3 +276,33 @@ def test_chat_shows_a_cited_row_as_a_small_table() -> None:
     cite = Citation(1, "d", "s.pdf", "标题", "", "", row, 0, len(row), origin="文字识别(OCR) 第1页 置信度0.91")
     out = render_citation(cite, "")
     assert '<table class="pa-row">' in out and "置信度0.91" in out
+
+
+def county_years_xlsx() -> bytes:
+    """A title row, a "单位" row listing two units, a header merged over two year columns."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "县市区指标"
+    ws.append(["十堰市各县（市、区）科技创新主要指标"])
+    ws.merge_cells("A1:E1")
+    ws.append(["单位：家、亿元"])
+    ws.append(["县（市、区）", "高新技术企业数", None, "技术合同成交额", None])
+    ws.merge_cells("B3:C3")
+    ws.merge_cells("D3:E3")
+    ws.append([None, "2023年", "2024年", "2023年", "2024年"])
+    for row in [("郧西县", 31, 38, 3.2, 4.4), ("竹山县", 27, 35, 2.5, 3.9)]:
+        ws.append(list(row))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_county_sheet_with_year_columns_answers_the_county(library: Library) -> None:
+    library.add_upload(county_years_xlsx(), "十堰各县.xlsx")
+    rows = [c.text for c in all_chunks(library) if c.kind == "table"]
+    assert any("县(市、区):竹山县|高新技术企业数·2023年:27家|高新技术企业数·2024年:35家|技术合同成交额·2023年:2.5亿元" in r
+               for r in rows), rows
+    ans = QA(library.settings, library=library).ask("竹山县2024年技术合同成交额是多少？")
+    assert "技术合同成交额·2024年:3.9亿元" in ans.answer and ans.verified, (ans.answer, ans.unverified)
