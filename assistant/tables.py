@@ -22,7 +22,10 @@ CAPTION_UNIT = re.compile(r"单位\s*[:：]\s*(" + UNITS + r")")
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 SKIP_COLUMNS = re.compile(r"^(?:序号|编号|No\.?|#)$", re.I)
 UNIT_COLUMN = re.compile(r"^(?:计量)?单位$")
-ROW = re.compile(r"^(?P<caption>[^|｜\n]{0,120})(?P<cells>(?:[|｜][^|｜:：\n]{1,60}[:：][^|｜\n]*){1,})。?$")
+# A row as Table.lines writes it: a caption, two or more "header：value" cells, one 。 at the end (cells never hold
+# 。 or a bar), so a news line with "| 编辑：…" or a web page's "登录 | 注册" is not read as a table row.
+ROW = re.compile(r"^(?P<caption>[^|｜\n。]{0,120})(?P<cells>(?:[|｜][^|｜:：\n。]{1,60}[:：][^|｜\n。]{0,200}){2,})。$")
+_CELL_FORBIDDEN = str.maketrans({"|": "/", "｜": "/", "。": "；", "\n": " "})
 MAX_HEADER_ROWS = 3
 
 
@@ -53,9 +56,11 @@ class Table:
                 if not value or SKIP_COLUMNS.match(head) or i == unit_col:
                     continue
                 unit = _unit_in(head) or label_unit or row_unit or _unit_for(head or self.caption, self.unit)
-                cells.append(f"{head or f'第{i + 1}列'}：{with_unit(value, unit)}")
+                name = (head or f"第{i + 1}列").replace(":", "").replace("：", "").translate(_CELL_FORBIDDEN)[:60]
+                text = with_unit(value, unit).translate(_CELL_FORBIDDEN)[:200].rstrip("；")
+                cells.append(f"{name}：{text}")
             if len(cells) >= 2:
-                out.append(self.caption + "".join(SEP + c for c in cells) + "。")
+                out.append(self.caption.translate(_CELL_FORBIDDEN) + "".join(SEP + c for c in cells) + "。")
         return out
 
     def text(self, caption_line: bool = True) -> str:

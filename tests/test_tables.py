@@ -306,3 +306,13 @@ def test_county_sheet_with_year_columns_answers_the_county(library: Library) -> 
                for r in rows), rows
     ans = QA(library.settings, library=library).ask("竹山县2024年技术合同成交额是多少？")
     assert "技术合同成交额·2024年:3.9亿元" in ans.answer and ans.verified, (ans.answer, ans.unverified)
+
+
+def test_web_lines_with_bars_are_not_table_rows() -> None:
+    from assistant.tables import is_row
+
+    assert not is_row("对企业实施挂牌管理 来源:重庆日报 时间:2020-02-19 07:33:20 | 编辑:李振兵 重庆日报讯(记者 龙丹梅)记者了解到。")
+    assert not is_row("个人登录 | 企业登录 热门搜索:请确认您是否已安装过驱动程序")
+    assert not is_row("发布时间:2023-01-01 | 来源:咸宁日报")
+    table = from_grid([["指标", "说明", "目标"], ["成交额（亿元）", "全年完成。超额|完成", "45"]], "表|一")
+    assert [is_row(line) for line in table.lines()] == [True]  # a cell's own 。 and bars never break its row
