@@ -234,7 +234,8 @@ def read_pdf(path: Path, settings: LoadSettings, on_page: OnPage | None = None) 
 
 def read_image(path: Path, settings: LoadSettings, on_page: OnPage | None = None) -> Loaded:
     """A page image (PNG/JPG/TIFF) recognised in the child process."""
-    loaded = _pages_to_loaded(run_worker(["image", str(path)], settings, "图片", on_page)["pages"], settings, "图片")
+    args = ["image", str(path), str(settings.ocr_max_pages)]
+    loaded = _pages_to_loaded(run_worker(args, settings, "图片", on_page)["pages"], settings, "图片")
     loaded.meta["format"] = "image"
     return loaded
 
@@ -310,7 +311,7 @@ def load_document(data: bytes, name: str, settings: LoadSettings, on_page: OnPag
     if kind == "ole" and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
         raise LoadError("文件已设置打开密码（加密的 Office 文档），请先在 Excel/Word/WPS 中取消密码后再上传 "
                         "(password-protected / encrypted file)")
-    if suffix in CONVERTED and kind in ("ole", "docx", "xlsx", "zip"):
+    if suffix in CONVERTED and kind in ("ole", "zip"):  # (a .wps/.et saved as OOXML is read as it is)
         data, suffix = convert_office(data, suffix, settings)
         kind = sniff(data)
     if kind in ("pdf", "image"):

@@ -8,7 +8,7 @@ indexed. Each page is {"text", "ocr", "confidence", "tables"}: pages with a text
 parent kills the child when a page takes longer than its per-page limit.
 
     python -m assistant.pdfworker pdf PATH MAX_PAGES [OCR_MAX_PAGES]
-    python -m assistant.pdfworker image PATH
+    python -m assistant.pdfworker image PATH [OCR_MAX_PAGES]
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def read_pdf(path: str, max_pages: int, ocr_max_pages: int) -> dict[str, Any]:
     return {"pages": pages}
 
 
-def read_image(path: str) -> dict[str, Any]:
+def read_image(path: str, ocr_max_pages: int = 50) -> dict[str, Any]:
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
@@ -136,6 +136,9 @@ def read_image(path: str) -> dict[str, Any]:
         return {"error": f"图片像素过多 (over {MAX_IMAGE_PIXELS:,} pixels)"}
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         return {"error": f"图片文件已损坏，无法读取 (corrupt image: {exc.__class__.__name__})"}
+    if len(frames) > ocr_max_pages:
+        return {"error": f"图片共 {len(frames)} 页，超过文字识别 {ocr_max_pages} 页上限 "
+                         f"(pages over the OCR page cap of {ocr_max_pages}); 请拆分后再上传"}
     pages = []
     progress(0, len(frames))
     for i, frame in enumerate(frames):
@@ -152,7 +155,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     logging.disable(logging.CRITICAL)
     try:
         if argv[0] == "image":
-            return read_image(argv[1])
+            return read_image(argv[1], int(argv[2]) if len(argv) > 2 else 50)
         if argv[0] == "pdf":
             return read_pdf(argv[1], int(argv[2]), int(argv[3]) if len(argv) > 3 else 50)
         return read_pdf(argv[0], int(argv[1]), 50)  # the old call: PATH MAX_PAGES

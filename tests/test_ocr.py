@@ -133,3 +133,13 @@ def test_scan_over_ocr_page_cap_rejected(library: Library) -> None:
         library.add_upload(blank_pdf(40), "long-scan.pdf")
     assert "40" in str(err.value)
     assert library.catalog.count_chunks() == 0
+
+
+def test_multipage_tiff_over_ocr_page_cap_rejected() -> None:
+    from PIL import Image
+
+    frames = [Image.new("L", (60, 40), 255) for _ in range(4)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="TIFF", save_all=True, append_images=frames[1:])
+    with pytest.raises(LoadError, match="OCR page cap of 3"):
+        load_document(buf.getvalue(), "scan.tif", LoadSettings(ocr_max_pages=3))
