@@ -34,11 +34,21 @@ def _visible(text: str) -> int:
     return len(re.sub(r"\s", "", text))
 
 
+NUMBER_RUN = re.compile(r"\d[\d.,%]*\s+[-\d]")
+NUMBER_LINE = re.compile(r"^\s*[-+]?\d[\d.,]*\s*[%‰]?\s*$", re.M)
+
+
+def looks_tabular(text: str) -> bool:
+    """Cells in a text layer: numbers side by side ("45 52.8 117%") or numbers alone on their lines. Prose
+    pages skip pdfplumber, which costs far more than pypdf on a long document."""
+    return len(NUMBER_RUN.findall(text)) >= 2 or len(NUMBER_LINE.findall(text)) >= 3
+
+
 def _text_page(plumber_page: Any, text: str) -> dict[str, Any]:
     """A text page; when pdfplumber finds ruled tables, the text around them plus their row lines in order."""
     from assistant.tables import caption_from, from_grid
 
-    if plumber_page is None:
+    if plumber_page is None or not looks_tabular(text):
         return {"text": text, "ocr": False, "confidence": None, "tables": 0}
     try:
         found = plumber_page.find_tables()
@@ -96,7 +106,7 @@ def read_pdf(path: str, max_pages: int, ocr_max_pages: int) -> dict[str, Any]:
         return {"error": f"PDF 有 {len(scanned)} 页是扫描页（没有文字层），超过文字识别 {ocr_max_pages} 页上限 "
                          f"(scanned pages over the OCR page cap of {ocr_max_pages}); 请拆分后再上传"}
     plumber = None
-    if len(scanned) < n:
+    if any(i not in scanned and looks_tabular(t) for i, t in enumerate(texts)):
         try:
             import pdfplumber
 

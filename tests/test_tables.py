@@ -316,3 +316,11 @@ def test_web_lines_with_bars_are_not_table_rows() -> None:
     assert not is_row("发布时间:2023-01-01 | 来源:咸宁日报")
     table = from_grid([["指标", "说明", "目标"], ["成交额（亿元）", "全年完成。超额|完成", "45"]], "表|一")
     assert [is_row(line) for line in table.lines()] == [True]  # a cell's own 。 and bars never break its row
+
+
+def test_only_pages_that_look_tabular_go_to_pdfplumber() -> None:
+    from assistant.pdfworker import looks_tabular
+
+    assert not looks_tabular("咸宁市科技局发布2024年工作要点。\n全市高新技术企业达到620家，2024年3月15日印发。")
+    assert looks_tabular("指标 全年目标 完成\n技术合同成交额 45 52.8 117%\n高新技术企业 260 281 108%")
+    assert looks_tabular("平台类型\n国家级\n省级\n工程技术研究中心\n1\n14\n重点实验室\n0\n3")
