@@ -126,7 +126,8 @@ def chunk_document(doc: SourceDoc, max_tokens: int, overlap: int, count: Callabl
     chunks: list[Chunk] = []
     for start, end, heading in sorted(spans_out):
         body = text[start:end]
-        chunks.append(Chunk(chunk_id(doc.doc_id, len(chunks), body), doc.doc_id, len(chunks), start, end, body, heading))
+        n = len(chunks)
+        chunks.append(Chunk(chunk_id(doc.doc_id, n, body), doc.doc_id, n, start, end, body, heading))
     return chunks
 
 

@@ -62,7 +62,9 @@ def check_claims(question: str, answer: str, sources: dict[int, tuple[str, dict[
         for fig in figs:
             measure = measure_before(body, fig)
             # a quoted table row: each figure's time is its own cell's (caption year + column header)
-            fig_own = Scope(own_places, resolve(cell_time(body, fig.text), "", infer_year=False)) if is_row(body.strip()) else own
+            fig_own = own
+            if is_row(body.strip()):
+                fig_own = Scope(own_places, resolve(cell_time(body, fig.text), "", infer_year=False))
             if not any(_agreeing_occurrence(fig, measure, asked, fig_own, *sources[k]) for k in keys):
                 bad.append(fig.text)
     return list(dict.fromkeys(bad))

@@ -216,7 +216,8 @@ def _pages_to_loaded(pages: list[dict], settings: LoadSettings, what: str) -> Lo
             meta["ocr_low_pages"] = ",".join(low)
         if empty:
             meta["ocr_empty_pages"] = ",".join(empty)
-    return Loaded(text, meta, [(i + 1, p["text"], p["confidence"] if p.get("ocr") else None) for i, p in enumerate(pages)])
+    numbered = [(i + 1, p["text"], p["confidence"] if p.get("ocr") else None) for i, p in enumerate(pages)]
+    return Loaded(text, meta, numbered)
 
 
 def pdf_to_text(path: Path, settings: LoadSettings) -> str:

@@ -86,7 +86,8 @@ def main() -> None:
     from assistant.load import load_document
     from assistant.settings import Settings
 
-    lines = [f"# Documents: OCR and tables ({datetime.now():%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} CPUs)", ""]
+    when = f"{datetime.now():%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} CPUs"
+    lines = [f"# Documents: OCR and tables ({when})", ""]
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(index_dir=Path(tmp) / "index", corpus_dir=Path(tmp) / "corpus", embedder=args.embedder)
         pdf = scanned_pdf(args.pages)
@@ -95,7 +96,8 @@ def main() -> None:
         ocr_s = time.perf_counter() - t0
         lines += ["| measure | value |", "|---|---|",
                   f"| OCR: {args.pages} scanned A4 pages (144 dpi, 28 lines each), child process incl. model load "
-                  f"| {ocr_s:.1f} s = {args.pages / ocr_s:.2f} pages/s, mean confidence {loaded.meta['ocr_confidence']} |"]
+                  f"| {ocr_s:.1f} s = {args.pages / ocr_s:.2f} pages/s, "
+                  f"mean confidence {loaded.meta['ocr_confidence']} |"]
         lib = Library(settings, writer=True)
         try:
             for name, data in ((f"county-{args.rows}.xlsx", county_xlsx(args.rows)),

@@ -82,7 +82,8 @@ def table_pdf() -> bytes:
     doc = SimpleDocTemplate(buf, pagesize=A4)
     grid = [["指标", "2025年目标", "2025年完成"], ["新增省级创新平台（家）", "12", "15"], ["科技成果转化（项）", "80", "91"]]
     table = Table(grid)
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
+                               ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
     doc.build([Paragraph("老河口市科技局2025年工作总结", style),
                Paragraph("全年各项工作进展顺利，主要指标完成情况见下表。", style),
                Paragraph("老河口市2025年科技创新指标完成表", style), table])
@@ -159,10 +160,11 @@ def test_csv_upload(library: Library) -> None:
     assert any("科技特派员(人):86人" in c.text for c in all_chunks(library))
 
 
+HTML_TABLE = "<html><body><table><tr><td>谷城</td></tr></table></body></html>".encode()
 BAD_SHEETS = {
     "xlsx-really-csv": ("a.xlsx", lambda: "县,企业数\n谷城,3\n保康,4\n".encode(), ".csv"),
-    "xlsx-really-html": ("b.xlsx", lambda: "<html><body><table><tr><td>谷城</td></tr></table></body></html>".encode(), "HTML"),
-    "xls-really-html": ("b.xls", lambda: "<html><body><table><tr><td>谷城</td></tr></table></body></html>".encode(), "HTML"),
+    "xlsx-really-html": ("b.xlsx", lambda: HTML_TABLE, "HTML"),
+    "xls-really-html": ("b.xls", lambda: HTML_TABLE, "HTML"),
     # an encrypted OOXML package is a compound file holding an EncryptedPackage stream
     "password-xlsx": ("c.xlsx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
                       + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 500, "密码"),
@@ -245,7 +247,7 @@ shutil.copy({str(converted)!r}, os.path.join(out, os.path.basename(args[-1]).rsp
     assert "全年目标：36亿元" in text
 
 
-def test_target_asked_is_read_from_the_target_column_among_other_tables(library: Library, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_target_read_from_the_target_column_among_tables(library: Library, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A progress report and a county sheet both name 枣阳市 and 技术合同成交额: a target question is answered by
     the row with a target column, and its 上半年 caption does not hide the 全年目标 cell."""
     import openpyxl
