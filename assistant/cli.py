@@ -1,4 +1,6 @@
-"""`assistant` command line: ingest | add | list | delete | reindex | ask | eval | serve."""
+"""`assistant` command line: ingest | add | list | delete | reindex | ask | eval | serve | kb | apikey.
+
+`--kb NAME` (before or after the command, or ASSISTANT_KB) picks the knowledge base every command works on."""
 
 from __future__ import annotations
 
@@ -147,6 +149,49 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return eval_main(args)
 
 
+def cmd_kb(args: argparse.Namespace) -> int:
+    from assistant import kb
+    from assistant.settings import get_settings
+
+    settings = get_settings()
+    name = getattr(args, "name", None) or args.kb
+    if args.action in ("create", "delete") and not name:
+        raise kb.KBError(f"name the knowledge base: `assistant kb {args.action} NAME`")
+    if args.action == "create":
+        _print(kb.create(settings, name))
+    elif args.action == "rename":
+        _print(kb.rename(settings, args.name, args.new_name))
+    elif args.action == "delete":
+        _print(kb.delete(settings, name))
+    else:
+        rows = [kb.describe(settings, name) for name in kb.names(settings)]
+        if args.json:
+            _print(rows)
+        else:
+            for r in rows:
+                print(f"{r['name']:24}  {r['documents']:4} documents  {r['chunks']:5} chunks")
+    return 0
+
+
+def cmd_apikey(args: argparse.Namespace) -> int:
+    from assistant import apikeys
+    from assistant.settings import get_settings
+
+    settings = get_settings()
+    if args.action == "create":
+        kbs = ["*"] if args.all_kbs else (args.key_kbs or ([args.kb] if args.kb else []))
+        token, record = apikeys.create(settings, kbs, args.read_only)
+        _print({"key": token, **record.public()})
+        print("store this key now: only its hash is kept", file=sys.stderr)
+    elif args.action == "revoke":
+        ok = apikeys.revoke(settings, args.key_id)
+        print(f"revoked {args.key_id}" if ok else f"no key {args.key_id}", file=sys.stdout if ok else sys.stderr)
+        return 0 if ok else 1
+    else:
+        _print([k.public() for k in apikeys.load(settings)])
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.ui import app
 
@@ -155,37 +200,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assistant", description="政策问答助手: cited answers from Chinese policy documents.")
+    kb_help = "knowledge base (default: ASSISTANT_KB or 'default'); `assistant kb list` shows them"
+    p.add_argument("--kb", metavar="NAME", default=None, help=kb_help)
+    on_kb = argparse.ArgumentParser(add_help=False)  # --kb after the command works too
+    on_kb.add_argument("--kb", metavar="NAME", default=argparse.SUPPRESS, help=kb_help)
     sub = p.add_subparsers(dest="cmd", required=True)
-    s = sub.add_parser("ingest", help="index files or directories (default: the corpus dir)")
+    s = sub.add_parser("ingest", parents=[on_kb], help="index files or directories (default: the corpus dir)")
     s.add_argument("paths", nargs="*")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_ingest)
-    s = sub.add_parser("add", help="index a pasted bulletin from stdin (-) or a file")
+    s = sub.add_parser("add", parents=[on_kb], help="index a pasted bulletin from stdin (-) or a file")
     s.add_argument("file", nargs="?")
     s.add_argument("--title")
     s.add_argument("--date", help="YYYY-MM-DD")
     s.add_argument("--issuer")
     s.set_defaults(func=cmd_add)
-    s = sub.add_parser("list", help="the indexed documents")
+    s = sub.add_parser("list", parents=[on_kb], help="the indexed documents")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_list)
-    s = sub.add_parser("delete", help="remove a document (its file moves to corpus/.deleted/)")
+    s = sub.add_parser("delete", parents=[on_kb], help="remove a document (its file moves to corpus/.deleted/)")
     s.add_argument("doc_id")
     s.set_defaults(func=cmd_delete)
-    s = sub.add_parser("reindex", help="rebuild the whole index from the corpus dir")
+    s = sub.add_parser("reindex", parents=[on_kb], help="rebuild the whole index from the corpus dir")
     s.set_defaults(func=cmd_reindex)
-    s = sub.add_parser("export", help="back up the index (catalog + vectors) to a .tar.gz")
+    s = sub.add_parser("export", parents=[on_kb], help="back up the index (catalog + vectors) to a .tar.gz")
     s.add_argument("file")
     s.set_defaults(func=cmd_export)
-    s = sub.add_parser("import", help="restore the index from an export (stop the app first)")
+    s = sub.add_parser("import", parents=[on_kb], help="restore the index from an export (stop the app first)")
     s.add_argument("file")
     s.set_defaults(func=cmd_import)
-    s = sub.add_parser("ask", help="answer a question with citations")
+    s = sub.add_parser("ask", parents=[on_kb], help="answer a question with citations")
     s.add_argument("question")
     s.add_argument("--json", action="store_true")
     s.add_argument("--backend", help="extractive | openai | local (default: ASSISTANT_LLM)")
     s.set_defaults(func=cmd_ask)
-    s = sub.add_parser("eval", help="run the evaluation set and write eval/report.*")
+    s = sub.add_parser("eval", parents=[on_kb], help="run the evaluation set and write eval/report.*")
     s.add_argument("--split", default="test", choices=["dev", "test", "all", "blind", "unseen-dev", "unseen-test", "unseen"],
                    help="blind: the held-out sets eval/blind*_questions.jsonl (report eval/report-blind.*); "
                    "unseen-dev/unseen-test: eval/unseen/ (seeds + documents nobody tuned on, own index)")
@@ -196,21 +245,65 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--dataset", default=None, choices=[None, "ncpqa", "rgb"], help="a public benchmark instead")
     s.add_argument("--limit", type=int, default=0)
     s.set_defaults(func=cmd_eval)
-    s = sub.add_parser("serve", help="start the web app (indexes the corpus first)")
+    s = sub.add_parser("serve", parents=[on_kb], help="start the web app (indexes the corpus first)")
     s.add_argument("--no-ingest", action="store_true")
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("kb", help="knowledge bases: create | list | rename | delete")
+    kbs = s.add_subparsers(dest="action", required=True)
+    k = kbs.add_parser("create", help="create an empty knowledge base")
+    k.add_argument("name", nargs="?", help="default: the --kb NAME given before `kb`")
+    k = kbs.add_parser("list", help="the knowledge bases with their document counts")
+    k.add_argument("--json", action="store_true")
+    k = kbs.add_parser("rename", help="rename a knowledge base")
+    k.add_argument("name")
+    k.add_argument("new_name")
+    k = kbs.add_parser("delete", help="delete a knowledge base with its documents and saved files")
+    k.add_argument("name", nargs="?", help="default: the --kb NAME given before `kb`")
+    s.set_defaults(func=cmd_kb)
+
+    s = sub.add_parser("apikey", help="API keys for /v1 (only a hash is stored): create | list | revoke")
+    keys = s.add_subparsers(dest="action", required=True)
+    k = keys.add_parser("create", help="a new key for the knowledge bases named (shown once)")
+    k.add_argument("--kb", dest="key_kbs", action="append", metavar="NAME",
+                   help="a knowledge base the key may use (repeatable)")
+    k.add_argument("--all-kbs", action="store_true", help="the key may use every knowledge base")
+    k.add_argument("--read-only", action="store_true", help="the key may ask and list, not add or delete documents")
+    keys.add_parser("list", help="the keys (id, knowledge bases, read-only; never the key)")
+    k = keys.add_parser("revoke", help="revoke a key by its id")
+    k.add_argument("key_id")
+    s.set_defaults(func=cmd_apikey)
     return p
+
+
+WRITES = {"ingest", "add", "import"}  # commands that create the knowledge base they name when it does not exist yet
+
+
+def _use_kb(args: argparse.Namespace) -> None:
+    """Make --kb the process's ASSISTANT_KB (every command reads it through get_settings)."""
+    from assistant import kb
+    from assistant.settings import get_settings
+
+    name = kb.check_name(args.kb or os.environ.get("ASSISTANT_KB") or kb.DEFAULT)
+    os.environ["ASSISTANT_KB"] = name
+    get_settings.cache_clear()
+    if args.cmd in WRITES and name not in kb.RESERVED and not kb.exists(get_settings(), name):
+        kb.create(get_settings(), name)
+        print(f"created knowledge base {name!r}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     _offline_env()
     args = build_parser().parse_args(argv)
+    from assistant.kb import KBError
     from assistant.load import LoadError
     from assistant.store import IndexBusy, IndexMismatch
 
     try:
+        if args.cmd not in ("kb", "apikey"):
+            _use_kb(args)
         return int(args.func(args) or 0)
-    except (LoadError, IndexBusy, IndexMismatch) as exc:
+    except (LoadError, IndexBusy, IndexMismatch, KBError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

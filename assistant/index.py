@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant import indicators, ocr
+from assistant import indicators, kb, ocr
 from assistant.bm25 import BM25
 from assistant.chunk import chunk_document
 from assistant.clean import canonical, clean, has_hidden_text
@@ -104,7 +104,8 @@ class Library:
     """The indexed document library: catalog + vectors + BM25. One writer per index directory."""
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None, writer: bool = False) -> None:
-        self.settings = settings or get_settings()
+        self.settings = kb.for_kb(settings or get_settings())
+        self.kb = kb.require(self.settings)  # UnknownKB: nothing is created for a name that does not exist
         self.dir = Path(self.settings.index_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.lock = WriterLock(self.dir)
@@ -427,7 +428,7 @@ class Library:
 
     def stats(self) -> dict[str, Any]:
         return {"documents": len(self.catalog.documents()), "chunks": self.catalog.count_chunks(), "vectors": self.vectors.count(),
-                "embedder": self.embedder.name, "index_dir": str(self.dir)}
+                "embedder": self.embedder.name, "index_dir": str(self.dir), "kb": self.kb}
 
     def close(self) -> None:
         self.vectors.close()
@@ -437,6 +438,8 @@ class Library:
 
 def reset_index(settings: Settings) -> None:
     """Remove the catalog, BM25 and vectors (for a model change); `reindex` then rebuilds from corpus/."""
+    settings = kb.for_kb(settings)
+    kb.require(settings)
     lock = WriterLock(Path(settings.index_dir))
     lock.acquire()
     try:
@@ -492,6 +495,8 @@ def import_archive(settings: Settings, path: Path, embedder: Embedder | None = N
 
     import numpy as np
 
+    settings = kb.for_kb(settings)
+    kb.require(settings)
     lock = WriterLock(Path(settings.index_dir))
     lock.acquire()
     try:

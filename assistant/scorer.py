@@ -45,14 +45,14 @@ def char_cosine(a: str, b: str) -> float:
 
 def features(info: Any, sentence: str, cover: float, own_cover: float, plan: bool) -> list[float]:
     """The feature vector of one candidate sentence (names in FEATURES)."""
-    from assistant.answer import _has_value, _value_near_terms, measure_match
+    from assistant.answer import holds_value, measure_match, value_near_terms
 
     kind = info.kind if info.kind in KINDS else ("person" if info.kind in ("name", "title") else "fact")
     qgrams = _bigrams(info.text)
     bigram = sum(g in sentence for g in qgrams) / len(qgrams) if qgrams else 0.0
     measure = measure_match(info, sentence) if info.kind == "number" and info.measure else 0.0
-    return [cover, own_cover, char_cosine(info.text, sentence), float(_has_value(info.kind, sentence, info.unit)),
-            float(info.kind == "number" and _value_near_terms(info, sentence)), measure, bigram,
+    return [cover, own_cover, char_cosine(info.text, sentence), float(holds_value(info.kind, sentence, info.unit)),
+            float(info.kind == "number" and value_near_terms(info, sentence)), measure, bigram,
             math.log(1 + len(sentence)), float(plan and info.wants_achieved),
             *(float(kind == k) for k in KINDS)]
 

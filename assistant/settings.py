@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +54,8 @@ class Settings(BaseSettings):
     embedder: str = Field("e5-small", description="e5-small (packaged) | use-multilingual (packaged) | st:<name or path> | openai:<model> | hash (tests)")
     embed_url: str = Field("", description="Base URL for the openai: embeddings backend.")
     embed_batch: int = Field(32, description="Texts per embedding batch.")
-    collection: str = Field("policy", description="Chroma collection name.")
+    collection: str = Field("policy", description="Chroma collection name (of the default knowledge base).")
+    kb: str = Field("default", description="Knowledge base to use (`--kb NAME`); others live under index_dir/kbs/NAME.")
     host: str = Field("127.0.0.1", description="Address the web app binds.")
     port: int = Field(7860, description="Port of the web app.")
     auth: str = Field("", description="user:password to require a login on the web app.")
@@ -68,6 +69,8 @@ class Settings(BaseSettings):
     llm_api_key: str = Field("", description="API key for the endpoint (any string for local servers).")
     llm_model: str = Field("", description="Model name at the endpoint.")
     llm_timeout_s: float = Field(8.0, description="Per-request timeout; on timeout or error the extractive answer is shown.")
+    # Set by assistant.kb.for_kb: (index dir, corpus dir, collection) of the default knowledge base.
+    _kb_base: tuple[Path, Path, str] | None = PrivateAttr(None)
 
 
 @lru_cache(maxsize=1)

@@ -62,9 +62,13 @@ class Citation:
     end: int
     heading: str = ""  # the section or article the passage sits in (a newspaper page holds several)
     origin: str = ""  # how the quoted text was read when not from a text layer: "文字识别(OCR) 第2页 置信度0.93"
+    kb: str = ""  # the knowledge base it comes from, set when one question is asked across several
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        if not out["kb"]:
+            del out["kb"]
+        return out
 
 
 @dataclass

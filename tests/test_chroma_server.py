@@ -73,3 +73,38 @@ def test_ingest_and_ask_against_a_chroma_server(chroma_url: str, tmp_path: Path,
     assert out.returncode == 0, out.stderr
     assert "16家" in out.stdout
     shutil.rmtree(settings.index_dir, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_knowledge_bases_on_a_chroma_server(chroma_url: str, tmp_path: Path, corpus_copy: Path) -> None:
+    """Each KB its own collection on the server; a rename keeps it, a delete drops it there too."""
+    import chromadb
+    from test_kb import NANZHANG, Q_NANZHANG
+
+    from assistant import kb
+
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus_copy, chroma_url=chroma_url, embedder="hash",
+                        collection="kbtest")
+    kb.create(settings, "south")
+    lib = Library(kb.for_kb(settings, "south"), writer=True)
+    try:
+        lib.add_text(NANZHANG)
+        collection = lib.settings.collection
+    finally:
+        lib.close()
+    port = int(chroma_url.rsplit(":", 1)[1])
+    server = chromadb.HttpClient(host="127.0.0.1", port=port)
+    assert collection.startswith("kbtest-") and collection in {c.name for c in server.list_collections()}
+    kb.rename(settings, "south", "nanzhang")
+    lib = Library(kb.for_kb(settings, "nanzhang"))
+    try:
+        assert lib.settings.collection == collection and "41家" in QA(lib.settings, library=lib).ask(Q_NANZHANG).answer
+    finally:
+        lib.close()
+    default = Library(settings, writer=True)
+    try:
+        assert default.vectors.count() == 0  # the default KB's collection holds none of it
+    finally:
+        default.close()
+    kb.delete(settings, "nanzhang")
+    assert collection not in {c.name for c in server.list_collections()}

@@ -431,8 +431,9 @@ def render_citation(c: Citation, answer: str) -> str:
     # a cited table row shows as a small table; a passage read by OCR says so (and how sure it was)
     quote = row_html(c.quote) if is_row(c.quote) else highlight_quote(c.quote, answer, c.n)
     origin = f'<span class="pa-sep"> · </span><span class="pa-origin">{esc(c.origin)}</span>' if c.origin else ""
+    kb_tag = f'<span class="pa-badge pa-kb" title="知识库">{esc(c.kb)}</span> ' if c.kb else ""
     return (
-        f'<div class="pa-cite"><div class="pa-cite-head"><span class="pa-cite-n">&#91;{c.n}&#93;</span> '
+        f'<div class="pa-cite"><div class="pa-cite-head"><span class="pa-cite-n">&#91;{c.n}&#93;</span> {kb_tag}'
         f'<span class="pa-cite-title">{title}</span><span class="pa-sep"> · </span>{issuer}'
         f'<span class="pa-sep"> · </span>{date}{origin}</div>'
         f'<details class="pa-details"><summary>查看原文段落 <span class="pa-source">{esc(c.source)}</span></summary>'
@@ -859,7 +860,9 @@ class AssistantUI:
         answerer = backend_label(getattr(self.qa.answerer, "name", "extractive"))
         if self.qa.backend_error:
             flag += f'<span class="pa-stat pa-stat-warn" title="{esc(self.qa.backend_error)}">⚠ 大模型未启用，使用抽取式回答</span>'
-        return (f'<div class="pa-stats"><span class="pa-stat"><b>{s["documents"]}</b> 份文件</span>'
+        kb_name = getattr(self, "kb_label", "") or getattr(self.library, "kb", "default")
+        return (f'<div class="pa-stats"><span class="pa-stat">知识库 <b>{esc(kb_name)}</b></span>'
+                f'<span class="pa-stat"><b>{s["documents"]}</b> 份文件</span>'
                 f'<span class="pa-stat"><b>{s["chunks"]}</b> 个段落</span>'
                 f'<span class="pa-stat">嵌入模型 <code>{esc(s["embedder"])}</code></span>'
                 f'<span class="pa-stat">回答方式 {esc(answerer)}</span>{flag}</div>')
@@ -1038,6 +1041,49 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
     return kwargs
 
 
+class AcrossKBs(AssistantUI):
+    """全部 on the page: one question asked of every knowledge base, each citation naming its knowledge base."""
+
+    def __init__(self, pool: Any) -> None:  # noqa: D107 - shares the primary's settings; asks through the pool
+        primary = pool.primary
+        self.settings, self.library, self.lock, self.qa, self.pool = (primary.settings, primary.library, primary.lock,
+                                                                     primary.qa, pool)
+
+    kb_label = "全部"
+
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
+        return self.pool.ask_all(question, history or None)
+
+    def stats(self) -> dict[str, Any]:
+        parts = [self.pool.get(name).stats() for name in self.pool.names()]
+        return {"documents": sum(p["documents"] for p in parts), "chunks": sum(p["chunks"] for p in parts),
+                "embedder": self.library.embedder.name, "suspicious": sum(p["suspicious"] for p in parts)}
+
+
+def manage_kb(pool: Any, action: str, current: str, name: str, confirm: bool = False) -> tuple[str, str]:
+    """The page's 知识库管理: create / rename the current one / delete the current one; (HTML message, KB to select)."""
+    from assistant import kb
+
+    name = (name or "").strip()
+    try:
+        if action == "create":
+            pool.create(name)
+            return result_html("ok", f"✓ 已新建知识库「{esc(name)}」，现在可以在「新增公告」中向它添加文件。"), name
+        if current == kb.ALL:
+            return result_html("err", "请先在上方选择一个具体的知识库（「全部」只用于提问）。"), current
+        if action == "rename":
+            pool.rename(current, name)
+            return result_html("ok", f"✓ 知识库「{esc(current)}」已重命名为「{esc(name)}」。"), name
+        if not confirm:
+            return result_html("info", f"请勾选「确认删除」后再删除知识库「{esc(current)}」。"), current
+        info = pool.delete(current)
+        return result_html("ok", f"已删除知识库「{esc(current)}」（{info['documents']} 份文件）。"), pool.primary_name
+    except (kb.KBError, OSError) as exc:
+        return result_html("err", esc(exc)), current
+    except Exception as exc:  # noqa: BLE001 - IndexBusy and the like, shown to the user
+        return result_html("err", f"操作失败：{esc(exc)}"), current
+
+
 def header_html(ui: AssistantUI) -> str:
     return f'<div id="pa-header"><h1>{TITLE}</h1><div class="pa-sub">{esc(SUBTITLE)}</div>{ui.stats_html()}</div>'
 
@@ -1047,16 +1093,34 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
     import gradio as gr
 
     from assistant.index import Library as _Library
+    from assistant.kb import ALL, KBError
     from assistant.settings import get_settings
+    from assistant.ui.kbs import KBPool
 
     settings = settings or get_settings()
     library = library or _Library(settings, writer=True)
     ui = AssistantUI(settings, library)
+    pool = KBPool(settings, ui)
+    across = AcrossKBs(pool)
     indexing = {"concurrency_limit": 1, "concurrency_id": "indexing"}
+
+    def kb_choices() -> list[str]:
+        return [*pool.names(), ALL]
+
+    def pick(name: str | None) -> AssistantUI:
+        """The selected knowledge base's handlers (全部 or a vanished one: the app's own, for showing)."""
+        try:
+            return ui if not name or name == ALL else pool.get(name)
+        except KBError:
+            return ui
 
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
         header = gr.HTML(header_html(ui), elem_id="header")
         session = gr.State(AssistantUI.new_session())
+        with gr.Row(equal_height=True, elem_classes="pa-kb-row"):
+            kb_select = gr.Dropdown(choices=kb_choices(), value=pool.primary_name, label="知识库", elem_id="kb_select",
+                                    scale=1, min_width=200, filterable=False,
+                                    info="问答、新增公告和文档库都针对所选知识库；「全部」在所有知识库中提问，出处标明知识库。")
 
         with gr.Tabs(elem_id="tabs"):
             # ---------------------------------------------------------------- 问答
@@ -1141,20 +1205,41 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                 gr.HTML('<div class="pa-help">重建索引会按 corpus/ 目录中的文件重新切分、计算向量，期间暂停问答；'
                         "更换嵌入模型或怀疑索引损坏时使用。</div>")
                 library_result = gr.HTML("", elem_id="library_result")
+                with gr.Accordion("知识库管理", open=False, elem_id="kb_admin"):
+                    with gr.Row(equal_height=True):
+                        kb_name = gr.Textbox(label="知识库名称", elem_id="kb_name", scale=3,
+                                             placeholder="字母、数字、汉字、- 或 _，例如 huangshi、黄石科技局")
+                        kb_create = gr.Button("新建知识库", variant="secondary", elem_id="kb_create", scale=1)
+                        kb_rename = gr.Button("把所选知识库重命名为此名称", variant="secondary", elem_id="kb_rename", scale=2)
+                    with gr.Row(equal_height=True, elem_classes="pa-danger-zone"):
+                        kb_delete_confirm = gr.Checkbox(label="确认删除所选知识库及其全部文件", value=False,
+                                                        elem_id="kb_delete_confirm", container=False)
+                        kb_delete = gr.Button("删除所选知识库", variant="stop", elem_id="kb_delete")
+                    kb_result = gr.HTML("", elem_id="kb_result")
 
         # ------------------------------------------------------------------ events
-        chat_io = {"inputs": [question, session], "outputs": [chatbot, session, question]}
+        chat_io = {"inputs": [question, session, kb_select], "outputs": [chatbot, session, question]}
 
-        def respond(message: str, state: dict[str, list]) -> Iterator[tuple[Any, ...]]:
-            yield from ui.respond(message, state)
+        def chat_ui(name: str | None) -> AssistantUI:
+            return across if name == ALL else pool.get(name or pool.primary_name)
+
+        def respond(message: str, state: dict[str, list], kb_name: str | None = None) -> Iterator[tuple[Any, ...]]:
+            try:
+                target = chat_ui(kb_name)
+            except KBError as exc:
+                messages = list((state or {}).get("messages", []))
+                yield messages + [{"role": "assistant", "content": render_error(str(exc))}], state, message
+                return
+            yield from target.respond(message, state)
 
         send.click(respond, **chat_io, show_progress="hidden")
         question.submit(respond, **chat_io, show_progress="hidden")
         for button, text in zip(example_buttons, EXAMPLES, strict=True):
-            def ask_example(state: dict[str, list], _q: str = text) -> Iterator[tuple[Any, ...]]:
-                yield from ui.respond(_q, state)
+            def ask_example(state: dict[str, list], kb_name: str | None, _q: str = text) -> Iterator[tuple[Any, ...]]:
+                yield from respond(_q, state, kb_name)
 
-            button.click(ask_example, inputs=[session], outputs=[chatbot, session, question], show_progress="hidden")
+            button.click(ask_example, inputs=[session, kb_select], outputs=[chatbot, session, question],
+                         show_progress="hidden")
         clear.click(lambda: ([], AssistantUI.new_session(), ""), outputs=[chatbot, session, question], queue=False)
         chatbot.clear(lambda: (AssistantUI.new_session(), ""), outputs=[session, question], queue=False)
 
@@ -1165,39 +1250,65 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                          outputs=[paste_title, paste_date, paste_issuer, auto_meta], trigger_mode="always_last",
                          show_progress="hidden", queue=False)
 
-        def indicator_updates(place: str | None, name: str | None) -> tuple[Any, ...]:
-            places, place, names, name = ui.indicator_options(place, name)
+        def indicator_updates(place: str | None, name: str | None, kb_name: str | None = None) -> tuple[Any, ...]:
+            target = pick(kb_name)
+            places, place, names, name = target.indicator_options(place, name)
             return (gr.update(choices=places, value=place or None), gr.update(choices=names, value=name or None),
-                    ui.indicator_view(place, name))
+                    target.indicator_view(place, name))
 
-        def refreshed(query: str, place: str | None = None, name: str | None = None) -> tuple[Any, ...]:
-            stats = ui.stats_html()
-            return ui.table(query), stats, header_html(ui), *indicator_updates(place, name)
+        def table(query: str, kb_name: str | None) -> Any:
+            if kb_name != ALL:
+                return pick(kb_name).table(query)
+            import pandas as pd
+
+            source = TABLE_COLUMNS.index("来源")
+            rows = [[*r[:source], f"[{n}] {r[source]}", *r[source + 1 :]]
+                    for n in pool.names() for r in pool.get(n).rows(query)]
+            return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+        def refreshed(query: str, place: str | None = None, name: str | None = None,
+                      kb_name: str | None = None) -> tuple[Any, ...]:
+            target = across if kb_name == ALL else pick(kb_name)
+            return (table(query, kb_name), target.stats_html(), header_html(target),
+                    *indicator_updates(place, name, kb_name))
 
         refresh_outputs = [doc_table, library_stats, header, ind_place, ind_name, ind_view]
-        refresh_inputs = [doc_search, ind_place, ind_name]
+        refresh_inputs = [doc_search, ind_place, ind_name, kb_select]
 
-        def on_indicator_place(place: str | None) -> tuple[Any, ...]:
-            return indicator_updates(place, None)[1:]
+        def on_indicator_place(place: str | None, kb_name: str | None) -> tuple[Any, ...]:
+            return indicator_updates(place, None, kb_name)[1:]
 
-        def on_indicator_name(place: str | None, name: str | None) -> str:
-            return ui.indicator_view(place, name)
+        def on_indicator_name(place: str | None, name: str | None, kb_name: str | None) -> str:
+            return pick(kb_name).indicator_view(place, name)
 
-        ind_place.input(on_indicator_place, inputs=ind_place, outputs=[ind_name, ind_view], show_progress="hidden")
-        ind_name.input(on_indicator_name, inputs=[ind_place, ind_name], outputs=ind_view, show_progress="hidden")
-        ind_tab.select(indicator_updates, inputs=[ind_place, ind_name], outputs=[ind_place, ind_name, ind_view],
+        ind_place.input(on_indicator_place, inputs=[ind_place, kb_select], outputs=[ind_name, ind_view],
+                        show_progress="hidden")
+        ind_name.input(on_indicator_name, inputs=[ind_place, ind_name, kb_select], outputs=ind_view,
                        show_progress="hidden")
+        ind_tab.select(indicator_updates, inputs=[ind_place, ind_name, kb_select],
+                       outputs=[ind_place, ind_name, ind_view], show_progress="hidden")
+        one_kb = result_html("err", "请先在上方选择一个具体的知识库（「全部」只用于提问）。")
+
+        def writer_ui(kb_name: str | None) -> AssistantUI | None:
+            """The knowledge base a write goes to (None: 全部 or one that no longer exists)."""
+            try:
+                return None if kb_name == ALL else pool.get(kb_name or pool.primary_name)
+            except KBError:
+                return None
 
         def on_paste(text: str, title: str, date: str, issuer: str, query: str, place: str | None, name: str | None,
+                     kb_name: str | None,
                      progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's idiom
-            msg, added = ui.add_paste(text, title, date, issuer, progress=progress)
+            target = writer_ui(kb_name)
+            msg, added = target.add_paste(text, title, date, issuer, progress=progress) if target else (one_kb, False)
             fields = ("", "", "", "", {}) if added else (gr.skip(),) * 5
-            return (msg, *fields, *refreshed(query, place, name))
+            return (msg, *fields, *refreshed(query, place, name, kb_name))
 
         def on_upload(path: str | None, title: str, date: str, issuer: str, query: str, place: str | None, name: str | None,
-                      progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-            msg, added = ui.add_file(path, title, date, issuer, progress=progress)
-            return (msg, None if added else gr.skip(), *refreshed(query, place, name))
+                      kb_name: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+            target = writer_ui(kb_name)
+            msg, added = target.add_file(path, title, date, issuer, progress=progress) if target else (one_kb, False)
+            return (msg, None if added else gr.skip(), *refreshed(query, place, name, kb_name))
 
         queued = result_html("info", "⏳ 已提交，正在排队等待索引（同一时间只处理一个索引任务）……")
         paste_submit.click(lambda: queued, outputs=paste_result, queue=False).then(
@@ -1209,7 +1320,7 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         paste_clear.click(lambda: ("", "", "", "", {}, ""), outputs=[paste_text, paste_title, paste_date, paste_issuer, auto_meta, paste_result],
                           queue=False)
 
-        doc_search.change(lambda q: ui.table(q), inputs=doc_search, outputs=doc_table, show_progress="hidden",
+        doc_search.change(table, inputs=[doc_search, kb_select], outputs=doc_table, show_progress="hidden",
                           trigger_mode="always_last")
         refresh.click(refreshed, inputs=refresh_inputs, outputs=refresh_outputs)
 
@@ -1221,21 +1332,38 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         on_select.__annotations__["evt"] = gr.SelectData  # resolved here: gradio is imported lazily
         doc_table.select(on_select, outputs=[delete_id, delete_confirm], show_progress="hidden")
 
-        def on_delete(doc_id: str, confirm: bool, query: str, place: str | None, name: str | None) -> tuple[Any, ...]:
-            msg, deleted = ui.delete(doc_id, confirm)
-            return (msg, "" if deleted else gr.skip(), False, *refreshed(query, place, name))
+        def on_delete(doc_id: str, confirm: bool, query: str, place: str | None, name: str | None,
+                      kb_name: str | None) -> tuple[Any, ...]:
+            target = writer_ui(kb_name)
+            msg, deleted = target.delete(doc_id, confirm) if target else (one_kb, False)
+            return (msg, "" if deleted else gr.skip(), False, *refreshed(query, place, name, kb_name))
 
         delete_button.click(on_delete, inputs=[delete_id, delete_confirm, *refresh_inputs],
                             outputs=[library_result, delete_id, delete_confirm, *refresh_outputs], **indexing)
 
-        def on_reindex(query: str, place: str | None, name: str | None,
+        def on_reindex(query: str, place: str | None, name: str | None, kb_name: str | None,
                        progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple[Any, ...]:  # noqa: B008
-            return (ui.reindex(progress=progress), *refreshed(query, place, name))
+            target = writer_ui(kb_name)
+            return (target.reindex(progress=progress) if target else one_kb, *refreshed(query, place, name, kb_name))
 
         reindex_button.click(lambda: result_html("info", "⏳ 正在重建索引，请稍候……"), outputs=library_result, queue=False).then(
             on_reindex, inputs=refresh_inputs, outputs=[library_result, *refresh_outputs], **indexing)
 
         demo.load(refreshed, inputs=refresh_inputs, outputs=refresh_outputs, show_progress="hidden")
+        demo.load(lambda current: gr.update(choices=kb_choices(), value=current), inputs=kb_select, outputs=kb_select,
+                  show_progress="hidden")
+        kb_select.change(refreshed, inputs=refresh_inputs, outputs=refresh_outputs, show_progress="hidden")
+
+        def on_manage(action: str) -> Callable[..., tuple[Any, ...]]:
+            def run(current: str, name: str, confirm: bool) -> tuple[Any, ...]:
+                msg, selected = manage_kb(pool, action, current, name, confirm)
+                return msg, gr.update(choices=kb_choices(), value=selected), False
+
+            return run
+
+        for button, action in ((kb_create, "create"), (kb_rename, "rename"), (kb_delete, "delete")):
+            button.click(on_manage(action), inputs=[kb_select, kb_name, kb_delete_confirm],
+                         outputs=[kb_result, kb_select, kb_delete_confirm], **indexing)
 
         # A small JSON API for scripts and load tests (same code paths; guarded by ASSISTANT_AUTH like the page).
         def api_ask(question: str) -> dict:
@@ -1263,7 +1391,19 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
 
     demo.queue(default_concurrency_limit=4)
     demo.assistant = ui  # type: ignore[attr-defined]
+    demo.pool = pool  # type: ignore[attr-defined]
     return demo
+
+
+def server_app(pool: Any) -> Any:
+    """The FastAPI app Gradio mounts the page on, holding the OpenAI-compatible /v1 routes first."""
+    from gradio.routes import App
+
+    from assistant.ui import api
+
+    app = App()
+    api.install(app, pool)
+    return app
 
 
 def main(ingest: bool = True) -> int:
@@ -1279,9 +1419,11 @@ def main(ingest: bool = True) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from assistant.kb import KBError
+
     try:
         library = Library(settings, writer=True)
-    except (IndexBusy, IndexMismatch) as exc:
+    except (IndexBusy, IndexMismatch, KBError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
@@ -1301,9 +1443,15 @@ def main(ingest: bool = True) -> int:
         if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.auth:
             print(f"warning: 服务绑定在 {settings.host} 且未设置 ASSISTANT_AUTH，网络上的任何人都能访问和修改文档库。",
                   file=sys.stderr, flush=True)
+        from assistant import apikeys
+
+        if settings.host not in ("127.0.0.1", "localhost", "::1") and not apikeys.load(settings):
+            print("note: 未配置 API 密钥，/v1 接口只接受本机 (127.0.0.1) 的请求；"
+                  "用 `assistant apikey create --kb NAME` 创建密钥后即可从其他机器调用。", file=sys.stderr, flush=True)
         demo = create_app(settings, library)
         print(f"{TITLE}: http://{settings.host}:{settings.port}", flush=True)
-        demo.launch(**kwargs)
+        # Blocks.launch(_app=...) serves the page on our FastAPI app, so /v1 sits beside /gradio_api.
+        demo.launch(**kwargs, _app=server_app(demo.pool))
     finally:
         library.close()
     return 0

@@ -1,0 +1,108 @@
+"""Eligibility: whether a sentence may answer at all - the asked year and place, the part of the year, a
+result when a result is asked (not a target), and the gazetteer's place/time scope."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.question import BYLINE_ASKED, ITEMS_ASKED, REST_ASKED, STOCK_ASKED, QuestionInfo
+from assistant.answer.scoring import (
+    CN_DIGIT,
+    Candidate,
+    abbreviation_match,
+    measure_match,
+    term_match,
+    value_clause_cover,
+    value_clauses,
+)
+from assistant.answer.values import COUNTED_SET, FLOW, NAMED_ONE_AND_ETC, max_items
+from assistant.metadata import is_furniture_line
+from assistant.scope import place_conflict, time_conflict, time_of
+from assistant.tables import is_row, row_sides
+
+PLAN_DOCS = {"工作要点", "规划", "方案", "意见", "通知"}
+
+
+def is_plan(sentence: str, meta: dict[str, object]) -> bool:
+    """A sentence that states a target or intention rather than a result."""
+    if meta.get("doc_type") in PLAN_DOCS:
+        return True
+    if meta.get("doc_type") == "进展报告" and re.match(r"^[一二三四五六七八九十]+、", sentence):
+        return True  # a progress report's numbered headings restate the year's targets
+    return bool(re.search(r"力争|目标|计划|确保|将|拟", sentence))
+
+
+def eligible(info: QuestionInfo, sent: str, meta: dict[str, object], doc_ok: dict[str, bool], kind: str,
+             plan: bool | None) -> bool:
+    """Hard rules: the right year, the right place, a result when a result is asked."""
+    years_in = set(re.findall(r"20\d{2}", sent))
+    if info.filters.years and not doc_ok.get("year", True) and not years_in & set(info.filters.years):
+        return False
+    if info.filters.years and years_in and not years_in & set(info.filters.years) and re.search(r"20\d{2}年", sent):
+        return False
+    if info.filters.places and meta.get("region") not in info.filters.places and not any(pl in sent for pl in info.filters.places):
+        return False  # and the gazetteer's check of what the sentence is about: scope.place_conflict (candidates)
+    if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods):
+        return False  # "一季度完成了多少": a full-year figure is not the answer (another stated period: scope)
+    if kind == "number" and info.measure and level_conflict(info, sent):
+        return False  # "国家级瞪羚企业几家" is not answered by "省级瞪羚企业2家"
+    if is_row(sent):  # a table row may hold the target and the result, each under its own header
+        target, result = row_sides(sent)
+        return (plan is not True or target) and (result or (plan is not False and not info.wants_achieved))
+    planned = is_plan(sent, meta)
+    if plan is not None and planned != plan:
+        return False
+    if info.wants_achieved and planned:
+        return False
+    return True
+
+
+LEVEL = r"国家级|省级|市级|县级|区级"
+
+
+def level_conflict(info: QuestionInfo, text: str) -> bool:
+    """The question counts a thing at one level ("国家级瞪羚企业") and every mention of that thing in text is at
+    another ("省级瞪羚企业2家"); a mention without a level is not a conflict."""
+    m = re.match(rf"({LEVEL})(.{{2,}})", info.measure)
+    if not m:
+        return False
+    level, head = m.groups()
+    stated = [x.group(1) for x in re.finditer(rf"({LEVEL})?{re.escape(head)}", text)]
+    return bool(stated) and all(s and s != level for s in stated)
+
+
+def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -> bool:
+    """Whether a scored candidate supports an answer of this kind: enough of the question matched, a value when
+    a value is asked, the counted thing (a stock, not a flow), as many items as asked, the asked measure."""
+    if c.cover < min_support:
+        return False
+    if kind in ("number", "date", "person", "name", "title") and not c.has_value:
+        return False
+    if kind == "number" and STOCK_ASKED.search(info.text) and not FLOW.search(info.text):
+        clauses = value_clauses(info, c.text)
+        about = [cl for cl in clauses if info.measure and term_match(info.measure, cl) > 0] or clauses
+        if all(FLOW.search(cl) for cl in about):
+            return False  # "总数有多少家" is not answered by "新增…16家"
+    if kind == "list" and COUNTED_SET.search(info.text) and max_items(c.text) < 2 and not (len(c.text) <= 40 and "一是" in c.follows):
+        return False  # "那26家企业都是哪些": a sentence that only counts them names none
+    n_asked = ITEMS_ASKED.search(info.text)
+    if n_asked and kind == "list" and max_items(c.text) < CN_DIGIT[n_asked.group(1)] and not abbreviation_match(n_asked.group(0)[1:], c.text) \
+            and not (len(c.text) <= 40 and "一是" in c.follows):
+        return False  # "分别是哪两个团队": a sentence that names none of them
+    if REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text):
+        return False  # "除了武汉理工还有哪两所": the text names one and says "等3所"
+    if kind == "number" and info.measure and not info.two_part and measure_match(info, c.text, c.context) < 0.5:
+        return False  # "项目总投资是多少": a sentence about the project that never states its 总投资
+    if kind == "number" and info.unit and value_clause_cover(info, c.text, c.context) < 0.25:
+        return False  # the asked-for figure sits in a clause about something else
+    return True
+
+
+def in_scope(info: QuestionInfo, sent: str, text: str, start: int, meta: dict[str, object]) -> bool:
+    """The gazetteer's and the time resolver's check: the sentence (at start in text) is not about another place,
+    year or part of the year than the question asks, and is not a dateline or byline on its own."""
+    # (a table row's parts of the year are per column, "全年目标" next to "上半年完成": its headers say them)
+    if info.scope and (place_conflict(info.scope, sent, meta)
+                       or (not is_row(sent) and time_conflict(info.scope, time_of(text, start, meta)))):
+        return False
+    return not (is_furniture_line(sent) and not BYLINE_ASKED.search(info.text))

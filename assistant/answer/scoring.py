@@ -1,0 +1,163 @@
+"""Candidate scoring: how well a sentence matches the question's terms (coverage, term and abbreviation
+matches, the asked measure, the value near the terms)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from assistant.answer.question import QuestionInfo
+from assistant.answer.values import CLAUSE, ORDINAL_ITEM, UNITS, VALUE, holds_value, mask_quoted
+from assistant.terms import SYNONYMS
+from assistant.types import Passage
+
+# A measure named in full only by the sentence's title or heading: its head in the sentence counts this much.
+CONTEXT_MEASURE = 0.75
+
+
+def measure_match(info: QuestionInfo, text: str, context: str = "") -> float:
+    """How well text names what is counted; a partly matched compound needs its head word itself
+    ("科技型中小企业入库" is not matched by "科技型中小企业评价"). The modifier may come from the sentence's
+    context (its document title or heading), the head not: "该论坛…约200人参加" under a title naming the
+    京台青年科学家论坛, "租房提取最高限额…" in a bulletin about 住房公积金."""
+    whole = term_match(info.measure, text)
+    if whole >= 1.0:
+        return whole
+    heads = [t for t in info.terms if info.measure.endswith(t) and t != info.measure]
+    own = min(whole, term_match(max(heads, key=len), text)) if heads else whole
+    if context and heads:
+        head = max(heads, key=len)
+        modifier = info.measure[: -len(head)]
+        if term_match(head, text) >= 1.0 and len(modifier) >= 2 and modifier in f"{text} {context}":
+            return max(own, CONTEXT_MEASURE)
+    return own
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+NUMBERED_ABBREVIATION = re.compile(r"([一二两三四五六七八九十])(?:个)?([\u4e00-\u9fff]{1,2})")
+
+
+CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+
+
+def abbreviation_match(term: str, text: str) -> bool:
+    """A numbered abbreviation ("三全", "五库") stands for an enumeration whose N items share its character:
+    "三全" ~ "全员招商、全域招商、全线招商"."""
+    m = NUMBERED_ABBREVIATION.fullmatch(term)
+    if not m:
+        return False
+    n, char = CN_DIGIT[m.group(1)], m.group(2)
+    for enum in re.finditer(r"[^,;:。，；：“”\"]*(?:、[^,;:。，；：“”\"]*)+", text):
+        items = enum.group().split("、")
+        if len(items) >= n and sum(char in it for it in items) >= n:  # "三个重大" ~ 重大产业、重大项目、重大事项
+            return True
+    return False
+
+
+QUOTES = re.compile(r"[“”‘’\"「」『』]")
+
+
+def term_match(term: str, text: str) -> float:
+    """1 for an exact occurrence, partial credit for a long term whose bigrams mostly occur."""
+    if term not in text and len(term) >= 3:
+        text = QUOTES.sub("", text)  # “百强”县市 is a 百强县市
+    if term in text or any(alt in text for alt in SYNONYMS.get(term, ())) or abbreviation_match(term, text):
+        return 1.0
+    if len(term) >= 4:
+        grams = _bigrams(term)
+        share = sum(g in text for g in grams) / len(grams)
+        return 0.8 * share if share >= 0.6 else 0.0
+    return 0.0
+
+
+def coverage(info: QuestionInfo, text: str) -> float:
+    total = sum(info.weights.values())
+    if not total:
+        return 0.0
+    got = {t: term_match(t, text) for t in info.weights}
+    for long_term, m in got.items():
+        # A compound matched through a synonym (高新技术企业 ~ 高企) covers its own parts too.
+        for part in got:
+            if part != long_term and part in long_term:
+                got[part] = max(got[part], m)
+    return sum(w * got[t] for t, w in info.weights.items()) / total
+
+
+@dataclass
+class Candidate:
+    passage_index: int
+    start: int  # offsets within the passage text
+    end: int
+    text: str
+    score: float
+    cover: float
+    has_value: bool
+    follows: str = ""  # the passage text right after the sentence (a heading's "一是…")
+    context: str = ""  # the document title and the heading the sentence sits under
+
+
+def value_unit(info: QuestionInfo, text: str) -> str:
+    """The unit of the first value that follows a matched key term in text ('' if none)."""
+    for t in sorted(info.terms, key=len, reverse=True):
+        for m in re.finditer(re.escape(t), text):
+            v = re.search(r"\d+(?:\.\d+)?\s*(?:余|多)?(" + UNITS + ")", text[m.end() : m.end() + 20])
+            if v:
+                return v.group(1)
+    return ""
+
+
+def value_clauses(info: QuestionInfo, text: str) -> list[str]:
+    """The clauses of text holding a value of the asked unit."""
+    return [m.group() for m in CLAUSE.finditer(mask_quoted(text)) if holds_value("number", m.group(), info.unit)]
+
+
+def ordinal_items(passages: list[Passage], head: Candidate) -> list[tuple[int, int, int]]:
+    """The first sentence of each "一是… 二是… 三是…" item that follows a heading sentence, across the
+    consecutive chunks of its document that were retrieved; [] when the heading is not followed by one."""
+    first = passages[head.passage_index]
+    if len(head.text) > 40 or head.text.count("、") >= 2 or not re.search("一是", first.text[head.end : head.end + 160]):
+        return []  # only a heading-like sentence stands for the items after it
+    chunks = {p.chunk.ord: i for i, p in enumerate(passages) if p.chunk.doc_id == first.chunk.doc_id}
+    items: list[tuple[int, int, int]] = []
+    ordinal, start = 0, head.end
+    for ord_ in range(first.chunk.ord, first.chunk.ord + 4):
+        if ord_ not in chunks:
+            break  # only consecutive chunks: a gap could hide an item
+        i = chunks[ord_]
+        text = passages[i].text
+        while ordinal < len(ORDINAL_ITEM):
+            m = ORDINAL_ITEM[ordinal].search(text, start)
+            if not m:
+                break
+            items.append((i, m.start(), m.end()))
+            ordinal, start = ordinal + 1, m.end()
+        start = 0
+    return items if len(items) >= 2 else []
+
+
+def value_clause_cover(info: QuestionInfo, text: str, context: str = "") -> float:
+    """How well the clauses holding a value of the asked unit (with the clause before) match the question; the
+    terms the sentence's context (title, heading) already names need not recur in the clause: under a title about
+    the 安徽大学绿色产业创新研究院, "培育孵化企业54家" is about its incubated firms."""
+    clauses = [m.group() for m in CLAUSE.finditer(text)]
+    rest = {t: w for t, w in info.weights.items() if term_match(t, context) < 1.0} if context else info.weights
+    narrowed = replace(info, weights=rest) if rest and len(rest) < len(info.weights) else None
+    best = 0.0
+    for i, clause in enumerate(clauses):
+        if holds_value("number", clause, info.unit):
+            best = max(best, coverage(info, clause), 0.9 * coverage(info, (clauses[i - 1] if i else "") + clause))
+            if narrowed is not None:
+                best = max(best, 0.9 * coverage(narrowed, clause))
+    return best
+
+
+def value_near_terms(info: QuestionInfo, text: str) -> bool:
+    """A value within a short distance after a matched key term, or right before it ("10家重点产业研究院")."""
+    for t in info.terms:
+        for m in re.finditer(re.escape(t), text):
+            if VALUE.search(text[m.start() : m.end() + 30]) or re.search(f"(?:{VALUE.pattern})[^,;:。，；：、]{{0,4}}$", text[max(0, m.start() - 12) : m.start()]):
+                return True
+    return False

@@ -1,0 +1,165 @@
+"""The knowledge bases one running app serves: one AssistantUI per knowledge base, opened on first use.
+
+The app's own knowledge base (ASSISTANT_KB, normally `default`) is opened as writer at start; the others
+are opened as readers and take their writer lock on their first write, as a CLI next to the app would.
+Every handler of the page and of the /v1 API gets its knowledge base from here, so a question asked of
+one knowledge base only ever reads that knowledge base's catalog, BM25, vectors and indicator records.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from assistant import kb
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+    from assistant.types import Answer
+    from assistant.ui.app import AssistantUI
+
+CITE = re.compile(r"\[(\d{1,2})\]")
+
+
+class KBPool:
+    """name -> AssistantUI, thread-safe; knowledge bases created, renamed or deleted elsewhere are noticed."""
+
+    def __init__(self, settings: Settings, primary: AssistantUI) -> None:
+        self.settings = kb.for_kb(settings)
+        self.primary = primary
+        self.primary_name = primary.library.kb
+        self._uis: dict[str, AssistantUI] = {}
+        self._lock = threading.Lock()
+
+    def names(self) -> list[str]:
+        return kb.names(self.settings)
+
+    def get(self, name: str) -> AssistantUI:
+        """The AssistantUI of knowledge base `name`; kb.UnknownKB when there is none (any more)."""
+        name = kb.check_name(name)
+        if name == self.primary_name:
+            return self.primary
+        with self._lock:
+            if not kb.exists(self.settings, name):
+                stale = self._uis.pop(name, None)
+                if stale is not None:
+                    self._close(stale)
+                kb.require(self.settings, name)
+            ui = self._uis.get(name)
+            if ui is None:
+                from assistant.index import Library
+                from assistant.ui.app import AssistantUI
+
+                library = Library(kb.for_kb(self.settings, name), embedder=self.primary.library.embedder)
+                ui = self._uis[name] = AssistantUI(library.settings, library)
+                ui.pool = self  # type: ignore[attr-defined]
+            return ui
+
+    @staticmethod
+    def _close(ui: AssistantUI) -> None:
+        with ui.lock.write():  # no question or write of it is running
+            ui.library.close()
+
+    def _forget(self, name: str) -> None:
+        with self._lock:
+            ui = self._uis.pop(name, None)
+        if ui is not None:
+            self._close(ui)
+
+    # ---- create / rename / delete (page and API) ----
+    def create(self, name: str) -> dict[str, Any]:
+        return kb.create(self.settings, name)
+
+    def rename(self, old: str, new: str) -> dict[str, Any]:
+        if kb.check_name(old) == self.primary_name:
+            raise kb.KBError(
+                f"「{old}」是本服务打开的知识库，不能在运行中重命名 (the app's own knowledge base cannot be "
+                "renamed while it runs)"
+            )
+        self._forget(old)  # releases its writer lock
+        return kb.rename(self.settings, old, new)
+
+    def delete(self, name: str) -> dict[str, Any]:
+        if kb.check_name(name) == self.primary_name:
+            raise kb.KBError(
+                f"「{name}」是本服务打开的知识库，不能在运行中删除 (the app's own knowledge base cannot be "
+                "deleted while it runs)"
+            )
+        self._forget(name)
+        return kb.delete(self.settings, name)
+
+    # ---- one question across several knowledge bases ----
+    def ask_all(
+        self, question: str, history: list[tuple[str, str]] | None = None, names: list[str] | None = None
+    ) -> Answer:
+        """Ask every knowledge base (or those named); the answers that are not refusals, each headed by its
+        knowledge base, with citations renumbered and naming their knowledge base."""
+        names = self.names() if names is None else names
+        if not names:
+            raise kb.KBError("no knowledge base to ask")
+        asked = [(name, self.get(name).ask(question, history)) for name in names]
+        return combine(asked)
+
+
+def _renumber(text: str, offset: int) -> str:
+    return CITE.sub(lambda m: f"[{int(m.group(1)) + offset}]", text) if offset else text
+
+
+def combine(asked: list[tuple[str, Answer]]) -> Answer:
+    """One Answer from several knowledge bases' answers to the same question."""
+    from dataclasses import replace
+
+    from assistant.types import Answer
+
+    answered = [(name, a) for name, a in asked if not a.refused]
+    if not answered:
+        first = asked[0][1]
+        related = [dict(r, kb=name) for name, a in asked for r in a.related][:5]
+        return Answer(
+            first.answer,
+            True,
+            first.backend,
+            True,
+            [],
+            [],
+            related,
+            first.note,
+            first.question,
+            [p for _, a in asked for p in a.passages],
+        )
+    if len(answered) == 1:
+        name, a = answered[0]
+        a.citations = [replace(c, kb=name) for c in a.citations]
+        return a
+    parts, citations, offset = [], [], 0
+    for name, a in answered:
+        parts.append(f"【{name}】{_renumber(a.answer, offset)}")
+        citations += [replace(c, n=c.n + offset, kb=name) for c in a.citations]
+        offset += max([c.n for c in a.citations] or [0])
+    first = answered[0][1]
+    return Answer(
+        "\n".join(parts),
+        False,
+        first.backend,
+        all(a.verified for _, a in answered),
+        citations,
+        [u for _, a in answered for u in a.unverified],
+        [],
+        " ".join(a.note for _, a in answered if a.note),
+        first.question,
+        [p for _, a in answered for p in a.passages],
+        [c for _, a in answered for c in a.computed],
+    )
+
+
+def stream_pieces(text: str) -> Iterator[str]:
+    """The answer sentence by sentence (with their [n] markers); the pieces join to exactly `text`."""
+    start = 0
+    for m in re.finditer(r"[。!?！？]+(?:\s*\[\d{1,2}\])*\n*|\n+", text):
+        if m.end() > start:
+            yield text[start : m.end()]
+            start = m.end()
+    if start < len(text):
+        yield text[start:]

@@ -1,0 +1,162 @@
+"""Unit tests of the reader's stages (assistant/answer/): question analysis, values, scoring, eligibility,
+composition. Questions and sentences of their own, about made-up places' bulletins."""
+
+from __future__ import annotations
+
+from assistant import REFUSAL
+from assistant.answer import (
+    Candidate,
+    analyse,
+    compose,
+    coverage,
+    eligible,
+    holds_value,
+    in_scope,
+    measure_match,
+    periods_in,
+    persons_in,
+    refusal,
+    split_question,
+    supported,
+)
+from assistant.answer.values import max_items
+from assistant.types import Chunk, Passage
+
+
+def passage(text: str, doc: str = "d1", **meta: str) -> Passage:
+    return Passage(Chunk(f"{doc}:0", doc, 0, 0, len(text), text), 1.0, {"title": "通报", **meta})
+
+
+# -- question analysis ---------------------------------------------------------------------------------------------
+def test_kind_of_value_asked() -> None:
+    assert analyse("2025年全县新增了多少家孵化器").kind == "number"
+    assert analyse("这份通知是什么时候印发的").kind == "date"
+    assert analyse("园区建设由哪个处室负责").kind == "fact"  # a unit of the bureau, not a person
+    assert analyse("乡村振兴科技行动的主要举措有哪些").kind == "list"
+    assert analyse("通讯员是谁").kind == "person"
+
+
+def test_spoken_phrases_are_not_terms() -> None:
+    info = analyse("那份材料中提到的孵化器目标值是多少")
+    assert "孵化器" in info.terms
+    assert not any(t in ("材料", "值", "标值", "目标值") for t in info.terms)
+    assert analyse("请核实一下项目批下来的资金是多少").terms == analyse("项目的资金是多少").terms
+
+
+def test_measure_and_periods() -> None:
+    info = analyse("今年前三季度认定了几家省级众创空间")
+    assert "众创空间" in info.measure
+    assert periods_in("前三季度和第二季度，以及3月份") == ("前三季度", "二季度", "3月")
+    assert split_question("全县有多少家高企？新增了几家？") == ["全县有多少家高企", "新增了几家？"]
+
+
+# -- values --------------------------------------------------------------------------------------------------------
+def test_values_a_sentence_holds() -> None:
+    assert holds_value("number", "全年新增孵化器12家。", "家|个|所")
+    assert not holds_value("number", "全年新增孵化器若干。", "家|个|所")
+    assert holds_value("date", "该通知于2025年3月8日印发。")
+    assert persons_in("（通讯员 周明远）近日，全县召开科技大会。") == ["周明远"]
+    assert max_items("重点建设材料、能源和生物三个实验室") == 3
+
+
+# -- scoring -------------------------------------------------------------------------------------------------------
+def test_coverage_and_measure_match() -> None:
+    info = analyse("2025年清河县技术合同成交额是多少")
+    right, wrong = "清河县技术合同成交额达到3.2亿元。", "清河县高新技术企业达到52家。"
+    assert coverage(info, right) > coverage(info, wrong)
+    counted = analyse("有几个企校联合创新中心")
+    assert measure_match(counted, "建成企校联合创新中心5个") == 1.0
+    assert measure_match(counted, "建成企业技术中心5个") < 0.5
+
+
+# -- eligibility ---------------------------------------------------------------------------------------------------
+def test_year_and_result_rules() -> None:
+    info = analyse("2024年实际新增了多少家孵化器")
+    meta = {"title": "通报", "year": "2024"}
+    ok = info.filters.matches(meta, "")
+    assert eligible(info, "2024年新增孵化器6家。", meta, ok, "number", None)
+    assert not eligible(info, "2023年新增孵化器4家。", meta, ok, "number", None)  # another year stated
+    assert not eligible(info, "力争2024年新增孵化器10家。", meta, ok, "number", None)  # a target, not a result
+
+
+def test_scope_rejects_another_place_and_bylines() -> None:
+    info = analyse("2024年宜宾市技术合同成交额是多少")
+    meta = {"region_id": "四川省/宜宾市", "date": "2024-07-01", "year": "2024"}
+    text = "宜宾市技术合同成交额达到23.6亿元。鞍山市技术合同成交额达到9.1亿元。"
+    assert in_scope(info, "宜宾市技术合同成交额达到23.6亿元。", text, 0, meta)
+    assert not in_scope(info, "鞍山市技术合同成交额达到9.1亿元。", text, text.index("鞍山"), meta)
+    byline = "本报讯（记者 王五 通讯员 李四）"
+    assert not in_scope(info, byline, byline, 0, meta)
+
+
+def test_supported_needs_the_asked_value() -> None:
+    info = analyse("清河县新增了多少家孵化器")
+    with_figure = Candidate(0, 0, 10, "清河县新增孵化器12家。", 1.0, 0.9, True)
+    without = Candidate(0, 0, 10, "清河县大力发展孵化器。", 1.0, 0.9, False)
+    assert supported(info, with_figure, "number", 0.3)
+    assert not supported(info, without, "number", 0.3)
+    assert not supported(info, with_figure, "number", 0.95)  # too little of the question matched
+
+
+# -- composition ---------------------------------------------------------------------------------------------------
+def test_compose_numbers_citations_in_order_and_verifies() -> None:
+    a = passage("清河县新增孵化器12家。全县高企达到80家。", "a")
+    b = passage("清河县技术合同成交额3.2亿元。", "b")
+    ans = compose("q", [b, a], [(1, 0, 11, ""), (0, 0, 15, "")], "extractive")
+    assert ans.answer.startswith("清河县新增孵化器12家[1]") and "3.2亿元[2]" in ans.answer
+    assert [c.doc_id for c in ans.citations] == ["a", "b"] and ans.verified
+    gap = compose("q", [a], [(0, 0, 11, "完成："), (-1, 0, 0, "目标：现有文件中没有找到。")], "extractive")
+    assert gap.answer.endswith("目标：现有文件中没有找到。") and len(gap.citations) == 1
+
+
+def test_refusal_names_related_documents_once() -> None:
+    ps = [passage("x", "a"), passage("y", "a"), passage("z", "b")]
+    r = refusal("q", ps, "extractive")
+    assert r.refused and r.answer == REFUSAL and [d["doc_id"] for d in r.related] == ["a", "b"]
+
+
+def test_place_names_are_kept_whole_and_rates_ask_for_percent() -> None:
+    from assistant.answer.question import place_aware_tokens
+
+    toks = place_aware_tokens("申报平顶山中试基地需要什么条件")
+    assert "平顶" not in toks and "平顶山" in toks  # jieba's search mode alone also gives the fragment 平顶
+    assert analyse("清河县鼓励银行贷款利率下浮多少").unit == "%"  # a rate, though 贷款 is money
+    assert analyse("清河县新增贷款多少").unit != "%"
+
+
+def test_measure_modifier_may_come_from_the_title() -> None:
+    info = analyse("东湖青年科学家论坛有多少人参加")
+    assert info.measure.endswith("论坛") and len(info.measure) > 2
+    sentence = "本届论坛约200人参加。"
+    assert measure_match(info, sentence) < 0.5
+    assert measure_match(info, sentence, "第五届东湖青年科学家论坛举办") >= 0.5
+    assert measure_match(info, "本届会议约200人参加。", "第五届东湖青年科学家论坛举办") < 0.5  # the head is still needed
+
+
+def test_durations_are_asked_as_durations_not_years() -> None:
+    info = analyse("清河县对受困企业的贷款贴息期限是多长")
+    assert info.kind == "number"
+    assert holds_value("number", "贴息期限为1年。", info.unit) and holds_value("number", "最长可延期6个月。", info.unit)
+    assert holds_value("number", "可延长两年。", info.unit)
+    assert not holds_value("number", "自2020年起执行。", info.unit)  # a year is not a duration
+    assert analyse("缓缴社保最长可以缓多久").kind == "number"
+
+
+def test_a_level_named_in_the_question_must_agree() -> None:
+    info = analyse("2024年新增国家级孵化器几家")
+    meta = {"title": "通报", "year": "2024"}
+    ok = info.filters.matches(meta, "")
+    assert not eligible(info, "2024年新增省级孵化器3家。", meta, ok, "number", None)
+    assert eligible(info, "2024年新增国家级孵化器1家、省级孵化器3家。", meta, ok, "number", None)
+    assert eligible(info, "2024年新增孵化器4家。", meta, ok, "number", None)  # no level stated: not a conflict
+
+
+def test_value_clause_may_leave_the_subject_to_the_title() -> None:
+    from assistant.answer.scoring import value_clause_cover
+
+    info = analyse("清河大学智能制造研究院孵化了多少家企业")
+    sentence = "成立以来,累计转化成果30项;培育孵化企业21家。"
+    title = "清河大学智能制造研究院举行成果发布会"
+    assert value_clause_cover(info, sentence) < 0.25
+    assert value_clause_cover(info, sentence, title) >= 0.25
+    assert value_clause_cover(info, "成立以来,累计转化成果30项。", title) < 0.25  # no clause with 家
