@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test test-fast install install-test chromium lint eval bench
+.PHONY: run test test-fast install install-test chromium cjk-font lint eval bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -29,6 +29,10 @@ run: install
 chromium:
 	@command -v chromium >/dev/null || test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# a CJK font for the OCR tests, which render Chinese text to an image and recognise it
+cjk-font:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null)
+
 lint: install-test
 	$(VENV)/bin/ruff check assistant app.py tests bench
 
@@ -47,6 +51,6 @@ FAST := tests/test_answer_stages.py tests/test_places_and_time.py tests/test_cle
 test-fast: install-test
 	$(VENV)/bin/pytest -q -m "not slow and not browser" $(FAST)
 
-test: install-test chromium lint
+test: install-test chromium cjk-font lint
 	$(VENV)/bin/pytest -q
 	$(MAKE) eval

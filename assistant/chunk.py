@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from assistant.clean import META_START, TERMINAL
+from assistant.tables import parse_row
 from assistant.types import Chunk, SourceDoc
 
 SENTENCE_END = re.compile(r"[。!?！？]+[”’\"」』)]*|\n")
@@ -76,9 +77,18 @@ def chunk_id(doc_id: str, ordinal: int, text: str) -> str:
 
 
 def chunk_document(doc: SourceDoc, max_tokens: int, overlap: int, count: Callable[[str], int]) -> list[Chunk]:
-    """Chunks of doc.text: a new chunk at every title or top-level heading, else when max_tokens is hit."""
+    """Chunks of doc.text: a new chunk at every title or top-level heading, else when max_tokens is hit.
+
+    A table row (a line written by assistant/tables.py) is a chunk of its own, under the section it sits in
+    or its table's caption, so that a figure is retrieved and cited with its row.
+    """
     text = doc.text
-    lines = lines_of(text)
+    lines, rows = [], []
+    for line in lines_of(text):
+        row = parse_row(line.text)
+        (rows if row is not None else lines).append((line, row.caption if row else ""))
+    lines = [ln for ln, _ in lines]
+    spans_out: list[tuple[int, int, str]] = []
     path: dict[int, str] = {}
     sections: list[tuple[str, list[tuple[int, int]]]] = []
     prev_level = 9
@@ -107,12 +117,17 @@ def chunk_document(doc: SourceDoc, max_tokens: int, overlap: int, count: Callabl
     if len(sections) > 1 and _chars(text, sections[-1][1]) < MIN_SECTION_CHARS:
         # A trailing signature (issuer, date) stays with the last section.
         sections[-2][1].extend(sections.pop()[1])
-    chunks: list[Chunk] = []
     for heading, spans in sections:
         for group in _pack(text, spans, max_tokens, overlap, count):
-            start, end = group[0][0], group[-1][1]
-            body = text[start:end]
-            chunks.append(Chunk(chunk_id(doc.doc_id, len(chunks), body), doc.doc_id, len(chunks), start, end, body, heading))
+            spans_out.append((group[0][0], group[-1][1], heading))
+    for line, caption in rows:
+        before = [h for s, _, h in spans_out if s < line.start]
+        spans_out.append((line.start, line.end, before[-1] if before else caption))
+    chunks: list[Chunk] = []
+    for start, end, heading in sorted(spans_out):
+        body = text[start:end]
+        n = len(chunks)
+        chunks.append(Chunk(chunk_id(doc.doc_id, n, body), doc.doc_id, n, start, end, body, heading))
     return chunks
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant.cite import CITE, Figure, cited_keys, figure_supported, figures, split_answer
 from assistant.scope import Scope, place_conflict, question_scope, subject_places, time_conflict, time_of
+from assistant.tables import cell_time, is_row
 from assistant.timeref import SENTENCE, resolve
 
 # words between a measure and its figure that say nothing about what was measured (linking verbs, target/result
@@ -60,7 +61,11 @@ def check_claims(question: str, answer: str, sources: dict[int, tuple[str, dict[
         own = Scope(own_places, own_time)
         for fig in figs:
             measure = measure_before(body, fig)
-            if not any(_agreeing_occurrence(fig, measure, asked, own, *sources[k]) for k in keys):
+            # a quoted table row: each figure's time is its own cell's (caption year + column header)
+            fig_own = own
+            if is_row(body.strip()):
+                fig_own = Scope(own_places, resolve(cell_time(body, fig.text), "", infer_year=False))
+            if not any(_agreeing_occurrence(fig, measure, asked, fig_own, *sources[k]) for k in keys):
                 bad.append(fig.text)
     return list(dict.fromkeys(bad))
 
@@ -70,10 +75,14 @@ def _agreeing_occurrence(fig: Figure, measure: str, asked: Scope, own: Scope, te
         sent = m.group()
         if not figure_supported(fig, figures(sent)):
             continue
-        when = time_of(text, m.start(), meta)
+        row = is_row(sent.strip())
+        when = resolve(cell_time(sent, fig.text), "", infer_year=False) if row else time_of(text, m.start(), meta)
         if place_conflict(asked, sent, meta) or (own.places and place_conflict(own, sent, meta)):
             continue
-        if time_conflict(asked, when) or time_conflict(own, when):
+        if row:  # a quoted row labels each figure with its header's year and period; the answer says which
+            if time_conflict(own, when):
+                continue
+        elif time_conflict(asked, when) or time_conflict(own, when):
             continue
         if not _measure_named(measure, sent):
             continue

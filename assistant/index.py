@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant import indicators, kb
+from assistant import indicators, kb, ocr
 from assistant.bm25 import BM25
 from assistant.chunk import chunk_document
 from assistant.clean import canonical, clean, has_hidden_text
 from assistant.embed import Embedder, get_embedder
-from assistant.load import SUPPORTED, LoadError, check_text, load_bytes, load_file
+from assistant.load import SUPPORTED, Loaded, LoadError, check_text, load_document, load_path
 from assistant.metadata import parse_metadata
 from assistant.settings import Settings, get_settings
 from assistant.store import Catalog, IndexMismatch, VectorStore, WriterLock
@@ -50,10 +50,25 @@ class AddResult:
     source: str = ""
     title: str = ""
     suspicious: str = ""
+    note: str = ""  # how the file was read, when the user should know (OCR pages, low-confidence pages)
 
     def to_dict(self) -> dict[str, Any]:
         return {"doc_id": self.doc_id, "chunks": self.chunks, "duplicate": self.duplicate, "source": self.source,
-                "title": self.title, "suspicious": self.suspicious}
+                "title": self.title, "suspicious": self.suspicious, "note": self.note}
+
+
+def read_note(meta: dict[str, Any]) -> str:
+    """What a user should know about how a file was read: OCR'd pages and the ones to check by eye."""
+    parts = []
+    if meta.get("ocr_pages"):
+        parts.append(f"第 {meta['ocr_pages']} 页经文字识别(OCR)，平均置信度 {meta.get('ocr_confidence', '?')}")
+    if meta.get("ocr_low_pages"):
+        parts.append(f"第 {meta['ocr_low_pages']} 页识别置信度低，请核对原件 (low OCR confidence)")
+    if meta.get("ocr_empty_pages"):
+        parts.append(f"第 {meta['ocr_empty_pages']} 页没有识别出文字 (no text recognised)")
+    if meta.get("tables") and meta.get("tables") != "0":
+        parts.append(f"{meta['tables']} 个表格按行索引")
+    return "；".join(parts)
 
 
 @dataclass
@@ -62,9 +77,11 @@ class IngestReport:
     skipped: int = 0
     chunks: int = 0
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # files read by OCR, low-confidence pages, tables
 
     def to_dict(self) -> dict[str, Any]:
-        return {"added": self.added, "skipped": self.skipped, "chunks": self.chunks, "errors": self.errors}
+        return {"added": self.added, "skipped": self.skipped, "chunks": self.chunks, "errors": self.errors,
+                "notes": self.notes}
 
 
 def suspicious_reason(raw: str) -> str:
@@ -189,7 +206,8 @@ class Library:
                 flat.append(_flat({"doc_id": c.doc_id, "source": m.get("source", ""), "title": m.get("title", ""),
                                    "date": m.get("date", ""), "issuer": m.get("issuer", ""), "region": m.get("region", ""),
                                    "places": m.get("places", ""), "doc_type": m.get("doc_type", ""), "year": m.get("year", ""),
-                                   "ord": c.ord, "start": c.start, "end": c.end, "heading": c.heading}))
+                                   "ord": c.ord, "start": c.start, "end": c.end, "heading": c.heading,
+                                   "kind": c.kind, "origin": ocr.origin(m, c.start, c.end)}))
             self.vectors.add([c.chunk_id for c in part], vecs, flat, [c.text for c in part])
 
     @staticmethod
@@ -198,9 +216,11 @@ class Library:
         head = c.heading if title and c.heading.startswith(title) else f"{title} {c.heading}".strip()
         return f"{head}\n{c.text}" if head else c.text
 
-    def index_document(self, raw: str, source: str, overrides: dict[str, str] | None = None) -> AddResult:
-        """Index one document's raw text under source; a duplicate (same canonical text) adds nothing."""
+    def index_document(self, raw: str | Loaded, source: str, overrides: dict[str, str] | None = None) -> AddResult:
+        """Index one document's raw text (or a loaded file) under source; a duplicate adds nothing."""
         self._require_writer()
+        loaded = raw if isinstance(raw, Loaded) else Loaded(raw)
+        raw = loaded.text
         check_text(raw)
         text = clean(raw)
         if not text.strip():
@@ -214,6 +234,10 @@ class Library:
                 return AddResult(existing, d.get("chunks", 0), True, d.get("source", ""), d.get("meta", {}).get("title", ""), d.get("suspicious", ""))
             meta = parse_metadata(text, overrides)
             meta["source"] = source
+            meta.update(loaded.meta)  # how the file was read: format, tables, OCR pages and confidence
+            if any(conf is not None for _, _, conf in loaded.pages):
+                spans = ocr.page_spans(text, loaded.pages)
+                meta["ocr_spans"] = ocr.encode_spans(spans, self.settings.load.ocr_min_confidence)
             doc = SourceDoc(doc_id, source, text, meta)
             chunks = chunk_document(doc, self.settings.chunk.max_tokens, self.settings.chunk.overlap_sentences, count_tokens)
             tokens = [tokenize(self._embed_text(c, meta)) for c in chunks]
@@ -228,7 +252,7 @@ class Library:
                 self.bm25.remove(old_chunks)
             self.bm25.add([(c.chunk_id, t) for c, t in zip(chunks, tokens, strict=True)])
             self.bm25.generation = self.catalog.generation
-            return AddResult(doc_id, len(chunks), False, source, meta.get("title", ""), reason)
+            return AddResult(doc_id, len(chunks), False, source, meta.get("title", ""), reason, read_note(meta))
 
     def chunk_ids_of(self, doc_id: str) -> list[str]:
         """A document's chunk ids in reading order."""
@@ -251,20 +275,34 @@ class Library:
 
             bar = tqdm(total=len(files), unit="doc", desc="ingest")
         for path in files:
+            pages = None
+            if bar is not None:
+                def on_page(done: int, total: int, name: str = path.name) -> None:
+                    nonlocal pages
+                    if pages is None and total > 1:  # a progress bar per page for scans and long PDFs
+                        pages = tqdm(total=total, unit="page", desc=name[:24], leave=False, position=1)
+                    if pages is not None:
+                        pages.n = done
+                        pages.refresh()
             try:
                 overrides = self._sidecar(path)
-                result = self.index_document(load_file(path, self.settings.load), self._source_of(path, corpus), overrides)
+                loaded = load_path(path, self.settings.load, on_page if bar is not None else None)
+                result = self.index_document(loaded, self._source_of(path, corpus), overrides)
                 if result.duplicate:
                     report.skipped += 1
                 else:
                     report.added += 1
                     report.chunks += result.chunks
+                    if result.note:
+                        report.notes.append(f"{path.name}: {result.note}")
                 if on_file:
                     on_file(path, result, "")
             except LoadError as exc:
                 report.errors.append(f"{path.name}: {exc}")
                 if on_file:
                     on_file(path, None, str(exc))
+            if pages is not None:
+                pages.close()
             if bar:
                 bar.update(1)
         if bar:
@@ -324,9 +362,13 @@ class Library:
             self.save()
         return result
 
-    def add_upload(self, data: bytes, filename: str, title: str = "", date: str = "", issuer: str = "") -> AddResult:
-        """Index an uploaded file (checked by content) and keep a copy under corpus/uploads/."""
-        raw = load_bytes(data, filename, self.settings.load)
+    def add_upload(self, data: bytes, filename: str, title: str = "", date: str = "", issuer: str = "",
+                   on_page: Callable[[int, int], None] | None = None) -> AddResult:
+        """Index an uploaded file (checked by content) and keep a copy under corpus/uploads/.
+
+        on_page(done, total) follows a scan or long PDF page by page (a progress bar in the app).
+        """
+        raw = load_document(data, filename, self.settings.load, on_page)
         safe = re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", Path(filename).name)[:120] or "upload"
         source = f"uploads/{safe}"
         overrides = {"title": title.strip(), "date": date.strip(), "issuer": issuer.strip()}

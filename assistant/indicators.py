@@ -19,8 +19,9 @@ from typing import Any, NamedTuple
 from assistant.chunk import split_sentences
 from assistant.gazetteer import gazetteer
 from assistant.metadata import place_name, place_with_parents, places_in
+from assistant.tables import HEADER_UNIT, RATE_HEAD, TARGET_HEAD, Row, parse_row
 
-VERSION = "1"
+VERSION = "2"  # 2: records from table rows
 """Bump when INDICATORS or the rules change; the caller re-extracts (backfill(db, only_missing=False))."""
 
 
@@ -329,6 +330,45 @@ def _hits(sentence: str) -> Iterator[tuple[Mention, str, re.Match[str], int]]:
                 yield mention, compose(ind, new, mention.level), fig, verb.start("q") if verb.group("q") else fig.start()
 
 
+# Column headers of a table row (assistant/tables.py) that name results; targets and rates: tables.py.
+ACHIEVED_HEAD = re.compile(r"完成|实际|实现|累计|达到|实绩|现有|数值|数量|总数|合计")
+
+
+def row_records(doc_id: str, row: Row, s: int, e: int, sentence: str, meta: dict[str, Any]) -> list[Record]:
+    """Records of one table row: the indicator named in the row label (a target / achieved table) or in the
+    column header (a table of places); target or achieved by the column header; rate columns are skipped
+    (the completion rate is computed from the two figures)."""
+    region = str(meta.get("region", "") or "")
+    label = row.cells[0][1] if row.cells else ""
+    in_label = mentions(label)
+    label_places = [p for p in places_in(label, lenient=True) if p != "湖北"]  # a row of a county sheet: "随县"
+    place = label_places[0] if label_places else _place(row.caption, len(row.caption), region)
+    caption_year = YEAR.search(row.caption)
+    out = []
+    for head, value in row.cells[1:]:
+        if RATE_HEAD.search(head):
+            continue
+        found = mentions(head) or in_label
+        fig = FIGURE.search(value)
+        if not found or not fig or fig.start() > 0:
+            continue
+        ind = found[0].indicator
+        number = _figure_value(fig, ind.unit)
+        if number is None:
+            continue
+        kind = "target" if TARGET_HEAD.search(head) else "achieved" if ACHIEVED_HEAD.search(head) or not in_label \
+            else ""
+        if not kind:
+            continue
+        year = YEAR.search(head) or caption_year
+        out.append(Record(
+            doc_id=doc_id, indicator=compose(ind, found[0].new, found[0].level), value=number, unit=ind.unit,
+            raw=fig.group(0), year=year.group(1) if year else str(meta.get("year", "") or ""), place=place, kind=kind,
+            start=s, end=e, sentence=sentence, phrase=f"{HEADER_UNIT.sub('', head)}{fig.group(0)}",
+        ))
+    return out
+
+
 def extract(doc_id: str, text: str, meta: dict[str, Any]) -> list[Record]:
     """Indicator records of a cleaned document; offsets are those of `text`. A sentence's year is the one it writes,
     else its resolved time (今年/去年 against the document date, inherited in its paragraph: assistant.timeref),
@@ -343,6 +383,10 @@ def extract(doc_id: str, text: str, meta: dict[str, Any]) -> list[Record]:
     seen: set[tuple[str, int, int]] = set()
     for s, e in split_sentences(text):
         sentence = text[s:e]
+        row = parse_row(sentence)
+        if row is not None:
+            out.extend(row_records(doc_id, row, s, e, sentence, meta))
+            continue
         when = next((t for a, b, t in times if a <= s < b), None)
         if when is not None and when.months is not None and when.months != (1, 12):
             continue  # 上半年 / 一季度 / 1至9月: the records are per year

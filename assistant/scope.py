@@ -73,6 +73,13 @@ def sentence_places(sentence: str, meta: dict[str, Any]) -> list[Place]:
     """What a sentence is about: the places it names, less those that only frame its document's place (湖北省 in
     a 大冶 bulletin); its document's places when it names no other. Places named as an enumeration ("赴成都、武汉、
     青岛等地考察") are where something went, so the document's place stays a subject beside them."""
+    from assistant.tables import parse_row
+
+    row = parse_row(sentence.strip())
+    if row is not None and row.cells:  # a table row is about the place its label names ("随县" in a county sheet)
+        named = subject_places(row.cells[0][1], lenient=True)
+        if named:
+            return named
     g = gazetteer()
     home = doc_place(meta)
     mentions = subject_mentions(sentence)

@@ -16,6 +16,11 @@ class LoadSettings(BaseModel):
     max_paste_chars: int = Field(2_000_000, description="Largest pasted bulletin, in characters.")
     pdf_max_pages: int = Field(500, description="PDFs with more pages are rejected.")
     pdf_timeout_s: float = Field(30.0, description="Wall-clock limit for parsing one PDF (child process).")
+    ocr_max_pages: int = Field(50, description="Most pages without a text layer (scans, images) recognised per file.")
+    ocr_page_timeout_s: float = Field(120.0, description="Wall-clock limit for recognising one scanned page.")
+    ocr_min_confidence: float = Field(0.80, description="Pages whose mean OCR confidence is lower are flagged.")
+    table_max_rows: int = Field(20_000, description="Spreadsheets (XLSX/XLS/CSV) with more rows are rejected.")
+    convert_timeout_s: float = Field(120.0, description="Wall-clock limit for a LibreOffice .doc/.wps/.et conversion.")
 
 
 class ChunkSettings(BaseModel):

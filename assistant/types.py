@@ -28,6 +28,13 @@ class Chunk:
     text: str
     heading: str = ""
 
+    @property
+    def kind(self) -> str:
+        """"table" for a table row (read with its header, assistant/tables.py), else "text"."""
+        from assistant.tables import is_row
+
+        return "table" if is_row(self.text) else "text"
+
 
 @dataclass(frozen=True)
 class Passage:
@@ -54,6 +61,7 @@ class Citation:
     start: int
     end: int
     heading: str = ""  # the section or article the passage sits in (a newspaper page holds several)
+    origin: str = ""  # how the quoted text was read when not from a text layer: "文字识别(OCR) 第2页 置信度0.93"
     kb: str = ""  # the knowledge base it comes from, set when one question is asked across several
 
     def to_dict(self) -> dict[str, Any]:

@@ -24,9 +24,12 @@ def compose(question: str, passages: list[Passage], spans: list[tuple[int, int, 
 
 
 def citation(n: int, p: Passage) -> Citation:
+    from assistant.ocr import origin
+
     m = p.meta
     return Citation(n, p.chunk.doc_id, m.get("source", ""), m.get("title", ""), m.get("date", ""), m.get("issuer", ""),
-                    p.chunk.text, p.chunk.start, p.chunk.end, p.chunk.heading)
+                    p.chunk.text, p.chunk.start, p.chunk.end, p.chunk.heading,
+                    origin=origin(m, p.chunk.start, p.chunk.end))
 
 
 def refusal(question: str, passages: list[Passage], backend: str) -> Answer:

@@ -18,6 +18,7 @@ from assistant.answer.scoring import (
 from assistant.answer.values import COUNTED_SET, FLOW, NAMED_ONE_AND_ETC, max_items
 from assistant.metadata import is_furniture_line
 from assistant.scope import place_conflict, time_conflict, time_of
+from assistant.tables import is_row, row_sides
 
 PLAN_DOCS = {"工作要点", "规划", "方案", "意见", "通知"}
 
@@ -45,6 +46,9 @@ def eligible(info: QuestionInfo, sent: str, meta: dict[str, object], doc_ok: dic
         return False  # "一季度完成了多少": a full-year figure is not the answer (another stated period: scope)
     if kind == "number" and info.measure and level_conflict(info, sent):
         return False  # "国家级瞪羚企业几家" is not answered by "省级瞪羚企业2家"
+    if is_row(sent):  # a table row may hold the target and the result, each under its own header
+        target, result = row_sides(sent)
+        return (plan is not True or target) and (result or (plan is not False and not info.wants_achieved))
     planned = is_plan(sent, meta)
     if plan is not None and planned != plan:
         return False
@@ -97,6 +101,8 @@ def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -
 def in_scope(info: QuestionInfo, sent: str, text: str, start: int, meta: dict[str, object]) -> bool:
     """The gazetteer's and the time resolver's check: the sentence (at start in text) is not about another place,
     year or part of the year than the question asks, and is not a dateline or byline on its own."""
-    if info.scope and (place_conflict(info.scope, sent, meta) or time_conflict(info.scope, time_of(text, start, meta))):
+    # (a table row's parts of the year are per column, "全年目标" next to "上半年完成": its headers say them)
+    if info.scope and (place_conflict(info.scope, sent, meta)
+                       or (not is_row(sent) and time_conflict(info.scope, time_of(text, start, meta)))):
         return False
     return not (is_furniture_line(sent) and not BYLINE_ASKED.search(info.text))

@@ -39,6 +39,7 @@ from assistant.answer.values import (
 from assistant.index import INJECTION
 from assistant.retrieve import parse_filters
 from assistant.settings import AnswerSettings
+from assistant.tables import is_row
 from assistant.types import Answer, Passage
 
 
@@ -140,8 +141,8 @@ class ExtractiveAnswerer:
 
     def trim(self, info: QuestionInfo, c: Candidate, kind: str) -> tuple[int, int]:
         """Long sentences shrink to the clauses holding the value and the matched terms; lists stay whole."""
-        if kind == "list" or len(c.text) <= 90:
-            return c.start, c.end
+        if kind == "list" or len(c.text) <= 90 or is_row(c.text):
+            return c.start, c.end  # (a table row is quoted whole: each figure under its header)
         clauses = [(m.start(), m.end()) for m in CLAUSE.finditer(mask_quoted(c.text))]
         if len(clauses) <= 1:
             return c.start, c.end

@@ -27,6 +27,7 @@ for _key, _value in (("GRADIO_ANALYTICS_ENABLED", "False"), ("HF_HUB_OFFLINE", "
     os.environ.setdefault(_key, _value)
 
 from assistant import REFUSAL  # noqa: E402
+from assistant.load import SUPPORTED  # noqa: E402
 
 if TYPE_CHECKING:
     from assistant.index import Library
@@ -44,7 +45,7 @@ EXAMPLES = [  # phrased for the page, not taken from the eval sets
     "咸宁历年高新技术企业数目标与完成对比",
 ]
 TABLE_COLUMNS = ["标题", "发文单位", "日期", "类型", "地区", "段落数", "来源", "doc_id", "⚠"]
-UPLOAD_TYPES = [".pdf", ".docx", ".txt", ".md", ".html", ".htm"]
+UPLOAD_TYPES = list(SUPPORTED)  # assistant/load.py: documents, spreadsheets, scans and images
 MAX_HISTORY = 8
 STREAM_DELAY_S = 0.06
 CITE_MARK = re.compile(r"\[(\d{1,2})\]")
@@ -85,9 +86,13 @@ def render_answer_text(text: str) -> str:
 
     A two-part answer ("目标：…[1]。完成：…[2]。") gets one line per part with the label set off.
     """
-    from assistant.cite import split_answer
+    from assistant.cite import CITE, cited_keys, split_answer
+    from assistant.tables import is_row, row_html
 
     sentences = split_answer(text)
+    if sentences and all(is_row(CITE.sub("", s).strip()) for s in sentences):  # quoted table rows: small tables
+        return "".join(row_html(CITE.sub("", s).strip()) + _with_refs("".join(f"[{k}]" for k in cited_keys(s)))
+                       for s in sentences)
     if not any(LABEL.match(s) for s in sentences):
         return _with_refs(text)
     lines = []
@@ -421,13 +426,18 @@ def render_citation(c: Citation, answer: str) -> str:
     section = c.heading.split(" › ")[0] if c.heading and not c.heading.startswith(c.title or "\0") else ""
     if section:  # a newspaper page holds several articles: name the one quoted
         title += f'<span class="pa-sep"> › </span><span class="pa-section">{esc(section)}</span>'
+    from assistant.tables import is_row, row_html
+
+    # a cited table row shows as a small table; a passage read by OCR says so (and how sure it was)
+    quote = row_html(c.quote) if is_row(c.quote) else highlight_quote(c.quote, answer, c.n)
+    origin = f'<span class="pa-sep"> · </span><span class="pa-origin">{esc(c.origin)}</span>' if c.origin else ""
     kb_tag = f'<span class="pa-badge pa-kb" title="知识库">{esc(c.kb)}</span> ' if c.kb else ""
     return (
         f'<div class="pa-cite"><div class="pa-cite-head"><span class="pa-cite-n">&#91;{c.n}&#93;</span> {kb_tag}'
         f'<span class="pa-cite-title">{title}</span><span class="pa-sep"> · </span>{issuer}'
-        f'<span class="pa-sep"> · </span>{date}</div>'
+        f'<span class="pa-sep"> · </span>{date}{origin}</div>'
         f'<details class="pa-details"><summary>查看原文段落 <span class="pa-source">{esc(c.source)}</span></summary>'
-        f'<div class="pa-quote">{highlight_quote(c.quote, answer, c.n)}</div></details></div>'
+        f'<div class="pa-quote">{quote}</div></details></div>'
     )
 
 
@@ -917,6 +927,9 @@ footer { display: none !important; }
 .pa-examples-label { font-size: 13px; color: var(--body-text-color-subdued); margin: 4px 0 -4px 2px; }
 #chatbot .pa-q { white-space: normal; }
 .pa-answer { line-height: 1.75; }
+.pa-row { border-collapse: collapse; margin: 4px 0; font-size: 0.95em; }
+.pa-row th, .pa-row td { border: 1px solid #cbd5e1; padding: 2px 8px; }
+.pa-row caption { caption-side: top; text-align: left; font-size: 0.9em; opacity: 0.75; }
 .pa-meta { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 6px; }
 .pa-badge { font-size: 12px; padding: 1px 8px; border-radius: 999px; background: #e0e7ff; color: #3730a3; }
 .pa-badge-ok { background: #dcfce7; color: #166534; }
