@@ -144,6 +144,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if getattr(args, "dataset", None):  # a public benchmark (assistant/benchmarks.py), not this product's eval sets
+        from assistant.benchmarks import run_benchmark
+
+        return run_benchmark(args.dataset, args.limit, write=not args.limit)
     from assistant.evaluate import main as eval_main
 
     return eval_main(args)

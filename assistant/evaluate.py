@@ -214,10 +214,6 @@ def gate(overall: dict[str, Any], thresholds_path: Path, section: str = "") -> l
 
 
 def main(args: Any) -> int:
-    if getattr(args, "dataset", None):
-        from assistant.benchmarks import run_benchmark
-
-        return run_benchmark(args.dataset, args.limit, write=not args.limit)
     from assistant.chain import QA
     from assistant.llm import make_answerer
 

@@ -25,6 +25,7 @@ from assistant.bm25 import BM25
 from assistant.chunk import chunk_document
 from assistant.clean import canonical, clean, has_hidden_text
 from assistant.embed import Embedder, get_embedder
+from assistant.injection import INJECTION
 from assistant.load import SUPPORTED, Loaded, LoadError, check_text, load_document, load_path
 from assistant.metadata import parse_metadata
 from assistant.settings import Settings, get_settings
@@ -33,11 +34,6 @@ from assistant.terms import tokenize
 from assistant.tokens import count_tokens
 from assistant.types import Chunk, SourceDoc
 
-INJECTION = re.compile(
-    r"忽略(?:之前|以上|上述|前面|先前)?的?(?:所有|全部|一切)?(?:指令|指示|提示|要求|规则)|无视(?:之前|以上|上述)?的?(?:所有)?(?:指令|规则)"
-    r"|ignore (?:all )?(?:the )?(?:previous|prior|above) (?:instructions|prompts)|system prompt|系统提示词|你现在是一个|扮演",
-    re.I,
-)
 PASTE_DIR = "pasted"
 DELETED_DIR = ".deleted"
 

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from assistant.chunk import split_sentences
 from assistant.gazetteer import gazetteer
-from assistant.metadata import place_name, place_with_parents, places_in
+from assistant.metadata import PLAN_DOCS, place_name, place_with_parents, places_in
 from assistant.tables import HEADER_UNIT, RATE_HEAD, TARGET_HEAD, Row, parse_row
 
 VERSION = "2"  # 2: records from table rows
@@ -145,8 +145,8 @@ UPGRADE = re.compile(r"(?:获批|被?认定为|升级为|创建为)(" + LEVEL + 
 CLAUSE_SEP = re.compile(r"[,;:，；：]")
 HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 YEAR = re.compile(r"(?<![\d\-—~至])(20\d{2})年(?![\-—~至])")
-PLAN_DOCS = {"工作要点", "规划", "方案", "意见", "通知"}
-TARGET_CUE = re.compile(r"力争|目标|计划|确保|(?<![需重主纪概提])要(?![求素点闻件])|不低于|不少于|(?<!级)以上|预期|争取达到")
+# A sentence or clause that states a target (the question-side cue is answer.question.TARGET_CUE).
+TARGET_STATED = re.compile(r"力争|目标|计划|确保|(?<![需重主纪概提])要(?![求素点闻件])|不低于|不少于|(?<!级)以上|预期|争取达到")
 KINDS = ("target", "achieved", "forecast")
 
 _PATTERNS: list[tuple[re.Pattern[str], Indicator]] = [(re.compile(v, re.I), ind) for ind in INDICATORS for v in ind.variants]
@@ -270,7 +270,7 @@ def _kind(meta: dict[str, Any], clause: str, heading: bool, qualifier: str, lead
         return "target"
     if "预计" in clause or "预计" in lead:
         return "forecast"
-    if TARGET_CUE.search(clause) or TARGET_CUE.search(lead) or qualifier in ("以上", "不低于", "不少于"):
+    if TARGET_STATED.search(clause) or TARGET_STATED.search(lead) or qualifier in ("以上", "不低于", "不少于"):
         return "target"
     return "achieved"
 

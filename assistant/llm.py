@@ -18,7 +18,7 @@ from typing import Any
 from assistant import REFUSAL
 from assistant.answer import ExtractiveAnswerer, analyse, citation, coverage, refusal
 from assistant.cite import CITE, split_answer, verify
-from assistant.index import INJECTION
+from assistant.injection import INJECTION
 from assistant.prompts import load_prompts
 from assistant.settings import Settings
 from assistant.types import Answer, Passage

@@ -22,6 +22,8 @@ DOC_TYPES = [
     ("办法", r"办法$|细则$"),
     ("公告", r"公告$|公示$"),
 ]
+# Document types whose every sentence states a target or an intention, not a result.
+PLAN_DOCS = frozenset({"工作要点", "规划", "方案", "意见", "通知"})
 NEWS_MARKS = re.compile(r"本报讯|记者|通讯员|来源[:：]|报社|新闻")
 FIELD = r"[:：]\s*(.*?)(?=\s+\S{2,6}[:：]|$)"
 

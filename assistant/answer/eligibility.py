@@ -16,11 +16,9 @@ from assistant.answer.scoring import (
     value_clauses,
 )
 from assistant.answer.values import COUNTED_SET, FLOW, NAMED_ONE_AND_ETC, max_items
-from assistant.metadata import is_furniture_line
+from assistant.metadata import PLAN_DOCS, is_furniture_line
 from assistant.scope import place_conflict, time_conflict, time_of
 from assistant.tables import is_row, row_sides
-
-PLAN_DOCS = {"工作要点", "规划", "方案", "意见", "通知"}
 
 
 def is_plan(sentence: str, meta: dict[str, object]) -> bool:

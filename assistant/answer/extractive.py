@@ -36,7 +36,7 @@ from assistant.answer.values import (
     holds_value,
     mask_quoted,
 )
-from assistant.index import INJECTION
+from assistant.injection import INJECTION
 from assistant.retrieve import parse_filters
 from assistant.settings import AnswerSettings
 from assistant.tables import is_row
