@@ -818,10 +818,13 @@ class AssistantUI:
         except OSError as exc:
             return result_html("err", f"读取上传的文件失败：{esc(exc)}"), False
         _tick(progress, 0.1, "识别文件类型并提取文字…")
+        def on_page(done: int, total: int) -> None:  # a scan or long PDF, page by page (OCR), then the chunks
+            desc = "切分段落并计算向量…" if done >= total else f"识别第 {done + 1}/{total} 页…"
+            _tick(progress, 0.1 + 0.3 * done / max(1, total), desc)
+
         try:
             with self.lock.write():
-                _tick(progress, 0.4, "切分段落并计算向量…")
-                result = self.library.add_upload(data, p.name, title or "", norm_date, issuer or "")
+                result = self.library.add_upload(data, p.name, title or "", norm_date, issuer or "", on_page=on_page)
         except LoadError as exc:
             return result_html("err", f"无法索引《{esc(p.name)}》：{esc(exc)}"), False
         except Exception as exc:  # noqa: BLE001
