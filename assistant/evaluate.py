@@ -55,6 +55,7 @@ def load_questions(path: Path | None = None, split: str = "test") -> list[dict[s
         paths = [path] if path else [EVAL_DIR / "questions.jsonl", EVAL_DIR / "indicator_questions.jsonl"]
     rows = [json.loads(line) for p in paths if p.exists() for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [r for r in rows if split == "all" or r.get("split") == split
+            or (path is not None and r.get("type") == "reported")  # `assistant feedback export` cases
             or (split == "blind" and str(r.get("split")).startswith("blind"))
             or (split == "unseen" and str(r.get("split")).startswith("unseen"))]
 

@@ -333,3 +333,28 @@ class Users:
     def __call__(self, name: str, password: str) -> bool:
         """Gradio's auth callable (the client address comes from the request, see `client_address`)."""
         return self.verify(name, password)
+
+
+_SHARED: dict[tuple[str, str], Users] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(settings: Settings) -> Users:
+    """One Users per index dir and ASSISTANT_AUTH in this process, so the page and the API count failures together."""
+    key = (str(_path(settings).resolve()), settings.auth)
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = Users(settings)
+        return _SHARED[key]
+
+
+class ClientAddress:
+    """ASGI middleware: the client's address in `client_address` while a request runs (for the login limit)."""
+
+    def __init__(self, app: object) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: object, send: object) -> None:
+        if scope.get("type") == "http":
+            client_address.set((scope.get("client") or ("",))[0] or "")
+        await self.app(scope, receive, send)  # type: ignore[operator]
