@@ -422,9 +422,9 @@ def _use_kb(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     _offline_env()
     args = build_parser().parse_args(argv)
+    from assistant.history import HistoryError
     from assistant.kb import KBError
     from assistant.load import LoadError
-    from assistant.history import HistoryError
     from assistant.store import IndexBusy, IndexMismatch
     from assistant.users import UserError
 

@@ -184,7 +184,9 @@ class History:
     def feedback(self, user: str | None, answer_id: str, rating: Any, correction: str = "", document: str = "",
                  *, admin: bool = False) -> dict[str, Any]:
         """Record 👍 (rating 1 / "up") or 👎 (-1 / "down") on an answer of `user` (admin: any answer)."""
-        rating = {"up": 1, "down": -1, "like": 1, "dislike": -1, 1: 1, -1: -1, True: 1, False: -1}.get(rating)
+        if isinstance(rating, bool):
+            rating = 1 if rating else -1
+        rating = {"up": 1, "down": -1, "like": 1, "dislike": -1, 1: 1, -1: -1}.get(rating)
         if rating is None:
             raise HistoryError('rating must be "up" or "down" (1 or -1)')
         correction, document = (correction or "").strip(), (document or "").strip()
