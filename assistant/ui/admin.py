@@ -24,7 +24,7 @@ def feedback_html(rows: list[dict[str, Any]]) -> str:
         return result_html("info", "还没有反馈。用户在回答下点 👍 / 👎（可附更正）后会出现在这里。")
     items = []
     for r in rows:
-        mark = "👍" if r["rating"] == "up" else "👎"
+        mark = "赞" if r["rating"] == "up" else "踩"  # words: a server without an emoji font shows boxes
         cites = "".join(
             f'<li><b>&#91;{int(c.get("n", 0))}&#93; {esc(c.get("title") or c.get("source"))}</b>'
             f'<span class="pa-sep"> · </span>{esc(c.get("date", ""))}<div class="pa-quote pa-quote-inline">'
@@ -46,8 +46,8 @@ def feedback_html(rows: list[dict[str, Any]]) -> str:
         )
     down = sum(r["rating"] == "down" for r in rows)
     head = (f'<div class="pa-stats"><span class="pa-stat"><b>{len(rows)}</b> 条反馈</span>'
-            f'<span class="pa-stat">👍 {len(rows) - down}</span><span class="pa-stat">👎 {down}</span></div>'
-            '<div class="pa-help">有更正的 👎 可用 <code>assistant feedback export --out FILE</code> 导出为回归测试题，'
+            f'<span class="pa-stat">赞 {len(rows) - down}</span><span class="pa-stat">踩 {down}</span></div>'
+            '<div class="pa-help">有更正的「踩」可用 <code>assistant feedback export --out FILE</code> 导出为回归测试题，'
             "再用 <code>assistant eval --questions FILE</code> 评测。</div>")
     return head + "".join(items)
 
@@ -60,7 +60,7 @@ def bar_chart_svg(values: dict[str, float], title: str, color: str = "#2563eb", 
     width, height, left, bottom, top = 600, 200, 40, 40, 28
     pw, ph = width - left - 10, height - top - bottom
     vmax = max(values[k] for k in labels) or 1.0
-    bw = pw / len(labels)
+    bw = min(pw / len(labels), 80.0)
     parts = [f'<text x="{left}" y="16" font-size="13" font-weight="600" fill="#334155">{esc(title)}</text>',
              f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="#cbd5e1"></line>']
     for i, label in enumerate(labels):
@@ -87,7 +87,7 @@ def stats_html(stats: dict[str, Any]) -> str:
             f'<span class="pa-stat">数字核对通过 <b>{stats["verified_rate"]:.1%}</b></span>'
             f'<span class="pa-stat">用时中位数 <b>{stats["latency_p50_s"]:.2f}</b> 秒</span>'
             f'<span class="pa-stat">p95 <b>{stats["latency_p95_s"]:.2f}</b> 秒</span>'
-            f'<span class="pa-stat">👍 {stats["feedback"]["up"]} · 👎 {stats["feedback"]["down"]}</span></div>')
+            f'<span class="pa-stat">反馈 赞 {stats["feedback"]["up"]} · 踩 {stats["feedback"]["down"]}</span></div>')
     charts = bar_chart_svg({k: float(v) for k, v in stats["per_day"].items()}, "每日提问数")
     charts += bar_chart_svg({k: float(v) for k, v in stats["by_kb"].items()}, "各知识库提问数", "#0891b2")
 

@@ -1011,6 +1011,14 @@ footer { display: none !important; }
 .pa-ind-sub { font-size: 12.5px; color: var(--body-text-color-subdued); }
 .pa-ind-view { padding: 4px 2px; }
 .pa-quote-inline { margin: 4px 0 8px 24px; max-height: none; }
+.pa-fb { margin: 8px 0; padding: 8px 12px; border: 1px solid var(--border-color-primary); border-radius: 10px;
+  font-size: 14px; line-height: 1.7; }
+.pa-fb-down { border-left: 4px solid #dc2626; }
+.pa-fb-up { border-left: 4px solid #16a34a; }
+.pa-fb-mark { display: inline-block; font-size: 12px; padding: 0 6px; border-radius: 4px; background: #f1f5f9; }
+.pa-fb-q { font-weight: 600; }
+.pa-fb-correction { margin-top: 4px; padding: 4px 8px; border-radius: 6px; background: #fef3c7; color: #78350f; }
+.pa-conv-list label { font-size: 13px !important; }
 #delete_button { background: #dc2626 !important; border-color: #dc2626 !important; color: #fff !important; }
 #delete_button:hover { background: #b91c1c !important; }
 """
@@ -1184,6 +1192,7 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                     with gr.Row(elem_classes="pa-examples"):
                         example_buttons = [gr.Button(q, size="sm", variant="secondary", elem_id=f"example_{i}")
                                            for i, q in enumerate(EXAMPLES)]
+                    feedback_result = gr.HTML("", elem_id="feedback_result")  # outside: seen after a 👍/👎
                     with gr.Accordion("反馈与导出（针对最近一条回答，或最近点 👍/👎 的回答）", open=False,
                                       elem_id="feedback_panel"):
                         with gr.Row(equal_height=True):
@@ -1195,7 +1204,6 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                             correction_submit = gr.Button("👎 提交更正", variant="secondary", elem_id="correction_submit")
                             export_docx = gr.Button("导出 Word", variant="secondary", elem_id="export_docx")
                             export_xlsx = gr.Button("导出 Excel", variant="secondary", elem_id="export_xlsx")
-                        feedback_result = gr.HTML("", elem_id="feedback_result")
                         export_file = gr.File(label="下载", elem_id="export_file", interactive=False, visible=True)
 
             # ---------------------------------------------------------------- 指标
@@ -1211,7 +1219,9 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                 ind_view = gr.HTML(ui.indicator_view(place0, name0) if open_page else "", elem_id="ind_view")
 
             # ---------------------------------------------------------------- 新增公告
-            with gr.Tab("新增公告", id="add", elem_id="tab_add") as add_tab:
+            # With a login, the tabs a user may not use start hidden and on_load shows the allowed ones (Gradio 6
+            # shows a hidden tab on update but does not hide a shown one).
+            with gr.Tab("新增公告", id="add", elem_id="tab_add", visible=open_page) as add_tab:
                 gr.HTML('<div class="pa-help">粘贴一篇公告或通知的全文，或上传文件（PDF / DOCX / TXT / MD / HTML），'
                         f"单个文件不超过 {settings.load.max_file_mb:g} MB。索引完成后即可在「问答」中提问，无需重启。</div>")
                 with gr.Row():
@@ -1251,7 +1261,7 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                 )
                 gr.HTML('<div class="pa-help">点击表格中的一行，可把它的 doc_id 填入下方删除框；删除后原文件移到 '
                         "corpus/.deleted/，需要时可以恢复。</div>")
-                with gr.Column(elem_id="write_zone") as write_zone:
+                with gr.Column(elem_id="write_zone", visible=open_page) as write_zone:
                     with gr.Row(equal_height=True, elem_classes="pa-danger-zone"):
                         delete_id = gr.Textbox(label="要删除的 doc_id", elem_id="delete_id", scale=4,
                                                placeholder="例如 7cf1635943a20e30")
@@ -1264,7 +1274,7 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                     gr.HTML('<div class="pa-help">重建索引会按 corpus/ 目录中的文件重新切分、计算向量，期间暂停问答；'
                             "更换嵌入模型或怀疑索引损坏时使用。</div>")
                 library_result = gr.HTML("", elem_id="library_result")
-                with gr.Accordion("知识库管理", open=False, elem_id="kb_admin") as kb_admin:
+                with gr.Accordion("知识库管理", open=False, elem_id="kb_admin", visible=open_page) as kb_admin:
                     with gr.Row(equal_height=True):
                         kb_name = gr.Textbox(label="知识库名称", elem_id="kb_name", scale=3,
                                              placeholder="字母、数字、汉字、- 或 _，例如 huangshi、黄石科技局")
@@ -1277,10 +1287,10 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                     kb_result = gr.HTML("", elem_id="kb_result")
 
             # ---------------------------------------------------------------- 反馈 / 统计 (admins)
-            with gr.Tab("反馈", id="feedback", elem_id="tab_feedback", visible=False) as fb_tab:
+            with gr.Tab("反馈", id="feedback", elem_id="tab_feedback", visible=open_page) as fb_tab:
                 fb_refresh = gr.Button("刷新", variant="secondary", size="sm", elem_id="fb_refresh")
                 fb_view = gr.HTML("", elem_id="fb_view")
-            with gr.Tab("统计", id="stats", elem_id="tab_stats", visible=False) as stats_tab:
+            with gr.Tab("统计", id="stats", elem_id="tab_stats", visible=open_page) as stats_tab:
                 stats_refresh = gr.Button("刷新", variant="secondary", size="sm", elem_id="stats_refresh")
                 stats_view_html = gr.HTML("", elem_id="stats_view")
 
