@@ -4,6 +4,7 @@ and the `assistant user` commands. The bulletins are this file's own (two made-u
 from __future__ import annotations
 
 import base64
+import json
 import os
 import sqlite3
 import subprocess
@@ -228,3 +229,33 @@ def test_user_commands(tmp_path: Path) -> None:
     assert "wang" in listed and "linhu:editor" in listed and "zhao" not in listed and "pass" not in listed
     assert cli(["user", "remove", "wang"], env).returncode == 0
     assert cli(["user", "remove", "wang"], env).returncode == 1
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_page_login_is_rate_limited_with_one_message(tmp_path: Path) -> None:
+    """The running app: five wrong passwords lock (name, address); then even the right one is refused, with the
+    same answer as a wrong name; the other account still signs in, and a viewer's /gradio_api paste is refused."""
+    import httpx
+    from server_util import running_app
+
+    users = Users(Settings(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus", embedder="hash"))
+    users.add("viewer1", "viewer-pass-1", "viewer")
+    users.add("viewer2", "viewer-pass-2", "viewer")
+    with running_app(tmp_path) as (url, _, _), httpx.Client(base_url=url, timeout=30) as client:
+        answers = [client.post("/login", data={"username": "viewer1", "password": f"wrong-{i}"}) for i in range(5)]
+        assert {(r.status_code, r.text) for r in answers} == {(answers[0].status_code, answers[0].text)}
+        locked = client.post("/login", data={"username": "viewer1", "password": "viewer-pass-1"})
+        unknown = client.post("/login", data={"username": "nobody", "password": "viewer-pass-1"})
+        assert locked.status_code == unknown.status_code == answers[0].status_code == 400
+        assert locked.text == unknown.text == answers[0].text
+        ok = client.post("/login", data={"username": "viewer2", "password": "viewer-pass-2"})
+        assert ok.status_code == 200
+        r = client.post("/gradio_api/call/paste", json={"data": [SHIQIAO, "", "", ""]})
+        assert r.status_code == 200
+        event = r.json()["event_id"]
+        body = client.get(f"/gradio_api/call/paste/{event}").text
+        [result] = json.loads(body.split("data:", 1)[1])
+        assert result["code"] == 403 and "没有权限" in result["error"], body
+        r = client.post("/v1/kbs/default/documents", json={"text": SHIQIAO})
+        assert r.status_code == 403
