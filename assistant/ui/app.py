@@ -1648,9 +1648,11 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             """What this user may see: their knowledge bases, tabs and conversations."""
             me = who(request)
             choices = kb_choices(me)
-            value = current if current in choices else (choices[0] if choices else None)
+            # the value only where it must change: a 知识库管理 action may already have selected another one
+            kbs = gr.update(choices=choices) if current in choices else gr.update(
+                choices=choices, value=choices[0] if choices else None)
             editor = any(me.can(n, "editor") for n in pool.names())
-            return (gr.update(choices=choices, value=value), gr.update(visible=editor), gr.update(visible=editor),
+            return (kbs, gr.update(visible=editor), gr.update(visible=editor),
                     gr.update(visible=me.is_admin), gr.update(visible=me.is_admin), gr.update(visible=me.is_admin),
                     conversations(state, request), f'<div class="pa-help">已登录：{esc(me.name)}</div>'
                     if me.name != users_mod.LOCAL else "")
@@ -1658,7 +1660,7 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         typed(on_load, request=gr.Request)
         demo.load(on_load, inputs=[kb_select, session],
                   outputs=[kb_select, add_tab, write_zone, kb_admin, fb_tab, stats_tab, conv_list, signed_in],
-                  show_progress="hidden").then(refreshed, inputs=refresh_inputs, outputs=refresh_outputs,
+                  show_progress="hidden", queue=False).then(refreshed, inputs=refresh_inputs, outputs=refresh_outputs,
                                                show_progress="hidden")
         kb_select.change(refreshed, inputs=refresh_inputs, outputs=refresh_outputs, show_progress="hidden")
 
