@@ -200,3 +200,17 @@ def test_an_answer_exports_as_docx_and_xlsx_with_its_cited_quote(page) -> None: 
     assert r.status_code == 200 and r.content[:2] == b"PK"
     r = client.get(f"/v1/answers/{state['last']}/export?format=docx", headers=basic("wang", "wang-pass-123"))
     assert r.status_code == 404
+
+
+def test_accepted_reported_cases_join_the_gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant import evaluate
+
+    case = {"id": "r001", "user_input": Q_LINHU, "reference": "正确答案是37家", "reference_key_facts": [["37家"]],
+            "reference_sources": ["linhu_2025.txt"], "type": "reported", "split": "reported"}
+    (tmp_path / "reported_questions.jsonl").write_text(json.dumps(case, ensure_ascii=False) + "\n", encoding="utf-8")
+    monkeypatch.setattr(evaluate, "EVAL_DIR", tmp_path)
+    assert evaluate.load_questions(None, "reported") == [case]
+    assert evaluate.load_questions(tmp_path / "reported_questions.jsonl", "test") == [case]  # --questions FILE
+    thresholds = ROOT / "eval" / "thresholds.json"
+    assert evaluate.gate({"answer_accuracy": 1.0, "verifier_violations": 0}, thresholds, "reported") == []
+    assert evaluate.gate({"answer_accuracy": 0.5, "verifier_violations": 0}, thresholds, "reported")
