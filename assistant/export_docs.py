@@ -119,5 +119,6 @@ def export(answer: dict[str, Any], fmt: str, folder: Path) -> Path:
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use docx or xlsx")
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"回答-{answer.get('id', 'answer')}.{fmt}"
+    stem = re.sub(r"[^\w\-]+", "_", str(answer.get("id") or "answer"))[:80]  # \w: also 汉字
+    path = folder / f"回答-{stem}.{fmt}"
     return write_docx(answer, path) if fmt == "docx" else write_xlsx(answer, path)

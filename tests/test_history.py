@@ -214,3 +214,24 @@ def test_accepted_reported_cases_join_the_gate(tmp_path: Path, monkeypatch: pyte
     thresholds = ROOT / "eval" / "thresholds.json"
     assert evaluate.gate({"answer_accuracy": 1.0, "verifier_violations": 0}, thresholds, "reported") == []
     assert evaluate.gate({"answer_accuracy": 0.5, "verifier_violations": 0}, thresholds, "reported")
+
+
+def test_an_indicator_table_exports_with_its_chart(ingested, settings: Settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import docx
+    import openpyxl
+
+    from assistant import export_docs
+    from assistant.ui.app import AssistantUI
+
+    ui = AssistantUI(settings, ingested)
+    places, place, _, indicator = ui.indicator_options()
+    assert place and indicator
+    record = ui.indicator_record(place, indicator)
+    assert record["table"] and record["citations"]
+    book = openpyxl.load_workbook(export_docs.export(record, "xlsx", tmp_path))
+    sheet = book["指标"]
+    assert [c.value for c in sheet[1]][:2] == ["年份", "目标"] and sheet.max_row == len(record["table"]) + 1
+    if len(record["table"]) >= 2:
+        assert sheet._charts  # the line chart of target vs achieved
+    text = "\n".join(p.text for p in docx.Document(export_docs.export(record, "docx", tmp_path)).paragraphs)
+    assert record["citations"][0]["quote"][:20] in text

@@ -695,6 +695,14 @@ class AssistantUI:
                                           m.get("issuer", ""), quotes.get((doc_id, start, end), ""), start, end))
         return ["年份", "目标", "实际完成", "完成率"], cells, plain, citations
 
+    def indicator_record(self, place: str, indicator: str) -> dict[str, Any]:
+        """The 指标 tab's table as an answer record (question, markdown table, rows, citations) for export."""
+        header, cells, plain, citations = self.indicator_data(place, indicator)
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in cells]
+        return {"id": f"{place}-{indicator}", "question": f"{place} · {indicator}", "answer": "\n".join(lines),
+                "table": plain, "citations": [c.to_dict() for c in citations]}
+
     def indicator_view(self, place: str | None, indicator: str | None) -> str:
         """The 指标 tab: the table, the chart and the cited sentences (title · date · sentence) as one HTML block."""
         if not place or not indicator:
@@ -1217,6 +1225,10 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                     ind_name = gr.Dropdown(choices=names, value=name0 or None, label="指标", elem_id="ind_name",
                                            scale=3, min_width=240)
                 ind_view = gr.HTML(ui.indicator_view(place0, name0) if open_page else "", elem_id="ind_view")
+                with gr.Row():
+                    ind_docx = gr.Button("导出 Word", variant="secondary", size="sm", elem_id="ind_docx")
+                    ind_xlsx = gr.Button("导出 Excel（含图表）", variant="secondary", size="sm", elem_id="ind_xlsx")
+                ind_file = gr.File(label="下载", elem_id="ind_file", interactive=False)
 
             # ---------------------------------------------------------------- 新增公告
             # With a login, the tabs a user may not use start hidden and on_load shows the allowed ones (Gradio 6
@@ -1568,6 +1580,26 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                         show_progress="hidden")
         ind_name.input(on_indicator_name, inputs=[ind_place, ind_name, kb_select], outputs=ind_view,
                        show_progress="hidden")
+        def indicator_exporter(fmt: str) -> Callable[..., Any]:
+            def export_table(place: str | None, name: str | None, kb_name: str | None, request: Any = None) -> Any:
+                import tempfile
+
+                from assistant import export_docs
+
+                target = reader(kb_name, request)
+                if isinstance(target, AcrossKBs):
+                    if not who(request).can(pool.primary_name):
+                        raise gr.Error("请先选择一个具体的知识库。")
+                    target = pick(None)
+                if not place or not name:
+                    raise gr.Error("请先选择地区和指标。")
+                record = target.indicator_record(place, name)
+                return str(export_docs.export(record, fmt, Path(tempfile.mkdtemp(prefix="pa-export-"))))
+
+            return typed(export_table, request=gr.Request)
+
+        ind_docx.click(indicator_exporter("docx"), inputs=[ind_place, ind_name, kb_select], outputs=ind_file)
+        ind_xlsx.click(indicator_exporter("xlsx"), inputs=[ind_place, ind_name, kb_select], outputs=ind_file)
         ind_tab.select(indicator_updates, inputs=[ind_place, ind_name, kb_select],
                        outputs=[ind_place, ind_name, ind_view], show_progress="hidden")
         one_kb = result_html("err", "请先在上方选择一个具体的知识库（「全部」只用于提问）。")
