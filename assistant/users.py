@@ -298,6 +298,9 @@ class Users:
     def _failed(self, key: tuple[str, str]) -> None:
         now = time.monotonic()
         with self._mutex:
+            if len(self._failures) + len(self._locked) > 10_000:  # many made-up names: forget the stale ones
+                self._failures = {k: v for k, v in self._failures.items() if v and now - v[-1] < WINDOW_S}
+                self._locked = {k: t for k, t in self._locked.items() if t > now}
             recent = [t for t in self._failures.get(key, []) if now - t < WINDOW_S] + [now]
             self._failures[key] = recent
             if len(recent) >= MAX_FAILURES:
