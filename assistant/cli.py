@@ -250,7 +250,8 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         tmp.replace(out)
         corrected = sum(1 for f in history.feedback_rows() if f["rating"] == "down" and f["correction"])
         print(f"wrote {len(cases)} reported cases to {out}"
-              + (f" ({corrected - len(cases)} corrections without a figure left out)" if corrected > len(cases) else ""),
+              + (f" ({corrected - len(cases)} corrections without a figure left out)"
+                 if corrected > len(cases) else ""),
               file=sys.stderr)
     else:
         rows = history.feedback_rows()
@@ -327,8 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--backend", help="extractive | openai | local (default: ASSISTANT_LLM)")
     s.set_defaults(func=cmd_ask)
     s = sub.add_parser("eval", parents=[on_kb], help="run the evaluation set and write eval/report.*")
-    s.add_argument("--split", default="test", choices=["dev", "test", "all", "blind", "unseen-dev", "unseen-test", "unseen",
-                                                    "reported"],
+    splits = ["dev", "test", "all", "blind", "unseen-dev", "unseen-test", "unseen", "reported"]
+    s.add_argument("--split", default="test", choices=splits,
                    help="blind: the held-out sets eval/blind*_questions.jsonl (report eval/report-blind.*); "
                    "unseen-dev/unseen-test: eval/unseen/ (seeds + documents nobody tuned on, own index); "
                    "reported: accepted staff corrections, eval/reported*.jsonl")

@@ -239,7 +239,8 @@ def main(args: Any) -> int:
                    "command": (f"ASSISTANT_LLM={qa.settings.llm} " if qa.settings.llm != "extractive" else "")
                    + f"assistant eval --split {args.split}" + (f" --backend {args.backend}" if args.backend else "")
                    + (f" --out {args.out}" if args.out else "")})
-    default_stem = {"blind": "report-blind", "reported": "report-reported", "unseen-dev": "unseen/report-dev", "unseen-test": "unseen/report-test",
+    default_stem = {"blind": "report-blind", "reported": "report-reported",
+                    "unseen-dev": "unseen/report-dev", "unseen-test": "unseen/report-test",
                     "unseen": "unseen/report"}.get(args.split, "report")
     stem = Path(args.out) if args.out else EVAL_DIR / default_stem
     write_report(report, stem, f"Evaluation report ({args.split} split)")

@@ -107,7 +107,8 @@ def write_xlsx(answer: dict[str, Any], path: Path) -> Path:
                 data.append([str(r.get("year") or ""), *[g[0] if g else None for g in got]])
             chart = LineChart()
             chart.title = "目标 / 实际完成（按年份）"
-            chart.add_data(Reference(data, min_col=2, max_col=3, min_row=1, max_row=len(table) + 1), titles_from_data=True)
+            values = Reference(data, min_col=2, max_col=3, min_row=1, max_row=len(table) + 1)
+            chart.add_data(values, titles_from_data=True)
             chart.set_categories(Reference(data, min_col=1, min_row=2, max_row=len(table) + 1))
             sheet.add_chart(chart, f"A{len(rows) + 3}")
     wb.save(str(path))

@@ -56,7 +56,8 @@ def test_passwords_are_salted_scrypt_hashes_and_roles_are_per_kb(tmp_path: Path)
         li.require("linhu", "editor")
     for bad in (lambda: users.add("wang", "another pass"), lambda: users.add("zhao", "short"),
                 lambda: users.add("bad name!", "long enough"), lambda: users.add("zhao", "long enough", "owner"),
-                lambda: users.add("zhao", "long enough", "viewer", ["nowhere"]), lambda: users.passwd("nobody", "12345678")):
+                lambda: users.add("zhao", "long enough", "viewer", ["nowhere"]),
+                lambda: users.passwd("nobody", "12345678")):
         with pytest.raises((UserError, kb.KBError)):
             bad()
     assert [u["name"] for u in users.list()] == ["li", "wang"]  # nothing partial written by the failures
@@ -175,7 +176,8 @@ def test_a_user_sees_only_their_knowledge_bases_and_tabs(served) -> None:  # typ
 def test_api_enforces_roles_for_signed_in_users(served) -> None:  # type: ignore[no-untyped-def]
     _, pool, client = served
     before = count(pool, "linhu")
-    r = client.post("/v1/kbs/linhu/documents", json={"text": SHIQIAO + "\n追加"}, headers=basic("viewer1", "viewer-pass-1"))
+    viewer = basic("viewer1", "viewer-pass-1")
+    r = client.post("/v1/kbs/linhu/documents", json={"text": SHIQIAO + "\n追加"}, headers=viewer)
     assert r.status_code == 403 and r.json()["error"]["code"] == "permission_denied" and count(pool, "linhu") == before
     doc_id = pool.get("linhu").library.documents()[0]["doc_id"]
     r = client.delete(f"/v1/kbs/linhu/documents/{doc_id}", headers=basic("viewer1", "viewer-pass-1"))

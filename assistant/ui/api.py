@@ -212,7 +212,8 @@ def install(app: FastAPI, pool: KBPool) -> None:
                 raise ApiError(403, f"this {what} may not use knowledge base {kb_name!r}", "permission_denied")
         if write and not who.may_write(kb_name if kb_name not in ALL_MODELS else None):
             if who.key is not None:
-                raise ApiError(403, "this API key is read-only: it may not add or delete documents", "permission_denied")
+                raise ApiError(403, "this API key is read-only: it may not add or delete documents",
+                               "permission_denied")
             raise ApiError(403, f"user {who.name!r} may not add or delete documents in {kb_name!r} (needs the editor "
                            "role)", "permission_denied")
         return who

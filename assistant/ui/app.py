@@ -1267,7 +1267,8 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                                             scale=6, container=False)
                     refresh = gr.Button("刷新", variant="secondary", elem_id="refresh", scale=1, min_width=80)
                 doc_table = gr.Dataframe(
-                    value=ui.table() if open_page else None, headers=TABLE_COLUMNS, datatype=["str", "str", "str", "str", "str", "number", "str", "str", "str"],
+                    value=ui.table() if open_page else None, headers=TABLE_COLUMNS,
+                    datatype=["str", "str", "str", "str", "str", "number", "str", "str", "str"],
                     elem_id="doc_table", interactive=False, wrap=True, max_height=420, show_label=False,
                     column_widths=["26%", "13%", "9%", "7%", "6%", "6%", "15%", "12%", "6%"],
                 )
@@ -1555,7 +1556,7 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             return (table(query, kb_name, request), target.stats_html(), header_html(target),
                     *indicator_updates(place, name, kb_name, request))
 
-        def refreshed_if_allowed(query: str, place: str | None, name: str | None, kb_name: str | None,
+        def after_write(query: str, place: str | None, name: str | None, kb_name: str | None,
                                  request: Any) -> tuple[Any, ...]:
             """refreshed(), or nothing changed where the user may not read kb_name (after a refused write)."""
             try:
@@ -1623,14 +1624,14 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             target, why = writer_ui(kb_name, request)
             msg, added = target.add_paste(text, title, date, issuer, progress=progress) if target else (why, False)
             fields = ("", "", "", "", {}) if added else (gr.skip(),) * 5
-            return (msg, *fields, *refreshed_if_allowed(query, place, name, kb_name, request))
+            return (msg, *fields, *after_write(query, place, name, kb_name, request))
 
         def on_upload(path: str | None, title: str, date: str, issuer: str, query: str, place: str | None, name: str | None,
                       kb_name: str | None, request: Any = None,
                       progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
             target, why = writer_ui(kb_name, request)
             msg, added = target.add_file(path, title, date, issuer, progress=progress) if target else (why, False)
-            return (msg, None if added else gr.skip(), *refreshed_if_allowed(query, place, name, kb_name, request))
+            return (msg, None if added else gr.skip(), *after_write(query, place, name, kb_name, request))
 
         typed(on_paste, request=gr.Request)
         typed(on_upload, request=gr.Request)
@@ -1660,7 +1661,7 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                       kb_name: str | None, request: Any = None) -> tuple[Any, ...]:
             target, why = writer_ui(kb_name, request)
             msg, deleted = target.delete(doc_id, confirm) if target else (why, False)
-            return (msg, "" if deleted else gr.skip(), False, *refreshed_if_allowed(query, place, name, kb_name, request))
+            return (msg, "" if deleted else gr.skip(), False, *after_write(query, place, name, kb_name, request))
 
         typed(on_delete, request=gr.Request)
         delete_button.click(on_delete, inputs=[delete_id, delete_confirm, *refresh_inputs],
@@ -1670,7 +1671,7 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                        progress: Any = gr.Progress(track_tqdm=True)) -> tuple[Any, ...]:  # noqa: B008
             target, why = writer_ui(kb_name, request)
             return (target.reindex(progress=progress) if target else why,
-                    *refreshed_if_allowed(query, place, name, kb_name, request))
+                    *after_write(query, place, name, kb_name, request))
 
         typed(on_reindex, request=gr.Request)
         reindex_button.click(lambda: result_html("info", "⏳ 正在重建索引，请稍候……"), outputs=library_result, queue=False).then(
