@@ -1681,9 +1681,11 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             """What this user may see: their knowledge bases, tabs and conversations."""
             me = who(request)
             choices = kb_choices(me)
-            # the value only where it must change: a 知识库管理 action may already have selected another one
-            kbs = gr.update(choices=choices) if current in choices else gr.update(
-                choices=choices, value=choices[0] if choices else None)
+            # only where it must change: a 知识库管理 action may already have created and selected another one
+            if current in choices:
+                kbs = gr.skip() if choices == kb_choices() else gr.update(choices=choices)
+            else:
+                kbs = gr.update(choices=choices, value=choices[0] if choices else None)
             editor = any(me.can(n, "editor") for n in pool.names())
             return (kbs, gr.update(visible=editor), gr.update(visible=editor),
                     gr.update(visible=me.is_admin), gr.update(visible=me.is_admin), gr.update(visible=me.is_admin),
