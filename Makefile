@@ -40,6 +40,8 @@ eval: install
 	$(VENV)/bin/assistant ingest --json
 	$(VENV)/bin/assistant eval --split test --gate
 	$(VENV)/bin/assistant eval --split blind --gate
+	# staff corrections accepted as regression cases (eval/reported*.jsonl; passes while there are none)
+	$(VENV)/bin/assistant eval --split reported --gate
 	# documents nobody tuned on (eval/unseen/, its own index under build/)
 	$(VENV)/bin/assistant eval --split unseen-test --gate
 	# a CI-sized slice of a public benchmark (the full runs: see README, Evaluation)

@@ -1,4 +1,5 @@
-"""`assistant` command line: ingest | add | list | delete | reindex | ask | eval | serve | kb | apikey.
+"""`assistant` command line: ingest | add | list | delete | reindex | ask | eval | serve | kb | apikey | user |
+feedback | stats.
 
 `--kb NAME` (before or after the command, or ASSISTANT_KB) picks the knowledge base every command works on."""
 
@@ -196,6 +197,98 @@ def cmd_apikey(args: argparse.Namespace) -> int:
     return 0
 
 
+def _password(args: argparse.Namespace) -> str:
+    """The password from stdin (--password-stdin: its first line) or a prompt typed twice."""
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        from assistant.users import UserError
+
+        raise UserError("the two passwords differ; nothing was changed")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from assistant.settings import get_settings
+    from assistant.users import Users
+
+    users = Users(get_settings())
+    if args.action == "add":
+        kbs = args.user_kbs or ([args.kb] if args.kb else None)
+        _print(users.add(args.name, _password(args), args.role, kbs))
+    elif args.action == "grant":
+        kbs = args.user_kbs or ([args.kb] if args.kb else None)
+        _print(users.grant(args.name, args.role, kbs))
+    elif args.action == "passwd":
+        users.passwd(args.name, _password(args))
+        print(f"password of {args.name} changed")
+    elif args.action == "remove":
+        ok = users.remove(args.name)
+        print(f"removed {args.name}" if ok else f"no user {args.name}", file=sys.stdout if ok else sys.stderr)
+        return 0 if ok else 1
+    else:
+        rows = users.list()
+        if args.json:
+            _print(rows)
+        else:
+            for r in rows:
+                roles = ", ".join(f"{k}:{v}" for k, v in r["roles"].items())  # type: ignore[union-attr]
+                print(f"{r['name']:24}  {roles}")
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from assistant.history import History
+    from assistant.settings import get_settings
+
+    history = History(get_settings())
+    if args.action == "export":
+        cases = history.reported_cases()
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+        tmp.replace(out)
+        corrected = sum(1 for f in history.feedback_rows() if f["rating"] == "down" and f["correction"])
+        print(f"wrote {len(cases)} reported cases to {out}"
+              + (f" ({corrected - len(cases)} corrections without a figure left out)"
+                 if corrected > len(cases) else ""),
+              file=sys.stderr)
+    else:
+        rows = history.feedback_rows()
+        if args.json:
+            _print(rows)
+        else:
+            for r in rows:
+                mark = "👍" if r["rating"] == "up" else "👎"
+                print(f"{r['answer_id']}  {mark}  {r['user']:12}  {r['question'][:40]}  {r['correction'][:60]}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    import time
+
+    from assistant.history import History
+    from assistant.settings import get_settings
+
+    since = time.time() - args.days * 86400 if args.days else 0.0
+    stats = History(get_settings()).stats(since)
+    if args.json:
+        _print(stats)
+    else:
+        print(f"questions {stats['questions']}, refusal rate {stats['refusal_rate']:.1%}, "
+              f"latency p50 {stats['latency_p50_s']:.2f}s p95 {stats['latency_p95_s']:.2f}s, "
+              f"feedback 👍 {stats['feedback']['up']} 👎 {stats['feedback']['down']}")
+        for day, n in stats["per_day"].items():
+            print(f"  {day}  {n}")
+        for row in stats["most_refused"]:
+            print(f"  refused ×{row['count']}: {row['question']}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.ui import app
 
@@ -239,9 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--backend", help="extractive | openai | local (default: ASSISTANT_LLM)")
     s.set_defaults(func=cmd_ask)
     s = sub.add_parser("eval", parents=[on_kb], help="run the evaluation set and write eval/report.*")
-    s.add_argument("--split", default="test", choices=["dev", "test", "all", "blind", "unseen-dev", "unseen-test", "unseen"],
+    splits = ["dev", "test", "all", "blind", "unseen-dev", "unseen-test", "unseen", "reported"]
+    s.add_argument("--split", default="test", choices=splits,
                    help="blind: the held-out sets eval/blind*_questions.jsonl (report eval/report-blind.*); "
-                   "unseen-dev/unseen-test: eval/unseen/ (seeds + documents nobody tuned on, own index)")
+                   "unseen-dev/unseen-test: eval/unseen/ (seeds + documents nobody tuned on, own index); "
+                   "reported: accepted staff corrections, eval/reported*.jsonl")
     s.add_argument("--questions", default=None)
     s.add_argument("--out", default=None, help="report file stem (default eval/report)")
     s.add_argument("--gate", action="store_true", help="fail when a metric is below eval/thresholds.json")
@@ -277,6 +372,41 @@ def build_parser() -> argparse.ArgumentParser:
     k = keys.add_parser("revoke", help="revoke a key by its id")
     k.add_argument("key_id")
     s.set_defaults(func=cmd_apikey)
+
+    s = sub.add_parser("user", help="accounts of the web app and the API: add | list | passwd | remove | grant")
+    users = s.add_subparsers(dest="action", required=True)
+    roles = ("viewer", "editor", "admin")
+    for action, text in (("add", "a new account (password from a prompt or --password-stdin)"),
+                         ("grant", "give an account a role in knowledge bases")):
+        k = users.add_parser(action, help=text)
+        k.add_argument("name")
+        k.add_argument("--role", choices=roles, default="viewer",
+                       help="viewer: ask; editor: also add and delete documents; admin: everything")
+        k.add_argument("--kb", dest="user_kbs", action="append", metavar="NAME",
+                       help="a knowledge base the role holds in (repeatable; default every one)")
+        if action == "add":
+            k.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    k = users.add_parser("list", help="the accounts and their roles (never a password)")
+    k.add_argument("--json", action="store_true")
+    k = users.add_parser("passwd", help="set an account's password")
+    k.add_argument("name")
+    k.add_argument("--password-stdin", action="store_true")
+    k = users.add_parser("remove", help="delete an account")
+    k.add_argument("name")
+    s.set_defaults(func=cmd_user)
+
+    s = sub.add_parser("feedback", help="👍/👎 and corrections: list | export (corrected 👎 as eval questions)")
+    fb = s.add_subparsers(dest="action", required=True)
+    k = fb.add_parser("list", help="every feedback with its question and correction")
+    k.add_argument("--json", action="store_true")
+    k = fb.add_parser("export", help="the corrected 👎 cases as eval questions (type reported)")
+    k.add_argument("--out", required=True, help="the .jsonl file to write (run it: assistant eval --questions FILE)")
+    s.set_defaults(func=cmd_feedback)
+
+    s = sub.add_parser("stats", help="the query log: questions per day, refusal rate, latency, most asked/refused")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--days", type=float, default=0, help="only the last N days (default: all)")
+    s.set_defaults(func=cmd_stats)
     return p
 
 
@@ -299,15 +429,17 @@ def _use_kb(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     _offline_env()
     args = build_parser().parse_args(argv)
+    from assistant.history import HistoryError
     from assistant.kb import KBError
     from assistant.load import LoadError
     from assistant.store import IndexBusy, IndexMismatch
+    from assistant.users import UserError
 
     try:
-        if args.cmd not in ("kb", "apikey"):
+        if args.cmd not in ("kb", "apikey", "user", "feedback", "stats"):
             _use_kb(args)
         return int(args.func(args) or 0)
-    except (LoadError, IndexBusy, IndexMismatch, KBError) as exc:
+    except (LoadError, IndexBusy, IndexMismatch, KBError, UserError, HistoryError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

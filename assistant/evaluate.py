@@ -48,6 +48,9 @@ def load_questions(path: Path | None = None, split: str = "test") -> list[dict[s
     `unseen-dev` / `unseen-test`: eval/unseen/questions.jsonl (documents nobody tuned on)."""
     if split.startswith("unseen") and not path:
         paths = [UNSEEN_DIR / "questions.jsonl"]
+    elif split == "reported" and not path:
+        # staff corrections accepted as regression cases (`assistant feedback export`, reviewed, then committed)
+        paths = sorted(EVAL_DIR.glob("reported*.jsonl"))
     elif split == "blind" and not path:
         # The sets written later by other authors from the documents alone (eval/README.md, "Held-out sets").
         paths = sorted(EVAL_DIR.glob("blind*_questions.jsonl"))
@@ -55,6 +58,7 @@ def load_questions(path: Path | None = None, split: str = "test") -> list[dict[s
         paths = [path] if path else [EVAL_DIR / "questions.jsonl", EVAL_DIR / "indicator_questions.jsonl"]
     rows = [json.loads(line) for p in paths if p.exists() for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [r for r in rows if split == "all" or r.get("split") == split
+            or (path is not None and r.get("type") == "reported")  # `assistant feedback export` cases
             or (split == "blind" and str(r.get("split")).startswith("blind"))
             or (split == "unseen" and str(r.get("split")).startswith("unseen"))]
 
@@ -221,6 +225,9 @@ def main(args: Any) -> int:
     if args.backend:
         qa.answerer = make_answerer(args.backend, qa)
     questions = load_questions(Path(args.questions) if args.questions else None, args.split)
+    if not questions and args.split == "reported":
+        print("no reported cases (eval/reported*.jsonl): nothing to score")
+        return 0
     t0 = time.time()
     report = run_eval(qa, questions)
     report.update({"backend": qa.answerer.name, "embedder": qa.library.embedder.name, "split": args.split,
@@ -228,14 +235,15 @@ def main(args: Any) -> int:
                    "command": (f"ASSISTANT_LLM={qa.settings.llm} " if qa.settings.llm != "extractive" else "")
                    + f"assistant eval --split {args.split}" + (f" --backend {args.backend}" if args.backend else "")
                    + (f" --out {args.out}" if args.out else "")})
-    default_stem = {"blind": "report-blind", "unseen-dev": "unseen/report-dev", "unseen-test": "unseen/report-test",
+    default_stem = {"blind": "report-blind", "reported": "report-reported",
+                    "unseen-dev": "unseen/report-dev", "unseen-test": "unseen/report-test",
                     "unseen": "unseen/report"}.get(args.split, "report")
     stem = Path(args.out) if args.out else EVAL_DIR / default_stem
     write_report(report, stem, f"Evaluation report ({args.split} split)")
     o = report["overall"]
     print(json.dumps(o, ensure_ascii=False, indent=1))
     if args.gate:
-        section = args.split if args.split in ("blind", "unseen-dev", "unseen-test") else ""
+        section = args.split if args.split in ("blind", "unseen-dev", "unseen-test", "reported") else ""
         failures = gate(o, EVAL_DIR / "thresholds.json", section)
         if failures:
             print("EVAL GATE FAILED: " + "; ".join(failures))

@@ -184,6 +184,9 @@ def rename(settings: Settings, old: str, new: str) -> dict[str, Any]:
     from assistant import apikeys
 
     apikeys.rename_kb(settings, old, new)
+    from assistant.users import Users
+
+    Users(settings).rename_kb(old, new)
     return {"name": new, "renamed_from": old}
 
 
@@ -213,4 +216,7 @@ def delete(settings: Settings, name: str) -> dict[str, Any]:
     from assistant import apikeys
 
     apikeys.rename_kb(settings, name, None)
+    from assistant.users import Users
+
+    Users(settings).rename_kb(name, None)
     return {"deleted": name, "documents": info["documents"]}

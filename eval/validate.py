@@ -16,7 +16,7 @@ SEEDS = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("/work/shared/seeds")
 FIELDS = {"id", "user_input", "reference", "reference_key_facts",
           "reference_sources", "type", "split"}
 TYPES = {"fact", "number", "list", "date", "entity", "target_vs_achieved",
-         "disambiguation", "unanswerable"}
+         "disambiguation", "unanswerable", "reported"}
 
 
 def squash(s):
@@ -45,7 +45,7 @@ def main():
             errors.append(f"{rid}: bad id")
         if r["type"] not in TYPES:
             errors.append(f"{rid}: bad type {r['type']}")
-        if r["split"] not in ("dev", "test") and not r["split"].startswith("blind"):
+        if r["split"] not in ("dev", "test", "reported") and not r["split"].startswith("blind"):
             errors.append(f"{rid}: bad split")
         kf, srcs = r["reference_key_facts"], r["reference_sources"]
         if r["type"] == "unanswerable":

@@ -335,7 +335,9 @@ def test_backend_label() -> None:
 def test_launch_kwargs(tmp_path: Path) -> None:
     s = Settings(index_dir=tmp_path, corpus_dir=tmp_path, embedder="hash", auth="staff:s3cret:x", port=7999)
     kw = app.launch_kwargs(s)
-    assert kw["auth"] == ("staff", "s3cret:x") and kw["share"] is False and kw["show_error"] is True
+    # ASSISTANT_AUTH is one admin account, checked by a rate-limited callable (assistant/users.py)
+    assert kw["auth"]("staff", "s3cret:x") and not kw["auth"]("staff", "wrong") and not kw["auth"]("x", "s3cret:x")
+    assert kw["share"] is False and kw["show_error"] is True
     assert kw["server_name"] == "127.0.0.1" and kw["server_port"] == 7999 and kw["max_file_size"] == "20mb"
     assert "auth" not in app.launch_kwargs(Settings(index_dir=tmp_path, corpus_dir=tmp_path, embedder="hash"))
     with pytest.raises(ValueError):

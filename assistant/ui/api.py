@@ -7,20 +7,30 @@ rest. `stream: true` sends the same text sentence by sentence as `chat.completio
 
 Access: with API keys configured (`assistant apikey create`), every request needs `Authorization: Bearer <key>`:
 none or an unknown key -> 401, a knowledge base the key does not grant or a write with a read-only key -> 403.
-With no key configured only requests from the machine itself (127.0.0.1 / ::1) are served.
+A user account (`assistant user add`) signs in with `Authorization: Basic` (or the page's login cookie) and has
+its roles: a viewer asks, an editor also adds and deletes documents, an admin creates knowledge bases; anything
+else -> 403. Failed sign-ins are rate-limited (429). With no key and no account configured only requests from
+the machine itself (127.0.0.1 / ::1) are served.
+
+Every answer carries an `answer_id`; `POST /v1/feedback` {answer_id, rating: "up"|"down", correction, document}
+records 👍/👎 on it, `GET /v1/answers/{answer_id}/export?format=docx|xlsx` downloads it with its citations.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import secrets
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request  # the app is served by FastAPI already (Gradio); imported only by serve
 
 from assistant import kb
 from assistant.apikeys import KeyRecord, KeyRing
+from assistant.users import Identity
 
 if TYPE_CHECKING:
     from assistant.types import Answer
@@ -40,6 +50,7 @@ class ApiError(Exception):
         404: "not_found_error",
         409: "conflict_error",
         413: "invalid_request_error",
+        429: "rate_limit_error",
         503: "server_error",
     }
 
@@ -56,6 +67,33 @@ class ApiError(Exception):
                 "code": self.code,
             }
         }
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a request: an API key, a user account, or (no key or account configured) this machine."""
+
+    name: str
+    key: KeyRecord | None = None
+    identity: Identity | None = None
+
+    def allows(self, kb_name: str) -> bool:
+        if self.key is not None:
+            return self.key.allows(kb_name)
+        return self.identity is None or self.identity.can(kb_name)
+
+    def may_write(self, kb_name: str | None) -> bool:
+        if self.key is not None:
+            return not self.key.read_only
+        if self.identity is None:
+            return True
+        return self.identity.is_admin if kb_name is None else self.identity.can(kb_name, "editor")
+
+    @property
+    def is_admin(self) -> bool:
+        if self.key is not None:
+            return "*" in self.key.kbs and not self.key.read_only
+        return self.identity is None or self.identity.is_admin
 
 
 def citation_fields(ans: Answer) -> list[dict[str, Any]]:
@@ -120,33 +158,65 @@ def install(app: FastAPI, pool: KBPool) -> None:
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(exc.body(), status_code=exc.status)
 
-    def authorize(request: Request, kb_name: str | None = None, write: bool = False) -> KeyRecord | None:
-        """401 / 404 / 403 in that order; the key record (None when no keys are configured)."""
-        keys = ring.keys()
-        record = None
-        if not keys:
-            host = request.client.host if request.client else ""
-            if host not in LOOPBACK:
-                raise ApiError(
-                    401,
-                    "no API keys are configured, so only requests from this machine are served; "
-                    "create one with `assistant apikey create --kb NAME`",
-                    "invalid_api_key",
-                )
-        else:
-            scheme, _, token = request.headers.get("authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise ApiError(401, "missing API key: send `Authorization: Bearer <key>`", "invalid_api_key")
+    users = pool.users
+    history = pool.history
+
+    def caller(request: Request) -> Caller:
+        """401 (or 429 after too many failed sign-ins) unless the request says who sends it."""
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        host = request.client.host if request.client else ""
+        if scheme.lower() == "basic":
+            try:
+                name, sep, password = base64.b64decode(token.strip()).decode("utf-8").partition(":")
+            except (binascii.Error, UnicodeDecodeError):
+                name, sep, password = "", "", ""
+            wait = users.locked(name, host) if name else 0
+            if wait:
+                raise ApiError(429, f"too many failed sign-ins; try again in {wait:.0f} s", "rate_limited")
+            if not sep or not users.verify(name, password, host):
+                raise ApiError(401, "invalid user name or password", "invalid_credentials")
+            return Caller(name, identity=users.identity(name))
+        if scheme.lower() == "bearer" and token.strip() and ring.keys():  # with no key configured a token is ignored
             record = ring.find(token.strip())
             if record is None:
                 raise ApiError(401, "invalid API key", "invalid_api_key")
+            return Caller(f"key:{record.id}", key=record)
+        cookie_id = getattr(app, "cookie_id", None)
+        if cookie_id:  # the page's login cookie (Gradio keeps token -> user name)
+            tokens = getattr(app, "tokens", {})
+            got = request.cookies.get(f"access-token-{cookie_id}") or request.cookies.get(
+                f"access-token-unsecure-{cookie_id}")
+            if got and got in tokens:
+                return Caller(tokens[got], identity=users.identity(tokens[got]))
+        if ring.keys():
+            raise ApiError(401, "missing API key: send `Authorization: Bearer <key>`", "invalid_api_key")
+        if users.count():
+            raise ApiError(401, "sign in: send `Authorization: Basic <user:password>` or an API key",
+                           "invalid_credentials")
+        if host not in LOOPBACK:
+            raise ApiError(
+                401,
+                "no API keys are configured, so only requests from this machine are served; "
+                "create one with `assistant apikey create --kb NAME`",
+                "invalid_api_key",
+            )
+        return Caller("local")
+
+    def authorize(request: Request, kb_name: str | None = None, write: bool = False) -> Caller:
+        """401 / 404 / 403 in that order; who is calling."""
+        who = caller(request)
         if kb_name is not None and kb_name not in ALL_MODELS:
             check(kb_name)
-            if record is not None and not record.allows(kb_name):
-                raise ApiError(403, f"this API key may not use knowledge base {kb_name!r}", "permission_denied")
-        if write and record is not None and record.read_only:
-            raise ApiError(403, "this API key is read-only: it may not add or delete documents", "permission_denied")
-        return record
+            if not who.allows(kb_name):
+                what = "API key" if who.key is not None else f"user {who.name!r}"
+                raise ApiError(403, f"this {what} may not use knowledge base {kb_name!r}", "permission_denied")
+        if write and not who.may_write(kb_name if kb_name not in ALL_MODELS else None):
+            if who.key is not None:
+                raise ApiError(403, "this API key is read-only: it may not add or delete documents",
+                               "permission_denied")
+            raise ApiError(403, f"user {who.name!r} may not add or delete documents in {kb_name!r} (needs the editor "
+                           "role)", "permission_denied")
+        return who
 
     def check(name: str) -> str:
         try:
@@ -154,8 +224,8 @@ def install(app: FastAPI, pool: KBPool) -> None:
         except kb.KBError as exc:
             raise ApiError(404, str(exc), "model_not_found", "model") from None
 
-    def allowed(record: KeyRecord | None) -> list[str]:
-        return [n for n in pool.names() if record is None or record.allows(n)]
+    def allowed(who: Caller) -> list[str]:
+        return [n for n in pool.names() if who.allows(n)]
 
     def model_row(name: str) -> dict[str, Any]:
         info = kb.describe(pool.settings, name)
@@ -199,16 +269,21 @@ def install(app: FastAPI, pool: KBPool) -> None:
             )
         model = model.strip()
         record = authorize(request, model)
-        question, history = parse_messages(body.get("messages"))
+        question, turns = parse_messages(body.get("messages"))
         if model in ALL_MODELS:
             names = allowed(record)
             if not names:
-                raise ApiError(403, "this API key may not use any knowledge base", "permission_denied")
-            ans = await run_in_threadpool(pool.ask_all, question, history or None, names)
+                raise ApiError(403, "this caller may not use any knowledge base", "permission_denied")
+            t0 = time.perf_counter()
+            ans = await run_in_threadpool(pool.ask_all, question, turns or None, names)
         else:
-            ans = await run_in_threadpool(ask_one, model, question, history)
+            t0 = time.perf_counter()
+            ans = await run_in_threadpool(ask_one, model, question, turns)
+        answer_id = await run_in_threadpool(
+            history.record, record.name, model, question, ans, time.perf_counter() - t0, channel="api")
         created, cid = int(time.time()), "chatcmpl-" + secrets.token_hex(12)
         extra = {
+            "answer_id": answer_id,
             "citations": citation_fields(ans),
             "refused": ans.refused,
             "verified": ans.verified,
@@ -222,7 +297,7 @@ def install(app: FastAPI, pool: KBPool) -> None:
                 media_type="text/event-stream",
                 headers={"Cache-Control": "no-cache"},
             )
-        prompt = sum(len(t) for q, a in history for t in (q, a)) + len(question)
+        prompt = sum(len(t) for q, a in turns for t in (q, a)) + len(question)
         return {
             "id": cid,
             "object": "chat.completion",
@@ -244,9 +319,9 @@ def install(app: FastAPI, pool: KBPool) -> None:
             **extra,
         }
 
-    def ask_one(model: str, question: str, history: list[tuple[str, str]]) -> Answer:
+    def ask_one(model: str, question: str, turns: list[tuple[str, str]]) -> Answer:
         try:
-            return pool.get(model).ask(question, history or None)
+            return pool.get(model).ask(question, turns or None)
         except kb.UnknownKB as exc:  # deleted in the meantime
             raise ApiError(404, str(exc), "model_not_found", "model") from None
 
@@ -278,10 +353,11 @@ def install(app: FastAPI, pool: KBPool) -> None:
 
     @app.post("/v1/kbs")
     async def create_kb(request: Request) -> JSONResponse:
-        record = authorize(request, write=True)
-        if record is not None and "*" not in record.kbs:
+        who = authorize(request)
+        if not who.is_admin:
             raise ApiError(
-                403, "creating a knowledge base needs a key for every knowledge base (--all-kbs)", "permission_denied"
+                403, "creating a knowledge base needs an admin, or a key for every knowledge base (--all-kbs)",
+                "permission_denied",
             )
         body = await json_body(request)
         try:
@@ -359,6 +435,54 @@ def install(app: FastAPI, pool: KBPool) -> None:
         if not ok:
             raise ApiError(404, f"no document {doc_id!r} in knowledge base {name!r}", "document_not_found", "doc_id")
         return {"kb": name, "doc_id": doc_id, "deleted": True}
+
+    # ---- feedback and export ----
+    @app.post("/v1/feedback")
+    async def post_feedback(request: Request) -> JSONResponse:
+        from assistant.history import HistoryError, NotFound
+
+        who = authorize(request)
+        body = await json_body(request)
+        answer_id = body.get("answer_id")
+        if not isinstance(answer_id, str) or not answer_id.strip():
+            raise ApiError(400, "`answer_id` (from a chat completion) is required", "missing_answer_id", "answer_id")
+        correction, document = body.get("correction") or "", body.get("document") or ""
+        if not isinstance(correction, str) or not isinstance(document, str):
+            raise ApiError(400, "`correction` and `document` must be strings", "invalid_feedback")
+        try:
+            saved = history.feedback(who.name, answer_id.strip(), body.get("rating"), correction, document,
+                                     admin=who.is_admin and who.key is None)
+        except NotFound as exc:
+            raise ApiError(404, str(exc), "answer_not_found", "answer_id") from None
+        except HistoryError as exc:
+            big = len(correction) > 2000 or len(document) > 300
+            raise ApiError(413 if big else 400, str(exc), "invalid_feedback") from None
+        return JSONResponse(saved, status_code=201)
+
+    @app.get("/v1/answers/{answer_id}/export")
+    def export_answer(answer_id: str, request: Request, format: str = "docx") -> Any:  # noqa: A002 - the query name
+        import tempfile
+        from pathlib import Path
+
+        from fastapi.responses import Response
+
+        from assistant import export_docs
+        from assistant.history import NotFound
+
+        who = authorize(request)
+        if format not in export_docs.FORMATS:
+            raise ApiError(400, "format must be docx or xlsx", "invalid_format", "format")
+        try:
+            row = history.answer(answer_id, None if who.is_admin and who.key is None else who.name)
+        except NotFound as exc:
+            raise ApiError(404, str(exc), "answer_not_found", "answer_id") from None
+        with tempfile.TemporaryDirectory() as tmp:
+            path = export_docs.export(row, format, Path(tmp))
+            data = path.read_bytes()
+        kinds = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        return Response(data, media_type=kinds[format],
+                        headers={"Content-Disposition": f'attachment; filename="answer-{answer_id}.{format}"'})
 
     def check_date(date: str) -> str:
         from assistant.metadata import normalize_date

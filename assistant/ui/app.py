@@ -593,24 +593,34 @@ class AssistantUI:
         with self.lock.read():
             return self.qa.ask(question, history=history or None)
 
-    def respond(self, message: str, session: dict[str, list] | None) -> Iterator[tuple[list[dict[str, str]], dict[str, list], str]]:
-        """Stream an answer: (chat messages, session, textbox value) after each step."""
+    def respond(self, message: str, session: dict[str, Any] | None,
+                record: Callable[..., tuple[str, str | None]] | None = None,
+                ) -> Iterator[tuple[list[dict[str, str]], dict[str, Any], str]]:
+        """Stream an answer: (chat messages, session, textbox value) after each step.
+
+        record(question, answer, elapsed_s, html, conversation) -> (answer id, conversation id) saves the answer
+        (the page: in the user's conversation); the session keeps both, the answer id per chat message index."""
         session = session or self.new_session()
         messages = list(session.get("messages", []))
         history = list(session.get("history", []))
+        extra = {k: v for k, v in session.items() if k not in ("messages", "history")}
+
+        def state() -> dict[str, Any]:
+            return {**extra, "messages": messages, "history": history}
+
         question = (message or "").strip()
         if not question:
-            yield messages, {"messages": messages, "history": history}, ""
+            yield messages, state(), ""
             return
         messages.append({"role": "user", "content": render_question(question)})
-        yield messages + [{"role": "assistant", "content": render_pending()}], {"messages": messages, "history": history}, ""
+        yield messages + [{"role": "assistant", "content": render_pending()}], state(), ""
         t0 = time.perf_counter()
         try:
             ans = self.ask(question, history[-MAX_HISTORY:])
         except Exception as exc:  # noqa: BLE001 - shown in the chat, logged on the console
             print(f"error answering {question!r}: {exc!r}", file=sys.stderr)
             messages.append({"role": "assistant", "content": render_error(str(exc) or exc.__class__.__name__)})
-            yield messages, {"messages": messages, "history": history}, ""
+            yield messages, state(), ""
             return
         elapsed = time.perf_counter() - t0
         if not ans.refused and not is_table_answer(ans):  # a table appears whole
@@ -619,11 +629,20 @@ class AssistantUI:
             shown: list[str] = []
             for sentence in split_answer(ans.answer)[:-1]:
                 shown.append(sentence)
-                yield messages + [{"role": "assistant", "content": render_partial(ans, shown)}], {"messages": messages, "history": history}, ""
+                yield messages + [{"role": "assistant", "content": render_partial(ans, shown)}], state(), ""
                 time.sleep(STREAM_DELAY_S)
-        messages.append({"role": "assistant", "content": render_answer(ans, elapsed)})
+        html_answer = render_answer(ans, elapsed)
+        messages.append({"role": "assistant", "content": html_answer})
         history = (history + [(question, ans.answer)])[-MAX_HISTORY:]
-        yield messages, {"messages": messages, "history": history}, ""
+        if record is not None:
+            try:
+                answer_id, conversation = record(question, ans, elapsed, html_answer, extra.get("conversation"))
+                extra["conversation"] = conversation
+                extra["ids"] = {**extra.get("ids", {}), str(len(messages) - 1): answer_id}
+                extra["last"] = answer_id
+            except Exception as exc:  # noqa: BLE001 - the answer is shown even when saving it failed
+                print(f"error saving the answer to {question!r}: {exc!r}", file=sys.stderr)
+        yield messages, state(), ""
 
     # ---- 指标 ----
     def indicator_pairs(self) -> list[tuple[str, str]]:
@@ -685,6 +704,14 @@ class AssistantUI:
                 citations.append(Citation(n, doc_id, m.get("source", ""), m.get("title", ""), m.get("date", ""),
                                           m.get("issuer", ""), quotes.get((doc_id, start, end), ""), start, end))
         return ["年份", "目标", "实际完成", "完成率"], cells, plain, citations
+
+    def indicator_record(self, place: str, indicator: str) -> dict[str, Any]:
+        """The 指标 tab's table as an answer record (question, markdown table, rows, citations) for export."""
+        header, cells, plain, citations = self.indicator_data(place, indicator)
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in cells]
+        return {"id": f"{place}-{indicator}", "question": f"{place} · {indicator}", "answer": "\n".join(lines),
+                "table": plain, "citations": [c.to_dict() for c in citations]}
 
     def indicator_view(self, place: str | None, indicator: str | None) -> str:
         """The 指标 tab: the table, the chart and the cited sentences (title · date · sentence) as one HTML block."""
@@ -1008,6 +1035,14 @@ footer { display: none !important; }
 .pa-ind-sub { font-size: 12.5px; color: var(--body-text-color-subdued); }
 .pa-ind-view { padding: 4px 2px; }
 .pa-quote-inline { margin: 4px 0 8px 24px; max-height: none; }
+.pa-fb { margin: 8px 0; padding: 8px 12px; border: 1px solid var(--border-color-primary); border-radius: 10px;
+  font-size: 14px; line-height: 1.7; }
+.pa-fb-down { border-left: 4px solid #dc2626; }
+.pa-fb-up { border-left: 4px solid #16a34a; }
+.pa-fb-mark { display: inline-block; font-size: 12px; padding: 0 6px; border-radius: 4px; background: #f1f5f9; }
+.pa-fb-q { font-weight: 600; }
+.pa-fb-correction { margin-top: 4px; padding: 4px 8px; border-radius: 6px; background: #fef3c7; color: #78350f; }
+.pa-conv-list label { font-size: 13px !important; }
 #delete_button { background: #dc2626 !important; border-color: #dc2626 !important; color: #fff !important; }
 #delete_button:hover { background: #b91c1c !important; }
 """
@@ -1035,11 +1070,14 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         "ssr_mode": False,
         "mcp_server": False,
     }
-    if settings.auth:
-        user, sep, password = settings.auth.partition(":")
-        if not sep or not user or not password:
-            raise ValueError("ASSISTANT_AUTH 应写成 user:password (ASSISTANT_AUTH must be user:password)")
-        kwargs["auth"] = (user, password)
+    from assistant import users
+
+    try:
+        accounts = users.shared(settings)
+    except users.UserError as exc:
+        raise ValueError(str(exc)) from None
+    if accounts.login_required:  # accounts (`assistant user add`) or ASSISTANT_AUTH: a login, rate-limited
+        kwargs["auth"] = accounts
         kwargs["auth_message"] = f"{TITLE}：请登录"
     return kwargs
 
@@ -1053,12 +1091,14 @@ class AcrossKBs(AssistantUI):
                                                                      primary.qa, pool)
 
     kb_label = "全部"
+    only: list[str] | None = None  # the knowledge bases the signed-in user may ask (None: every one)
 
     def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
-        return self.pool.ask_all(question, history or None)
+        return self.pool.ask_all(question, history or None, self.only)
 
     def stats(self) -> dict[str, Any]:
-        parts = [self.pool.get(name).stats() for name in self.pool.names()]
+        names = self.pool.names() if self.only is None else self.only
+        parts = [self.pool.get(name).stats() for name in names]
         return {"documents": sum(p["documents"] for p in parts), "chunks": sum(p["chunks"] for p in parts),
                 "embedder": self.library.embedder.name, "suspicious": sum(p["suspicious"] for p in parts)}
 
@@ -1087,28 +1127,47 @@ def manage_kb(pool: Any, action: str, current: str, name: str, confirm: bool = F
         return result_html("err", f"操作失败：{esc(exc)}"), current
 
 
-def header_html(ui: AssistantUI) -> str:
-    return f'<div id="pa-header"><h1>{TITLE}</h1><div class="pa-sub">{esc(SUBTITLE)}</div>{ui.stats_html()}</div>'
+def header_html(ui: AssistantUI, only: list[str] | None = None) -> str:
+    """The page header; only=[]: without any knowledge base's figures (before the user has signed in)."""
+    stats = "" if only == [] else ui.stats_html()
+    return f'<div id="pa-header"><h1>{TITLE}</h1><div class="pa-sub">{esc(SUBTITLE)}</div>{stats}</div>'
 
 
 def create_app(settings: Settings | None = None, library: Library | None = None) -> Any:
     """The page as a gr.Blocks (queued); `.assistant` is its AssistantUI. Launch with launch_kwargs()."""
     import gradio as gr
 
+    from assistant import users as users_mod
+    from assistant.history import HistoryError
     from assistant.index import Library as _Library
     from assistant.kb import ALL, KBError
     from assistant.settings import get_settings
+    from assistant.ui.admin import conversation_choices, feedback_html
+    from assistant.ui.admin import stats_html as admin_stats_html
     from assistant.ui.kbs import KBPool
+    from assistant.users import Forbidden, Identity
 
     settings = settings or get_settings()
     library = library or _Library(settings, writer=True)
     ui = AssistantUI(settings, library)
     pool = KBPool(settings, ui)
-    across = AcrossKBs(pool)
     indexing = {"concurrency_limit": 1, "concurrency_id": "indexing"}
+    users, history = pool.users, pool.history
+    open_page = not users.login_required  # with a login, nothing of a knowledge base is in the page before it
 
-    def kb_choices() -> list[str]:
-        return [*pool.names(), ALL]
+    def who(request: Any) -> Identity:
+        """The signed-in user of a request (no login configured: the local admin)."""
+        return users.identity(getattr(request, "username", None) if request is not None else None)
+
+    def typed(fn: Callable[..., Any], **hints: Any) -> Callable[..., Any]:
+        """Give Gradio the real classes of a handler's special arguments (gr.Request, gr.LikeData): annotations
+        here are strings naming a lazily imported module, which Gradio cannot resolve."""
+        fn.__annotations__ = hints
+        return fn
+
+    def kb_choices(me: Identity | None = None) -> list[str]:
+        names = pool.names() if me is None else me.kbs(pool.names())
+        return [*names, ALL] if names else []
 
     def pick(name: str | None) -> AssistantUI:
         """The selected knowledge base's handlers (全部 or a vanished one: the app's own, for showing)."""
@@ -1118,47 +1177,79 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             return ui
 
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
-        header = gr.HTML(header_html(ui), elem_id="header")
+        header = gr.HTML(header_html(ui) if open_page else header_html(AcrossKBs(pool), only=[]), elem_id="header")
         session = gr.State(AssistantUI.new_session())
         with gr.Row(equal_height=True, elem_classes="pa-kb-row"):
-            kb_select = gr.Dropdown(choices=kb_choices(), value=pool.primary_name, label="知识库", elem_id="kb_select",
+            kb_select = gr.Dropdown(choices=kb_choices() if open_page else [], label="知识库", elem_id="kb_select",
+                                    value=pool.primary_name if open_page else None,
                                     scale=1, min_width=200, filterable=False,
                                     info="问答、新增公告和文档库都针对所选知识库；「全部」在所有知识库中提问，出处标明知识库。")
+            signed_in = gr.HTML("", elem_id="signed_in")
 
         with gr.Tabs(elem_id="tabs"):
             # ---------------------------------------------------------------- 问答
-            with gr.Tab("问答", id="qa", elem_id="tab_qa"):
-                chatbot = gr.Chatbot(
-                    elem_id="chatbot", show_label=False, height=540, layout="bubble",
-                    sanitize_html=True, allow_tags=False, render_markdown=True, latex_delimiters=[],
-                    feedback_options=None, buttons=[], autoscroll=True,
-                    placeholder=("<div style='text-align:center;opacity:.75'><b>有什么可以帮您？</b><br>"
-                                 "问题请尽量写明年份、地区或指标，例如「2023年某市技术合同成交额是多少」。</div>"),
-                )
-                with gr.Row(equal_height=True):
-                    question = gr.Textbox(elem_id="question", show_label=False, placeholder="输入问题，回车发送……",
-                                          lines=1, max_lines=4, scale=8, autofocus=True, container=False)
-                    send = gr.Button("发送", variant="primary", elem_id="send", scale=1, min_width=90)
-                    clear = gr.Button("新对话", variant="secondary", elem_id="clear", scale=1, min_width=90)
-                gr.HTML('<div class="pa-examples-label">示例问题</div>')
-                with gr.Row(elem_classes="pa-examples"):
-                    example_buttons = [gr.Button(q, size="sm", variant="secondary", elem_id=f"example_{i}")
-                                       for i, q in enumerate(EXAMPLES)]
+            with gr.Tab("问答", id="qa", elem_id="tab_qa"), gr.Row(equal_height=False):
+                with gr.Column(scale=1, min_width=220, elem_id="conv_panel"):
+                    conv_new = gr.Button("＋ 新对话", variant="secondary", size="sm", elem_id="conv_new")
+                    conv_list = gr.Radio(choices=[], value=None, label="历史对话", elem_id="conv_list",
+                                         elem_classes="pa-conv-list")
+                    with gr.Accordion("重命名 / 删除", open=False, elem_id="conv_manage"):
+                        conv_title = gr.Textbox(label="新标题", elem_id="conv_title", max_lines=1)
+                        with gr.Row():
+                            conv_rename = gr.Button("重命名", size="sm", elem_id="conv_rename")
+                            conv_delete = gr.Button("删除对话", size="sm", variant="stop", elem_id="conv_delete")
+                    conv_result = gr.HTML("", elem_id="conv_result")
+                with gr.Column(scale=4):
+                    chatbot = gr.Chatbot(
+                        elem_id="chatbot", show_label=False, height=540, layout="bubble",
+                        sanitize_html=True, allow_tags=False, render_markdown=True, latex_delimiters=[],
+                        feedback_options=("Like", "Dislike"), buttons=[], autoscroll=True,
+                        placeholder=("<div style='text-align:center;opacity:.75'><b>有什么可以帮您？</b><br>"
+                                     "问题请尽量写明年份、地区或指标，例如「2023年某市技术合同成交额是多少」。</div>"),
+                    )
+                    with gr.Row(equal_height=True):
+                        question = gr.Textbox(elem_id="question", show_label=False, placeholder="输入问题，回车发送……",
+                                              lines=1, max_lines=4, scale=8, autofocus=True, container=False)
+                        send = gr.Button("发送", variant="primary", elem_id="send", scale=1, min_width=90)
+                        clear = gr.Button("新对话", variant="secondary", elem_id="clear", scale=1, min_width=90)
+                    gr.HTML('<div class="pa-examples-label">示例问题</div>')
+                    with gr.Row(elem_classes="pa-examples"):
+                        example_buttons = [gr.Button(q, size="sm", variant="secondary", elem_id=f"example_{i}")
+                                           for i, q in enumerate(EXAMPLES)]
+                    feedback_result = gr.HTML("", elem_id="feedback_result")  # outside: seen after a 👍/👎
+                    with gr.Accordion("反馈与导出（针对最近一条回答，或最近点 👍/👎 的回答）", open=False,
+                                      elem_id="feedback_panel"):
+                        with gr.Row(equal_height=True):
+                            correction = gr.Textbox(label="更正（可选）", elem_id="correction", scale=4, max_lines=4,
+                                                    placeholder="正确答案是……（写明数字）")
+                            correction_doc = gr.Textbox(label="正确的文件（可选）", elem_id="correction_doc", scale=2,
+                                                        max_lines=1, placeholder="文件名或标题")
+                        with gr.Row():
+                            correction_submit = gr.Button("👎 提交更正", variant="secondary", elem_id="correction_submit")
+                            export_docx = gr.Button("导出 Word", variant="secondary", elem_id="export_docx")
+                            export_xlsx = gr.Button("导出 Excel", variant="secondary", elem_id="export_xlsx")
+                        export_file = gr.File(label="下载", elem_id="export_file", interactive=False, visible=True)
 
             # ---------------------------------------------------------------- 指标
             with gr.Tab("指标", id="indicators", elem_id="tab_indicators") as ind_tab:
                 gr.HTML('<div class="pa-help">按地区和指标查看历年目标与实际完成情况：表中每个数字都标明出处，'
                         "完成率由系统按「实际完成÷目标」计算，文件中没有的数字显示为「未找到」。</div>")
-                places, place0, names, name0 = ui.indicator_options()
+                places, place0, names, name0 = ui.indicator_options() if open_page else ([], "", [], "")
                 with gr.Row(equal_height=True):
                     ind_place = gr.Dropdown(choices=places, value=place0 or None, label="地区", elem_id="ind_place",
                                             scale=1, min_width=140, filterable=False)
                     ind_name = gr.Dropdown(choices=names, value=name0 or None, label="指标", elem_id="ind_name",
                                            scale=3, min_width=240)
-                ind_view = gr.HTML(ui.indicator_view(place0, name0), elem_id="ind_view")
+                ind_view = gr.HTML(ui.indicator_view(place0, name0) if open_page else "", elem_id="ind_view")
+                with gr.Row():
+                    ind_docx = gr.Button("导出 Word", variant="secondary", size="sm", elem_id="ind_docx")
+                    ind_xlsx = gr.Button("导出 Excel（含图表）", variant="secondary", size="sm", elem_id="ind_xlsx")
+                ind_file = gr.File(label="下载", elem_id="ind_file", interactive=False)
 
             # ---------------------------------------------------------------- 新增公告
-            with gr.Tab("新增公告", id="add", elem_id="tab_add"):
+            # With a login, the tabs a user may not use start hidden and on_load shows the allowed ones (Gradio 6
+            # shows a hidden tab on update but does not hide a shown one).
+            with gr.Tab("新增公告", id="add", elem_id="tab_add", visible=open_page) as add_tab:
                 gr.HTML('<div class="pa-help">粘贴一篇公告或通知的全文，或上传文件（PDF / DOCX / TXT / MD / HTML），'
                         f"单个文件不超过 {settings.load.max_file_mb:g} MB。索引完成后即可在「问答」中提问，无需重启。</div>")
                 with gr.Row():
@@ -1186,29 +1277,33 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
 
             # ---------------------------------------------------------------- 文档库
             with gr.Tab("文档库", id="library", elem_id="tab_library"):
-                library_stats = gr.HTML(ui.stats_html(), elem_id="library_stats")
+                library_stats = gr.HTML(ui.stats_html() if open_page else "", elem_id="library_stats")
                 with gr.Row(equal_height=True):
                     doc_search = gr.Textbox(elem_id="doc_search", show_label=False, placeholder="搜索标题、发文单位、日期、来源或 doc_id……",
                                             scale=6, container=False)
                     refresh = gr.Button("刷新", variant="secondary", elem_id="refresh", scale=1, min_width=80)
                 doc_table = gr.Dataframe(
-                    value=ui.table(), headers=TABLE_COLUMNS, datatype=["str", "str", "str", "str", "str", "number", "str", "str", "str"],
+                    value=ui.table() if open_page else None, headers=TABLE_COLUMNS,
+                    datatype=["str", "str", "str", "str", "str", "number", "str", "str", "str"],
                     elem_id="doc_table", interactive=False, wrap=True, max_height=420, show_label=False,
                     column_widths=["26%", "13%", "9%", "7%", "6%", "6%", "15%", "12%", "6%"],
                 )
                 gr.HTML('<div class="pa-help">点击表格中的一行，可把它的 doc_id 填入下方删除框；删除后原文件移到 '
                         "corpus/.deleted/，需要时可以恢复。</div>")
-                with gr.Row(equal_height=True, elem_classes="pa-danger-zone"):
-                    delete_id = gr.Textbox(label="要删除的 doc_id", elem_id="delete_id", scale=4, placeholder="例如 7cf1635943a20e30")
-                    with gr.Column(scale=2, min_width=220):
-                        delete_confirm = gr.Checkbox(label="确认删除", value=False, elem_id="delete_confirm", container=False)
-                        delete_button = gr.Button("删除文件", variant="stop", elem_id="delete_button")
-                with gr.Row():
-                    reindex_button = gr.Button("重建索引", variant="secondary", elem_id="reindex_button")
-                gr.HTML('<div class="pa-help">重建索引会按 corpus/ 目录中的文件重新切分、计算向量，期间暂停问答；'
-                        "更换嵌入模型或怀疑索引损坏时使用。</div>")
+                with gr.Column(elem_id="write_zone", visible=open_page) as write_zone:
+                    with gr.Row(equal_height=True, elem_classes="pa-danger-zone"):
+                        delete_id = gr.Textbox(label="要删除的 doc_id", elem_id="delete_id", scale=4,
+                                               placeholder="例如 7cf1635943a20e30")
+                        with gr.Column(scale=2, min_width=220):
+                            delete_confirm = gr.Checkbox(label="确认删除", value=False, elem_id="delete_confirm",
+                                                         container=False)
+                            delete_button = gr.Button("删除文件", variant="stop", elem_id="delete_button")
+                    with gr.Row():
+                        reindex_button = gr.Button("重建索引", variant="secondary", elem_id="reindex_button")
+                    gr.HTML('<div class="pa-help">重建索引会按 corpus/ 目录中的文件重新切分、计算向量，期间暂停问答；'
+                            "更换嵌入模型或怀疑索引损坏时使用。</div>")
                 library_result = gr.HTML("", elem_id="library_result")
-                with gr.Accordion("知识库管理", open=False, elem_id="kb_admin"):
+                with gr.Accordion("知识库管理", open=False, elem_id="kb_admin", visible=open_page) as kb_admin:
                     with gr.Row(equal_height=True):
                         kb_name = gr.Textbox(label="知识库名称", elem_id="kb_name", scale=3,
                                              placeholder="字母、数字、汉字、- 或 _，例如 huangshi、黄石科技局")
@@ -1220,31 +1315,215 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                         kb_delete = gr.Button("删除所选知识库", variant="stop", elem_id="kb_delete")
                     kb_result = gr.HTML("", elem_id="kb_result")
 
+            # ---------------------------------------------------------------- 反馈 / 统计 (admins)
+            with gr.Tab("反馈", id="feedback", elem_id="tab_feedback", visible=open_page) as fb_tab:
+                fb_refresh = gr.Button("刷新", variant="secondary", size="sm", elem_id="fb_refresh")
+                fb_view = gr.HTML("", elem_id="fb_view")
+            with gr.Tab("统计", id="stats", elem_id="tab_stats", visible=open_page) as stats_tab:
+                stats_refresh = gr.Button("刷新", variant="secondary", size="sm", elem_id="stats_refresh")
+                stats_view_html = gr.HTML("", elem_id="stats_view")
+
         # ------------------------------------------------------------------ events
         chat_io = {"inputs": [question, session, kb_select], "outputs": [chatbot, session, question]}
 
-        def chat_ui(name: str | None) -> AssistantUI:
-            return across if name == ALL else pool.get(name or pool.primary_name)
+        def chat_ui(name: str | None, me: Identity) -> AssistantUI:
+            """The knowledge base (or 全部: those the user may ask) a question goes to; Forbidden otherwise."""
+            if name == ALL:
+                mine = AcrossKBs(pool)
+                mine.only = me.kbs(pool.names())
+                if not mine.only:
+                    raise Forbidden(f"没有权限：用户「{me.name}」没有可提问的知识库 (no knowledge base to ask)")
+                return mine
+            name = name or pool.primary_name
+            me.require(name)
+            return pool.get(name)
 
-        def respond(message: str, state: dict[str, list], kb_name: str | None = None) -> Iterator[tuple[Any, ...]]:
+        def respond(message: str, state: dict[str, Any], kb_name: str | None = None,
+                    request: Any = None) -> Iterator[tuple[Any, ...]]:
             try:
-                target = chat_ui(kb_name)
-            except KBError as exc:
+                me = who(request)
+                target = chat_ui(kb_name, me)
+            except (KBError, Forbidden) as exc:
                 messages = list((state or {}).get("messages", []))
                 yield messages + [{"role": "assistant", "content": render_error(str(exc))}], state, message
                 return
-            yield from target.respond(message, state)
 
-        send.click(respond, **chat_io, show_progress="hidden")
-        question.submit(respond, **chat_io, show_progress="hidden")
+            def record(q: str, ans: Answer, elapsed: float, html_answer: str,
+                       conversation: str | None) -> tuple[str, str | None]:
+                answer_id = history.record(me.name, kb_name or pool.primary_name, q, ans, elapsed,
+                                           conversation=conversation, html=html_answer)
+                return answer_id, history.conversation_of(answer_id)
+
+            yield from target.respond(message, state, record)
+
+        typed(respond, request=gr.Request)
+
+        def conversations(state: dict[str, Any] | None, request: Any = None) -> Any:
+            rows = history.conversations(who(request).name)
+            current = (state or {}).get("conversation")
+            choices = conversation_choices(rows)
+            return gr.update(choices=choices, value=current if any(c[1] == current for c in choices) else None)
+
+        typed(conversations, request=gr.Request)
+        list_io = {"inputs": [session], "outputs": conv_list, "show_progress": "hidden", "queue": False}
+        send.click(respond, **chat_io, show_progress="hidden").then(conversations, **list_io)
+        question.submit(respond, **chat_io, show_progress="hidden").then(conversations, **list_io)
         for button, text in zip(example_buttons, EXAMPLES, strict=True):
-            def ask_example(state: dict[str, list], kb_name: str | None, _q: str = text) -> Iterator[tuple[Any, ...]]:
-                yield from respond(_q, state, kb_name)
+            def ask_example(state: dict[str, Any], kb_name: str | None, request: Any = None,
+                            _q: str = text) -> Iterator[tuple[Any, ...]]:
+                yield from respond(_q, state, kb_name, request)
 
+            typed(ask_example, request=gr.Request)
             button.click(ask_example, inputs=[session, kb_select], outputs=[chatbot, session, question],
-                         show_progress="hidden")
-        clear.click(lambda: ([], AssistantUI.new_session(), ""), outputs=[chatbot, session, question], queue=False)
+                         show_progress="hidden").then(conversations, **list_io)
+        for button in (clear, conv_new):
+            button.click(lambda: ([], AssistantUI.new_session(), "", gr.update(value=None)),
+                         outputs=[chatbot, session, question, conv_list], queue=False)
         chatbot.clear(lambda: (AssistantUI.new_session(), ""), outputs=[session, question], queue=False)
+
+        def open_conversation(conv_id: str | None, request: Any = None) -> tuple[Any, ...]:
+            """Reopen one of the user's conversations: its messages, and its turns for the follow-up rewrite."""
+            me = who(request)
+            if not conv_id:
+                return gr.skip(), gr.skip(), gr.skip(), ""
+            try:
+                turns = history.turns(me.name, conv_id)
+            except HistoryError as exc:
+                return gr.skip(), gr.skip(), gr.skip(), result_html("err", esc(exc))
+            messages: list[dict[str, str]] = []
+            ids: dict[str, str] = {}
+            for t in turns:
+                messages.append({"role": "user", "content": render_question(t["question"])})
+                messages.append({"role": "assistant", "content": t["html"] or render_error("（原回答未保存）")})
+                ids[str(len(messages) - 1)] = t["id"]
+            state = {"messages": messages, "history": [(t["question"], t["answer"]) for t in turns][-MAX_HISTORY:],
+                     "conversation": conv_id, "ids": ids, "last": turns[-1]["id"] if turns else None}
+            kb_last = turns[-1]["kb"] if turns else None
+            kb_value = kb_last if kb_last and (kb_last == ALL or me.can(kb_last)) else gr.skip()
+            return messages, state, kb_value, ""
+
+        typed(open_conversation, request=gr.Request)
+        conv_list.input(open_conversation, inputs=conv_list, outputs=[chatbot, session, kb_select, conv_result],
+                        show_progress="hidden")
+
+        def rename_conversation(conv_id: str | None, title: str, state: dict[str, Any],
+                                request: Any = None) -> tuple[Any, ...]:
+            if not conv_id:
+                return result_html("err", "请先在列表中选择一个对话。"), gr.skip()
+            try:
+                history.rename(who(request).name, conv_id, title)
+            except HistoryError as exc:
+                return result_html("err", esc(exc)), gr.skip()
+            return result_html("ok", "✓ 已重命名。"), conversations({"conversation": conv_id}, request)
+
+        def delete_conversation(conv_id: str | None, state: dict[str, Any], request: Any = None) -> tuple[Any, ...]:
+            if not conv_id:
+                return result_html("err", "请先在列表中选择一个对话。"), gr.skip(), gr.skip(), gr.skip()
+            try:
+                history.delete(who(request).name, conv_id)
+            except HistoryError as exc:
+                return result_html("err", esc(exc)), gr.skip(), gr.skip(), gr.skip()
+            if (state or {}).get("conversation") == conv_id:
+                state = AssistantUI.new_session()
+                chat: Any = []
+            else:
+                chat = gr.skip()
+            return result_html("ok", "已删除该对话。"), conversations(state, request), chat, state
+
+        typed(rename_conversation, request=gr.Request)
+        typed(delete_conversation, request=gr.Request)
+        conv_rename.click(rename_conversation, inputs=[conv_list, conv_title, session],
+                          outputs=[conv_result, conv_list], show_progress="hidden")
+        conv_delete.click(delete_conversation, inputs=[conv_list, session],
+                          outputs=[conv_result, conv_list, chatbot, session], show_progress="hidden")
+
+        # ---- feedback (👍/👎 on a message, a correction) and export of an answer ----
+        def on_like(state: dict[str, Any], text: str, doc: str, evt: Any, request: Any = None) -> tuple[Any, ...]:
+            index = evt.index if isinstance(evt.index, int) else (evt.index[0] if evt.index else -1)
+            answer_id = (state or {}).get("ids", {}).get(str(index))
+            if not answer_id:
+                return result_html("err", "这条消息没有可反馈的回答。"), gr.skip()
+            if evt.liked in (True, "Like"):
+                rating = "up"
+            elif evt.liked in (False, "Dislike"):
+                rating = "down"
+            else:
+                return gr.skip(), gr.skip()
+            try:
+                history.feedback(who(request).name, answer_id, rating, text if rating == "down" else "",
+                                 doc if rating == "down" else "")
+            except HistoryError as exc:
+                return result_html("err", esc(exc)), gr.skip()
+            msg = ("✓ 已记录 👍，谢谢。" if rating == "up" else
+                   "✓ 已记录 👎。可在「反馈与导出」中写下正确答案，再点「提交更正」。")
+            return result_html("ok", msg), {**state, "rated": answer_id}
+
+        typed(on_like, evt=gr.LikeData, request=gr.Request)
+        chatbot.like(on_like, inputs=[session, correction, correction_doc], outputs=[feedback_result, session],
+                     show_progress="hidden")
+
+        def target_answer(state: dict[str, Any] | None) -> str | None:
+            state = state or {}
+            return state.get("rated") or state.get("last")
+
+        def submit_correction(state: dict[str, Any], text: str, doc: str, request: Any = None) -> tuple[Any, ...]:
+            answer_id = target_answer(state)
+            if not answer_id:
+                return result_html("err", "还没有可以更正的回答：请先提问。"), gr.skip(), gr.skip()
+            if not (text or "").strip() and not (doc or "").strip():
+                return result_html("err", "请先写下正确答案（或正确的文件）。"), gr.skip(), gr.skip()
+            try:
+                history.feedback(who(request).name, answer_id, "down", text, doc)
+            except HistoryError as exc:  # nothing saved; the text stays in the box
+                return result_html("err", esc(exc)), gr.skip(), gr.skip()
+            return result_html("ok", "✓ 已提交更正，管理员会在「反馈」中看到。"), "", ""
+
+        typed(submit_correction, request=gr.Request)
+        correction_submit.click(submit_correction, inputs=[session, correction, correction_doc],
+                                outputs=[feedback_result, correction, correction_doc], show_progress="hidden")
+
+        def exporter(fmt: str) -> Callable[..., tuple[Any, ...]]:
+            def run(state: dict[str, Any], request: Any = None) -> tuple[Any, ...]:
+                import tempfile
+
+                from assistant import export_docs
+
+                answer_id = target_answer(state)
+                if not answer_id:
+                    return result_html("err", "还没有可以导出的回答：请先提问。"), None
+                try:
+                    row = history.answer(answer_id, who(request).name)
+                except HistoryError as exc:
+                    return result_html("err", esc(exc)), None
+                path = export_docs.export(row, fmt, Path(tempfile.mkdtemp(prefix="pa-export-")))
+                return result_html("ok", f"✓ 已生成 {path.name}，点击下方下载。"), str(path)
+
+            return typed(run, request=gr.Request)
+
+        export_docx.click(exporter("docx"), inputs=session, outputs=[feedback_result, export_file])
+        export_xlsx.click(exporter("xlsx"), inputs=session, outputs=[feedback_result, export_file])
+
+        # ---- the admin tabs ----
+        def feedback_view(request: Any = None) -> str:
+            try:
+                who(request).require_admin()
+            except Forbidden as exc:
+                return result_html("err", esc(exc))
+            return feedback_html(history.feedback_rows())
+
+        def stats_view(request: Any = None) -> str:
+            try:
+                who(request).require_admin()
+            except Forbidden as exc:
+                return result_html("err", esc(exc))
+            return admin_stats_html(history.stats())
+
+        typed(feedback_view, request=gr.Request)
+        typed(stats_view, request=gr.Request)
+        for trigger in (fb_tab.select, fb_refresh.click):
+            trigger(feedback_view, outputs=fb_view, show_progress="hidden")
+        for trigger in (stats_tab.select, stats_refresh.click):
+            trigger(stats_view, outputs=stats_view_html, show_progress="hidden")
 
         def on_prefill(text: str, title: str, date: str, issuer: str, auto: dict[str, str]) -> tuple[Any, ...]:
             return ui.prefill(text, title, date, issuer, auto)
@@ -1253,66 +1532,125 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                          outputs=[paste_title, paste_date, paste_issuer, auto_meta], trigger_mode="always_last",
                          show_progress="hidden", queue=False)
 
-        def indicator_updates(place: str | None, name: str | None, kb_name: str | None = None) -> tuple[Any, ...]:
-            target = pick(kb_name)
+        def reader(kb_name: str | None, request: Any) -> AssistantUI:
+            """The selected knowledge base's handlers for showing; gr.Error when the user may not read it."""
+            me = who(request)
+            if kb_name == ALL:
+                mine = AcrossKBs(pool)
+                mine.only = me.kbs(pool.names())
+                return mine
+            name = kb_name or pool.primary_name
+            if not me.can(name):
+                raise gr.Error(f"没有权限查看知识库「{name}」(no access to knowledge base {name!r})")
+            return pick(name)
+
+        def indicator_updates(place: str | None, name: str | None, kb_name: str | None = None,
+                              request: Any = None) -> tuple[Any, ...]:
+            target = reader(kb_name, request)
+            if isinstance(target, AcrossKBs):
+                target = pick(None) if who(request).can(pool.primary_name) else None
+            if target is None:
+                return gr.update(choices=[], value=None), gr.update(choices=[], value=None), ""
             places, place, names, name = target.indicator_options(place, name)
             return (gr.update(choices=places, value=place or None), gr.update(choices=names, value=name or None),
                     target.indicator_view(place, name))
 
-        def table(query: str, kb_name: str | None) -> Any:
-            if kb_name != ALL:
-                return pick(kb_name).table(query)
+        def table(query: str, kb_name: str | None, request: Any = None) -> Any:
+            target = reader(kb_name, request)
+            if not isinstance(target, AcrossKBs):
+                return target.table(query)
             import pandas as pd
 
             source = TABLE_COLUMNS.index("来源")
             rows = [[*r[:source], f"[{n}] {r[source]}", *r[source + 1 :]]
-                    for n in pool.names() for r in pool.get(n).rows(query)]
+                    for n in target.only or [] for r in pool.get(n).rows(query)]
             return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
         def refreshed(query: str, place: str | None = None, name: str | None = None,
-                      kb_name: str | None = None) -> tuple[Any, ...]:
-            target = across if kb_name == ALL else pick(kb_name)
-            return (table(query, kb_name), target.stats_html(), header_html(target),
-                    *indicator_updates(place, name, kb_name))
+                      kb_name: str | None = None, request: Any = None) -> tuple[Any, ...]:
+            target = reader(kb_name, request)
+            return (table(query, kb_name, request), target.stats_html(), header_html(target),
+                    *indicator_updates(place, name, kb_name, request))
 
+        def after_write(query: str, place: str | None, name: str | None, kb_name: str | None,
+                                 request: Any) -> tuple[Any, ...]:
+            """refreshed(), or nothing changed where the user may not read kb_name (after a refused write)."""
+            try:
+                return refreshed(query, place, name, kb_name, request)
+            except gr.Error:
+                return (gr.skip(),) * 6
+
+        for fn in (indicator_updates, table, refreshed):
+            typed(fn, request=gr.Request)
         refresh_outputs = [doc_table, library_stats, header, ind_place, ind_name, ind_view]
         refresh_inputs = [doc_search, ind_place, ind_name, kb_select]
 
-        def on_indicator_place(place: str | None, kb_name: str | None) -> tuple[Any, ...]:
-            return indicator_updates(place, None, kb_name)[1:]
+        def on_indicator_place(place: str | None, kb_name: str | None, request: Any = None) -> tuple[Any, ...]:
+            return indicator_updates(place, None, kb_name, request)[1:]
 
-        def on_indicator_name(place: str | None, name: str | None, kb_name: str | None) -> str:
-            return pick(kb_name).indicator_view(place, name)
+        def on_indicator_name(place: str | None, name: str | None, kb_name: str | None, request: Any = None) -> str:
+            return indicator_updates(place, name, kb_name, request)[2]
 
+        typed(on_indicator_place, request=gr.Request)
+        typed(on_indicator_name, request=gr.Request)
         ind_place.input(on_indicator_place, inputs=[ind_place, kb_select], outputs=[ind_name, ind_view],
                         show_progress="hidden")
         ind_name.input(on_indicator_name, inputs=[ind_place, ind_name, kb_select], outputs=ind_view,
                        show_progress="hidden")
+        def indicator_exporter(fmt: str) -> Callable[..., Any]:
+            def export_table(place: str | None, name: str | None, kb_name: str | None, request: Any = None) -> Any:
+                import tempfile
+
+                from assistant import export_docs
+
+                target = reader(kb_name, request)
+                if isinstance(target, AcrossKBs):
+                    if not who(request).can(pool.primary_name):
+                        raise gr.Error("请先选择一个具体的知识库。")
+                    target = pick(None)
+                if not place or not name:
+                    raise gr.Error("请先选择地区和指标。")
+                record = target.indicator_record(place, name)
+                return str(export_docs.export(record, fmt, Path(tempfile.mkdtemp(prefix="pa-export-"))))
+
+            return typed(export_table, request=gr.Request)
+
+        ind_docx.click(indicator_exporter("docx"), inputs=[ind_place, ind_name, kb_select], outputs=ind_file)
+        ind_xlsx.click(indicator_exporter("xlsx"), inputs=[ind_place, ind_name, kb_select], outputs=ind_file)
         ind_tab.select(indicator_updates, inputs=[ind_place, ind_name, kb_select],
                        outputs=[ind_place, ind_name, ind_view], show_progress="hidden")
         one_kb = result_html("err", "请先在上方选择一个具体的知识库（「全部」只用于提问）。")
 
-        def writer_ui(kb_name: str | None) -> AssistantUI | None:
-            """The knowledge base a write goes to (None: 全部 or one that no longer exists)."""
+        def writer_ui(kb_name: str | None, request: Any = None) -> tuple[AssistantUI | None, str]:
+            """(the knowledge base a write goes to, '') or (None, why not): 全部, a vanished one, or no editor role."""
+            if kb_name == ALL:
+                return None, one_kb
+            name = kb_name or pool.primary_name
             try:
-                return None if kb_name == ALL else pool.get(kb_name or pool.primary_name)
-            except KBError:
-                return None
+                who(request).require(name, "editor")
+                return pool.get(name), ""
+            except Forbidden as exc:
+                return None, result_html("err", esc(exc))
+            except KBError as exc:
+                return None, result_html("err", esc(exc))
 
         def on_paste(text: str, title: str, date: str, issuer: str, query: str, place: str | None, name: str | None,
-                     kb_name: str | None,
-                     progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's idiom
-            target = writer_ui(kb_name)
-            msg, added = target.add_paste(text, title, date, issuer, progress=progress) if target else (one_kb, False)
+                     kb_name: str | None, request: Any = None,
+                     progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's idiom
+            target, why = writer_ui(kb_name, request)
+            msg, added = target.add_paste(text, title, date, issuer, progress=progress) if target else (why, False)
             fields = ("", "", "", "", {}) if added else (gr.skip(),) * 5
-            return (msg, *fields, *refreshed(query, place, name, kb_name))
+            return (msg, *fields, *after_write(query, place, name, kb_name, request))
 
         def on_upload(path: str | None, title: str, date: str, issuer: str, query: str, place: str | None, name: str | None,
-                      kb_name: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-            target = writer_ui(kb_name)
-            msg, added = target.add_file(path, title, date, issuer, progress=progress) if target else (one_kb, False)
-            return (msg, None if added else gr.skip(), *refreshed(query, place, name, kb_name))
+                      kb_name: str | None, request: Any = None,
+                      progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+            target, why = writer_ui(kb_name, request)
+            msg, added = target.add_file(path, title, date, issuer, progress=progress) if target else (why, False)
+            return (msg, None if added else gr.skip(), *after_write(query, place, name, kb_name, request))
 
+        typed(on_paste, request=gr.Request)
+        typed(on_upload, request=gr.Request)
         queued = result_html("info", "⏳ 已提交，正在排队等待索引（同一时间只处理一个索引任务）……")
         paste_submit.click(lambda: queued, outputs=paste_result, queue=False).then(
             on_paste, inputs=[paste_text, paste_title, paste_date, paste_issuer, *refresh_inputs],
@@ -1336,58 +1674,99 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         doc_table.select(on_select, outputs=[delete_id, delete_confirm], show_progress="hidden")
 
         def on_delete(doc_id: str, confirm: bool, query: str, place: str | None, name: str | None,
-                      kb_name: str | None) -> tuple[Any, ...]:
-            target = writer_ui(kb_name)
-            msg, deleted = target.delete(doc_id, confirm) if target else (one_kb, False)
-            return (msg, "" if deleted else gr.skip(), False, *refreshed(query, place, name, kb_name))
+                      kb_name: str | None, request: Any = None) -> tuple[Any, ...]:
+            target, why = writer_ui(kb_name, request)
+            msg, deleted = target.delete(doc_id, confirm) if target else (why, False)
+            return (msg, "" if deleted else gr.skip(), False, *after_write(query, place, name, kb_name, request))
 
+        typed(on_delete, request=gr.Request)
         delete_button.click(on_delete, inputs=[delete_id, delete_confirm, *refresh_inputs],
                             outputs=[library_result, delete_id, delete_confirm, *refresh_outputs], **indexing)
 
-        def on_reindex(query: str, place: str | None, name: str | None, kb_name: str | None,
-                       progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple[Any, ...]:  # noqa: B008
-            target = writer_ui(kb_name)
-            return (target.reindex(progress=progress) if target else one_kb, *refreshed(query, place, name, kb_name))
+        def on_reindex(query: str, place: str | None, name: str | None, kb_name: str | None, request: Any = None,
+                       progress: Any = gr.Progress(track_tqdm=True)) -> tuple[Any, ...]:  # noqa: B008
+            target, why = writer_ui(kb_name, request)
+            return (target.reindex(progress=progress) if target else why,
+                    *after_write(query, place, name, kb_name, request))
 
+        typed(on_reindex, request=gr.Request)
         reindex_button.click(lambda: result_html("info", "⏳ 正在重建索引，请稍候……"), outputs=library_result, queue=False).then(
             on_reindex, inputs=refresh_inputs, outputs=[library_result, *refresh_outputs], **indexing)
 
-        demo.load(refreshed, inputs=refresh_inputs, outputs=refresh_outputs, show_progress="hidden")
-        demo.load(lambda current: gr.update(choices=kb_choices(), value=current), inputs=kb_select, outputs=kb_select,
-                  show_progress="hidden")
+        def on_load(current: str | None, state: dict[str, Any], request: Any = None) -> tuple[Any, ...]:
+            """What this user may see: their knowledge bases, tabs and conversations."""
+            me = who(request)
+            choices = kb_choices(me)
+            # only where it must change: a 知识库管理 action may already have created and selected another one
+            if current in choices:
+                kbs = gr.skip() if choices == kb_choices() else gr.update(choices=choices)
+            else:
+                kbs = gr.update(choices=choices, value=choices[0] if choices else None)
+            editor = any(me.can(n, "editor") for n in pool.names())
+            return (kbs, gr.update(visible=editor), gr.update(visible=editor),
+                    gr.update(visible=me.is_admin), gr.update(visible=me.is_admin), gr.update(visible=me.is_admin),
+                    conversations(state, request), f'<div class="pa-help">已登录：{esc(me.name)}</div>'
+                    if me.name != users_mod.LOCAL else "")
+
+        typed(on_load, request=gr.Request)
+        demo.load(on_load, inputs=[kb_select, session],
+                  outputs=[kb_select, add_tab, write_zone, kb_admin, fb_tab, stats_tab, conv_list, signed_in],
+                  show_progress="hidden", queue=False).then(refreshed, inputs=refresh_inputs, outputs=refresh_outputs,
+                                               show_progress="hidden")
         kb_select.change(refreshed, inputs=refresh_inputs, outputs=refresh_outputs, show_progress="hidden")
 
         def on_manage(action: str) -> Callable[..., tuple[Any, ...]]:
-            def run(current: str, name: str, confirm: bool) -> tuple[Any, ...]:
+            def run(current: str, name: str, confirm: bool, request: Any = None) -> tuple[Any, ...]:
+                me = who(request)
+                try:
+                    me.require_admin()
+                except Forbidden as exc:
+                    return result_html("err", esc(exc)), gr.skip(), False
                 msg, selected = manage_kb(pool, action, current, name, confirm)
-                return msg, gr.update(choices=kb_choices(), value=selected), False
+                return msg, gr.update(choices=kb_choices(me), value=selected), False
 
-            return run
+            return typed(run, request=gr.Request)
 
         for button, action in ((kb_create, "create"), (kb_rename, "rename"), (kb_delete, "delete")):
             button.click(on_manage(action), inputs=[kb_select, kb_name, kb_delete_confirm],
                          outputs=[kb_result, kb_select, kb_delete_confirm], **indexing)
 
-        # A small JSON API for scripts and load tests (same code paths; guarded by ASSISTANT_AUTH like the page).
-        def api_ask(question: str) -> dict:
+        # A small JSON API for scripts and load tests (same code paths and roles as the page).
+        def api_ask(question: str, request: Any = None) -> dict:
             """Answer a question: the `assistant ask --json` contract."""
-            return ui.ask(question).to_dict()
+            me = who(request)
+            me.require(pool.primary_name)
+            t0 = time.perf_counter()
+            ans = ui.ask(question)
+            out = ans.to_dict()
+            out["answer_id"] = history.record(me.name, pool.primary_name, question, ans, time.perf_counter() - t0,
+                                              channel="api")
+            return out
 
-        def api_paste(text: str, title: str = "", date: str = "", issuer: str = "") -> dict:
+        def api_paste(text: str, title: str = "", date: str = "", issuer: str = "", request: Any = None) -> dict:
             """Index a pasted bulletin: {doc_id, chunks, duplicate} or {error}."""
             from assistant.load import LoadError
 
+            try:
+                who(request).require(pool.primary_name, "editor")
+            except Forbidden as exc:
+                return {"error": str(exc), "code": 403}
             try:
                 with ui.lock.write():
                     return ui.library.add_text(text, title, date, issuer).to_dict()
             except LoadError as exc:
                 return {"error": str(exc)}
 
-        def api_documents() -> list:
+        def api_documents(request: Any = None) -> list:
             """The indexed documents (as `assistant list --json`)."""
+            if not who(request).can(pool.primary_name):
+                raise gr.Error(f"没有权限查看知识库「{pool.primary_name}」")
             with ui.lock.read():
                 return ui.library.documents()
 
+        typed(api_ask, question=str, request=gr.Request, **{"return": dict})
+        typed(api_paste, text=str, title=str, date=str, issuer=str, request=gr.Request, **{"return": dict})
+        typed(api_documents, request=gr.Request, **{"return": list})
         gr.api(api_ask, api_name="ask")
         gr.api(api_paste, api_name="paste", **indexing)
         gr.api(api_documents, api_name="documents")
@@ -1403,8 +1782,10 @@ def server_app(pool: Any) -> Any:
     from gradio.routes import App
 
     from assistant.ui import api
+    from assistant.users import ClientAddress
 
     app = App()
+    app.add_middleware(ClientAddress)  # the login's rate limit counts per client address
     api.install(app, pool)
     return app
 

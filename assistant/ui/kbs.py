@@ -32,6 +32,11 @@ class KBPool:
         self.primary_name = primary.library.kb
         self._uis: dict[str, AssistantUI] = {}
         self._lock = threading.Lock()
+        from assistant import users
+        from assistant.history import History
+
+        self.users = users.shared(self.settings)  # accounts and roles (the page's login and the API's)
+        self.history = History(self.settings)  # conversations, the query log, feedback
 
     def names(self) -> list[str]:
         return kb.names(self.settings)
