@@ -164,8 +164,7 @@ class QA:
         if periods_in(question):
             return None  # indicator records are per year; "一季度" is for the sentences to answer, or not
 
-        with self.library._mutex:
-            rendered = indicators.render_answer(question, indicators.query(self.library.catalog.db))
+        rendered = indicators.render_answer(question, self.library.indicator_records())
         if not indicators.answerable(question, rendered.rows):
             return None
         metas = self.library.catalog.doc_meta(d for d, _, _ in rendered.sources)

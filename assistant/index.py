@@ -250,6 +250,21 @@ class Library:
             self.bm25.generation = self.catalog.generation
             return AddResult(doc_id, len(chunks), False, source, meta.get("title", ""), reason, read_note(meta))
 
+    def bm25_search(self, tokens: Iterable[str], k: int) -> list[tuple[str, float]]:
+        """BM25 hits for tokens, read under the library's lock (a writer may be replacing the index)."""
+        with self._mutex:
+            return self.bm25.search(list(tokens), k)
+
+    def indicator_records(self, indicator: str | None = None, place: str | None = None) -> list[Any]:
+        """Indicator records (assistant.indicators.Record), optionally of one indicator and place."""
+        with self._mutex:
+            return indicators.query(self.catalog.db, indicator, place)
+
+    def indicators_available(self) -> list[tuple[str, str]]:
+        """(indicator, place) pairs that have records."""
+        with self._mutex:
+            return indicators.indicators_available(self.catalog.db)
+
     def chunk_ids_of(self, doc_id: str) -> list[str]:
         """A document's chunk ids in reading order."""
         return [r[0] for r in self.catalog.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=? ORDER BY ord", (doc_id,))]

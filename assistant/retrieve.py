@@ -71,8 +71,7 @@ class Retriever:
         k = k or cfg.top_k
         filters = filters or parse_filters(question)
         self.library.refresh()
-        with self.library._mutex:
-            bm = self.library.bm25.search(tokenize(question), cfg.fetch_k) if cfg.bm25_weight > 0 else []
+        bm = self.library.bm25_search(tokenize(question), cfg.fetch_k) if cfg.bm25_weight > 0 else []
         dense = self.library.vectors.query(self.library.embedder.embed_query(question), cfg.fetch_k) if cfg.dense_weight > 0 else []
         scores = fuse([(cfg.bm25_weight, bm), (cfg.dense_weight, dense)], cfg.rrf_k)
         chunks = self.library.catalog.chunks(list(scores))

@@ -647,10 +647,9 @@ class AssistantUI:
     # ---- 指标 ----
     def indicator_pairs(self) -> list[tuple[str, str]]:
         """(indicator, place) pairs that have records, from the catalog."""
-        from assistant import indicators
 
-        with self.lock.read(), self.library._mutex:
-            return indicators.indicators_available(self.library.catalog.db)
+        with self.lock.read():
+            return self.library.indicators_available()
 
     def indicator_options(self, place: str | None = None, indicator: str | None = None) -> tuple[list[str], str, list[str], str]:
         """(places, place, indicators of that place, indicator): the current choice where it still exists, else a default."""
@@ -672,8 +671,8 @@ class AssistantUI:
         from assistant import indicators
         from assistant.types import Citation
 
-        with self.lock.read(), self.library._mutex:
-            records = indicators.query(self.library.catalog.db, indicator, place)
+        with self.lock.read():
+            records = self.library.indicator_records(indicator, place)
             rows = indicators.table(records, indicator, place)
             numbers: dict[tuple[str, int, int], int] = {}
 
