@@ -34,7 +34,8 @@ cjk-font:
 	@test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null)
 
 lint: install-test
-	$(VENV)/bin/ruff check assistant app.py tests bench
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
 
 eval: install
 	$(VENV)/bin/assistant ingest --json

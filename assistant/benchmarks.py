@@ -28,7 +28,11 @@ WORK = ROOT / "bench" / "_work"
 def _section(name: str, body: list[str]) -> None:
     """Replace (or append) one '## name' section of eval/benchmarks.md."""
     path = EVAL_DIR / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Public benchmarks\n\nMeasured on this 2-core machine with the offline default (e5-small + BM25, extractive answerer).\n"
+    text = (
+        path.read_text(encoding="utf-8")
+        if path.exists()
+        else "# Public benchmarks\n\nMeasured on this 2-core machine with the offline default (e5-small + BM25, extractive answerer).\n"
+    )
     block = f"## {name}\n\n" + "\n".join(body) + "\n"
     pattern = re.compile(rf"## {re.escape(name)}\n.*?(?=\n## |\Z)", re.S)
     text = pattern.sub(block.rstrip("\n"), text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
@@ -105,19 +109,36 @@ def run_ncpqa(limit: int = 0) -> dict[str, Any]:
         refused += ans.refused
     n = len(qs)
     with_figs = sum(1 for q in qs if figures(q["answer"]))
-    res = {"questions": n, "documents": len(docs), "chunks": lib.catalog.count_chunks(), "doc_recall@1": round(r1 / n, 4),
-           "doc_recall@5": round(r5 / n, 4), "mrr@20": round(rr / n, 4), "answer_contains_gold_span": round(span / n, 4),
-           "questions_with_figures": with_figs, "figures_all_present": round(figs_ok / max(1, with_figs), 4),
-           "refused": round(refused / n, 4), "ask_p50_s": round(statistics.median(lat), 4),
-           "ask_p95_s": round(sorted(lat)[int(0.95 * (n - 1))], 4), "index_build_s": round(build_s, 1)}
+    res = {
+        "questions": n,
+        "documents": len(docs),
+        "chunks": lib.catalog.count_chunks(),
+        "doc_recall@1": round(r1 / n, 4),
+        "doc_recall@5": round(r5 / n, 4),
+        "mrr@20": round(rr / n, 4),
+        "answer_contains_gold_span": round(span / n, 4),
+        "questions_with_figures": with_figs,
+        "figures_all_present": round(figs_ok / max(1, with_figs), 4),
+        "refused": round(refused / n, 4),
+        "ask_p50_s": round(statistics.median(lat), 4),
+        "ask_p95_s": round(sorted(lat)[int(0.95 * (n - 1))], 4),
+        "index_build_s": round(build_s, 1),
+    }
     lib.close()
-    _section("NCPQA government-policy QA", [
-        f"Command: `assistant eval --dataset ncpqa`{' --limit ' + str(limit) if limit else ''}. The {res['documents']} policy documents "
-        f"({res['chunks']} chunks) indexed into `bench/_work/ncpqa-index`; the {n} CSV questions whose document is present.", "",
-        "| metric | value |", "|---|---|", *[f"| {k} | {v} |" for k, v in res.items()], "",
-        "`answer_contains_gold_span`: the whole gold span (often several sentences, ~58 chars) occurs in the short extractive answer; "
-        "`figures_all_present`: among questions whose gold answer has figures, the answer states all of them.",
-    ])
+    _section(
+        "NCPQA government-policy QA",
+        [
+            f"Command: `assistant eval --dataset ncpqa`{' --limit ' + str(limit) if limit else ''}. The {res['documents']} policy documents "
+            f"({res['chunks']} chunks) indexed into `bench/_work/ncpqa-index`; the {n} CSV questions whose document is present.",
+            "",
+            "| metric | value |",
+            "|---|---|",
+            *[f"| {k} | {v} |" for k, v in res.items()],
+            "",
+            "`answer_contains_gold_span`: the whole gold span (often several sentences, ~58 chars) occurs in the short extractive answer; "
+            "`figures_all_present`: among questions whose gold answer has figures, the answer states all of them.",
+        ],
+    )
     return res
 
 
@@ -131,7 +152,11 @@ def run_rgb(limit: int = 0) -> dict[str, Any]:
     from assistant.terms import tokenize
     from assistant.types import Chunk, Passage
 
-    rows = [json.loads(line) for line in (DATA / "rgb_zh" / "zh_refine.json").read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in (DATA / "rgb_zh" / "zh_refine.json").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     if limit:
         rows = rows[:limit]
     bm = BM25()
@@ -148,7 +173,10 @@ def run_rgb(limit: int = 0) -> dict[str, Any]:
     answerer = ExtractiveAnswerer(Settings().answer, idf_from_library(_Lib()))
 
     def passages(texts: list[str]) -> list[Passage]:
-        return [Passage(Chunk(f"c{i}", f"d{i}", 0, 0, len(t), t), 1.0 / (i + 1), {"title": "", "source": f"rgb-{i}"}) for i, t in enumerate(texts)]
+        return [
+            Passage(Chunk(f"c{i}", f"d{i}", 0, 0, len(t), t), 1.0 / (i + 1), {"title": "", "source": f"rgb-{i}"})
+            for i, t in enumerate(texts)
+        ]
 
     neg_refused = pos_correct = pos_refused = 0
     for r in rows:
@@ -158,16 +186,30 @@ def run_rgb(limit: int = 0) -> dict[str, Any]:
         ans = answerer(r["query"], passages(pos))
         pos_refused += ans.refused
         parts = _parse(r["answer"])
-        ok = all(any(norm(str(a)).lower() in norm(ans.answer).lower() for a in (p if isinstance(p, list) else [p])) for p in parts)
+        ok = all(
+            any(norm(str(a)).lower() in norm(ans.answer).lower() for a in (p if isinstance(p, list) else [p]))
+            for p in parts
+        )
         pos_correct += ok and not ans.refused
     n = len(rows)
-    res = {"questions": n, "negative_rejection_rate": round(neg_refused / n, 4), "positive_answer_accuracy": round(pos_correct / n, 4),
-           "positive_false_refusals": round(pos_refused / n, 4)}
-    _section("RGB Chinese: negative rejection", [
-        f"Command: `assistant eval --dataset rgb`{' --limit ' + str(limit) if limit else ''}. `zh_refine.json`: for each question the "
-        "answerer gets 5 passages that are all negatives (noise rate 1.0; it must refuse), then 5 positives (noise 0; RGB's "
-        "substring check on the answer).", "", "| metric | value |", "|---|---|", *[f"| {k} | {v} |" for k, v in res.items()],
-    ])
+    res = {
+        "questions": n,
+        "negative_rejection_rate": round(neg_refused / n, 4),
+        "positive_answer_accuracy": round(pos_correct / n, 4),
+        "positive_false_refusals": round(pos_refused / n, 4),
+    }
+    _section(
+        "RGB Chinese: negative rejection",
+        [
+            f"Command: `assistant eval --dataset rgb`{' --limit ' + str(limit) if limit else ''}. `zh_refine.json`: for each question the "
+            "answerer gets 5 passages that are all negatives (noise rate 1.0; it must refuse), then 5 positives (noise 0; RGB's "
+            "substring check on the answer).",
+            "",
+            "| metric | value |",
+            "|---|---|",
+            *[f"| {k} | {v} |" for k, v in res.items()],
+        ],
+    )
     return res
 
 

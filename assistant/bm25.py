@@ -92,9 +92,14 @@ class BM25:
         tmp = path.with_name(path.name + ".tmp.npz")
         np.savez(
             tmp,
-            data=tf.data, indices=tf.indices, indptr=tf.indptr, shape=np.array(tf.shape),
-            lengths=self.lengths[keep], generation=np.array(generation),
-            ids=np.array(json.dumps([self.ids[i] for i in keep])), vocab=np.array(json.dumps(self.vocab, ensure_ascii=False)),
+            data=tf.data,
+            indices=tf.indices,
+            indptr=tf.indptr,
+            shape=np.array(tf.shape),
+            lengths=self.lengths[keep],
+            generation=np.array(generation),
+            ids=np.array(json.dumps([self.ids[i] for i in keep])),
+            vocab=np.array(json.dumps(self.vocab, ensure_ascii=False)),
         )
         tmp.replace(path)
 

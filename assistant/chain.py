@@ -54,7 +54,12 @@ def rewrite_followup(question: str, history: list[tuple[str, str]] | None) -> st
     if new_places:
         old = places_in(prev, lenient=True)
         if old:
-            out = re.sub("|".join(f"{p}(?:市|区|县)?" for p in old), core if len(new_places) == 1 and core.rstrip("市区县") in new_places else new_places[0], out, count=1)
+            out = re.sub(
+                "|".join(f"{p}(?:市|区|县)?" for p in old),
+                core if len(new_places) == 1 and core.rstrip("市区县") in new_places else new_places[0],
+                out,
+                count=1,
+            )
         else:
             out = core + out
     if new_years:
@@ -69,7 +74,9 @@ class QA:
 
     backend_error = ""
 
-    def __init__(self, settings: Settings | None = None, library: Library | None = None, answerer: Answerer | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, library: Library | None = None, answerer: Answerer | None = None
+    ) -> None:
         self.settings = settings or get_settings()
         self.library = library or Library(self.settings)
         self.retriever = Retriever(self.library, self.settings)
@@ -93,8 +100,12 @@ class QA:
         answer = self.document_answer(standalone)
         if answer is None:
             answer = self.indicator_answer(standalone)
-        if answer is not None and answer.table and not any(r["target"] and r["achieved"] for r in answer.table) \
-                and analyse(standalone).two_part:
+        if (
+            answer is not None
+            and answer.table
+            and not any(r["target"] and r["achieved"] for r in answer.table)
+            and analyse(standalone).two_part
+        ):
             # The indicator records lack one side; the sentences may state it in words the extractor missed.
             prose = self.answerer(standalone, self.retriever(standalone))
             if not prose.refused and "没有找到" not in prose.answer and prose.citations:
@@ -108,7 +119,6 @@ class QA:
         answer.question = standalone
         answer.latency_s = time.perf_counter() - t0  # type: ignore[attr-defined]
         return answer
-
 
     def check_claims(self, question: str, answer: Answer) -> Answer:
         """Every figure must sit in a cited sentence about the asked place, time and measure (assistant.claims);
@@ -130,8 +140,9 @@ class QA:
             return fallback if fallback.refused else self.check_claims(question, fallback)
         answer.verified = False
         answer.unverified = list(dict.fromkeys([*answer.unverified, *bad]))
-        answer.note = (answer.note + " " if answer.note else "") + \
-            f"⚠ 以下数字在引用的段落中找不到同一地点、时间和指标的出处：{'、'.join(bad)}"
+        answer.note = (
+            answer.note + " " if answer.note else ""
+        ) + f"⚠ 以下数字在引用的段落中找不到同一地点、时间和指标的出处：{'、'.join(bad)}"
         return answer
 
     def document_answer(self, question: str) -> Answer | None:
@@ -172,24 +183,55 @@ class QA:
         citations = []
         for n, (doc_id, start, end) in enumerate(rendered.sources, 1):
             m = metas.get(doc_id, {})
-            quote = quotes.get((doc_id, start, end)) or (self.library.catalog.document(doc_id) or {}).get("text", "")[start:end]
-            citations.append(Citation(n, doc_id, m.get("source", ""), m.get("title", ""), m.get("date", ""), m.get("issuer", ""), quote, start, end))
+            quote = (
+                quotes.get((doc_id, start, end))
+                or (self.library.catalog.document(doc_id) or {}).get("text", "")[start:end]
+            )
+            citations.append(
+                Citation(
+                    n,
+                    doc_id,
+                    m.get("source", ""),
+                    m.get("title", ""),
+                    m.get("date", ""),
+                    m.get("issuer", ""),
+                    quote,
+                    start,
+                    end,
+                )
+            )
         computed = [r["rate"] for r in rendered.rows if r.get("rate")]
         body = rendered.text
         for c in computed:
             body = body.replace(c, " ")
         pool = [f"{c.title} {c.date} {c.quote}" for c in citations]
         missing = unsupported_figures(CITE.sub("", body), pool, question)
-        return Answer(rendered.text, False, "indicators", not missing, citations, missing, question=question,
-                      computed=computed, table=[_plain_row(r) for r in rendered.rows])
+        return Answer(
+            rendered.text,
+            False,
+            "indicators",
+            not missing,
+            citations,
+            missing,
+            question=question,
+            computed=computed,
+            table=[_plain_row(r) for r in rendered.rows],
+        )
 
 
 def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
     def cell(c: Any) -> str:
         return c.get("text") or c.get("raw") or "" if isinstance(c, dict) else ""
 
-    return {"year": row.get("year"), "place": row.get("place"), "indicator": row.get("indicator"), "target": cell(row.get("target")),
-            "achieved": cell(row.get("achieved")), "forecast": cell(row.get("forecast")), "rate": row.get("rate") or ""}
+    return {
+        "year": row.get("year"),
+        "place": row.get("place"),
+        "indicator": row.get("indicator"),
+        "target": cell(row.get("target")),
+        "achieved": cell(row.get("achieved")),
+        "forecast": cell(row.get("forecast")),
+        "rate": row.get("rate") or "",
+    }
 
 
 def to_document(p: Passage) -> Any:
@@ -197,8 +239,16 @@ def to_document(p: Passage) -> Any:
     from langchain_core.documents import Document
 
     meta = {k: v for k, v in p.meta.items() if isinstance(v, (str, int, float, bool))}
-    meta.update({"chunk_id": p.chunk.chunk_id, "doc_id": p.chunk.doc_id, "start": p.chunk.start, "end": p.chunk.end,
-                 "heading": p.chunk.heading, "score": p.score})
+    meta.update(
+        {
+            "chunk_id": p.chunk.chunk_id,
+            "doc_id": p.chunk.doc_id,
+            "start": p.chunk.start,
+            "end": p.chunk.end,
+            "heading": p.chunk.heading,
+            "score": p.score,
+        }
+    )
     return Document(page_content=p.chunk.text, metadata=meta)
 
 

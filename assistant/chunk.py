@@ -131,7 +131,9 @@ def chunk_document(doc: SourceDoc, max_tokens: int, overlap: int, count: Callabl
     return chunks
 
 
-def _pack(text: str, spans: list[tuple[int, int]], max_tokens: int, overlap: int, count: Callable[[str], int]) -> Iterator[list[tuple[int, int]]]:
+def _pack(
+    text: str, spans: list[tuple[int, int]], max_tokens: int, overlap: int, count: Callable[[str], int]
+) -> Iterator[list[tuple[int, int]]]:
     """Group sentence spans into chunks whose exact text (newlines included) stays within max_tokens."""
     spans = [piece for span in spans for piece in _split_long(text, span, max_tokens, count)]
     group: list[tuple[int, int]] = []
@@ -147,7 +149,9 @@ def _pack(text: str, spans: list[tuple[int, int]], max_tokens: int, overlap: int
         yield group
 
 
-def _split_long(text: str, span: tuple[int, int], max_tokens: int, count: Callable[[str], int]) -> Iterator[tuple[int, int]]:
+def _split_long(
+    text: str, span: tuple[int, int], max_tokens: int, count: Callable[[str], int]
+) -> Iterator[tuple[int, int]]:
     """A sentence longer than max_tokens is cut at ;,、: (or, as a last resort, at the longest prefix that fits)."""
     start, end = span
     cut = start

@@ -22,7 +22,9 @@ from assistant.timeref import SENTENCE, resolve
 
 # words between a measure and its figure that say nothing about what was measured (linking verbs, target/result
 # markers: 成交额目标为X measures 成交额)
-LINK = re.compile(r"(?:目标|计划|任务|实际|预计|预期|同比|累计|共计|合计|总计|全年|达到|达|为|是|约|共|计|超过|超|突破|增长|增加|提高到|提高|降至|实现|完成|新增|了|已|的|到|至|近|逾|有|\s|[,，:：])+$")
+LINK = re.compile(
+    r"(?:目标|计划|任务|实际|预计|预期|同比|累计|共计|合计|总计|全年|达到|达|为|是|约|共|计|超过|超|突破|增长|增加|提高到|提高|降至|实现|完成|新增|了|已|的|到|至|近|逾|有|\s|[,，:：])+$"
+)
 
 
 def measure_before(text: str, fig: Figure) -> str:
@@ -53,7 +55,11 @@ def check_claims(question: str, answer: str, sources: dict[int, tuple[str, dict[
         keys = [k for k in cited_keys(sentence) if k in sources] or list(sources)
         body = CITE.sub("", sentence)
         # years and dates are the time of the claim, checked as such (own_time); the rest are its figures
-        figs = [f for f in figures(body) if f.unit not in ("年", "月", "日", "号") and not figure_supported(f, question_figs)]
+        figs = [
+            f
+            for f in figures(body)
+            if f.unit not in ("年", "月", "日", "号") and not figure_supported(f, question_figs)
+        ]
         if not figs:
             continue
         own_places = tuple(subject_places(body))  # read as text, like the passages

@@ -16,7 +16,9 @@ TRAILER = re.compile(r"^(?:[•·\s]*)(?:相关阅读|相关文章|相关新闻|
 INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
 HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[、.]|\(\d+\)|[■●◆▲])")
 META_START = re.compile(r"^(?:索引号|主题分类|名称|有效性|文号|发文|发布|成文|来源|日期|记者|编辑|通讯员|责任编辑)")
-SIGNATURE = re.compile(r"\s*(?:20\d{2}年\d{1,2}月\d{1,2}日|[\u4e00-\u9fff()（）]{2,24}(?:局|委员会|委|厅|政府|办公室|中心|院))\s*")
+SIGNATURE = re.compile(
+    r"\s*(?:20\d{2}年\d{1,2}月\d{1,2}日|[\u4e00-\u9fff()（）]{2,24}(?:局|委员会|委|厅|政府|办公室|中心|院))\s*"
+)
 TERMINAL = "。!?;:」』”\"'》)…"
 MIN_WRAPPED_LINE = 30
 """A line at least this long that ends without punctuation was wrapped, not a heading."""
@@ -56,8 +58,13 @@ def _join_wrapped(lines: list[str]) -> list[str]:
     for line in lines:
         if not line:
             continue
-        if pending_join and out and re.match(r"[\u4e00-\u9fff0-9\"“《(]", line) and not META_START.match(line) \
-                and not SIGNATURE.fullmatch(line):
+        if (
+            pending_join
+            and out
+            and re.match(r"[\u4e00-\u9fff0-9\"“《(]", line)
+            and not META_START.match(line)
+            and not SIGNATURE.fullmatch(line)
+        ):
             out[-1] += line
         else:
             out.append(line)
@@ -72,16 +79,20 @@ def _join_wrapped(lines: list[str]) -> list[str]:
 
 # News furniture that arrives inline (a whole article on one line): each piece goes on a line of its own, so that it
 # is read as metadata and never quoted as part of a body sentence.
-NEWS_DATELINE = re.compile(r"^\s*(?:[^\n，,]{0,40}?\s)?\[?\s*((?:19|20)?\d{2}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)"
-                           r"\s*\]?\s*[，,]?\s*正文[:：]\s*")
+NEWS_DATELINE = re.compile(
+    r"^\s*(?:[^\n，,]{0,40}?\s)?\[?\s*((?:19|20)?\d{2}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)"
+    r"\s*\]?\s*[，,]?\s*正文[:：]\s*"
+)
 _WIRE = r"(?:本报|[\u4e00-\u9fff]{1,8}?(?:日报|晚报|网|社|电视台|客户端|APP))[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)"
 NEWS_NO_DATE = re.compile(r"^\s*[，,]?\s*正文[:：]\s*")
 NEWS_ORIGINAL_TITLE = re.compile(rf"^(原标题[:：]\s*[^\n]{{4,80}}?)(?:\s+|(?=(?:近日|日前|来源[:：]|{_WIRE})))")
 NEWS_SOURCE = re.compile(r"^(来源[:：]\s*[^\s，。]{2,30})\s*")
 # "本报讯（记者 … 通讯员 …）", "人民网柏林7月28日电 （记者刘仲华、张慧中）", "中新网天津8月18日电 (周亚强)"
 NEWS_LEAD = re.compile(rf"^({_WIRE}\s*(?:[(（][^()（）\n]{{1,60}}[)）])?)\s*")
-NEWS_TAIL = re.compile(r"\s*((?:[(（\[【]\s*)?(?:责任编辑|编辑|校对|审核|来源)[:：]\s*[^\s。()（）]{0,30}\s*[)）\]】]?"
-                       r"|[(（](?:完|记者[^()（）\n]{1,30}|[^()（）\n]{0,20}记者[^()（）\n]{1,30})[)）]|返回搜狐,?查看更多|分享让更多人看到)\s*$")
+NEWS_TAIL = re.compile(
+    r"\s*((?:[(（\[【]\s*)?(?:责任编辑|编辑|校对|审核|来源)[:：]\s*[^\s。()（）]{0,30}\s*[)）\]】]?"
+    r"|[(（](?:完|记者[^()（）\n]{1,30}|[^()（）\n]{0,20}记者[^()（）\n]{1,30})[)）]|返回搜狐,?查看更多|分享让更多人看到)\s*$"
+)
 
 
 def separate_news_furniture(text: str) -> str:
@@ -90,7 +101,7 @@ def separate_news_furniture(text: str) -> str:
     m = NEWS_DATELINE.match(text)
     if m:
         head.append(m.group(1).strip())
-        text = text[m.end():]
+        text = text[m.end() :]
     else:
         text = NEWS_NO_DATE.sub("", text, count=1)
     found = True
@@ -100,7 +111,7 @@ def separate_news_furniture(text: str) -> str:
             m = pattern.match(text)
             if m and len(m.group(1)) < len(text):
                 head.append(m.group(1).strip())
-                text = text[m.end():]
+                text = text[m.end() :]
                 found = True
     tail: list[str] = []
     lines = text.rstrip().split("\n")

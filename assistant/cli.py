@@ -15,8 +15,13 @@ from assistant import REFUSAL
 
 
 def _offline_env() -> None:
-    for key, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("ANONYMIZED_TELEMETRY", "False"),
-                       ("GRADIO_ANALYTICS_ENABLED", "False"), ("TOKENIZERS_PARALLELISM", "false")):
+    for key, value in (
+        ("HF_HUB_OFFLINE", "1"),
+        ("TRANSFORMERS_OFFLINE", "1"),
+        ("ANONYMIZED_TELEMETRY", "False"),
+        ("GRADIO_ANALYTICS_ENABLED", "False"),
+        ("TOKENIZERS_PARALLELISM", "false"),
+    ):
         os.environ.setdefault(key, value)
 
 
@@ -62,13 +67,21 @@ def cmd_list(args: argparse.Namespace) -> int:
     from assistant.index import Library
 
     lib = Library()
-    docs = [{k: d.get(k, "") for k in ("doc_id", "source", "title", "date", "issuer", "region", "doc_type", "chunks", "suspicious")} for d in lib.documents()]
+    docs = [
+        {
+            k: d.get(k, "")
+            for k in ("doc_id", "source", "title", "date", "issuer", "region", "doc_type", "chunks", "suspicious")
+        }
+        for d in lib.documents()
+    ]
     if args.json:
         _print(docs)
     else:
         for d in docs:
             flag = "  ⚠ " + d["suspicious"] if d["suspicious"] else ""
-            print(f"{d['doc_id']}  {d['source'][:28]:28}  {d['date'] or '-':10}  {d['chunks']:3} chunks  {d['title']}{flag}")
+            print(
+                f"{d['doc_id']}  {d['source'][:28]:28}  {d['date'] or '-':10}  {d['chunks']:3} chunks  {d['title']}{flag}"
+            )
     return 0
 
 
@@ -253,10 +266,11 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         tmp.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
         tmp.replace(out)
         corrected = sum(1 for f in history.feedback_rows() if f["rating"] == "down" and f["correction"])
-        print(f"wrote {len(cases)} reported cases to {out}"
-              + (f" ({corrected - len(cases)} corrections without a figure left out)"
-                 if corrected > len(cases) else ""),
-              file=sys.stderr)
+        print(
+            f"wrote {len(cases)} reported cases to {out}"
+            + (f" ({corrected - len(cases)} corrections without a figure left out)" if corrected > len(cases) else ""),
+            file=sys.stderr,
+        )
     else:
         rows = history.feedback_rows()
         if args.json:
@@ -279,9 +293,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         _print(stats)
     else:
-        print(f"questions {stats['questions']}, refusal rate {stats['refusal_rate']:.1%}, "
-              f"latency p50 {stats['latency_p50_s']:.2f}s p95 {stats['latency_p95_s']:.2f}s, "
-              f"feedback 👍 {stats['feedback']['up']} 👎 {stats['feedback']['down']}")
+        print(
+            f"questions {stats['questions']}, refusal rate {stats['refusal_rate']:.1%}, "
+            f"latency p50 {stats['latency_p50_s']:.2f}s p95 {stats['latency_p95_s']:.2f}s, "
+            f"feedback 👍 {stats['feedback']['up']} 👎 {stats['feedback']['down']}"
+        )
         for day, n in stats["per_day"].items():
             print(f"  {day}  {n}")
         for row in stats["most_refused"]:
@@ -296,7 +312,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="assistant", description="政策问答助手: cited answers from Chinese policy documents.")
+    p = argparse.ArgumentParser(
+        prog="assistant", description="政策问答助手: cited answers from Chinese policy documents."
+    )
     kb_help = "knowledge base (default: ASSISTANT_KB or 'default'); `assistant kb list` shows them"
     p.add_argument("--kb", metavar="NAME", default=None, help=kb_help)
     on_kb = argparse.ArgumentParser(add_help=False)  # --kb after the command works too
@@ -333,10 +351,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_ask)
     s = sub.add_parser("eval", parents=[on_kb], help="run the evaluation set and write eval/report.*")
     splits = ["dev", "test", "all", "blind", "unseen-dev", "unseen-test", "unseen", "reported"]
-    s.add_argument("--split", default="test", choices=splits,
-                   help="blind: the held-out sets eval/blind*_questions.jsonl (report eval/report-blind.*); "
-                   "unseen-dev/unseen-test: eval/unseen/ (seeds + documents nobody tuned on, own index); "
-                   "reported: accepted staff corrections, eval/reported*.jsonl")
+    s.add_argument(
+        "--split",
+        default="test",
+        choices=splits,
+        help="blind: the held-out sets eval/blind*_questions.jsonl (report eval/report-blind.*); "
+        "unseen-dev/unseen-test: eval/unseen/ (seeds + documents nobody tuned on, own index); "
+        "reported: accepted staff corrections, eval/reported*.jsonl",
+    )
     s.add_argument("--questions", default=None)
     s.add_argument("--out", default=None, help="report file stem (default eval/report)")
     s.add_argument("--gate", action="store_true", help="fail when a metric is below eval/thresholds.json")
@@ -364,8 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("apikey", help="API keys for /v1 (only a hash is stored): create | list | revoke")
     keys = s.add_subparsers(dest="action", required=True)
     k = keys.add_parser("create", help="a new key for the knowledge bases named (shown once)")
-    k.add_argument("--kb", dest="key_kbs", action="append", metavar="NAME",
-                   help="a knowledge base the key may use (repeatable)")
+    k.add_argument(
+        "--kb", dest="key_kbs", action="append", metavar="NAME", help="a knowledge base the key may use (repeatable)"
+    )
     k.add_argument("--all-kbs", action="store_true", help="the key may use every knowledge base")
     k.add_argument("--read-only", action="store_true", help="the key may ask and list, not add or delete documents")
     keys.add_parser("list", help="the keys (id, knowledge bases, read-only; never the key)")
@@ -376,14 +399,25 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("user", help="accounts of the web app and the API: add | list | passwd | remove | grant")
     users = s.add_subparsers(dest="action", required=True)
     roles = ("viewer", "editor", "admin")
-    for action, text in (("add", "a new account (password from a prompt or --password-stdin)"),
-                         ("grant", "give an account a role in knowledge bases")):
+    for action, text in (
+        ("add", "a new account (password from a prompt or --password-stdin)"),
+        ("grant", "give an account a role in knowledge bases"),
+    ):
         k = users.add_parser(action, help=text)
         k.add_argument("name")
-        k.add_argument("--role", choices=roles, default="viewer",
-                       help="viewer: ask; editor: also add and delete documents; admin: everything")
-        k.add_argument("--kb", dest="user_kbs", action="append", metavar="NAME",
-                       help="a knowledge base the role holds in (repeatable; default every one)")
+        k.add_argument(
+            "--role",
+            choices=roles,
+            default="viewer",
+            help="viewer: ask; editor: also add and delete documents; admin: everything",
+        )
+        k.add_argument(
+            "--kb",
+            dest="user_kbs",
+            action="append",
+            metavar="NAME",
+            help="a knowledge base the role holds in (repeatable; default every one)",
+        )
         if action == "add":
             k.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     k = users.add_parser("list", help="the accounts and their roles (never a password)")

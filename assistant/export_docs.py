@@ -61,7 +61,9 @@ def write_docx(answer: dict[str, Any], path: Path) -> Path:
         for c in answer["citations"]:
             head = doc.add_paragraph()
             head.add_run(f"[{c['n']}] {c.get('title') or c.get('source', '')}").bold = True
-            head.add_run(f" · {c.get('issuer') or '发文单位未注明'} · {c.get('date') or '日期未注明'} · {c.get('source', '')}")
+            head.add_run(
+                f" · {c.get('issuer') or '发文单位未注明'} · {c.get('date') or '日期未注明'} · {c.get('source', '')}"
+            )
             doc.add_paragraph(c.get("quote", ""), style="Intense Quote")
     doc.save(str(path))
     return path
@@ -83,8 +85,16 @@ def write_xlsx(answer: dict[str, Any], path: Path) -> Path:
     for cell in ws[4]:
         cell.font = Font(bold=True)
     for c in answer.get("citations", []):
-        ws.append([c["n"], c.get("title", ""), c.get("issuer", ""), c.get("date", ""), c.get("source", ""),
-                   c.get("quote", "")])
+        ws.append(
+            [
+                c["n"],
+                c.get("title", ""),
+                c.get("issuer", ""),
+                c.get("date", ""),
+                c.get("source", ""),
+                c.get("quote", ""),
+            ]
+        )
     for col, width in zip("ABCDEF", (8, 36, 20, 12, 24, 80), strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows():

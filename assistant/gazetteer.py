@@ -157,8 +157,11 @@ class Gazetteer:
             guarded = surface in (self.common if lenient else self.guarded)
             if guarded and not self._after_parent(text, m.start(), surface):
                 continue
-            if surface not in self.full_names and not (lenient and len(surface) >= 3) \
-                    and not _on_word_boundaries(text, m.start(), m.end()):
+            if (
+                surface not in self.full_names
+                and not (lenient and len(surface) >= 3)
+                and not _on_word_boundaries(text, m.start(), m.end())
+            ):
                 continue  # "创新平台" does not name 新平县; a question's three-character name is read whole (平顶山中试基地)
             raw.append((m.start(), m.end(), surface))
         found = [Mention(a, b, s, tuple(self.by_name[s])) for a, b, s in raw]

@@ -95,8 +95,18 @@ class History:
             db.close()
 
     # ---- the query log ----
-    def record(self, user: str, kb: str, question: str, ans: Answer, latency_s: float, *,
-               conversation: str | None = None, html: str = "", channel: str = "page") -> str:
+    def record(
+        self,
+        user: str,
+        kb: str,
+        question: str,
+        ans: Answer,
+        latency_s: float,
+        *,
+        conversation: str | None = None,
+        html: str = "",
+        channel: str = "page",
+    ) -> str:
         """Log one answer (and add it to `conversation`, created when None and channel is the page); its id."""
         answer_id = new_id("ans")
         now = time.time()
@@ -105,12 +115,18 @@ class History:
             with db:
                 db.execute("BEGIN IMMEDIATE")
                 if channel == "page":
-                    if conversation is None or not db.execute(
-                        "SELECT 1 FROM conversations WHERE id=? AND user=?", (conversation, user)
-                    ).fetchone():
+                    if (
+                        conversation is None
+                        or not db.execute(
+                            "SELECT 1 FROM conversations WHERE id=? AND user=?", (conversation, user)
+                        ).fetchone()
+                    ):
                         conversation = new_id("conv")
-                        db.execute("INSERT INTO conversations(id, user, kb, title, created_at, updated_at) "
-                                   "VALUES(?,?,?,?,?,?)", (conversation, user, kb, title_of(question), now, now))
+                        db.execute(
+                            "INSERT INTO conversations(id, user, kb, title, created_at, updated_at) "
+                            "VALUES(?,?,?,?,?,?)",
+                            (conversation, user, kb, title_of(question), now, now),
+                        )
                     else:
                         db.execute("UPDATE conversations SET updated_at=?, kb=? WHERE id=?", (now, kb, conversation))
                 else:
@@ -118,9 +134,22 @@ class History:
                 db.execute(
                     "INSERT INTO answers(id, conversation, user, kb, question, answer, body, html, backend, latency_s, "
                     "refused, verified, channel, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (answer_id, conversation, user, kb, question, ans.answer,
-                     json.dumps(ans.to_dict(), ensure_ascii=False), html, ans.backend, float(latency_s),
-                     int(ans.refused), int(ans.verified), channel, now),
+                    (
+                        answer_id,
+                        conversation,
+                        user,
+                        kb,
+                        question,
+                        ans.answer,
+                        json.dumps(ans.to_dict(), ensure_ascii=False),
+                        html,
+                        ans.backend,
+                        float(latency_s),
+                        int(ans.refused),
+                        int(ans.verified),
+                        channel,
+                        now,
+                    ),
                 )
         finally:
             db.close()
@@ -132,26 +161,39 @@ class History:
 
     def answer(self, answer_id: str, user: str | None = None) -> dict[str, Any]:
         """One logged answer (of `user`; None: any user, for admins); NotFound otherwise."""
-        rows = self._run("SELECT id, user, kb, question, body, created_at, conversation FROM answers WHERE id=?",
-                         (str(answer_id or ""),))
+        rows = self._run(
+            "SELECT id, user, kb, question, body, created_at, conversation FROM answers WHERE id=?",
+            (str(answer_id or ""),),
+        )
         if not rows or (user is not None and rows[0][1] != user):
             raise NotFound(f"没有编号为「{answer_id}」的回答 (no answer {answer_id!r})")
         r = rows[0]
-        return {"id": r[0], "user": r[1], "kb": r[2], "question": r[3], **json.loads(r[4]), "created_at": r[5],
-                "conversation": r[6]}
+        return {
+            "id": r[0],
+            "user": r[1],
+            "kb": r[2],
+            "question": r[3],
+            **json.loads(r[4]),
+            "created_at": r[5],
+            "conversation": r[6],
+        }
 
     # ---- conversations ----
     def conversations(self, user: str) -> list[dict[str, Any]]:
         """The user's conversations, newest first."""
-        rows = self._run("SELECT id, kb, title, created_at, updated_at FROM conversations WHERE user=? "
-                         "ORDER BY updated_at DESC", (user,))
+        rows = self._run(
+            "SELECT id, kb, title, created_at, updated_at FROM conversations WHERE user=? ORDER BY updated_at DESC",
+            (user,),
+        )
         return [{"id": r[0], "kb": r[1], "title": r[2], "created_at": r[3], "updated_at": r[4]} for r in rows]
 
     def turns(self, user: str, conversation: str) -> list[dict[str, Any]]:
         """The answers of one of the user's conversations, oldest first; NotFound when it is not theirs."""
         self._own(user, conversation)
-        rows = self._run("SELECT id, question, answer, html, kb FROM answers WHERE conversation=? ORDER BY created_at",
-                         (conversation,))
+        rows = self._run(
+            "SELECT id, question, answer, html, kb FROM answers WHERE conversation=? ORDER BY created_at",
+            (conversation,),
+        )
         return [{"id": r[0], "question": r[1], "answer": r[2], "html": r[3], "kb": r[4]} for r in rows]
 
     def _own(self, user: str, conversation: str) -> None:
@@ -181,8 +223,16 @@ class History:
             db.close()
 
     # ---- feedback ----
-    def feedback(self, user: str | None, answer_id: str, rating: Any, correction: str = "", document: str = "",
-                 *, admin: bool = False) -> dict[str, Any]:
+    def feedback(
+        self,
+        user: str | None,
+        answer_id: str,
+        rating: Any,
+        correction: str = "",
+        document: str = "",
+        *,
+        admin: bool = False,
+    ) -> dict[str, Any]:
         """Record 👍 (rating 1 / "up") or 👎 (-1 / "down") on an answer of `user` (admin: any answer)."""
         if isinstance(rating, bool):
             rating = 1 if rating else -1
@@ -191,28 +241,50 @@ class History:
             raise HistoryError('rating must be "up" or "down" (1 or -1)')
         correction, document = (correction or "").strip(), (document or "").strip()
         if len(correction) > MAX_CORRECTION:
-            raise HistoryError(f"更正内容不能超过 {MAX_CORRECTION} 个字符 (correction longer than {MAX_CORRECTION} "
-                               "characters); nothing was saved")
+            raise HistoryError(
+                f"更正内容不能超过 {MAX_CORRECTION} 个字符 (correction longer than {MAX_CORRECTION} "
+                "characters); nothing was saved"
+            )
         if len(document) > 300:
             raise HistoryError("document longer than 300 characters; nothing was saved")
         row = self.answer(answer_id, None if admin else user)
-        self._run("INSERT INTO feedback(answer, user, rating, correction, document, created_at) VALUES(?,?,?,?,?,?) "
-                  "ON CONFLICT(answer) DO UPDATE SET rating=excluded.rating, correction=excluded.correction, "
-                  "document=excluded.document, user=excluded.user, created_at=excluded.created_at",
-                  (row["id"], user or row["user"], rating, correction, document, time.time()))
-        return {"answer_id": row["id"], "rating": "up" if rating > 0 else "down", "correction": correction,
-                "document": document}
+        self._run(
+            "INSERT INTO feedback(answer, user, rating, correction, document, created_at) VALUES(?,?,?,?,?,?) "
+            "ON CONFLICT(answer) DO UPDATE SET rating=excluded.rating, correction=excluded.correction, "
+            "document=excluded.document, user=excluded.user, created_at=excluded.created_at",
+            (row["id"], user or row["user"], rating, correction, document, time.time()),
+        )
+        return {
+            "answer_id": row["id"],
+            "rating": "up" if rating > 0 else "down",
+            "correction": correction,
+            "document": document,
+        }
 
     def feedback_rows(self) -> list[dict[str, Any]]:
         """Every feedback with its question, answer and citations, newest first (the admin 反馈 tab)."""
-        rows = self._run("SELECT f.answer, f.user, f.rating, f.correction, f.document, f.created_at, a.question, "
-                         "a.body, a.kb FROM feedback f JOIN answers a ON a.id = f.answer ORDER BY f.created_at DESC")
+        rows = self._run(
+            "SELECT f.answer, f.user, f.rating, f.correction, f.document, f.created_at, a.question, "
+            "a.body, a.kb FROM feedback f JOIN answers a ON a.id = f.answer ORDER BY f.created_at DESC"
+        )
         out = []
         for r in rows:
             body = json.loads(r[7])
-            out.append({"answer_id": r[0], "user": r[1], "rating": "up" if r[2] > 0 else "down", "correction": r[3],
-                        "document": r[4], "created_at": r[5], "question": r[6], "answer": body.get("answer", ""),
-                        "citations": body.get("citations", []), "refused": body.get("refused", False), "kb": r[8]})
+            out.append(
+                {
+                    "answer_id": r[0],
+                    "user": r[1],
+                    "rating": "up" if r[2] > 0 else "down",
+                    "correction": r[3],
+                    "document": r[4],
+                    "created_at": r[5],
+                    "question": r[6],
+                    "answer": body.get("answer", ""),
+                    "citations": body.get("citations", []),
+                    "refused": body.get("refused", False),
+                    "kb": r[8],
+                }
+            )
         return out
 
     def reported_cases(self) -> list[dict[str, Any]]:
@@ -221,26 +293,53 @@ class History:
         from assistant.cite import figures
 
         out: list[dict[str, Any]] = []
-        for f in sorted((f for f in self.feedback_rows() if f["rating"] == "down" and f["correction"]),
-                        key=lambda f: f["created_at"]):
+        for f in sorted(
+            (f for f in self.feedback_rows() if f["rating"] == "down" and f["correction"]),
+            key=lambda f: f["created_at"],
+        ):
             facts = [[fig.text.strip()] for fig in figures(f["correction"]) if fig.text.strip()]
             facts = [v for j, v in enumerate(facts) if v not in facts[:j]]
             if not facts:  # a correction without a figure cannot be scored as a key fact
                 continue
-            sources = [f["document"]] if f["document"] else list(dict.fromkeys(
-                c["source"] for c in f["citations"] if c.get("source")))
-            out.append({"id": f"r{len(out) + 1:03d}", "user_input": f["question"], "reference": f["correction"],
-                        "reference_key_facts": facts, "reference_sources": sources,
-                        "type": "reported", "split": "reported"})
+            sources = (
+                [f["document"]]
+                if f["document"]
+                else list(dict.fromkeys(c["source"] for c in f["citations"] if c.get("source")))
+            )
+            out.append(
+                {
+                    "id": f"r{len(out) + 1:03d}",
+                    "user_input": f["question"],
+                    "reference": f["correction"],
+                    "reference_key_facts": facts,
+                    "reference_sources": sources,
+                    "type": "reported",
+                    "split": "reported",
+                }
+            )
         return out
 
     # ---- statistics ----
     def log(self, since: float = 0.0) -> list[dict[str, Any]]:
-        rows = self._run("SELECT a.id, a.user, a.kb, a.question, a.backend, a.latency_s, a.refused, a.verified, "
-                         "a.channel, a.created_at, f.rating FROM answers a LEFT JOIN feedback f ON f.answer = a.id "
-                         "WHERE a.created_at >= ? ORDER BY a.created_at", (since,))
-        keys = ("id", "user", "kb", "question", "reader", "latency_s", "refused", "verified", "channel", "created_at",
-                "feedback")
+        rows = self._run(
+            "SELECT a.id, a.user, a.kb, a.question, a.backend, a.latency_s, a.refused, a.verified, "
+            "a.channel, a.created_at, f.rating FROM answers a LEFT JOIN feedback f ON f.answer = a.id "
+            "WHERE a.created_at >= ? ORDER BY a.created_at",
+            (since,),
+        )
+        keys = (
+            "id",
+            "user",
+            "kb",
+            "question",
+            "reader",
+            "latency_s",
+            "refused",
+            "verified",
+            "channel",
+            "created_at",
+            "feedback",
+        )
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
     def stats(self, since: float = 0.0, top: int = 10) -> dict[str, Any]:
@@ -255,8 +354,11 @@ class History:
         return {
             "questions": n,
             "refusal_rate": round(sum(r["refused"] for r in rows) / n, 4) if n else 0.0,
-            "verified_rate": round(sum(r["verified"] for r in rows if not r["refused"])
-                                   / max(1, sum(not r["refused"] for r in rows)), 4) if n else 0.0,
+            "verified_rate": round(
+                sum(r["verified"] for r in rows if not r["refused"]) / max(1, sum(not r["refused"] for r in rows)), 4
+            )
+            if n
+            else 0.0,
             "latency_p50_s": round(statistics.median(lat), 4) if lat else 0.0,
             "latency_p95_s": round(lat[int(0.95 * (len(lat) - 1))], 4) if lat else 0.0,
             "per_day": dict(sorted(per_day.items())),

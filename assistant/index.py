@@ -49,8 +49,15 @@ class AddResult:
     note: str = ""  # how the file was read, when the user should know (OCR pages, low-confidence pages)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"doc_id": self.doc_id, "chunks": self.chunks, "duplicate": self.duplicate, "source": self.source,
-                "title": self.title, "suspicious": self.suspicious, "note": self.note}
+        return {
+            "doc_id": self.doc_id,
+            "chunks": self.chunks,
+            "duplicate": self.duplicate,
+            "source": self.source,
+            "title": self.title,
+            "suspicious": self.suspicious,
+            "note": self.note,
+        }
 
 
 def read_note(meta: dict[str, Any]) -> str:
@@ -76,8 +83,13 @@ class IngestReport:
     notes: list[str] = field(default_factory=list)  # files read by OCR, low-confidence pages, tables
 
     def to_dict(self) -> dict[str, Any]:
-        return {"added": self.added, "skipped": self.skipped, "chunks": self.chunks, "errors": self.errors,
-                "notes": self.notes}
+        return {
+            "added": self.added,
+            "skipped": self.skipped,
+            "chunks": self.chunks,
+            "errors": self.errors,
+            "notes": self.notes,
+        }
 
 
 def suspicious_reason(raw: str) -> str:
@@ -99,7 +111,9 @@ def _flat(meta: dict[str, Any]) -> dict[str, str | int | float | bool]:
 class Library:
     """The indexed document library: catalog + vectors + BM25. One writer per index directory."""
 
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None, writer: bool = False) -> None:
+    def __init__(
+        self, settings: Settings | None = None, embedder: Embedder | None = None, writer: bool = False
+    ) -> None:
         self.settings = kb.for_kb(settings or get_settings())
         self.kb = kb.require(self.settings)  # UnknownKB: nothing is created for a name that does not exist
         self.dir = Path(self.settings.index_dir)
@@ -109,7 +123,9 @@ class Library:
             self.lock.acquire()
         self._mutex = threading.RLock()
         try:
-            self.embedder = embedder or get_embedder(self.settings.embedder, self.settings.embed_url, self.settings.llm_api_key)
+            self.embedder = embedder or get_embedder(
+                self.settings.embedder, self.settings.embed_url, self.settings.llm_api_key
+            )
             self.catalog = Catalog(self.dir / "catalog.sqlite3")
             self.vectors = VectorStore(self.dir, self.settings.collection, self.settings.chroma_url)
             self._check_model()
@@ -199,11 +215,27 @@ class Library:
             flat = []
             for c in part:
                 m = metas.get(c.doc_id, {})
-                flat.append(_flat({"doc_id": c.doc_id, "source": m.get("source", ""), "title": m.get("title", ""),
-                                   "date": m.get("date", ""), "issuer": m.get("issuer", ""), "region": m.get("region", ""),
-                                   "places": m.get("places", ""), "doc_type": m.get("doc_type", ""), "year": m.get("year", ""),
-                                   "ord": c.ord, "start": c.start, "end": c.end, "heading": c.heading,
-                                   "kind": c.kind, "origin": ocr.origin(m, c.start, c.end)}))
+                flat.append(
+                    _flat(
+                        {
+                            "doc_id": c.doc_id,
+                            "source": m.get("source", ""),
+                            "title": m.get("title", ""),
+                            "date": m.get("date", ""),
+                            "issuer": m.get("issuer", ""),
+                            "region": m.get("region", ""),
+                            "places": m.get("places", ""),
+                            "doc_type": m.get("doc_type", ""),
+                            "year": m.get("year", ""),
+                            "ord": c.ord,
+                            "start": c.start,
+                            "end": c.end,
+                            "heading": c.heading,
+                            "kind": c.kind,
+                            "origin": ocr.origin(m, c.start, c.end),
+                        }
+                    )
+                )
             self.vectors.add([c.chunk_id for c in part], vecs, flat, [c.text for c in part])
 
     @staticmethod
@@ -227,7 +259,14 @@ class Library:
             existing = self.catalog.find_by_canon(canon)
             if existing:
                 d = self.catalog.document(existing) or {}
-                return AddResult(existing, d.get("chunks", 0), True, d.get("source", ""), d.get("meta", {}).get("title", ""), d.get("suspicious", ""))
+                return AddResult(
+                    existing,
+                    d.get("chunks", 0),
+                    True,
+                    d.get("source", ""),
+                    d.get("meta", {}).get("title", ""),
+                    d.get("suspicious", ""),
+                )
             meta = parse_metadata(text, overrides)
             meta["source"] = source
             meta.update(loaded.meta)  # how the file was read: format, tables, OCR pages and confidence
@@ -235,14 +274,26 @@ class Library:
                 spans = ocr.page_spans(text, loaded.pages)
                 meta["ocr_spans"] = ocr.encode_spans(spans, self.settings.load.ocr_min_confidence)
             doc = SourceDoc(doc_id, source, text, meta)
-            chunks = chunk_document(doc, self.settings.chunk.max_tokens, self.settings.chunk.overlap_sentences, count_tokens)
+            chunks = chunk_document(
+                doc, self.settings.chunk.max_tokens, self.settings.chunk.overlap_sentences, count_tokens
+            )
             tokens = [tokenize(self._embed_text(c, meta)) for c in chunks]
             self._store_vectors(chunks, {doc_id: meta})
             replaced = [d for d in self.catalog.docs_by_source(source) if d != doc_id]
             old_chunks = [cid for d in replaced for cid in self.chunk_ids_of(d)]
             reason = suspicious_reason(raw)
-            self.catalog.commit_document(doc_id, source, canon, meta, text, chunks, tokens, reason, replaces=replaced,
-                                         also=lambda db: indicators.index_document(db, doc_id, text, meta))
+            self.catalog.commit_document(
+                doc_id,
+                source,
+                canon,
+                meta,
+                text,
+                chunks,
+                tokens,
+                reason,
+                replaces=replaced,
+                also=lambda db: indicators.index_document(db, doc_id, text, meta),
+            )
             if old_chunks:
                 self.vectors.delete(old_chunks)
                 self.bm25.remove(old_chunks)
@@ -267,15 +318,21 @@ class Library:
 
     def chunk_ids_of(self, doc_id: str) -> list[str]:
         """A document's chunk ids in reading order."""
-        return [r[0] for r in self.catalog.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=? ORDER BY ord", (doc_id,))]
+        return [
+            r[0] for r in self.catalog.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=? ORDER BY ord", (doc_id,))
+        ]
 
     def save(self) -> None:
         """Persist the BM25 cache (after a batch of writes)."""
         with self._mutex:
             self.bm25.save(self.dir / "bm25.npz", self.catalog.generation)
 
-    def ingest_paths(self, paths: Iterable[Path] | None = None, progress: bool | None = None,
-                     on_file: Callable[[Path, AddResult | None, str], None] | None = None) -> IngestReport:
+    def ingest_paths(
+        self,
+        paths: Iterable[Path] | None = None,
+        progress: bool | None = None,
+        on_file: Callable[[Path, AddResult | None, str], None] | None = None,
+    ) -> IngestReport:
         """Ingest files and directories (default: the corpus dir); returns what was added or skipped."""
         corpus = Path(self.settings.corpus_dir)
         files = sorted(self._expand(list(paths) if paths else [corpus]))
@@ -288,6 +345,7 @@ class Library:
         for path in files:
             pages = None
             if bar is not None:
+
                 def on_page(done: int, total: int, name: str = path.name) -> None:
                     nonlocal pages
                     if pages is None and total > 1:  # a progress bar per page for scans and long PDFs
@@ -295,6 +353,7 @@ class Library:
                     if pages is not None:
                         pages.n = done
                         pages.refresh()
+
             try:
                 overrides = self._sidecar(path)
                 loaded = load_path(path, self.settings.load, on_page if bar is not None else None)
@@ -327,8 +386,13 @@ class Library:
             p = Path(p)
             if p.is_dir():
                 for f in p.rglob("*"):
-                    if f.is_file() and f.suffix.lower() in SUPPORTED and DELETED_DIR not in f.parts and not f.name.startswith(".") \
-                            and not f.name.endswith(".meta.json"):
+                    if (
+                        f.is_file()
+                        and f.suffix.lower() in SUPPORTED
+                        and DELETED_DIR not in f.parts
+                        and not f.name.startswith(".")
+                        and not f.name.endswith(".meta.json")
+                    ):
                         yield f
             elif p.is_file():
                 yield p
@@ -373,8 +437,15 @@ class Library:
             self.save()
         return result
 
-    def add_upload(self, data: bytes, filename: str, title: str = "", date: str = "", issuer: str = "",
-                   on_page: Callable[[int, int], None] | None = None) -> AddResult:
+    def add_upload(
+        self,
+        data: bytes,
+        filename: str,
+        title: str = "",
+        date: str = "",
+        issuer: str = "",
+        on_page: Callable[[int, int], None] | None = None,
+    ) -> AddResult:
         """Index an uploaded file (checked by content) and keep a copy under corpus/uploads/.
 
         on_page(done, total) follows a scan or long PDF page by page (a progress bar in the app).
@@ -438,8 +509,14 @@ class Library:
         return self.catalog.documents()
 
     def stats(self) -> dict[str, Any]:
-        return {"documents": len(self.catalog.documents()), "chunks": self.catalog.count_chunks(), "vectors": self.vectors.count(),
-                "embedder": self.embedder.name, "index_dir": str(self.dir), "kb": self.kb}
+        return {
+            "documents": len(self.catalog.documents()),
+            "chunks": self.catalog.count_chunks(),
+            "vectors": self.vectors.count(),
+            "embedder": self.embedder.name,
+            "index_dir": str(self.dir),
+            "kb": self.kb,
+        }
 
     def close(self) -> None:
         self.vectors.close()
@@ -487,11 +564,15 @@ def export_archive(library: Library, path: Path) -> dict[str, int]:
                 vecs.append(np.asarray(got["embeddings"][k], np.float32))
                 metas.append(got["metadatas"][k])
         buf = io.BytesIO()
-        np.savez(buf, ids=np.array(ids), vectors=np.stack(vecs) if vecs else np.zeros((0, library.embedder.dim), np.float32))
+        np.savez(
+            buf, ids=np.array(ids), vectors=np.stack(vecs) if vecs else np.zeros((0, library.embedder.dim), np.float32)
+        )
         (Path(tmp) / "vectors.npz").write_bytes(buf.getvalue())
         (Path(tmp) / "metadatas.json").write_text(json.dumps(metas, ensure_ascii=False), encoding="utf-8")
-        (Path(tmp) / "manifest.json").write_text(json.dumps({"embedder": library.embedder.name, "dim": library.embedder.dim,
-                                                             "chunks": len(ids)}), encoding="utf-8")
+        (Path(tmp) / "manifest.json").write_text(
+            json.dumps({"embedder": library.embedder.name, "dim": library.embedder.dim, "chunks": len(ids)}),
+            encoding="utf-8",
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         with tarfile.open(path, "w:gz") as tar:
             for name in ("manifest.json", "catalog.sqlite3", "vectors.npz", "metadatas.json"):
@@ -516,7 +597,9 @@ def import_archive(settings: Settings, path: Path, embedder: Embedder | None = N
             manifest = json.loads((Path(tmp) / "manifest.json").read_text(encoding="utf-8"))
             emb = embedder or get_embedder(settings.embedder, settings.embed_url, settings.llm_api_key)
             if manifest["embedder"] != emb.name:
-                raise IndexMismatch(f"the archive was built with {manifest['embedder']}; set ASSISTANT_EMBEDDER={manifest['embedder']} to import it")
+                raise IndexMismatch(
+                    f"the archive was built with {manifest['embedder']}; set ASSISTANT_EMBEDDER={manifest['embedder']} to import it"
+                )
             d = Path(settings.index_dir)
             for name in ("catalog.sqlite3-wal", "catalog.sqlite3-shm", "bm25.npz"):
                 (d / name).unlink(missing_ok=True)

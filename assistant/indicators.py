@@ -64,12 +64,21 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("科技成果转化项数", "项", (r"(?:科技)?成果转化(?:项目)?", r"转化科技成果")),
     Indicator("科技成果登记项数", "项", (r"科技成果登记", r"登记(?:省级)?科技成果")),
     Indicator("技术合同成交额", "亿元", (r"技术合同(?:登记|认定)?(?:成交|交易)?(?:总)?额",)),
-    Indicator("高新技术产业增加值占GDP比重", "%",
-              (r"高新技术(?:产业)?增加值占(?:GDP|地区生产总值|生产总值)(?:的)?比重", r"高新技术(?:产业)?增加值占比")),
+    Indicator(
+        "高新技术产业增加值占GDP比重",
+        "%",
+        (r"高新技术(?:产业)?增加值占(?:GDP|地区生产总值|生产总值)(?:的)?比重", r"高新技术(?:产业)?增加值占比"),
+    ),
     Indicator("高新技术产业增加值", "亿元", (r"高新技术(?:产业)?增加值",)),
-    Indicator("R&D投入强度", "%",
-              (r"研究与(?:实验|试验)发展(?:经费)?(?:\((?:R&D)\))?(?:经费)?投入强度", r"R&D(?:经费)?投入强度",
-               r"研发(?:经费)?投入强度")),
+    Indicator(
+        "R&D投入强度",
+        "%",
+        (
+            r"研究与(?:实验|试验)发展(?:经费)?(?:\((?:R&D)\))?(?:经费)?投入强度",
+            r"R&D(?:经费)?投入强度",
+            r"研发(?:经费)?投入强度",
+        ),
+    ),
     Indicator("科技特派员人数", "人", (r"科技特派员",)),
     Indicator("省级科技奖励数", "项", (r"省级?科技奖(?:励)?", r"省科学技术奖(?:励)?")),
     Indicator("星创天地数", "家", (r"星创天地",), levels=True, new=True),
@@ -84,13 +93,20 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("农业科技示范基地数", "家", (r"农业科技(?:创新)?示范基地",), levels=True, new=True),
     Indicator("科创企业数", "家", (r"科创企业",), new=True),
     Indicator("科创新物种企业数", "家", (r"(?:湖北省)?(?:科创)?[“\"]?新物种[”\"]?企业",), new=True),
-    Indicator("争取上级科技经费", "亿元",
-              (r"争取(?:国家、?省级?|省级以上|国家和省级?|上级)?(?:无偿)?科技(?:项目)?(?:经费|资金)", r"争取(?:项目)?资金")),
+    Indicator(
+        "争取上级科技经费",
+        "亿元",
+        (r"争取(?:国家、?省级?|省级以上|国家和省级?|上级)?(?:无偿)?科技(?:项目)?(?:经费|资金)", r"争取(?:项目)?资金"),
+    ),
     Indicator("新增授信额", "亿元", (r"新增授信",)),
-    Indicator("规上工业企业研发机构比例", "%",
-              (r"规模以上工业企业建立研发机构(?:的)?比例", r"规上工业企业(?:建立)?研发机构(?:的)?(?:比例|覆盖率)")),
-    Indicator("财政科技支出占公共财政支出比重", "%",
-              (r"财政科技支出占(?:(?:公共财政|一般公共预算)支出(?:的)?)?比重?",)),
+    Indicator(
+        "规上工业企业研发机构比例",
+        "%",
+        (r"规模以上工业企业建立研发机构(?:的)?比例", r"规上工业企业(?:建立)?研发机构(?:的)?(?:比例|覆盖率)"),
+    ),
+    Indicator(
+        "财政科技支出占公共财政支出比重", "%", (r"财政科技支出占(?:(?:公共财政|一般公共预算)支出(?:的)?)?比重?",)
+    ),
     Indicator("科学研究和技术服务业营业收入", "亿元", (r"科学研究(?:与|和)技术服务业(?:营业|主营业务)收入",)),
     Indicator("科学研究和技术服务业企业进规数", "家", (r"科学研究(?:与|和)技术服务业企业进规",)),
     Indicator("规上工业企业新招引研发人员数", "人", (r"(?:规上工业企业|规模以上工业企业)?新招引研发人员",)),
@@ -101,7 +117,11 @@ BY_NAME = {i.name: i for i in INDICATORS}
 # A share written without its subject right after the subject's own figure ("高新技术产业增加值达到86.3亿元,
 # 占GDP比重为21.5%"): the variant, the indicator, and what must precede it in the sentence.
 ELLIPTIC: tuple[tuple[str, str, str], ...] = (
-    (r"(?<!增加值)占(?:GDP|地区生产总值|生产总值)(?:的)?比重", "高新技术产业增加值占GDP比重", r"高新技术(?:产业)?增加值"),
+    (
+        r"(?<!增加值)占(?:GDP|地区生产总值|生产总值)(?:的)?比重",
+        "高新技术产业增加值占GDP比重",
+        r"高新技术(?:产业)?增加值",
+    ),
 )
 
 # Units a figure may carry for each canonical unit, with the factor to the canonical unit.
@@ -122,13 +142,69 @@ FIGURE = re.compile(
 LEVEL = r"(?:国家级|省级以上|省级|市级以上|市级|县级|区级)"
 # Words allowed between a mention and its figure ("高新技术企业总数超过340家", "科技型中小企业评价入库256家").
 GAP_WORDS = [
-    "数量", "总数", "总量", "总额", "规模", "入库数", "评价入库", "入库", "登记", "备案", "数", "已经", "已", "将", "累计",
-    "共有", "共计", "合计", "总计", "共", "全年", "当年", "预计", "达到", "达", "为", "突破", "超过", "超", "逾", "完成",
-    "实现", "增至", "增加到", "增长到", "提高到", "提升到", "提高至", "提升至", "稳定在", "保持在", "是", "有", "了", "约",
-    "近", "不低于", "不少于", "高于", "目标为", "力争", "确保",
+    "数量",
+    "总数",
+    "总量",
+    "总额",
+    "规模",
+    "入库数",
+    "评价入库",
+    "入库",
+    "登记",
+    "备案",
+    "数",
+    "已经",
+    "已",
+    "将",
+    "累计",
+    "共有",
+    "共计",
+    "合计",
+    "总计",
+    "共",
+    "全年",
+    "当年",
+    "预计",
+    "达到",
+    "达",
+    "为",
+    "突破",
+    "超过",
+    "超",
+    "逾",
+    "完成",
+    "实现",
+    "增至",
+    "增加到",
+    "增长到",
+    "提高到",
+    "提升到",
+    "提高至",
+    "提升至",
+    "稳定在",
+    "保持在",
+    "是",
+    "有",
+    "了",
+    "约",
+    "近",
+    "不低于",
+    "不少于",
+    "高于",
+    "目标为",
+    "力争",
+    "确保",
 ]
 QUOTE = r"[“”\"‘’「」『』]"
-GAP = re.compile(r"(?:" + QUOTE + r"|\s)*(?:(?:" + "|".join(sorted(GAP_WORDS, key=len, reverse=True)) + r")(?:" + QUOTE + r"|\s)*){0,4}")
+GAP = re.compile(
+    r"(?:"
+    + QUOTE
+    + r"|\s)*(?:(?:"
+    + "|".join(sorted(GAP_WORDS, key=len, reverse=True))
+    + r")(?:"
+    + QUOTE
+    + r"|\s)*){0,4}"
+)
 QUALIFIER = re.compile(r"(?:超过|超|逾|近|约|不低于|不少于|突破|高于)$")
 # 新增 and its synonyms before a mention ("新认定国家高新技术企业46家"), then a level.
 NEW_WORDS = r"新增|净增|新认定|新培育|新备案|新建"
@@ -146,10 +222,14 @@ CLAUSE_SEP = re.compile(r"[,;:，；：]")
 HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 YEAR = re.compile(r"(?<![\d\-—~至])(20\d{2})年(?![\-—~至])")
 # A sentence or clause that states a target (the question-side cue is answer.question.TARGET_CUE).
-TARGET_STATED = re.compile(r"力争|目标|计划|确保|(?<![需重主纪概提])要(?![求素点闻件])|不低于|不少于|(?<!级)以上|预期|争取达到")
+TARGET_STATED = re.compile(
+    r"力争|目标|计划|确保|(?<![需重主纪概提])要(?![求素点闻件])|不低于|不少于|(?<!级)以上|预期|争取达到"
+)
 KINDS = ("target", "achieved", "forecast")
 
-_PATTERNS: list[tuple[re.Pattern[str], Indicator]] = [(re.compile(v, re.I), ind) for ind in INDICATORS for v in ind.variants]
+_PATTERNS: list[tuple[re.Pattern[str], Indicator]] = [
+    (re.compile(v, re.I), ind) for ind in INDICATORS for v in ind.variants
+]
 _ELLIPTIC = [(re.compile(v, re.I), BY_NAME[name], re.compile(need)) for v, name, need in ELLIPTIC]
 
 
@@ -243,8 +323,11 @@ def _place(sentence: str, a: int, region: str) -> str:
     wider frame more often than the subject, so it does not override the region.
     """
     parents = set(place_with_parents(region)) if region else set()
-    named = [place_name(m.places[0]) for m in gazetteer().mentions(sentence[:a])
-             if len(m.places) == 1 and m.surface != m.places[0].short and m.places[0].level > 1]
+    named = [
+        place_name(m.places[0])
+        for m in gazetteer().mentions(sentence[:a])
+        if len(m.places) == 1 and m.surface != m.places[0].short and m.places[0].level > 1
+    ]
     named = [n for n in named if n not in parents or n == region]
     if named:
         return named[-1]
@@ -327,7 +410,12 @@ def _hits(sentence: str) -> Iterator[tuple[Mention, str, re.Match[str], int]]:
             verb = BEFORE.search(sentence, max(0, fig.start() - 8), fig.start())
             if verb and _figure_value(fig, ind.unit) is not None:
                 new = mention.new or verb.group("verb") == "新增"
-                yield mention, compose(ind, new, mention.level), fig, verb.start("q") if verb.group("q") else fig.start()
+                yield (
+                    mention,
+                    compose(ind, new, mention.level),
+                    fig,
+                    verb.start("q") if verb.group("q") else fig.start(),
+                )
 
 
 # Column headers of a table row (assistant/tables.py) that name results; targets and rates: tables.py.
@@ -356,16 +444,28 @@ def row_records(doc_id: str, row: Row, s: int, e: int, sentence: str, meta: dict
         number = _figure_value(fig, ind.unit)
         if number is None:
             continue
-        kind = "target" if TARGET_HEAD.search(head) else "achieved" if ACHIEVED_HEAD.search(head) or not in_label \
-            else ""
+        kind = (
+            "target" if TARGET_HEAD.search(head) else "achieved" if ACHIEVED_HEAD.search(head) or not in_label else ""
+        )
         if not kind:
             continue
         year = YEAR.search(head) or caption_year
-        out.append(Record(
-            doc_id=doc_id, indicator=compose(ind, found[0].new, found[0].level), value=number, unit=ind.unit,
-            raw=fig.group(0), year=year.group(1) if year else str(meta.get("year", "") or ""), place=place, kind=kind,
-            start=s, end=e, sentence=sentence, phrase=f"{HEADER_UNIT.sub('', head)}{fig.group(0)}",
-        ))
+        out.append(
+            Record(
+                doc_id=doc_id,
+                indicator=compose(ind, found[0].new, found[0].level),
+                value=number,
+                unit=ind.unit,
+                raw=fig.group(0),
+                year=year.group(1) if year else str(meta.get("year", "") or ""),
+                place=place,
+                kind=kind,
+                start=s,
+                end=e,
+                sentence=sentence,
+                phrase=f"{HEADER_UNIT.sub('', head)}{fig.group(0)}",
+            )
+        )
     return out
 
 
@@ -391,7 +491,9 @@ def extract(doc_id: str, text: str, meta: dict[str, Any]) -> list[Record]:
         if when is not None and when.months is not None and when.months != (1, 12):
             continue  # 上半年 / 一季度 / 1至9月: the records are per year
         # an explicit year is _year's to find (it skips years inside 《titles》); a relative or inherited one is resolved
-        default_year = str(when.year) if when is not None and when.year and when.how in ("relative", "inherited") else doc_year
+        default_year = (
+            str(when.year) if when is not None and when.year and when.how in ("relative", "inherited") else doc_year
+        )
         line_start = text.rfind("\n", 0, s) + 1
         heading = progress and bool(HEADING.match(text[line_start:]))
         for mention, name, fig, phrase_start in _hits(sentence):
@@ -406,12 +508,22 @@ def extract(doc_id: str, text: str, meta: dict[str, Any]) -> list[Record]:
             suffix = fig.group("suffix") or ""
             qualifier = suffix or sentence[phrase_start : fig.start()]
             raw = fig.group(0)[: len(fig.group(0)) - len(suffix)]
-            out.append(Record(
-                doc_id=doc_id, indicator=name, value=_figure_value(fig, ind.unit) or 0.0, unit=ind.unit, raw=raw,
-                year=_year(sentence, lo, hi, default_year), place=_place(sentence, lo, region),
-                kind=_kind(meta, clause, heading, qualifier, _lead(sentence, a)), start=s, end=e, sentence=sentence,
-                phrase=sentence[phrase_start : fig.end()],
-            ))
+            out.append(
+                Record(
+                    doc_id=doc_id,
+                    indicator=name,
+                    value=_figure_value(fig, ind.unit) or 0.0,
+                    unit=ind.unit,
+                    raw=raw,
+                    year=_year(sentence, lo, hi, default_year),
+                    place=_place(sentence, lo, region),
+                    kind=_kind(meta, clause, heading, qualifier, _lead(sentence, a)),
+                    start=s,
+                    end=e,
+                    sentence=sentence,
+                    phrase=sentence[phrase_start : fig.end()],
+                )
+            )
     return out
 
 
@@ -453,7 +565,14 @@ def replace_records(db: sqlite3.Connection, doc_id: str, records: Iterable[Recor
     with _transaction(db):
         ensure_table(db)
         db.execute("DELETE FROM indicators WHERE doc_id=?", (doc_id,))
-        db.executemany("INSERT INTO indicators(" + ", ".join(f'"{c}"' for c in COLUMNS) + ") VALUES(" + ",".join("?" * len(COLUMNS)) + ")", rows)
+        db.executemany(
+            "INSERT INTO indicators("
+            + ", ".join(f'"{c}"' for c in COLUMNS)
+            + ") VALUES("
+            + ",".join("?" * len(COLUMNS))
+            + ")",
+            rows,
+        )
     return len(rows)
 
 
@@ -472,13 +591,17 @@ def query(db: sqlite3.Connection, indicator: str | None = None, place: str | Non
     if place:
         where.append("place=?")
         args.append(place)
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + ' ORDER BY indicator, place, year, doc_id, start'
+    sql = (
+        _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY indicator, place, year, doc_id, start"
+    )
     return [Record(*row) for row in db.execute(sql, args)]
 
 
 def indicators_available(db: sqlite3.Connection) -> list[tuple[str, str]]:
     ensure_table(db)
-    return [(r[0], r[1]) for r in db.execute("SELECT DISTINCT indicator, place FROM indicators ORDER BY indicator, place")]
+    return [
+        (r[0], r[1]) for r in db.execute("SELECT DISTINCT indicator, place FROM indicators ORDER BY indicator, place")
+    ]
 
 
 def index_document(db: sqlite3.Connection, doc_id: str, text: str, meta: dict[str, Any]) -> int:
@@ -513,7 +636,9 @@ COMPARE_CUE = re.compile(
 )
 
 
-TARGET_ASKED = re.compile(r"目标|计划|任务|要求|预期|力争|对比|比较|相比|完成率|超额|差距|进度|[这近]几年|历年|逐年|每年|各年|几年来|变化|趋势|走势")
+TARGET_ASKED = re.compile(
+    r"目标|计划|任务|要求|预期|力争|对比|比较|相比|完成率|超额|差距|进度|[这近]几年|历年|逐年|每年|各年|几年来|变化|趋势|走势"
+)
 
 
 def match_indicator(question: str) -> str | None:
@@ -555,9 +680,13 @@ def _cell(records: list[Record]) -> dict[str, Any] | None:
 
     def entry(rs: list[Record]) -> dict[str, Any]:
         first = rs[0]
-        return {"value": first.value, "unit": first.unit, "raw": first.raw, "text": first.phrase or first.raw,
-                "sources": [{"doc_id": r.doc_id, "start": r.start, "end": r.end, "sentence": r.sentence}
-                            for r in rs]}
+        return {
+            "value": first.value,
+            "unit": first.unit,
+            "raw": first.raw,
+            "text": first.phrase or first.raw,
+            "sources": [{"doc_id": r.doc_id, "start": r.start, "end": r.end, "sentence": r.sentence} for r in rs],
+        }
 
     values = list(groups.values())
     cell = entry(values[0])
@@ -571,7 +700,9 @@ def _rate(target: dict[str, Any] | None, done: dict[str, Any] | None) -> str | N
     return f"{done['value'] / target['value'] * 100:.1f}%"
 
 
-def table(records: Iterable[Record], indicator: str, place: str | None, years: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def table(
+    records: Iterable[Record], indicator: str, place: str | None, years: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
     """Rows per (place, year): target, achieved and forecast cells (None where missing), completion rate."""
     recs = [r for r in records if r.indicator == indicator and (place is None or r.place == place)]
     places = [place] if place is not None else sorted({r.place for r in recs})
@@ -670,9 +801,13 @@ def render_answer(question: str, records: Iterable[Record]) -> Rendered:
         elif row["rate"]:
             t, d = row["target"]["value"], row[row["rate_basis"]]["value"]
             verdict = "已完成目标" if d >= t else "未完成目标"
-            notes.append(f"{label}{'（按预计数）' if row['rate_basis'] == 'forecast' else ''}完成率{row['rate']}，{verdict}。")
+            notes.append(
+                f"{label}{'（按预计数）' if row['rate_basis'] == 'forecast' else ''}完成率{row['rate']}，{verdict}。"
+            )
     title = names[0] if len(names) == 1 else "、".join(names)
-    intro = f"{when}{where}「{title}」目标与实际完成情况如下（数字摘自所引文件原文，完成率=实际完成÷目标，由系统计算）："
+    intro = (
+        f"{when}{where}「{title}」目标与实际完成情况如下（数字摘自所引文件原文，完成率=实际完成÷目标，由系统计算）："
+    )
     text = "\n".join([intro, "", *lines, "", *notes]).strip()
     sources = sorted(numbers, key=lambda k: numbers[k])
     return Rendered(text, rows, sources)
@@ -684,7 +819,7 @@ def source_sentences(rows: list[dict[str, Any]]) -> dict[tuple[str, int, int], s
     for row in rows:
         for kind in KINDS:
             cell = row.get(kind)
-            for entry in ([cell, *cell["others"]] if cell else []):
+            for entry in [cell, *cell["others"]] if cell else []:
                 for src in entry["sources"]:
                     out[(src["doc_id"], src["start"], src["end"])] = src["sentence"]
     return out

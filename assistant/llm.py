@@ -100,8 +100,13 @@ class LLMAnswerer:
         return not self.extractive(question, passages).refused
 
     def messages(self, question: str, passages: list[Passage]) -> list[dict[str, str]]:
-        return [{"role": "system", "content": self.prompts["system"]},
-                {"role": "user", "content": self.prompts["qa"].format(context=context_block(question, passages), question=question)}]
+        return [
+            {"role": "system", "content": self.prompts["system"]},
+            {
+                "role": "user",
+                "content": self.prompts["qa"].format(context=context_block(question, passages), question=question),
+            },
+        ]
 
     def _fallback(self, question: str, passages: list[Passage], why: str) -> Answer:
         ans = self.extractive(question, passages)
@@ -125,24 +130,40 @@ class LLMAnswerer:
         weak = []
         for sentence in split_answer(check.answer):
             keys = [int(k) for k in CITE.findall(sentence)]
-            best = max((support(sentence, f"{numbered[k].meta.get('title', '')} {numbered[k].chunk.heading} {numbered[k].text}")
-                        for k in keys if k in numbered), default=0.0)
+            best = max(
+                (
+                    support(
+                        sentence, f"{numbered[k].meta.get('title', '')} {numbered[k].chunk.heading} {numbered[k].text}"
+                    )
+                    for k in keys
+                    if k in numbered
+                ),
+                default=0.0,
+            )
             if best < self.min_support or INJECTION.search(sentence):
                 weak.append(CITE.sub("", sentence)[:40])
         if not check.verified or weak or not CITE.search(check.answer):
-            what = ("无法核实的数字：" + "、".join(check.unverified)) if check.unverified else "回答中有资料不支持的内容"
+            what = (
+                ("无法核实的数字：" + "、".join(check.unverified)) if check.unverified else "回答中有资料不支持的内容"
+            )
             return self._fallback(question, passages, f"模型回答{what}，已改用抽取式回答。")
         used = sorted({int(k) for k in CITE.findall(check.answer)})
         renumber = {old: new for new, old in enumerate(used, 1)}
         text = CITE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", check.answer)
         cites = [citation(renumber[n], numbered[n]) for n in used]
-        note = f"已校正 {check.reattached} 处引用，删除 {len(check.dropped_keys)} 个无效引用。" if check.reattached or check.dropped_keys else ""
+        note = (
+            f"已校正 {check.reattached} 处引用，删除 {len(check.dropped_keys)} 个无效引用。"
+            if check.reattached or check.dropped_keys
+            else ""
+        )
         return Answer(text, False, self.name, True, cites, [], note=note, question=question, passages=passages)
 
     def rewrite(self, question: str, history: list[tuple[str, str]]) -> str:
         hist = "\n".join(f"问：{q}\n答：{a[:200]}" for q, a in history[-3:])
         try:
-            out = self.chat([{"role": "user", "content": self.prompts["rewrite"].format(history=hist, question=question)}]).strip()
+            out = self.chat(
+                [{"role": "user", "content": self.prompts["rewrite"].format(history=hist, question=question)}]
+            ).strip()
         except Exception:  # noqa: BLE001 - the rule-based rewrite is the fallback
             return ""
         return out.splitlines()[0].strip() if out and len(out) < 200 else ""
@@ -154,8 +175,14 @@ def openai_chat(cfg: Settings) -> Chat:
         raise ValueError("ASSISTANT_LLM_BASE_URL and ASSISTANT_LLM_MODEL must be set for ASSISTANT_LLM=openai")
     from langchain_openai import ChatOpenAI
 
-    llm = ChatOpenAI(base_url=cfg.llm_base_url, api_key=cfg.llm_api_key or "none", model=cfg.llm_model, temperature=0,
-                     timeout=cfg.llm_timeout_s, max_retries=0)
+    llm = ChatOpenAI(
+        base_url=cfg.llm_base_url,
+        api_key=cfg.llm_api_key or "none",
+        model=cfg.llm_model,
+        temperature=0,
+        timeout=cfg.llm_timeout_s,
+        max_retries=0,
+    )
 
     def chat(messages: list[dict[str, str]]) -> str:
         return str(llm.invoke([(m["role"], m["content"]) for m in messages]).content)

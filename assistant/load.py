@@ -179,8 +179,10 @@ def run_worker(args: list[str], settings: LoadSettings, what: str, on_page: OnPa
         if state["total"] and now - state["last"] > settings.ocr_page_timeout_s + settings.pdf_timeout_s:
             proc.kill()
             proc.wait()
-            raise LoadError(f"{what} 第 {state['done'] + 1} 页处理超时 (over {settings.ocr_page_timeout_s:.0f} s "
-                            "for one page, ASSISTANT_LOAD__OCR_PAGE_TIMEOUT_S)")
+            raise LoadError(
+                f"{what} 第 {state['done'] + 1} 页处理超时 (over {settings.ocr_page_timeout_s:.0f} s "
+                "for one page, ASSISTANT_LOAD__OCR_PAGE_TIMEOUT_S)"
+            )
         time.sleep(0.02)
     writer.join(5)
     reader.join(5)
@@ -261,8 +263,10 @@ def read_sheet(data: bytes, kind: str, suffix: str, name: str, settings: LoadSet
             return Loaded(_tables_text(tables, "工作簿"), {"format": "xls", "tables": str(len(tables))})
         text = decode_text(data)
         if kind == "html":
-            raise LoadError(f"文件扩展名是 {suffix}，但内容是 HTML 网页，不是 Excel 工作簿（常见于系统导出的“Excel”）; "
-                            "请用 Excel/WPS 打开后另存为 .xlsx (content is HTML, not a spreadsheet)")
+            raise LoadError(
+                f"文件扩展名是 {suffix}，但内容是 HTML 网页，不是 Excel 工作簿（常见于系统导出的“Excel”）; "
+                "请用 Excel/WPS 打开后另存为 .xlsx (content is HTML, not a spreadsheet)"
+            )
         if suffix != ".csv":
             hint = "CSV 文本，请把扩展名改为 .csv" if looks_like_csv(text) else "纯文本"
             raise LoadError(f"文件扩展名是 {suffix}，但内容是{hint} (content is text, not an Excel workbook)")
@@ -277,14 +281,25 @@ def convert_office(data: bytes, suffix: str, settings: LoadSettings) -> tuple[by
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     target = CONVERTED[suffix]
     if not soffice:
-        raise LoadError(f"{suffix} 文件需要先用 LibreOffice 转换，但本机没有安装 LibreOffice：请安装 "
-                        "(apt-get install libreoffice-writer libreoffice-calc)，或用 WPS/Word 另存为 "
-                        f".{target} 后再上传 (LibreOffice not installed)")
+        raise LoadError(
+            f"{suffix} 文件需要先用 LibreOffice 转换，但本机没有安装 LibreOffice：请安装 "
+            "(apt-get install libreoffice-writer libreoffice-calc)，或用 WPS/Word 另存为 "
+            f".{target} 后再上传 (LibreOffice not installed)"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / f"input{suffix}"
         src.write_bytes(data)
-        cmd = [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
-               "--convert-to", target, "--outdir", str(Path(tmp) / "out"), str(src)]
+        cmd = [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp}/profile",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(Path(tmp) / "out"),
+            str(src),
+        ]
         try:
             subprocess.run(cmd, capture_output=True, timeout=settings.convert_timeout_s, check=False)
         except subprocess.TimeoutExpired as exc:
@@ -310,8 +325,10 @@ def load_document(data: bytes, name: str, settings: LoadSettings, on_page: OnPag
     if suffix in IMAGES and kind != "image":
         raise LoadError(f"文件扩展名是 {suffix}，但内容不是 PNG/JPG/TIFF 图片 (content is {kind}, not an image)")
     if kind == "ole" and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
-        raise LoadError("文件已设置打开密码（加密的 Office 文档），请先在 Excel/Word/WPS 中取消密码后再上传 "
-                        "(password-protected / encrypted file)")
+        raise LoadError(
+            "文件已设置打开密码（加密的 Office 文档），请先在 Excel/Word/WPS 中取消密码后再上传 "
+            "(password-protected / encrypted file)"
+        )
     if suffix in CONVERTED and kind in ("ole", "zip"):  # (a .wps/.et saved as OOXML is read as it is)
         data, suffix = convert_office(data, suffix, settings)
         kind = sniff(data)

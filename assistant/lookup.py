@@ -13,8 +13,14 @@ INDEX_NUMBER = re.compile(r"\d{9}/\d{4}-\d{3,6}")  # 索引号 011336941/2025-05
 FIELDS = [
     (re.compile(r"文号|发文字号|字号"), ("文号", "发文字号")),
     (re.compile(r"挂网|网上|发布的|公开"), ("发布日期",)),
-    (re.compile(r"哪一?天|(?:什么|啥)时候|何时|日期|时间|几号|哪年|几月"), ("发文日期", "成文日期", "印发日期", "发布日期", "日期")),
-    (re.compile(r"谁发|哪[个家](?:单位|部门|机构|局)|发文单位|发文机关|发布机构|谁印发"), ("发文单位", "发文机关", "发布机构", "来源")),
+    (
+        re.compile(r"哪一?天|(?:什么|啥)时候|何时|日期|时间|几号|哪年|几月"),
+        ("发文日期", "成文日期", "印发日期", "发布日期", "日期"),
+    ),
+    (
+        re.compile(r"谁发|哪[个家](?:单位|部门|机构|局)|发文单位|发文机关|发布机构|谁印发"),
+        ("发文单位", "发文机关", "发布机构", "来源"),
+    ),
     (re.compile(r"(?:什么|哪[个份部])文件|标题|名称|叫什么|题目|是什么"), ("名称", "标题")),
     (re.compile(r"索引号"), ("索引号",)),
     (re.compile(r"有效|废止|失效"), ("有效性",)),
@@ -61,7 +67,9 @@ def header_spans(question: str, passage: Passage) -> list[tuple[int, int]]:
     """(start, end) in passage.text of each header field the question asks for ("文号和发文日期": two);
     one date at most, no empty field, and not the identifier the question already gives."""
     lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", passage.text[:1500])]
-    given = {"索引号"} if INDEX_NUMBER.search(question) else {"文号", "发文字号"} if DOC_NUMBER.search(question) else set()
+    given = (
+        {"索引号"} if INDEX_NUMBER.search(question) else {"文号", "发文字号"} if DOC_NUMBER.search(question) else set()
+    )
     spans: list[tuple[int, int]] = []
     dated = False
     for cue, labels in FIELDS:
@@ -76,7 +84,7 @@ def header_spans(question: str, passage: Passage) -> list[tuple[int, int]]:
             a, m = hit
             line = m.string
             # Just this field: from its label to the next "标签:" on the same line.
-            nxt = re.search(r"\s[\u4e00-\u9fff]{2,6}\s*[:：]", line[m.end():])
+            nxt = re.search(r"\s[\u4e00-\u9fff]{2,6}\s*[:：]", line[m.end() :])
             end = m.end() + (nxt.start() if nxt else len(line) - m.end())
             if not line[m.end() : end].strip():
                 continue  # "发文日期:" with nothing after it

@@ -72,7 +72,9 @@ def place_with_parents(place: str, context: str = "") -> list[str]:
     return [place, *(place_name(p) for p in gazetteer().lineage(unit)[1:])]
 
 
-NEWS_HEAD_LINE = re.compile(r"^(?:\[?\s*(?:19|20)?\d{2}-\d{1,2}-\d{1,2}[\d:： \]]*$|原标题[:：]|来源[:：]\s*\S+$|(?:责任)?编辑[:：]\s*\S*$|\(完\)$)")
+NEWS_HEAD_LINE = re.compile(
+    r"^(?:\[?\s*(?:19|20)?\d{2}-\d{1,2}-\d{1,2}[\d:： \]]*$|原标题[:：]|来源[:：]\s*\S+$|(?:责任)?编辑[:：]\s*\S*$|\(完\)$)"
+)
 WIRE_LEAD = re.compile(rf"^{_WIRE}\s*(?:[(（]([^()（）]*)[)）])?$")
 
 
@@ -119,7 +121,9 @@ def news_fields(text: str) -> dict[str, str]:
     for line in head.split("\n")[:5]:
         lead = WIRE_LEAD.match(line.strip())
         if lead:
-            out["outlet"] = out["outlet"] or re.match(r"^(本报|[\u4e00-\u9fff]{1,8}?(?:日报|晚报|网|社|电视台|客户端|APP))", line).group(1)
+            out["outlet"] = out["outlet"] or re.match(
+                r"^(本报|[\u4e00-\u9fff]{1,8}?(?:日报|晚报|网|社|电视台|客户端|APP))", line
+            ).group(1)
             out["author"] = (lead.group(1) or "").strip()
             break
     return out

@@ -52,9 +52,18 @@ def recognise(image: Any) -> OcrPage:
     if hasattr(image, "convert"):
         image = np.asarray(image.convert("RGB"))
     result, _ = engine()(image)
-    lines = [OcrLine(str(text), float(score), min(p[0] for p in box), min(p[1] for p in box),
-                     max(p[0] for p in box), max(p[1] for p in box))
-             for box, text, score in (result or []) if str(text).strip()]
+    lines = [
+        OcrLine(
+            str(text),
+            float(score),
+            min(p[0] for p in box),
+            min(p[1] for p in box),
+            max(p[0] for p in box),
+            max(p[1] for p in box),
+        )
+        for box, text, score in (result or [])
+        if str(text).strip()
+    ]
     return layout(lines)
 
 
@@ -122,7 +131,7 @@ def encode_spans(spans: list[tuple[int, int, int, float | None]], min_confidence
 
 
 def origin(meta: dict[str, Any], start: int, end: int) -> str:
-    """"OCR 第2页 置信度0.93" for a passage read by OCR (a low-confidence page says so), else ""."""
+    """ "OCR 第2页 置信度0.93" for a passage read by OCR (a low-confidence page says so), else ""."""
     for part in str(meta.get("ocr_spans", "") or "").split(";"):
         try:
             span, rest = part.split("@")

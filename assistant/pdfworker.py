@@ -103,8 +103,10 @@ def read_pdf(path: str, max_pages: int, ocr_max_pages: int) -> dict[str, Any]:
         return {"error": f"PDF 文件已损坏，无法解析 ({exc.__class__.__name__}: {str(exc)[:120]})"}
     scanned = [i for i, t in enumerate(texts) if _visible(t) < MIN_TEXT_CHARS]
     if len(scanned) > ocr_max_pages:
-        return {"error": f"PDF 有 {len(scanned)} 页是扫描页（没有文字层），超过文字识别 {ocr_max_pages} 页上限 "
-                         f"(scanned pages over the OCR page cap of {ocr_max_pages}); 请拆分后再上传"}
+        return {
+            "error": f"PDF 有 {len(scanned)} 页是扫描页（没有文字层），超过文字识别 {ocr_max_pages} 页上限 "
+            f"(scanned pages over the OCR page cap of {ocr_max_pages}); 请拆分后再上传"
+        }
     plumber = None
     if any(i not in scanned and looks_tabular(t) for i, t in enumerate(texts)):
         try:
@@ -147,8 +149,10 @@ def read_image(path: str, ocr_max_pages: int = 50) -> dict[str, Any]:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         return {"error": f"图片文件已损坏，无法读取 (corrupt image: {exc.__class__.__name__})"}
     if len(frames) > ocr_max_pages:
-        return {"error": f"图片共 {len(frames)} 页，超过文字识别 {ocr_max_pages} 页上限 "
-                         f"(pages over the OCR page cap of {ocr_max_pages}); 请拆分后再上传"}
+        return {
+            "error": f"图片共 {len(frames)} 页，超过文字识别 {ocr_max_pages} 页上限 "
+            f"(pages over the OCR page cap of {ocr_max_pages}); 请拆分后再上传"
+        }
     pages = []
     progress(0, len(frames))
     for i, frame in enumerate(frames):

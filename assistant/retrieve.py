@@ -72,7 +72,11 @@ class Retriever:
         filters = filters or parse_filters(question)
         self.library.refresh()
         bm = self.library.bm25_search(tokenize(question), cfg.fetch_k) if cfg.bm25_weight > 0 else []
-        dense = self.library.vectors.query(self.library.embedder.embed_query(question), cfg.fetch_k) if cfg.dense_weight > 0 else []
+        dense = (
+            self.library.vectors.query(self.library.embedder.embed_query(question), cfg.fetch_k)
+            if cfg.dense_weight > 0
+            else []
+        )
         scores = fuse([(cfg.bm25_weight, bm), (cfg.dense_weight, dense)], cfg.rrf_k)
         chunks = self.library.catalog.chunks(list(scores))
         metas = self.library.catalog.doc_meta(c.doc_id for c in chunks.values())
@@ -88,8 +92,13 @@ def fuse(rankings: list[tuple[float, list[tuple[str, float]]]], rrf_k: int) -> d
     return scores
 
 
-def rank_passages(scores: dict[str, float], chunks: dict[str, Chunk], metas: dict[str, dict[str, Any]],
-                  filters: QueryFilters, cfg: RetrieveSettings) -> list[Passage]:
+def rank_passages(
+    scores: dict[str, float],
+    chunks: dict[str, Chunk],
+    metas: dict[str, dict[str, Any]],
+    filters: QueryFilters,
+    cfg: RetrieveSettings,
+) -> list[Passage]:
     """Fused candidates as Passages, boosted where they match what the question names, best first."""
     passages = []
     for cid, score in scores.items():
@@ -102,4 +111,3 @@ def rank_passages(scores: dict[str, float], chunks: dict[str, Chunk], metas: dic
         passages.append(Passage(chunk, score, meta))
     passages.sort(key=lambda p: -p.score)
     return passages
-

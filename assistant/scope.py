@@ -17,8 +17,10 @@ from assistant.timeref import TimeRef, agrees, question_time, resolve, sentence_
 
 # A place inside the name of an organisation or facility (武汉理工大学, 建行咸宁分行, 鄂州花湖机场) says where it
 # is, not what the sentence is about.
-ORGANISATION_AFTER = re.compile(r"^[\u4e00-\u9fff()（）]{0,12}?(?:大学|学院|银行|分行|支行|公司|集团|研究院|研究所|医院|协会|商会|高校|报|网|电视台"
-                                r"|机场|火车站|港口|实验室|产业园|科创园|科技园|基地|平台)")
+ORGANISATION_AFTER = re.compile(
+    r"^[\u4e00-\u9fff()（）]{0,12}?(?:大学|学院|银行|分行|支行|公司|集团|研究院|研究所|医院|协会|商会|高校|报|网|电视台"
+    r"|机场|火车站|港口|实验室|产业园|科创园|科技园|基地|平台)"
+)
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,11 @@ def question_scope(question: str, today: str | None = None) -> Scope:
 
 def subject_mentions(text: str, lenient: bool = False) -> list[Mention]:
     """The resolved mentions of places text names as what it is about (not inside an organisation's name)."""
-    return [m for m in gazetteer().mentions(text, lenient)
-            if len(m.places) == 1 and not ORGANISATION_AFTER.match(text[m.end : m.end + 16])]
+    return [
+        m
+        for m in gazetteer().mentions(text, lenient)
+        if len(m.places) == 1 and not ORGANISATION_AFTER.match(text[m.end : m.end + 16])
+    ]
 
 
 def subject_places(text: str, lenient: bool = False) -> list[Place]:

@@ -22,8 +22,18 @@ import numpy as np
 
 MODEL_PATH = Path(__file__).parent / "data" / "scorer.json"
 KINDS = ("number", "date", "list", "person", "fact")
-FEATURES = ("cover", "own_cover", "char_cosine", "has_value", "value_near", "measure", "bigram", "log_len", "plan_mismatch",
-            *(f"kind_{k}" for k in KINDS))
+FEATURES = (
+    "cover",
+    "own_cover",
+    "char_cosine",
+    "has_value",
+    "value_near",
+    "measure",
+    "bigram",
+    "log_len",
+    "plan_mismatch",
+    *(f"kind_{k}" for k in KINDS),
+)
 
 
 def _bigrams(s: str) -> set[str]:
@@ -51,10 +61,18 @@ def features(info: Any, sentence: str, cover: float, own_cover: float, plan: boo
     qgrams = _bigrams(info.text)
     bigram = sum(g in sentence for g in qgrams) / len(qgrams) if qgrams else 0.0
     measure = measure_match(info, sentence) if info.kind == "number" and info.measure else 0.0
-    return [cover, own_cover, char_cosine(info.text, sentence), float(holds_value(info.kind, sentence, info.unit)),
-            float(info.kind == "number" and value_near_terms(info, sentence)), measure, bigram,
-            math.log(1 + len(sentence)), float(plan and info.wants_achieved),
-            *(float(kind == k) for k in KINDS)]
+    return [
+        cover,
+        own_cover,
+        char_cosine(info.text, sentence),
+        float(holds_value(info.kind, sentence, info.unit)),
+        float(info.kind == "number" and value_near_terms(info, sentence)),
+        measure,
+        bigram,
+        math.log(1 + len(sentence)),
+        float(plan and info.wants_achieved),
+        *(float(kind == k) for k in KINDS),
+    ]
 
 
 @dataclass(frozen=True)
@@ -80,5 +98,12 @@ def load_scorer(path: Path = MODEL_PATH) -> Scorer | None:
     d = json.loads(path.read_text(encoding="utf-8"))
     if list(d["features"]) != list(FEATURES):
         raise ValueError(f"{path}: features {d['features']} do not match the code's {FEATURES}; retrain")
-    return Scorer(np.asarray(d["mean"]), np.asarray(d["scale"]), np.asarray(d["weights"]), float(d["bias"]),
-                  float(d["threshold"]), d.get("report", {}), float(d.get("gate_threshold", d["threshold"])))
+    return Scorer(
+        np.asarray(d["mean"]),
+        np.asarray(d["scale"]),
+        np.asarray(d["weights"]),
+        float(d["bias"]),
+        float(d["threshold"]),
+        d.get("report", {}),
+        float(d.get("gate_threshold", d["threshold"])),
+    )

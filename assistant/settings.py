@@ -34,11 +34,16 @@ class RetrieveSettings(BaseModel):
     bm25_weight: float = Field(1.0, description="Weight of the BM25 ranking in rank fusion (tuned on dev).")
     dense_weight: float = Field(0.3, description="Weight of the dense ranking in rank fusion (tuned on dev).")
     rrf_k: int = Field(20, description="Rank-fusion constant: weight / (rrf_k + rank).")
-    filter_boost: float = Field(2.0, description="Score multiplier for passages matching a year/place named in the question.")
+    filter_boost: float = Field(
+        2.0, description="Score multiplier for passages matching a year/place named in the question."
+    )
 
 
 class AnswerSettings(BaseModel):
-    min_support: float = Field(0.55, description="Refusal threshold: share of the question's key terms a sentence must cover (calibrated on dev).")
+    min_support: float = Field(
+        0.55,
+        description="Refusal threshold: share of the question's key terms a sentence must cover (calibrated on dev).",
+    )
     max_sentences: int = Field(4, description="Most sentences in an extractive answer.")
 
 
@@ -48,10 +53,15 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="ignore")
 
     index_dir: Path = Field(ROOT / "index", description="Where the Chroma store, catalog and BM25 live.")
-    corpus_dir: Path = Field(ROOT / "corpus", description="Documents ingested by default; pasted bulletins are saved here.")
+    corpus_dir: Path = Field(
+        ROOT / "corpus", description="Documents ingested by default; pasted bulletins are saved here."
+    )
     prompts_dir: Path = Field(ROOT / "prompts", description="Prompt templates for LLM answerers.")
     chroma_url: str = Field("", description="Talk to a `chroma run` server at this URL instead of the local store.")
-    embedder: str = Field("e5-small", description="e5-small (packaged) | use-multilingual (packaged) | st:<name or path> | openai:<model> | hash (tests)")
+    embedder: str = Field(
+        "e5-small",
+        description="e5-small (packaged) | use-multilingual (packaged) | st:<name or path> | openai:<model> | hash (tests)",
+    )
     embed_url: str = Field("", description="Base URL for the openai: embeddings backend.")
     embed_batch: int = Field(32, description="Texts per embedding batch.")
     collection: str = Field("policy", description="Chroma collection name (of the default knowledge base).")
@@ -68,7 +78,9 @@ class Settings(BaseSettings):
     llm_base_url: str = Field("", description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1")
     llm_api_key: str = Field("", description="API key for the endpoint (any string for local servers).")
     llm_model: str = Field("", description="Model name at the endpoint.")
-    llm_timeout_s: float = Field(8.0, description="Per-request timeout; on timeout or error the extractive answer is shown.")
+    llm_timeout_s: float = Field(
+        8.0, description="Per-request timeout; on timeout or error the extractive answer is shown."
+    )
     # Set by assistant.kb.for_kb: (index dir, corpus dir, collection) of the default knowledge base.
     _kb_base: tuple[Path, Path, str] | None = PrivateAttr(None)
 

@@ -97,15 +97,28 @@ class Catalog:
         return row[0] if row else default
 
     def set_meta(self, key: str, value: str) -> None:
-        self.db.execute("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
+        self.db.execute(
+            "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (key, value),
+        )
 
     @property
     def generation(self) -> int:
         return int(self.get_meta("generation", "0"))
 
-    def commit_document(self, doc_id: str, source: str, canon: str, meta: dict[str, str], text: str,
-                        chunks: list[Chunk], tokens: list[tuple[str, ...]], suspicious: str = "",
-                        replaces: Iterable[str] = (), also: Callable[[sqlite3.Connection], object] | None = None) -> None:
+    def commit_document(
+        self,
+        doc_id: str,
+        source: str,
+        canon: str,
+        meta: dict[str, str],
+        text: str,
+        chunks: list[Chunk],
+        tokens: list[tuple[str, ...]],
+        suspicious: str = "",
+        replaces: Iterable[str] = (),
+        also: Callable[[sqlite3.Connection], object] | None = None,
+    ) -> None:
         """Insert a document and its chunks, removing the documents it replaces, atomically.
 
         `also` runs inside the same transaction (the indicator records of the document).
@@ -119,15 +132,29 @@ class Catalog:
                 indicators.delete_records(self.db, old)
             self.db.execute(
                 "INSERT INTO documents(doc_id, source, canon, meta, text, n_chunks, suspicious, added_at) VALUES(?,?,?,?,?,?,?,?)",
-                (doc_id, source, canon, json.dumps(meta, ensure_ascii=False), text, len(chunks), suspicious, time.time()),
+                (
+                    doc_id,
+                    source,
+                    canon,
+                    json.dumps(meta, ensure_ascii=False),
+                    text,
+                    len(chunks),
+                    suspicious,
+                    time.time(),
+                ),
             )
             self.db.executemany(
                 'INSERT INTO chunks(chunk_id, doc_id, ord, start, "end", heading, text, tokens) VALUES(?,?,?,?,?,?,?,?)',
-                [(c.chunk_id, c.doc_id, c.ord, c.start, c.end, c.heading, c.text, " ".join(t)) for c, t in zip(chunks, tokens, strict=True)],
+                [
+                    (c.chunk_id, c.doc_id, c.ord, c.start, c.end, c.heading, c.text, " ".join(t))
+                    for c, t in zip(chunks, tokens, strict=True)
+                ],
             )
             if also is not None:
                 also(self.db)
-            self.db.execute("INSERT INTO meta(key, value) VALUES('generation', '1') ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER)+1")
+            self.db.execute(
+                "INSERT INTO meta(key, value) VALUES('generation', '1') ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER)+1"
+            )
 
     def delete_document(self, doc_id: str) -> list[str]:
         """Delete a document and its chunks; returns the chunk ids removed."""
@@ -138,14 +165,26 @@ class Catalog:
             from assistant import indicators
 
             indicators.delete_records(self.db, doc_id)
-            self.db.execute("INSERT INTO meta(key, value) VALUES('generation', '1') ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER)+1")
+            self.db.execute(
+                "INSERT INTO meta(key, value) VALUES('generation', '1') ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER)+1"
+            )
         return ids
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
-        row = self.db.execute("SELECT doc_id, source, meta, text, n_chunks, suspicious, canon FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT doc_id, source, meta, text, n_chunks, suspicious, canon FROM documents WHERE doc_id=?", (doc_id,)
+        ).fetchone()
         if not row:
             return None
-        return {"doc_id": row[0], "source": row[1], "meta": json.loads(row[2]), "text": row[3], "chunks": row[4], "suspicious": row[5], "canon": row[6]}
+        return {
+            "doc_id": row[0],
+            "source": row[1],
+            "meta": json.loads(row[2]),
+            "text": row[3],
+            "chunks": row[4],
+            "suspicious": row[5],
+            "canon": row[6],
+        }
 
     def find_by_canon(self, canon: str) -> str | None:
         row = self.db.execute("SELECT doc_id FROM documents WHERE canon=?", (canon,)).fetchone()
@@ -155,20 +194,30 @@ class Catalog:
         return [r[0] for r in self.db.execute("SELECT doc_id FROM documents WHERE source=?", (source,))]
 
     def documents(self) -> list[dict[str, Any]]:
-        rows = self.db.execute("SELECT doc_id, source, meta, n_chunks, suspicious, added_at FROM documents ORDER BY source")
-        return [{"doc_id": r[0], "source": r[1], **json.loads(r[2]), "chunks": r[3], "suspicious": r[4], "added_at": r[5]} for r in rows]
+        rows = self.db.execute(
+            "SELECT doc_id, source, meta, n_chunks, suspicious, added_at FROM documents ORDER BY source"
+        )
+        return [
+            {"doc_id": r[0], "source": r[1], **json.loads(r[2]), "chunks": r[3], "suspicious": r[4], "added_at": r[5]}
+            for r in rows
+        ]
 
     def chunks(self, ids: list[str]) -> dict[str, Chunk]:
         out: dict[str, Chunk] = {}
         for i in range(0, len(ids), 500):
             part = ids[i : i + 500]
-            q = 'SELECT chunk_id, doc_id, ord, start, "end", text, heading FROM chunks WHERE chunk_id IN ({})'.format(",".join("?" * len(part)))
+            q = 'SELECT chunk_id, doc_id, ord, start, "end", text, heading FROM chunks WHERE chunk_id IN ({})'.format(
+                ",".join("?" * len(part))
+            )
             for r in self.db.execute(q, part):
                 out[r[0]] = Chunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6])
         return out
 
     def all_chunk_tokens(self) -> list[tuple[str, tuple[str, ...]]]:
-        return [(r[0], tuple(r[1].split(" ")) if r[1] else ()) for r in self.db.execute("SELECT chunk_id, tokens FROM chunks ORDER BY rowid")]
+        return [
+            (r[0], tuple(r[1].split(" ")) if r[1] else ())
+            for r in self.db.execute("SELECT chunk_id, tokens FROM chunks ORDER BY rowid")
+        ]
 
     def chunk_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks")}
@@ -180,8 +229,13 @@ class Catalog:
         ids = list(set(doc_ids))
         if not ids:
             return {}
-        q = "SELECT doc_id, source, meta, suspicious FROM documents WHERE doc_id IN ({})".format(",".join("?" * len(ids)))
-        return {r[0]: {"doc_id": r[0], "source": r[1], **json.loads(r[2]), "suspicious": r[3]} for r in self.db.execute(q, ids)}
+        q = "SELECT doc_id, source, meta, suspicious FROM documents WHERE doc_id IN ({})".format(
+            ",".join("?" * len(ids))
+        )
+        return {
+            r[0]: {"doc_id": r[0], "source": r[1], **json.loads(r[2]), "suspicious": r[3]}
+            for r in self.db.execute(q, ids)
+        }
 
     def close(self) -> None:
         self.db.close()
@@ -204,10 +258,14 @@ class VectorStore:
             from urllib.parse import urlparse
 
             u = urlparse(self.url)
-            self.client = chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000, ssl=u.scheme == "https", settings=chroma_settings)
+            self.client = chromadb.HttpClient(
+                host=u.hostname or "127.0.0.1", port=u.port or 8000, ssl=u.scheme == "https", settings=chroma_settings
+            )
         else:
             self.client = chromadb.PersistentClient(path=str(self.directory / "chroma"), settings=chroma_settings)
-        self.col = self.client.get_or_create_collection(self.name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+        self.col = self.client.get_or_create_collection(
+            self.name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
 
     def reopen(self) -> None:
         """Drop this process's cached view of a local store and read it again from disk.
@@ -228,8 +286,12 @@ class VectorStore:
 
     def add(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict[str, Any]], documents: list[str]) -> None:
         for i in range(0, len(ids), 1000):
-            self.col.upsert(ids=ids[i : i + 1000], embeddings=vectors[i : i + 1000].tolist(),
-                            metadatas=metadatas[i : i + 1000], documents=documents[i : i + 1000])
+            self.col.upsert(
+                ids=ids[i : i + 1000],
+                embeddings=vectors[i : i + 1000].tolist(),
+                metadatas=metadatas[i : i + 1000],
+                documents=documents[i : i + 1000],
+            )
 
     def delete(self, ids: list[str]) -> None:
         for i in range(0, len(ids), 1000):
@@ -258,9 +320,13 @@ class VectorStore:
             if self.url or "Internal" not in type(err).__name__ + str(err):
                 raise
             self.reopen()
-            res = self.col.query(query_embeddings=[vector.tolist()], n_results=min(k, self.count()), include=["distances"])
+            res = self.col.query(
+                query_embeddings=[vector.tolist()], n_results=min(k, self.count()), include=["distances"]
+            )
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
     def reset(self) -> None:
         self.client.delete_collection(self.name)
-        self.col = self.client.get_or_create_collection(self.name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+        self.col = self.client.get_or_create_collection(
+            self.name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )

@@ -146,8 +146,12 @@ def from_grid(grid: Iterable[Iterable[object]], caption: str = "", context: str 
     if len(rows) < 2:
         return None
     n_header = 1
-    while n_header < min(MAX_HEADER_ROWS, len(rows) - 1) and not any(_numeric(c) for c in rows[n_header]) \
-            and any(_numeric(c) for r in rows[n_header + 1:] for c in r) and _has_merged(rows[n_header - 1]):
+    while (
+        n_header < min(MAX_HEADER_ROWS, len(rows) - 1)
+        and not any(_numeric(c) for c in rows[n_header])
+        and any(_numeric(c) for r in rows[n_header + 1 :] for c in r)
+        and _has_merged(rows[n_header - 1])
+    ):
         n_header += 1
     header = []
     for j in range(len(rows[0])):

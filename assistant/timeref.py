@@ -19,8 +19,12 @@ DATELINE = re.compile(
     r"^[^\n]{0,60}?(?<!\d)((?:19|20)?\d{2})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*\]?\s*[，,]?\s*正文[:：]"
 )
 # the same dateline once cleaning has put it on a line of its own
-FIRST_LINE_DATE = re.compile(r"^\s*\[?\s*((?:19|20)?\d{2})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*\]?\s*$", re.M)
-HEAD_DATE = re.compile(r"(?:发布日期|发布时间|发文日期|成文日期|日期|时间)[:：]\s*((?:19|20)\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2})")
+FIRST_LINE_DATE = re.compile(
+    r"^\s*\[?\s*((?:19|20)?\d{2})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*\]?\s*$", re.M
+)
+HEAD_DATE = re.compile(
+    r"(?:发布日期|发布时间|发文日期|成文日期|日期|时间)[:：]\s*((?:19|20)\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2})"
+)
 FULL_DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 SIGNATURE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日\s*$")
 
@@ -67,14 +71,27 @@ class TimeRef:
         return period_label(self.months)
 
     def to_dict(self) -> dict[str, object]:
-        return {"year": self.year, "months": list(self.months) if self.months else None, "how": self.how, "plan": self.plan}
+        return {
+            "year": self.year,
+            "months": list(self.months) if self.months else None,
+            "how": self.how,
+            "plan": self.plan,
+        }
 
 
 def period_label(months: tuple[int, int] | None) -> str:
     if not months:
         return ""
-    names = {(1, 6): "上半年", (7, 12): "下半年", (1, 3): "一季度", (4, 6): "二季度", (7, 9): "三季度", (10, 12): "四季度",
-             (1, 9): "前三季度", (1, 12): "全年"}
+    names = {
+        (1, 6): "上半年",
+        (7, 12): "下半年",
+        (1, 3): "一季度",
+        (4, 6): "二季度",
+        (7, 9): "三季度",
+        (10, 12): "四季度",
+        (1, 9): "前三季度",
+        (1, 12): "全年",
+    }
     return names.get(months) or (f"{months[0]}月" if months[0] == months[1] else f"{months[0]}-{months[1]}月")
 
 
@@ -101,11 +118,19 @@ PERIODS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"上半年"), lambda m: (1, 6)),
     (re.compile(r"下半年"), lambda m: (7, 12)),
     (re.compile(rf"{MONTH}\s*(?:月份?)?\s*[-—~至到]\s*{MONTH}\s*月"), lambda m: (_num(m.group(1)), _num(m.group(2)))),
-    (re.compile(rf"(?:截至|截止|截止到|到)\s*(?:(?:19|20)\d{{2}}年)?{MONTH}月(?:底|末)"), lambda m: (1, _num(m.group(1)))),
+    (
+        re.compile(rf"(?:截至|截止|截止到|到)\s*(?:(?:19|20)\d{{2}}年)?{MONTH}月(?:底|末)"),
+        lambda m: (1, _num(m.group(1))),
+    ),
     (re.compile(r"全年|年度"), lambda m: (1, 12)),
-    (re.compile(r"(?<![\d.])(1[0-2]|[1-9])月份?(?![\d一二三四五六七八九十]{1,3}日|\d)"), lambda m: (int(m.group(1)), int(m.group(1)))),
+    (
+        re.compile(r"(?<![\d.])(1[0-2]|[1-9])月份?(?![\d一二三四五六七八九十]{1,3}日|\d)"),
+        lambda m: (int(m.group(1)), int(m.group(1))),
+    ),
 ]
-YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年(?!代)|(?<![\d.])((?:19|20)\d{2})(?=\s*[-—~至到]\s*(?:19|20)\d{2}年)")
+YEAR = re.compile(
+    r"(?<![\d.])((?:19|20)\d{2})\s*年(?!代)|(?<![\d.])((?:19|20)\d{2})(?=\s*[-—~至到]\s*(?:19|20)\d{2}年)"
+)
 RELATIVE_YEAR = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 RELATIVE = re.compile("|".join(RELATIVE_YEAR))
 TO_DATE = re.compile(r"截至目前|截止目前|目前|至今|近日|日前|近期|当前")
@@ -187,7 +212,11 @@ def agrees(asked: TimeRef, stated: TimeRef) -> bool:
     if asked.year is not None and stated.year is not None and asked.year != stated.year:
         return False
     if asked.months and asked.months != (1, 12):
-        if stated.months and stated.months[0] == stated.months[1] and asked.months[0] <= stated.months[0] <= asked.months[1]:
+        if (
+            stated.months
+            and stated.months[0] == stated.months[1]
+            and asked.months[0] <= stated.months[0] <= asked.months[1]
+        ):
             return True  # an event in May is in the first half
         return stated.months == asked.months
     if asked.months == (1, 12) and stated.months and stated.months != (1, 12):

@@ -90,7 +90,13 @@ def main() -> None:
         if r["docid"] in excluded:
             continue
         docs[r["docid"]] = r["context"]
-        rows.append({"question": r["question"], "docid": r["docid"], "span": (r["answer"]["span"][0], r["answer"]["span"][1] + 1)})
+        rows.append(
+            {
+                "question": r["question"],
+                "docid": r["docid"],
+                "span": (r["answer"]["span"][0], r["answer"]["span"][1] + 1),
+            }
+        )
     held = {d for d in docs if int(hashlib.sha1(d.encode()).hexdigest(), 16) % 5 == 0}
     train_rows = [r for r in rows if r["docid"] not in held]
     held_rows = [r for r in rows if r["docid"] in held]
@@ -111,7 +117,7 @@ def main() -> None:
 
     # per held-out question and case: the best candidate's probability and whether it is a gold sentence
     best: dict[tuple[int, str], tuple[float, int]] = {}
-    for (g, prob, label) in zip(gh, p, yh, strict=True):
+    for g, prob, label in zip(gh, p, yh, strict=True):
         if g not in best or prob > best[g][0]:
             best[g] = (float(prob), int(label))
     own = [v for (q, case), v in best.items() if case == "own"]
@@ -126,7 +132,7 @@ def main() -> None:
     # clears t; right = own-document questions with a gold sentence among the candidates that clear t, wrong =
     # other-document questions let through. The model's answer is verified after, so a miss costs 1, not 2.
     gold: dict[tuple[int, str], float] = {}
-    for (g, prob, label) in zip(gh, p, yh, strict=True):
+    for g, prob, label in zip(gh, p, yh, strict=True):
         if label:
             gold[g] = max(gold.get(g, 0.0), float(prob))
     gate_table = []
@@ -136,34 +142,67 @@ def main() -> None:
         gate_table.append((float(t), right, wrong, right - wrong))
     gate, gate_right, gate_wrong, _ = max(gate_table, key=lambda r: (r[3], r[0]))
     report = {
-        "data": str(src.relative_to(Path(args.shared).parent)) if src.is_relative_to(Path(args.shared).parent) else str(src),
-        "documents": n_docs, "train_questions": len(train_rows), "held_out_questions": len(held_rows),
-        "train_candidates": int(len(y)), "train_positive": int(sum(y)), "held_out_candidates": int(len(yh)),
+        "data": str(src.relative_to(Path(args.shared).parent))
+        if src.is_relative_to(Path(args.shared).parent)
+        else str(src),
+        "documents": n_docs,
+        "train_questions": len(train_rows),
+        "held_out_questions": len(held_rows),
+        "train_candidates": int(len(y)),
+        "train_positive": int(sum(y)),
+        "held_out_candidates": int(len(yh)),
         "threshold": round(threshold, 2),
         "held_out_answered_correct": round(right / max(1, len(own)), 3),
-        "held_out_own_doc_wrong": round(sum(1 for prob, lab in own if prob >= threshold and not lab) / max(1, len(own)), 3),
+        "held_out_own_doc_wrong": round(
+            sum(1 for prob, lab in own if prob >= threshold and not lab) / max(1, len(own)), 3
+        ),
         "held_out_other_doc_answered": round(sum(1 for prob, _ in other if prob >= threshold) / max(1, len(other)), 3),
         "gate_threshold": round(gate, 2),
         "held_out_gate_open_with_gold": round(gate_right / max(1, len(own)), 3),
         "held_out_gate_open_other_doc": round(gate_wrong / max(1, len(other)), 3),
         "seconds": round(time.time() - t0, 1),
     }
-    out = {"features": list(FEATURES), "mean": mean.tolist(), "scale": scale.tolist(), "weights": clf.coef_[0].tolist(),
-           "bias": float(clf.intercept_[0]), "threshold": threshold, "gate_threshold": gate, "report": report}
+    out = {
+        "features": list(FEATURES),
+        "mean": mean.tolist(),
+        "scale": scale.tolist(),
+        "weights": clf.coef_[0].tolist(),
+        "bias": float(clf.intercept_[0]),
+        "threshold": threshold,
+        "gate_threshold": gate,
+        "report": report,
+    }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
-    lines = ["# Answer-sentence scorer (learned, public data only)", "",
-             "Reproduce: `python -m assistant.train_scorer` (writes `assistant/data/scorer.json`).", "",
-             "| | value |", "|---|---|", *(f"| {k} | {v} |" for k, v in report.items()), "",
-             "Weights (standardised features):", "", "| feature | weight |", "|---|---|",
-             *(f"| {f} | {w:+.3f} |" for f, w in zip(FEATURES, clf.coef_[0], strict=True)), "",
-             "Threshold sweep on the held-out documents (right = own-document questions whose best sentence is gold; wrong = "
-             "own-document answers from a non-gold sentence plus other-document questions answered; utility = right - 2 wrong):",
-             "", "| threshold | right | wrong | utility |", "|---|---|---|---|",
-             *(f"| {t:.2f} | {r} | {w} | {u} |" for t, r, w, u in table[::3]), "",
-             "LLM gate sweep (right = own-document questions with a gold sentence at or above t; wrong = other-document "
-             "questions let through; utility = right - wrong):", "", "| threshold | right | wrong | utility |",
-             "|---|---|---|---|", *(f"| {t:.2f} | {r} | {w} | {u} |" for t, r, w, u in gate_table[::3])]
+    lines = [
+        "# Answer-sentence scorer (learned, public data only)",
+        "",
+        "Reproduce: `python -m assistant.train_scorer` (writes `assistant/data/scorer.json`).",
+        "",
+        "| | value |",
+        "|---|---|",
+        *(f"| {k} | {v} |" for k, v in report.items()),
+        "",
+        "Weights (standardised features):",
+        "",
+        "| feature | weight |",
+        "|---|---|",
+        *(f"| {f} | {w:+.3f} |" for f, w in zip(FEATURES, clf.coef_[0], strict=True)),
+        "",
+        "Threshold sweep on the held-out documents (right = own-document questions whose best sentence is gold; wrong = "
+        "own-document answers from a non-gold sentence plus other-document questions answered; utility = right - 2 wrong):",
+        "",
+        "| threshold | right | wrong | utility |",
+        "|---|---|---|---|",
+        *(f"| {t:.2f} | {r} | {w} | {u} |" for t, r, w, u in table[::3]),
+        "",
+        "LLM gate sweep (right = own-document questions with a gold sentence at or above t; wrong = other-document "
+        "questions let through; utility = right - wrong):",
+        "",
+        "| threshold | right | wrong | utility |",
+        "|---|---|---|---|",
+        *(f"| {t:.2f} | {r} | {w} | {u} |" for t, r, w, u in gate_table[::3]),
+    ]
     Path(args.report).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=1))
 

@@ -30,7 +30,7 @@ class Chunk:
 
     @property
     def kind(self) -> str:
-        """"table" for a table row (read with its header, assistant/tables.py), else "text"."""
+        """ "table" for a table row (read with its header, assistant/tables.py), else "text"."""
         from assistant.tables import is_row
 
         return "table" if is_row(self.text) else "text"

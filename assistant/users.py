@@ -118,8 +118,10 @@ def check_name(name: str) -> str:
 
 def check_password(password: str) -> str:
     if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise UserError(f"密码长度应为 {MIN_PASSWORD}-{MAX_PASSWORD} 个字符 (password must be {MIN_PASSWORD}-"
-                        f"{MAX_PASSWORD} characters)")
+        raise UserError(
+            f"密码长度应为 {MIN_PASSWORD}-{MAX_PASSWORD} 个字符 (password must be {MIN_PASSWORD}-"
+            f"{MAX_PASSWORD} characters)"
+        )
     return password
 
 
@@ -176,10 +178,13 @@ class Users:
             with db:
                 db.execute("BEGIN IMMEDIATE")
                 if db.execute("SELECT 1 FROM users WHERE name=?", (name,)).fetchone():
-                    raise UserError(f"用户「{name}」已存在 (user {name!r} exists); use `assistant user passwd` or "
-                                    "`assistant user grant`")
-                db.execute("INSERT INTO users(name, salt, hash, created_at) VALUES(?,?,?,?)",
-                           (name, salt, digest, time.time()))
+                    raise UserError(
+                        f"用户「{name}」已存在 (user {name!r} exists); use `assistant user passwd` or "
+                        "`assistant user grant`"
+                    )
+                db.execute(
+                    "INSERT INTO users(name, salt, hash, created_at) VALUES(?,?,?,?)", (name, salt, digest, time.time())
+                )
                 db.executemany("INSERT INTO roles(user, kb, role) VALUES(?,?,?)", [(name, k, role) for k in kbs])
         finally:
             db.close()
@@ -201,8 +206,11 @@ class Users:
             with db:
                 db.execute("BEGIN IMMEDIATE")
                 self._exists(db, name)
-                db.executemany("INSERT INTO roles(user, kb, role) VALUES(?,?,?) ON CONFLICT(user, kb) "
-                               "DO UPDATE SET role=excluded.role", [(name, k, role) for k in kbs])
+                db.executemany(
+                    "INSERT INTO roles(user, kb, role) VALUES(?,?,?) ON CONFLICT(user, kb) "
+                    "DO UPDATE SET role=excluded.role",
+                    [(name, k, role) for k in kbs],
+                )
         finally:
             db.close()
         return {"name": name, "roles": self.roles(name)}

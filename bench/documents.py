@@ -35,7 +35,7 @@ def scanned_pdf(pages: int) -> bytes:
         img = Image.new("L", (1190, 1684), 255)
         draw = ImageDraw.Draw(img)
         for i in range(28):
-            text = (SENTENCE * 2)[(i * 7 + p) % len(SENTENCE):][:40]
+            text = (SENTENCE * 2)[(i * 7 + p) % len(SENTENCE) :][:40]
             draw.text((90, 110 + i * 52), text, font=font, fill=0)
         images.append(img.convert("RGB"))
     buf = io.BytesIO()
@@ -94,18 +94,25 @@ def main() -> None:
         t0 = time.perf_counter()
         loaded = load_document(pdf, "scan.pdf", settings.load)
         ocr_s = time.perf_counter() - t0
-        lines += ["| measure | value |", "|---|---|",
-                  f"| OCR: {args.pages} scanned A4 pages (144 dpi, 28 lines each), child process incl. model load "
-                  f"| {ocr_s:.1f} s = {args.pages / ocr_s:.2f} pages/s, "
-                  f"mean confidence {loaded.meta['ocr_confidence']} |"]
+        lines += [
+            "| measure | value |",
+            "|---|---|",
+            f"| OCR: {args.pages} scanned A4 pages (144 dpi, 28 lines each), child process incl. model load "
+            f"| {ocr_s:.1f} s = {args.pages / ocr_s:.2f} pages/s, "
+            f"mean confidence {loaded.meta['ocr_confidence']} |",
+        ]
         lib = Library(settings, writer=True)
         try:
-            for name, data in ((f"county-{args.rows}.xlsx", county_xlsx(args.rows)),
-                               ("progress-60.docx", progress_docx(60))):
+            for name, data in (
+                (f"county-{args.rows}.xlsx", county_xlsx(args.rows)),
+                ("progress-60.docx", progress_docx(60)),
+            ):
                 t0 = time.perf_counter()
                 result = lib.add_upload(data, name)
-                lines.append(f"| ingest {name} ({result.chunks} row chunks, embedder {args.embedder}) "
-                             f"| {time.perf_counter() - t0:.1f} s |")
+                lines.append(
+                    f"| ingest {name} ({result.chunks} row chunks, embedder {args.embedder}) "
+                    f"| {time.perf_counter() - t0:.1f} s |"
+                )
         finally:
             lib.close()
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -42,10 +42,15 @@ def dense_recall(qa: QA, questions: list[dict]) -> dict[str, float]:
 
 def main() -> None:
     dev = load_questions(split="dev")
-    lines = ["# Embedder comparison (dev split)", "", "Command: `.venv/bin/python bench/embedders.py`. Dense-only ranks the five seed "
-             "documents by their best chunk; hybrid is the full pipeline (BM25 + dense, tuned weights).", "",
-             "| embedder | dim | ingest s (79 chunks) | dense recall@1 | dense recall@5 | dense MRR | hybrid answer acc. | hybrid refusal acc. |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Embedder comparison (dev split)",
+        "",
+        "Command: `.venv/bin/python bench/embedders.py`. Dense-only ranks the five seed "
+        "documents by their best chunk; hybrid is the full pipeline (BM25 + dense, tuned weights).",
+        "",
+        "| embedder | dim | ingest s (79 chunks) | dense recall@1 | dense recall@5 | dense MRR | hybrid answer acc. | hybrid refusal acc. |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for name in ("e5-small", "use-multilingual", "hash"):
         settings = Settings(index_dir=ROOT / "bench" / "_work" / f"emb-{name}", embedder=name)
         t0 = time.time()
@@ -55,7 +60,9 @@ def main() -> None:
         qa = QA(settings, library=lib)
         d = dense_recall(qa, dev)
         o = run_eval(qa, dev)["overall"]
-        lines.append(f"| {name} | {lib.embedder.dim} | {ingest_s:.1f} | {d['recall@1']} | {d['recall@5']} | {d['mrr']} | {o['answer_accuracy']} | {o['refusal_accuracy']} |")
+        lines.append(
+            f"| {name} | {lib.embedder.dim} | {ingest_s:.1f} | {d['recall@1']} | {d['recall@5']} | {d['mrr']} | {o['answer_accuracy']} | {o['refusal_accuracy']} |"
+        )
         print(lines[-1], flush=True)
         lib.close()
     (ROOT / "bench" / "embedders.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

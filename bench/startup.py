@@ -1,6 +1,6 @@
 """Start-up time of the app on an already-indexed seed corpus: process start -> port accepting.
 
-    .venv/bin/python bench/startup.py      # writes bench/startup.md
+.venv/bin/python bench/startup.py      # writes bench/startup.md
 """
 
 from __future__ import annotations
@@ -32,11 +32,17 @@ def main() -> None:
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import assistant"], check=True)
     import_s = time.perf_counter() - t0
-    lines = ["# App start-up", "", "Command: `.venv/bin/python bench/startup.py` (seed corpus already indexed; e5-small; "
-             f"1-min load average {os.getloadavg()[0]:.1f}).", "",
-             "| measure | seconds |", "|---|---|",
-             f"| `python app.py` until the port accepts, median of 3 | {statistics.median(times):.1f} (runs: {', '.join(f'{t:.1f}' for t in times)}) |",
-             f"| `python -c 'import assistant'` (heavy dependencies load lazily) | {import_s:.2f} |"]
+    lines = [
+        "# App start-up",
+        "",
+        "Command: `.venv/bin/python bench/startup.py` (seed corpus already indexed; e5-small; "
+        f"1-min load average {os.getloadavg()[0]:.1f}).",
+        "",
+        "| measure | seconds |",
+        "|---|---|",
+        f"| `python app.py` until the port accepts, median of 3 | {statistics.median(times):.1f} (runs: {', '.join(f'{t:.1f}' for t in times)}) |",
+        f"| `python -c 'import assistant'` (heavy dependencies load lazily) | {import_s:.2f} |",
+    ]
     (ROOT / "bench" / "startup.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 

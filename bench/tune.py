@@ -29,20 +29,41 @@ def main() -> None:
         settings.retrieve.bm25_weight, settings.retrieve.dense_weight = bw, dw
         o = run_eval(qa, dev)["overall"]
         rows.append(("fusion", bw, dw, settings.answer.min_support, o))
-        print("fusion", bw, dw, json.dumps({k: o[k] for k in ("answer_accuracy", "refusal_accuracy", "recall_at_k", "mrr")}), flush=True)
-    best = max((r for r in rows if r[0] == "fusion"), key=lambda r: (r[4]["answer_accuracy"] + r[4]["refusal_accuracy"], r[4]["mrr"]))
+        print(
+            "fusion",
+            bw,
+            dw,
+            json.dumps({k: o[k] for k in ("answer_accuracy", "refusal_accuracy", "recall_at_k", "mrr")}),
+            flush=True,
+        )
+    best = max(
+        (r for r in rows if r[0] == "fusion"),
+        key=lambda r: (r[4]["answer_accuracy"] + r[4]["refusal_accuracy"], r[4]["mrr"]),
+    )
     settings.retrieve.bm25_weight, settings.retrieve.dense_weight = best[1], best[2]
     for ms in (0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
         settings.answer.min_support = ms
         o = run_eval(qa, dev)["overall"]
         rows.append(("threshold", best[1], best[2], ms, o))
-        print("threshold", ms, json.dumps({k: o[k] for k in ("answer_accuracy", "refusal_accuracy", "false_refusal_rate")}), flush=True)
-    lines = ["# Tuning on the dev split", "", "Command: `.venv/bin/python bench/tune.py` (dev split only; "
-             f"{len(dev)} questions). Embedder `{qa.library.embedder.name}`.", "",
-             "| stage | bm25 weight | dense weight | min_support | answer acc. | refusal acc. | false refusals | recall@k | MRR |",
-             "|---|---|---|---|---|---|---|---|---|"]
+        print(
+            "threshold",
+            ms,
+            json.dumps({k: o[k] for k in ("answer_accuracy", "refusal_accuracy", "false_refusal_rate")}),
+            flush=True,
+        )
+    lines = [
+        "# Tuning on the dev split",
+        "",
+        "Command: `.venv/bin/python bench/tune.py` (dev split only; "
+        f"{len(dev)} questions). Embedder `{qa.library.embedder.name}`.",
+        "",
+        "| stage | bm25 weight | dense weight | min_support | answer acc. | refusal acc. | false refusals | recall@k | MRR |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for stage, bw, dw, ms, o in rows:
-        lines.append(f"| {stage} | {bw} | {dw} | {ms} | {o['answer_accuracy']} | {o['refusal_accuracy']} | {o['false_refusal_rate']} | {o['recall_at_k']} | {o['mrr']} |")
+        lines.append(
+            f"| {stage} | {bw} | {dw} | {ms} | {o['answer_accuracy']} | {o['refusal_accuracy']} | {o['false_refusal_rate']} | {o['recall_at_k']} | {o['mrr']} |"
+        )
     (ROOT / "eval" / "tuning.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

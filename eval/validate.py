@@ -3,6 +3,7 @@
 
 Usage: python3 eval/validate.py [questions.jsonl] [seeds_dir]
 """
+
 import json
 import re
 import sys
@@ -13,10 +14,8 @@ HERE = Path(__file__).resolve().parent
 QFILE = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "questions.jsonl"
 SEEDS = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("/work/shared/seeds")
 
-FIELDS = {"id", "user_input", "reference", "reference_key_facts",
-          "reference_sources", "type", "split"}
-TYPES = {"fact", "number", "list", "date", "entity", "target_vs_achieved",
-         "disambiguation", "unanswerable", "reported"}
+FIELDS = {"id", "user_input", "reference", "reference_key_facts", "reference_sources", "type", "split"}
+TYPES = {"fact", "number", "list", "date", "entity", "target_vs_achieved", "disambiguation", "unanswerable", "reported"}
 
 
 def squash(s):

@@ -36,8 +36,9 @@ LAUNCHERS = {
 
 
 @contextmanager
-def running_app(tmp: Path, launcher: str = "app.py", cwd: Path | None = None,
-                **env_extra: str) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
+def running_app(
+    tmp: Path, launcher: str = "app.py", cwd: Path | None = None, **env_extra: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
     """(url, process, log path) of an app over a tmp copy of the seed corpus; terminated afterwards.
 
     launcher: `app.py` (python app.py), `console` (the installed `assistant serve`, as `make run` does)
@@ -48,9 +49,18 @@ def running_app(tmp: Path, launcher: str = "app.py", cwd: Path | None = None,
         shutil.copy2(path, corpus / path.name)
     port = free_port()
     env = dict(os.environ)
-    env.update({"ASSISTANT_INDEX_DIR": str(tmp / "index"), "ASSISTANT_CORPUS_DIR": str(corpus), "ASSISTANT_PORT": str(port),
-                "ASSISTANT_EMBEDDER": "hash", "ASSISTANT_AUTH": "", "GRADIO_ANALYTICS_ENABLED": "False",
-                "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {
+            "ASSISTANT_INDEX_DIR": str(tmp / "index"),
+            "ASSISTANT_CORPUS_DIR": str(corpus),
+            "ASSISTANT_PORT": str(port),
+            "ASSISTANT_EMBEDDER": "hash",
+            "ASSISTANT_AUTH": "",
+            "GRADIO_ANALYTICS_ENABLED": "False",
+            "HF_HUB_OFFLINE": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.pop("ASSISTANT_HOST", None)
     env.update(env_extra)
     log = tmp / "app.log"

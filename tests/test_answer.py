@@ -65,15 +65,26 @@ def test_place_and_year_are_not_mixed_up(qa: QA) -> None:
     assert "243家" in ans.answer
 
 
-@pytest.mark.parametrize("question", ["2025年咸宁市高新技术企业的目标是多少家?", "下陆区2023年技术合同交易额最终完成了多少?",
-                                      "融通高科的估值是多少?", "晋江出台了多少条措施奖补软件信息服务业?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2025年咸宁市高新技术企业的目标是多少家?",
+        "下陆区2023年技术合同交易额最终完成了多少?",
+        "融通高科的估值是多少?",
+        "晋江出台了多少条措施奖补软件信息服务业?",
+    ],
+)
 def test_unanswerable_questions_are_refused(qa: QA, question: str) -> None:
     ans = qa.ask(question)
     assert ans.refused and ans.answer == REFUSAL and not ans.citations
 
 
 def test_every_figure_shown_is_in_a_cited_passage(qa: QA) -> None:
-    for q in ("2024年三季度咸宁技术合同成交额完成了多少", "2021年企业享受研发费加计扣除多少", "离岸科创园入驻正常运行企业多少家"):
+    for q in (
+        "2024年三季度咸宁技术合同成交额完成了多少",
+        "2021年企业享受研发费加计扣除多少",
+        "离岸科创园入驻正常运行企业多少家",
+    ):
         ans = qa.ask(q)
         assert not ans.refused
         body = re.sub(r"\[\d+\]", "", ans.answer)
@@ -109,13 +120,16 @@ def test_spoken_questions_and_document_numbers(qa: QA) -> None:
     assert "咸科技发〔2021〕1号" in both.answer and "2021-03-04" in both.answer
 
 
-@pytest.mark.parametrize("question", [
-    "东湖高新咸安产业园项目计划总投资多少亿元?",  # the sentence states the bond issue, not the investment
-    "除了武汉理工大学,大冶签约的另外两所高校是哪两所?",  # the text says only "等3所高校"
-    "2021年上半年技术合同成交额完成了多少?",  # only the full-year figure exists
-    "下陆区有几家企业入驻了黄石(武汉)离岸科创园",  # the 6 companies are 大冶's
-    "下陆区2023年科技型初创企业要新增几家?",  # 下陆 counts 高新技术企业 and 科技型中小企业, not 初创企业
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "东湖高新咸安产业园项目计划总投资多少亿元?",  # the sentence states the bond issue, not the investment
+        "除了武汉理工大学,大冶签约的另外两所高校是哪两所?",  # the text says only "等3所高校"
+        "2021年上半年技术合同成交额完成了多少?",  # only the full-year figure exists
+        "下陆区有几家企业入驻了黄石(武汉)离岸科创园",  # the 6 companies are 大冶's
+        "下陆区2023年科技型初创企业要新增几家?",  # 下陆 counts 高新技术企业 and 科技型中小企业, not 初创企业
+    ],
+)
 def test_near_misses_are_refused(qa: QA, question: str) -> None:
     assert qa.ask(question).refused
 
@@ -136,7 +150,10 @@ def test_question_analysis() -> None:
     assert persons_in("大冶市科技局党组书记、局长吴文胜发言表示") == ["吴文胜"]
     assert persons_in("由区委书记任组长的领导小组,组织学习习近平总书记关于科技创新重要论述") == []
     assert analyse("下陆区区委书记叫什么名字").kind == "name" and analyse("领导小组由谁担任组长").kind == "person"
-    assert analyse("项目总投资是多少").measure == "投资" and analyse("2021年建成了几个企校联合创新中心").measure == "企校联合创新中心"
+    assert (
+        analyse("项目总投资是多少").measure == "投资"
+        and analyse("2021年建成了几个企校联合创新中心").measure == "企校联合创新中心"
+    )
     assert analyse("工作要点对财政科技支出占比提了什么要求").kind == "fact"
     assert analyse("新增科技型初创企业目标是多少家").measure == "初创企业"
     assert analyse("引导了多少名专家教授服务企业").measure.startswith("专家")
@@ -161,10 +178,19 @@ def test_langchain_adapters(qa: QA) -> None:
 
 
 def test_cli_ask_json_contract(tmp_path: Path) -> None:
-    env = {"ASSISTANT_INDEX_DIR": str(tmp_path / "index"), "ASSISTANT_CORPUS_DIR": str(ROOT / "corpus"), "PATH": "/usr/bin:/bin"}
+    env = {
+        "ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
+        "ASSISTANT_CORPUS_DIR": str(ROOT / "corpus"),
+        "PATH": "/usr/bin:/bin",
+    }
     subprocess.run([sys.executable, "-m", "assistant", "ingest", "--json"], env=env, check=True, capture_output=True)
-    out = subprocess.run([sys.executable, "-m", "assistant", "ask", "2024年咸宁高新技术企业目标多少家", "--json"], env=env,
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "2024年咸宁高新技术企业目标多少家", "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     data = json.loads(out)
     assert set(data) >= {"answer", "refused", "backend", "verified", "citations"}
     assert data["backend"] == "extractive" and "620家" in data["answer"]

@@ -130,7 +130,9 @@ def test_measure_modifier_may_come_from_the_title() -> None:
     sentence = "本届论坛约200人参加。"
     assert measure_match(info, sentence) < 0.5
     assert measure_match(info, sentence, "第五届东湖青年科学家论坛举办") >= 0.5
-    assert measure_match(info, "本届会议约200人参加。", "第五届东湖青年科学家论坛举办") < 0.5  # the head is still needed
+    assert (
+        measure_match(info, "本届会议约200人参加。", "第五届东湖青年科学家论坛举办") < 0.5
+    )  # the head is still needed
 
 
 def test_durations_are_asked_as_durations_not_years() -> None:

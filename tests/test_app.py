@@ -86,7 +86,7 @@ def test_two_part_answer_has_two_citations(ui) -> None:  # type: ignore[no-untyp
     html = steps[-1][0][-1]["content"]
     assert "指标对比" in html and "✓ 数字已核对" in html
     assert '<table class="pa-ind-table">' in html
-    table = html[html.index("<table"):html.index("</table>")]
+    table = html[html.index("<table") : html.index("</table>")]
     assert "70项" in table and "97项" in table
     assert '70项<sup class="pa-ref">&#91;1&#93;</sup>' in table and '97项<sup class="pa-ref">&#91;2&#93;</sup>' in table
     assert "完成率（系统计算）" in table and "138.6%" in table and 'class="pa-computed"' in table
@@ -101,11 +101,11 @@ def test_two_part_answer_has_two_citations(ui) -> None:  # type: ignore[no-untyp
 
 def test_trend_answer_has_table_chart_and_missing_cells(ui) -> None:  # type: ignore[no-untyped-def]
     html = final(ui, "咸宁高新技术企业数量这几年怎么变化")[-1][0][-1]["content"]
-    table = html[html.index("<table"):html.index("</table>")]
+    table = html[html.index("<table") : html.index("</table>")]
     assert "300家" in table and "620家" in table and "2024年" in table
     assert '<span class="pa-notfound">未找到</span>' in table
     assert "预计" in table and 'class="pa-cell-label"' in table
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = html[html.index("<svg") : html.index("</svg>")]
     assert "<polyline" in svg and "2021年" in svg and "2024年" in svg and "单位：家" in svg
     assert "目标" in svg and "实际完成" in svg
     assert "pa-notfound-line" in html  # "2024年咸宁实际完成：现有文件中未找到。"
@@ -115,14 +115,27 @@ def test_indicator_table_cells_are_escaped() -> None:
     from assistant.types import Answer, Citation
 
     evil = "<script>x</script>"
-    text = (f"咸宁「指标{evil}」目标与实际完成情况如下：\n\n| 年份 | 目标 | 实际完成 | 完成率 |\n|---|---|---|---|\n"
-            f"| 2021年{evil} | 70项{evil}[1] | 未找到 | 50.0% |\n| 2022年 | 未找到 | 预计<img src=x onerror=alert(1)>9项[2] | — |\n\n"
-            f"2021年咸宁完成率50.0%{evil}。")
-    rows = [{"year": f"2021{evil}", "place": evil, "indicator": evil, "target": f"70项{evil}", "achieved": "", "forecast": "",
-             "rate": "50.0%"},
-            {"year": "2022", "place": evil, "indicator": evil, "target": "", "achieved": "", "forecast": "9项", "rate": ""}]
-    cites = [Citation(1, "d1", evil, f"t{evil}", "", "", f"实现70项{evil}", 0, 5),
-             Citation(2, "d1", evil, f"t{evil}", "", "", "预计9项", 5, 9)]
+    text = (
+        f"咸宁「指标{evil}」目标与实际完成情况如下：\n\n| 年份 | 目标 | 实际完成 | 完成率 |\n|---|---|---|---|\n"
+        f"| 2021年{evil} | 70项{evil}[1] | 未找到 | 50.0% |\n| 2022年 | 未找到 | 预计<img src=x onerror=alert(1)>9项[2] | — |\n\n"
+        f"2021年咸宁完成率50.0%{evil}。"
+    )
+    rows = [
+        {
+            "year": f"2021{evil}",
+            "place": evil,
+            "indicator": evil,
+            "target": f"70项{evil}",
+            "achieved": "",
+            "forecast": "",
+            "rate": "50.0%",
+        },
+        {"year": "2022", "place": evil, "indicator": evil, "target": "", "achieved": "", "forecast": "9项", "rate": ""},
+    ]
+    cites = [
+        Citation(1, "d1", evil, f"t{evil}", "", "", f"实现70项{evil}", 0, 5),
+        Citation(2, "d1", evil, f"t{evil}", "", "", "预计9项", 5, 9),
+    ]
     ans = Answer(text, False, "indicators", True, cites, computed=["50.0%"], table=rows)
     html = app.render_answer(ans)
     assert "<script" not in html and "<img" not in html and "onerror=alert(1)>" not in html
@@ -145,7 +158,7 @@ def test_indicator_tab(ui) -> None:  # type: ignore[no-untyped-def]
     assert place2 == "下陆" and name2 in names2 and "高新技术企业数" not in names2
     assert ui.indicator_options("无此地", None)[1] == "咸宁"
     html = ui.indicator_view("咸宁", "科技成果转化项数")
-    table = html[html.index("<table"):html.index("</table>")]
+    table = html[html.index("<table") : html.index("</table>")]
     assert "70项" in table and "97项" in table and "完成率（系统计算）" in table and "138.6%" in table
     assert "<svg" in html and "原文出处" in html
     assert "2021年全市科技工作要点" in html and "2021-03-04" in html
@@ -215,7 +228,7 @@ def test_html_in_a_document_comes_out_escaped(ui) -> None:  # type: ignore[no-un
     assert "<b>" not in msg and "&lt;b&gt;" in msg
     html = final(ui, "青苗行动计划培育多少家创新型科技企业")[-1][0][-1]["content"]
     assert "36家" in html
-    for raw in ("<script", "<img", "<b>", "javascript:alert(4)\"", "](javascript", "$$", "{{"):
+    for raw in ("<script", "<img", "<b>", 'javascript:alert(4)"', "](javascript", "$$", "{{"):
         assert raw not in html, raw
     assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html
     assert "&lt;b&gt;青苗行动&lt;/b&gt;" in html
@@ -279,7 +292,10 @@ def test_prefill_reads_the_header_and_keeps_user_input(ui, bulletin: str) -> Non
 
 def test_upload_checks_content(ui, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     good = tmp_path / "崇阳通知.txt"
-    good.write_text("崇阳县科技局关于申报科技项目的通知\n2025年崇阳县计划支持科技项目17项。\n崇阳县科学技术局\n2025年4月1日", encoding="utf-8")
+    good.write_text(
+        "崇阳县科技局关于申报科技项目的通知\n2025年崇阳县计划支持科技项目17项。\n崇阳县科学技术局\n2025年4月1日",
+        encoding="utf-8",
+    )
     msg, added = ui.add_file(str(good))
     assert added and "已索引" in msg
     fake = tmp_path / "report.pdf"
@@ -318,7 +334,9 @@ def test_table_search_and_columns(ui) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_indexing_events_run_one_at_a_time(demo) -> None:  # type: ignore[no-untyped-def]
-    indexing = {fn.name: fn for fn in demo.fns.values() if fn.name in ("on_paste", "on_upload", "on_delete", "on_reindex")}
+    indexing = {
+        fn.name: fn for fn in demo.fns.values() if fn.name in ("on_paste", "on_upload", "on_delete", "on_reindex")
+    }
     assert set(indexing) == {"on_paste", "on_upload", "on_delete", "on_reindex"}
     assert {fn.concurrency_limit for fn in indexing.values()} == {1}
     assert len({fn.concurrency_id for fn in indexing.values()}) == 1

@@ -45,8 +45,12 @@ pytestmark = [
 def app_server(tmp_path: Path):  # type: ignore[no-untyped-def]
     embedder = os.environ.get("BROWSER_TEST_EMBEDDER", "hash")
     with running_app(tmp_path, ASSISTANT_EMBEDDER=embedder, ASSISTANT_HOST="127.0.0.1") as (url, proc, log):
-        env = dict(os.environ, ASSISTANT_INDEX_DIR=str(tmp_path / "index"), ASSISTANT_CORPUS_DIR=str(tmp_path / "corpus"),
-                   ASSISTANT_EMBEDDER=embedder)
+        env = dict(
+            os.environ,
+            ASSISTANT_INDEX_DIR=str(tmp_path / "index"),
+            ASSISTANT_CORPUS_DIR=str(tmp_path / "corpus"),
+            ASSISTANT_EMBEDDER=embedder,
+        )
         yield {"url": url + "/", "env": env, "log": log, "proc": proc}
 
 
@@ -78,9 +82,18 @@ def test_ask_add_delete(app_server) -> None:  # type: ignore[no-untyped-def]
     expect.set_options(timeout=30_000)  # the machine may be busy: the 5 s default is tight for a queued event
     timings: dict[str, float] = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
             page.set_default_timeout(60_000)
@@ -176,8 +189,15 @@ def test_ask_add_delete(app_server) -> None:  # type: ignore[no-untyped-def]
             page.screenshot(path=str(SHOTS / "paste_answer.png"), full_page=True)
 
             # 4. Delete it in the library: click its row, confirm, delete.
-            listed = subprocess.run([sys.executable, "-m", "assistant", "list", "--json"], cwd=ROOT, env=app_server["env"],
-                                    capture_output=True, text=True, timeout=120, check=True)
+            listed = subprocess.run(
+                [sys.executable, "-m", "assistant", "list", "--json"],
+                cwd=ROOT,
+                env=app_server["env"],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=True,
+            )
             [doc] = [d for d in json.loads(listed.stdout) if d["title"] == TITLE]
             t0 = time.monotonic()
             page.get_by_role("tab", name="文档库").click()

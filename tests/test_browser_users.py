@@ -43,8 +43,9 @@ def test_viewer_history_feedback_and_admin_tabs(tmp_path: Path) -> None:
     users.add("viewer1", "viewer-pass-1", "viewer")
     users.add("admin1", "admin-pass-1", "admin")
     with running_app(tmp_path) as (url, _, _), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         try:
             viewer = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
             page = viewer.new_page()

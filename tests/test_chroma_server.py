@@ -31,8 +31,11 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip("chroma CLI not installed")
     port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen([str(exe), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(exe), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -51,8 +54,13 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.mark.slow
 def test_ingest_and_ask_against_a_chroma_server(chroma_url: str, tmp_path: Path, corpus_copy: Path) -> None:
-    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus_copy, chroma_url=chroma_url, embedder="hash",
-                        collection="server_test")
+    settings = Settings(
+        index_dir=tmp_path / "index",
+        corpus_dir=corpus_copy,
+        chroma_url=chroma_url,
+        embedder="hash",
+        collection="server_test",
+    )
     lib = Library(settings, writer=True)
     try:
         first = lib.ingest_paths(progress=False)
@@ -65,11 +73,20 @@ def test_ingest_and_ask_against_a_chroma_server(chroma_url: str, tmp_path: Path,
     finally:
         lib.close()
     # A reader in another process sees the same store through the server.
-    out = subprocess.run([sys.executable, "-m", "assistant", "ask", "2023年下陆区新增高新技术企业目标是多少家", "--json"],
-                         capture_output=True, text=True, timeout=120,
-                         env={"ASSISTANT_INDEX_DIR": str(settings.index_dir), "ASSISTANT_CORPUS_DIR": str(corpus_copy),
-                              "ASSISTANT_CHROMA_URL": chroma_url, "ASSISTANT_EMBEDDER": "hash", "ASSISTANT_COLLECTION": "server_test",
-                              "PATH": "/usr/bin:/bin"})
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "2023年下陆区新增高新技术企业目标是多少家", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            "ASSISTANT_INDEX_DIR": str(settings.index_dir),
+            "ASSISTANT_CORPUS_DIR": str(corpus_copy),
+            "ASSISTANT_CHROMA_URL": chroma_url,
+            "ASSISTANT_EMBEDDER": "hash",
+            "ASSISTANT_COLLECTION": "server_test",
+            "PATH": "/usr/bin:/bin",
+        },
+    )
     assert out.returncode == 0, out.stderr
     assert "16家" in out.stdout
     shutil.rmtree(settings.index_dir, ignore_errors=True)
@@ -83,8 +100,13 @@ def test_knowledge_bases_on_a_chroma_server(chroma_url: str, tmp_path: Path, cor
 
     from assistant import kb
 
-    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus_copy, chroma_url=chroma_url, embedder="hash",
-                        collection="kbtest")
+    settings = Settings(
+        index_dir=tmp_path / "index",
+        corpus_dir=corpus_copy,
+        chroma_url=chroma_url,
+        embedder="hash",
+        collection="kbtest",
+    )
     kb.create(settings, "south")
     lib = Library(kb.for_kb(settings, "south"), writer=True)
     try:

@@ -9,14 +9,36 @@ from assistant.clean import canonical, clean, has_hidden_text
 
 FURNITURE = ["设为首页", "加入收藏", "无障碍阅读", "长者版", "今天是:", "今天是：", "您现在的位置", "服务粉丝"]
 # The "相关阅读 / 热门文章 / 最新文章" block at the end of seed 004 is unrelated scraped articles.
-TRAILER = ["相关阅读", "热门文章", "最新文章", "晋江出台16条措施", "OPPO k1", "OPPO", "春运启幕", "从零开始如何开网店", "泉州晚报"]
+TRAILER = [
+    "相关阅读",
+    "热门文章",
+    "最新文章",
+    "晋江出台16条措施",
+    "OPPO k1",
+    "OPPO",
+    "春运启幕",
+    "从零开始如何开网店",
+    "泉州晚报",
+]
 
 
 def test_seeds_really_contain_the_junk() -> None:
     """Guard: the raw seeds carry the strings the other tests expect to be removed."""
     raw = "".join(p.read_text(encoding="utf-8") for p in SEED_FILES)
-    for s in ["设为首页", "加入收藏", "无障碍阅读", "长者版", "今天是:", "您现在的位置", "服务粉丝",
-              "相关阅读", "热门文章", "最新文章", "晋江出台16条措施", "OPPO k1"]:
+    for s in [
+        "设为首页",
+        "加入收藏",
+        "无障碍阅读",
+        "长者版",
+        "今天是:",
+        "您现在的位置",
+        "服务粉丝",
+        "相关阅读",
+        "热门文章",
+        "最新文章",
+        "晋江出台16条措施",
+        "OPPO k1",
+    ]:
         assert s in raw, s
     assert "多\n\n极联动" in seed("000").read_text(encoding="utf-8")
 

@@ -25,8 +25,9 @@ PASTE = """青川区科技局关于开展“春笋行动”的通知
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str], stdin: str | None = None, ok: bool = True) -> str:
-    proc = subprocess.run([str(console_script()), *args], cwd=cwd, env=env, input=stdin, capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [str(console_script()), *args], cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=300
+    )
     if ok:
         assert proc.returncode == 0, f"assistant {' '.join(args)} -> {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout
@@ -38,8 +39,14 @@ def cli(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     corpus.mkdir()
     (corpus / "yunxi_2025.txt").write_text(BULLETIN, encoding="utf-8")
     env = dict(os.environ)
-    env.update({"ASSISTANT_INDEX_DIR": str(tmp_path / "index"), "ASSISTANT_CORPUS_DIR": str(corpus),
-                "ASSISTANT_EMBEDDER": "hash", "HF_HUB_OFFLINE": "1"})
+    env.update(
+        {
+            "ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
+            "ASSISTANT_CORPUS_DIR": str(corpus),
+            "ASSISTANT_EMBEDDER": "hash",
+            "HF_HUB_OFFLINE": "1",
+        }
+    )
     work = tmp_path / "elsewhere"  # not the repository: the console script must not depend on the cwd
     work.mkdir()
     return work, env
@@ -83,13 +90,30 @@ def test_every_readme_command_through_the_console_script(cli: tuple[Path, dict[s
     assert "140家" in ans["answer"]
 
     questions = tmp_path / "own.jsonl"
-    rows = [{"id": "c1", "user_input": "云溪县2025年技术合同成交额是多少", "reference": "12.7亿元",
-             "reference_key_facts": [["12.7亿元"]], "reference_sources": ["yunxi_2025.txt"], "type": "number", "split": "x"},
-            {"id": "c2", "user_input": "云溪县2019年技术合同成交额是多少", "reference": "未提及", "reference_key_facts": [],
-             "reference_sources": [], "type": "unanswerable", "split": "x"}]
+    rows = [
+        {
+            "id": "c1",
+            "user_input": "云溪县2025年技术合同成交额是多少",
+            "reference": "12.7亿元",
+            "reference_key_facts": [["12.7亿元"]],
+            "reference_sources": ["yunxi_2025.txt"],
+            "type": "number",
+            "split": "x",
+        },
+        {
+            "id": "c2",
+            "user_input": "云溪县2019年技术合同成交额是多少",
+            "reference": "未提及",
+            "reference_key_facts": [],
+            "reference_sources": [],
+            "type": "unanswerable",
+            "split": "x",
+        },
+    ]
     questions.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    out = run(["eval", "--questions", str(questions), "--split", "all", "--out", str(tmp_path / "rep" / "report")],
-              work, env)
+    out = run(
+        ["eval", "--questions", str(questions), "--split", "all", "--out", str(tmp_path / "rep" / "report")], work, env
+    )
     report = json.loads((tmp_path / "rep" / "report.json").read_text(encoding="utf-8"))
     assert report["overall"]["n"] == 2 and '"answer_accuracy"' in out
     assert report["overall"]["answer_accuracy"] == 1.0 and report["overall"]["refusal_accuracy"] == 1.0
@@ -97,6 +121,7 @@ def test_every_readme_command_through_the_console_script(cli: tuple[Path, dict[s
 
 def test_console_script_reports_bad_input_clearly(cli: tuple[Path, dict[str, str]]) -> None:
     work, env = cli
-    proc = subprocess.run([str(console_script()), "add", "-"], cwd=work, env=env, input="", capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [str(console_script()), "add", "-"], cwd=work, env=env, input="", capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 2 and proc.stderr.startswith("error:")

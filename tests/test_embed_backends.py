@@ -54,7 +54,9 @@ def test_openai_compatible_embeddings_endpoint() -> None:
         def do_POST(self) -> None:  # noqa: N802 - http.server API
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             vecs = ref.embed_documents(body["input"])
-            data = json.dumps({"data": [{"index": i, "embedding": v.tolist()} for i, v in enumerate(vecs)][::-1]}).encode()
+            data = json.dumps(
+                {"data": [{"index": i, "embedding": v.tolist()} for i, v in enumerate(vecs)][::-1]}
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))

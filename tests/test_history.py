@@ -54,8 +54,13 @@ def page(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
         library.close()
 
 
-def ask(demo, question: str, state: dict, user: str,  # type: ignore[no-untyped-def]
-        kb: str = "default") -> tuple[list, dict]:
+def ask(
+    demo,
+    question: str,
+    state: dict,
+    user: str,  # type: ignore[no-untyped-def]
+    kb: str = "default",
+) -> tuple[list, dict]:
     *_, (messages, state, _) = list(handler(demo, "respond")(question, state, kb, as_user(user)))
     return messages, state
 
@@ -108,41 +113,72 @@ def test_feedback_in_the_page_and_the_api_reaches_the_admin_tab(page) -> None:  
     # another user's answer id is unknown to wang, in the page and in the API
     with pytest.raises(NotFound):
         History(settings).feedback("wang", state["last"], "down")
-    r = client.post("/v1/feedback", json={"answer_id": state["last"], "rating": "down"},
-                    headers=basic("wang", "wang-pass-123"))
+    r = client.post(
+        "/v1/feedback", json={"answer_id": state["last"], "rating": "down"}, headers=basic("wang", "wang-pass-123")
+    )
     assert r.status_code == 404 and r.json()["error"]["code"] == "answer_not_found"
-    r = client.post("/v1/feedback", json={"answer_id": "ans-nope", "rating": "down"},
-                    headers=basic("li", "li-pass-123"))
+    r = client.post(
+        "/v1/feedback", json={"answer_id": "ans-nope", "rating": "down"}, headers=basic("li", "li-pass-123")
+    )
     assert r.status_code == 404
     # the API: an answer id with every completion, feedback on it
-    r = client.post("/v1/chat/completions", headers=basic("wang", "wang-pass-123"),
-                    json={"model": "default", "messages": [{"role": "user", "content": "石桥区2025年建成了几个众创空间"}]})
+    r = client.post(
+        "/v1/chat/completions",
+        headers=basic("wang", "wang-pass-123"),
+        json={"model": "default", "messages": [{"role": "user", "content": "石桥区2025年建成了几个众创空间"}]},
+    )
     answer_id = r.json()["answer_id"]
-    r = client.post("/v1/feedback", json={"answer_id": answer_id, "rating": "down", "correction": "x" * 2001},
-                    headers=basic("wang", "wang-pass-123"))
+    r = client.post(
+        "/v1/feedback",
+        json={"answer_id": answer_id, "rating": "down", "correction": "x" * 2001},
+        headers=basic("wang", "wang-pass-123"),
+    )
     assert r.status_code == 413
-    r = client.post("/v1/feedback", json={"answer_id": answer_id, "rating": "sideways"},
-                    headers=basic("wang", "wang-pass-123"))
+    r = client.post(
+        "/v1/feedback", json={"answer_id": answer_id, "rating": "sideways"}, headers=basic("wang", "wang-pass-123")
+    )
     assert r.status_code == 400
-    r = client.post("/v1/feedback", headers=basic("wang", "wang-pass-123"),
-                    json={"answer_id": answer_id, "rating": "down", "correction": "应为建成众创空间5个",
-                          "document": "shiqiao_2025.txt"})
+    r = client.post(
+        "/v1/feedback",
+        headers=basic("wang", "wang-pass-123"),
+        json={
+            "answer_id": answer_id,
+            "rating": "down",
+            "correction": "应为建成众创空间5个",
+            "document": "shiqiao_2025.txt",
+        },
+    )
     assert r.status_code == 201 and r.json()["rating"] == "down"
     assert "需要管理员" in handler(demo, "feedback_view")(as_user("li"))
     view = handler(demo, "feedback_view")(as_user("admin1"))
-    assert "正确答案是新认定高新技术企业37家" in view and "应为建成众创空间5个" in view and "临湖区科技局2025年工作总结" in view
+    assert (
+        "正确答案是新认定高新技术企业37家" in view
+        and "应为建成众创空间5个" in view
+        and "临湖区科技局2025年工作总结" in view
+    )
     with pytest.raises(HistoryError):
         History(settings).feedback("li", state["last"], "down", "y" * 2001)
 
 
 def test_feedback_export_is_accepted_by_validate_and_scored_by_eval(  # type: ignore[no-untyped-def]
-        page, tmp_path: Path) -> None:
+    page, tmp_path: Path
+) -> None:
     _, _, settings = page
-    env = dict(os.environ, ASSISTANT_INDEX_DIR=str(settings.index_dir), ASSISTANT_CORPUS_DIR=str(settings.corpus_dir),
-               ASSISTANT_EMBEDDER="hash", PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        ASSISTANT_INDEX_DIR=str(settings.index_dir),
+        ASSISTANT_CORPUS_DIR=str(settings.corpus_dir),
+        ASSISTANT_EMBEDDER="hash",
+        PYTHONPATH=str(ROOT),
+    )
     out = tmp_path / "reported.jsonl"
-    proc = subprocess.run([sys.executable, "-m", "assistant", "feedback", "export", "--out", str(out)], env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant", "feedback", "export", "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     cases = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     by_q = {c["user_input"]: c for c in cases}
@@ -150,11 +186,20 @@ def test_feedback_export_is_accepted_by_validate_and_scored_by_eval(  # type: ig
     assert linhu["type"] == "reported" and linhu["reference_key_facts"] == [["37家"], ["6.4亿元"]]
     assert linhu["reference_sources"] == ["linhu_2025.txt"] and linhu["reference"].startswith("正确答案是")
     assert by_q["石桥区2025年建成了几个众创空间"]["reference_sources"] == ["shiqiao_2025.txt"]
-    valid = subprocess.run([sys.executable, str(ROOT / "eval" / "validate.py"), str(out), str(settings.corpus_dir)],
-                           capture_output=True, text=True, timeout=60)
+    valid = subprocess.run(
+        [sys.executable, str(ROOT / "eval" / "validate.py"), str(out), str(settings.corpus_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert valid.returncode == 0, valid.stdout + valid.stderr
-    proc = subprocess.run([sys.executable, "-m", "assistant", "eval", "--questions", str(out), "--out",
-                           str(tmp_path / "report")], env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant", "eval", "--questions", str(out), "--out", str(tmp_path / "report")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert report["by_type"]["reported"]["n"] == len(cases) == 2
@@ -175,10 +220,16 @@ def test_stats_from_the_query_log(page, tmp_path: Path) -> None:  # type: ignore
     assert "需要管理员" in handler(demo, "stats_view")(as_user("wang"))
     view = handler(demo, "stats_view")(as_user("admin1"))
     assert "拒答率" in view and "<svg" in view and "临湖区2031年的登月计划是什么" in view
-    env = dict(os.environ, ASSISTANT_INDEX_DIR=str(settings.index_dir), ASSISTANT_CORPUS_DIR=str(settings.corpus_dir),
-               ASSISTANT_EMBEDDER="hash", PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-m", "assistant", "stats", "--json"], env=env, capture_output=True,
-                          text=True, timeout=120)
+    env = dict(
+        os.environ,
+        ASSISTANT_INDEX_DIR=str(settings.index_dir),
+        ASSISTANT_CORPUS_DIR=str(settings.corpus_dir),
+        ASSISTANT_EMBEDDER="hash",
+        PYTHONPATH=str(ROOT),
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant", "stats", "--json"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0 and json.loads(proc.stdout)["questions"] == stats["questions"]
 
 
@@ -195,7 +246,9 @@ def test_an_answer_exports_as_docx_and_xlsx_with_its_cited_quote(page) -> None: 
     [docx_path] = [p for p in paths if p.endswith(".docx")]
     [xlsx_path] = [p for p in paths if p.endswith(".xlsx")]
     text = "\n".join(p.text for p in docx.Document(docx_path).paragraphs)
-    assert Q_LINHU in text and "37家" in text and "新认定高新技术企业37家" in text and "临湖区科技局2025年工作总结" in text
+    assert (
+        Q_LINHU in text and "37家" in text and "新认定高新技术企业37家" in text and "临湖区科技局2025年工作总结" in text
+    )
     sheet = openpyxl.load_workbook(xlsx_path)["回答"]
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     assert any("新认定高新技术企业37家" in c for c in cells) and Q_LINHU in cells
@@ -209,8 +262,15 @@ def test_an_answer_exports_as_docx_and_xlsx_with_its_cited_quote(page) -> None: 
 def test_accepted_reported_cases_join_the_gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from assistant import evaluate
 
-    case = {"id": "r001", "user_input": Q_LINHU, "reference": "正确答案是37家", "reference_key_facts": [["37家"]],
-            "reference_sources": ["linhu_2025.txt"], "type": "reported", "split": "reported"}
+    case = {
+        "id": "r001",
+        "user_input": Q_LINHU,
+        "reference": "正确答案是37家",
+        "reference_key_facts": [["37家"]],
+        "reference_sources": ["linhu_2025.txt"],
+        "type": "reported",
+        "split": "reported",
+    }
     (tmp_path / "reported_questions.jsonl").write_text(json.dumps(case, ensure_ascii=False) + "\n", encoding="utf-8")
     monkeypatch.setattr(evaluate, "EVAL_DIR", tmp_path)
     assert evaluate.load_questions(None, "reported") == [case]
@@ -221,7 +281,8 @@ def test_accepted_reported_cases_join_the_gate(tmp_path: Path, monkeypatch: pyte
 
 
 def test_an_indicator_table_exports_with_its_chart(  # type: ignore[no-untyped-def]
-        ingested, settings: Settings, tmp_path: Path) -> None:
+    ingested, settings: Settings, tmp_path: Path
+) -> None:
     import docx
     import openpyxl
 

@@ -57,7 +57,10 @@ def test_percent_and_counts() -> None:
 
 def test_share_is_not_the_value_and_value_is_not_the_share() -> None:
     recs = extract("d", "高新技术产业增加值达到86.3亿元,占GDP比重为21.5%。", NEWS)
-    assert {(r.indicator, r.value) for r in recs} == {("高新技术产业增加值", 86.3), ("高新技术产业增加值占GDP比重", 21.5)}
+    assert {(r.indicator, r.value) for r in recs} == {
+        ("高新技术产业增加值", 86.3),
+        ("高新技术产业增加值占GDP比重", 21.5),
+    }
 
 
 def test_incompatible_units_and_non_indicator_figures_are_skipped() -> None:
@@ -78,7 +81,11 @@ def test_new_and_level_make_their_own_indicators() -> None:
     recs = extract("d", "2021年,建成省级“星创天地”5家、市级“星创天地”7家。", PLAN)
     assert [(r.indicator, r.value) for r in recs] == [("省级星创天地数", 5.0), ("市级星创天地数", 7.0)]
     recs = extract("d", "目前,全市现有创新平台中,国家级5家、省级64家、黄石市级90家。", NEWS)
-    assert [(r.indicator, r.value) for r in recs] == [("国家级创新平台数", 5.0), ("省级创新平台数", 64.0), ("市级创新平台数", 90.0)]
+    assert [(r.indicator, r.value) for r in recs] == [
+        ("国家级创新平台数", 5.0),
+        ("省级创新平台数", 64.0),
+        ("市级创新平台数", 90.0),
+    ]
     assert one("力争2023年申报备案3家省级创新平台。", PLAN).indicator == "省级创新平台数"
     assert one("创星科技企业孵化器3家获批省级科技企业孵化器。").indicator == "省级孵化器数"
 
@@ -119,8 +126,9 @@ def test_offsets_point_at_the_sentence() -> None:
 
 # -- storage ------------------------------------------------------------------------------------
 def _records() -> list[Record]:
-    return extract("a", "2021年,实现科技成果转化70项,技术合同成交额达到55亿元。", {**PLAN, "region": "咸宁"}) + \
-        extract("b", "2021年,转化科技成果97项。", {**NEWS, "region": "咸宁", "year": "2021"})
+    return extract("a", "2021年,实现科技成果转化70项,技术合同成交额达到55亿元。", {**PLAN, "region": "咸宁"}) + extract(
+        "b", "2021年,转化科技成果97项。", {**NEWS, "region": "咸宁", "year": "2021"}
+    )
 
 
 @pytest.mark.parametrize("autocommit", [True, False])
@@ -189,7 +197,9 @@ def test_seed_extraction_precision_recall() -> None:
     got = {_key(r.doc_id, r) for r in seed_records()}
     tp = gold & got
     precision, recall = len(tp) / len(got), len(tp) / len(gold)
-    print(f"\n[indicators] seeds: {len(got)} extracted, {len(gold)} gold, precision {precision:.3f}, recall {recall:.3f}")
+    print(
+        f"\n[indicators] seeds: {len(got)} extracted, {len(gold)} gold, precision {precision:.3f}, recall {recall:.3f}"
+    )
     for k in sorted(gold - got):
         print("  missed  ", k)
     for k in sorted(got - gold):
@@ -203,17 +213,33 @@ def test_seed_extraction_precision_recall() -> None:
 A, T, F = "achieved", "target", "forecast"
 P1 = {"doc_type": "工作要点", "region": "嘉鱼", "year": "2024"}
 HELD_1 = [
-    ("2022年,全市新增高新技术企业85家,高新技术企业总数达到425家。", NEWS, [("新增高新技术企业数", 85, "2022", "咸宁", A), ("高新技术企业数", 425, "2022", "咸宁", A)]),
+    (
+        "2022年,全市新增高新技术企业85家,高新技术企业总数达到425家。",
+        NEWS,
+        [("新增高新技术企业数", 85, "2022", "咸宁", A), ("高新技术企业数", 425, "2022", "咸宁", A)],
+    ),
     ("全年技术合同成交额完成102.5亿元,同比增长68%。", NEWS, [("技术合同成交额", 102.5, "2022", "咸宁", A)]),
-    ("赤壁市高新技术产业增加值达到86.3亿元,占GDP比重为21.5%。", NEWS, [("高新技术产业增加值", 86.3, "2022", "赤壁", A), ("高新技术产业增加值占GDP比重", 21.5, "2022", "赤壁", A)]),
+    (
+        "赤壁市高新技术产业增加值达到86.3亿元,占GDP比重为21.5%。",
+        NEWS,
+        [("高新技术产业增加值", 86.3, "2022", "赤壁", A), ("高新技术产业增加值占GDP比重", 21.5, "2022", "赤壁", A)],
+    ),
     ("预计全年研发费用加计扣除额将达到15亿元。", NEWS, [("研发费用加计扣除", 15, "2022", "咸宁", F)]),
     ("力争2023年科技成果转化项目达到150项。", NEWS, [("科技成果转化项数", 150, "2023", "咸宁", T)]),
-    ("全市共有省级以上众创空间12家、孵化器8家。", NEWS, [("省级以上众创空间数", 12, "2022", "咸宁", A), ("省级以上孵化器数", 8, "2022", "咸宁", A)]),
+    (
+        "全市共有省级以上众创空间12家、孵化器8家。",
+        NEWS,
+        [("省级以上众创空间数", 12, "2022", "咸宁", A), ("省级以上孵化器数", 8, "2022", "咸宁", A)],
+    ),
     ("选派科技特派员312名,实现乡镇全覆盖。", NEWS, [("科技特派员人数", 312, "2022", "咸宁", A)]),
     ("科技型中小企业评价入库1205家,较上年增加300家。", NEWS, [("科技型中小企业入库数", 1205, "2022", "咸宁", A)]),
     ("全社会研发投入强度达到2.1%。", NEWS, [("R&D投入强度", 2.1, "2022", "咸宁", A)]),
     ("获得省科学技术奖励9项,其中一等奖2项。", NEWS, [("省级科技奖励数", 9, "2022", "咸宁", A)]),
-    ("高新技术企业净增20家,技术合同登记额突破30亿元。", P1, [("新增高新技术企业数", 20, "2024", "嘉鱼", T), ("技术合同成交额", 30, "2024", "嘉鱼", T)]),
+    (
+        "高新技术企业净增20家,技术合同登记额突破30亿元。",
+        P1,
+        [("新增高新技术企业数", 20, "2024", "嘉鱼", T), ("技术合同成交额", 30, "2024", "嘉鱼", T)],
+    ),
     ("全年争取上级科技项目资金5600万元。", NEWS, [("争取上级科技经费", 0.56, "2022", "咸宁", A)]),
     ("新认定国家高新技术企业46家。", NEWS, [("新增高新技术企业数", 46, "2022", "咸宁", A)]),
     ("市级农业科技示范基地达到35个。", NEWS, [("市级农业科技示范基地数", 35, "2022", "咸宁", A)]),
@@ -224,28 +250,51 @@ N2 = {"doc_type": "新闻", "region": "黄冈", "year": "2023"}
 P2 = {"doc_type": "规划", "region": "孝感", "year": "2025"}
 R2 = {"doc_type": "进展报告", "region": "宜昌", "year": "2023"}
 HELD_2 = [
-    ("2023年,全市高新技术企业数量突破1000家,科技型中小企业入库2350家。", N2, [("高新技术企业数", 1000, "2023", "黄冈", A), ("科技型中小企业入库数", 2350, "2023", "黄冈", A)]),
+    (
+        "2023年,全市高新技术企业数量突破1000家,科技型中小企业入库2350家。",
+        N2,
+        [("高新技术企业数", 1000, "2023", "黄冈", A), ("科技型中小企业入库数", 2350, "2023", "黄冈", A)],
+    ),
     ("全市技术合同交易额达到156.8亿元,较上年增长35%。", N2, [("技术合同成交额", 156.8, "2023", "黄冈", A)]),
-    ("麻城市新增省级众创空间3家、省级星创天地2家。", N2, [("新增省级众创空间数", 3, "2023", "麻城", A), ("新增省级星创天地数", 2, "2023", "麻城", A)]),
+    (
+        "麻城市新增省级众创空间3家、省级星创天地2家。",
+        N2,
+        [("新增省级众创空间数", 3, "2023", "麻城", A), ("新增省级星创天地数", 2, "2023", "麻城", A)],
+    ),
     ("企业享受研发费用加计扣除减免税额3.2亿元。", N2, []),
     ("预计全年高新技术产业增加值增长15%以上。", N2, []),
     ("全年共选派省、市、县三级科技特派员1200余人。", N2, [("科技特派员人数", 1200, "2023", "黄冈", A)]),
-    ("截至目前,全市拥有各类创新平台320个,其中国家级12个。", N2, [("创新平台数", 320, "2023", "黄冈", A), ("国家级创新平台数", 12, "2023", "黄冈", A)]),
-    ("到2025年,全市高新技术企业达到1500家,研发投入强度达到2.5%以上。", P2, [("高新技术企业数", 1500, "2025", "孝感", T), ("R&D投入强度", 2.5, "2025", "孝感", T)]),
+    (
+        "截至目前,全市拥有各类创新平台320个,其中国家级12个。",
+        N2,
+        [("创新平台数", 320, "2023", "黄冈", A), ("国家级创新平台数", 12, "2023", "黄冈", A)],
+    ),
+    (
+        "到2025年,全市高新技术企业达到1500家,研发投入强度达到2.5%以上。",
+        P2,
+        [("高新技术企业数", 1500, "2025", "孝感", T), ("R&D投入强度", 2.5, "2025", "孝感", T)],
+    ),
     ("每万人口发明专利拥有量达到5件。", P2, []),
     ("一、全年完成技术合同登记额80亿元。", R2, [("技术合同成交额", 80, "2023", "宜昌", T)]),
     ("截至9月底,已完成技术合同登记额62.3亿元,占年度目标的77.9%。", R2, [("技术合同成交额", 62.3, "2023", "宜昌", A)]),
     ("高新技术企业申报数量达到260家。", N2, []),
     ("武汉理工大学与黄冈签约,转化科技成果15项。", N2, [("科技成果转化项数", 15, "2023", "黄冈", A)]),
     ("全市技术合同成交额同比增长20%。", N2, []),
-    ("新增高企156家,总数达到612家。", N2, [("新增高新技术企业数", 156, "2023", "黄冈", A), ("高新技术企业数", 612, "2023", "黄冈", A)]),
+    (
+        "新增高企156家,总数达到612家。",
+        N2,
+        [("新增高新技术企业数", 156, "2023", "黄冈", A), ("高新技术企业数", 612, "2023", "黄冈", A)],
+    ),
     ("全市科技型中小企业达到1800家。", N2, [("科技型中小企业入库数", 1800, "2023", "黄冈", A)]),
     ("争取中央和省级科技资金1.5亿元。", N2, [("争取上级科技经费", 1.5, "2023", "黄冈", A)]),
     ("浠水县新认定高新技术企业28家。", N2, [("新增高新技术企业数", 28, "2023", "浠水", A)]),
 ]
 
 
-@pytest.mark.parametrize(("name", "cases", "floor_p", "floor_r"), [("set 1 (tuned)", HELD_1, 0.9, 0.9), ("set 2 (unseen)", HELD_2, 0.75, 0.6)])
+@pytest.mark.parametrize(
+    ("name", "cases", "floor_p", "floor_r"),
+    [("set 1 (tuned)", HELD_1, 0.9, 0.9), ("set 2 (unseen)", HELD_2, 0.75, 0.6)],
+)
 def test_heldout_sentences(name: str, cases: list, floor_p: float, floor_r: float) -> None:
     gold, got = set(), set()
     for i, (text, meta, expected) in enumerate(cases):
@@ -253,7 +302,9 @@ def test_heldout_sentences(name: str, cases: list, floor_p: float, floor_r: floa
         got |= {(i, r.indicator, round(r.value, 6), r.year, r.place, r.kind) for r in extract(f"h{i}", text, meta)}
     tp = len(gold & got)
     precision, recall = tp / max(1, len(got)), tp / len(gold)
-    print(f"\n[indicators] held-out {name}: precision {precision:.3f}, recall {recall:.3f} ({len(got)} extracted, {len(gold)} expected)")
+    print(
+        f"\n[indicators] held-out {name}: precision {precision:.3f}, recall {recall:.3f} ({len(got)} extracted, {len(gold)} expected)"
+    )
     for k in sorted(gold - got):
         print("  missed  ", k)
     for k in sorted(got - gold):
@@ -272,11 +323,21 @@ def test_match_indicator_and_is_comparison() -> None:
     assert match_indicator("2021年市级星创天地计划建几家") == "市级星创天地数"
     assert match_indicator("R&D投入强度是多少") == "R&D投入强度"
     assert match_indicator("离岸科创园选址在哪里") is None
-    for q in ("2021年咸宁科技成果转化目标是多少，实际完成了多少", "咸宁高新技术企业数量这几年怎么变化",
-              "历年技术合同成交额", "高企数量的变化趋势", "目标和实际对比", "2024年成果转化进度怎么样",
-              "2021年技术合同成交额的目标是多少?完成了吗?"):
+    for q in (
+        "2021年咸宁科技成果转化目标是多少，实际完成了多少",
+        "咸宁高新技术企业数量这几年怎么变化",
+        "历年技术合同成交额",
+        "高企数量的变化趋势",
+        "目标和实际对比",
+        "2024年成果转化进度怎么样",
+        "2021年技术合同成交额的目标是多少?完成了吗?",
+    ):
         assert is_comparison(q), q
-    for q in ("2021年全市企业一共享受了多少研发费用加计扣除?", "离岸科创园选址在哪里", "2021年高新技术企业目标是多少家"):
+    for q in (
+        "2021年全市企业一共享受了多少研发费用加计扣除?",
+        "离岸科创园选址在哪里",
+        "2021年高新技术企业目标是多少家",
+    ):
         assert not is_comparison(q), q
 
 
@@ -313,7 +374,7 @@ def test_render_answer_cites_every_figure() -> None:
                 assert fig[0].replace("预计", "").replace("另有", "") in sentence
     for row in rows:  # every cell's phrase is written in each sentence it cites
         for kind in ("target", "achieved", "forecast"):
-            for entry in ([row[kind], *row[kind]["others"]] if row[kind] else []):
+            for entry in [row[kind], *row[kind]["others"]] if row[kind] else []:
                 for s in entry["sources"]:
                     assert entry["text"] in texts[s["doc_id"]][s["start"] : s["end"]]
                     assert (s["doc_id"], s["start"], s["end"]) in sources
@@ -325,7 +386,12 @@ def test_render_answer_cites_every_figure() -> None:
     text, rows, _ = render_answer("咸宁高新技术企业数量这几年怎么变化", recs)
     print(text)
     assert [r["year"] for r in rows] == ["2021", "2024"]
-    assert "超过340家" in text and "预计330家" in text and "620家" in text and "2024年咸宁实际完成：现有文件中未找到" in text
+    assert (
+        "超过340家" in text
+        and "预计330家" in text
+        and "620家" in text
+        and "2024年咸宁实际完成：现有文件中未找到" in text
+    )
     text, rows, sources = render_answer("2025年咸宁高新技术企业目标和实际完成情况", recs)
     assert "| 2025年 | 未找到 | 未找到 | — |" in text and sources == []
     text, rows, _ = render_answer("离岸科创园的目标和实际", recs)
@@ -337,7 +403,10 @@ def test_indicator_question_set() -> None:
     assert len(rows) >= 20
     assert [r["id"] for r in rows] == [f"i{i:03d}" for i in range(1, len(rows) + 1)]
     assert all(r["type"] == "indicator" and r["split"] == ("dev" if i % 2 == 0 else "test") for i, r in enumerate(rows))
-    assert all(set(r) == {"id", "user_input", "reference", "reference_key_facts", "reference_sources", "type", "split"} for r in rows)
+    assert all(
+        set(r) == {"id", "user_input", "reference", "reference_key_facts", "reference_sources", "type", "split"}
+        for r in rows
+    )
     recs = seed_records()
     passed = []
     for r in rows:
@@ -350,7 +419,9 @@ def test_indicator_question_set() -> None:
         passed.append(ok)
         if not ok:
             print("  failed", r["id"], r["user_input"])
-    print(f"\n[indicators] question set: {sum(passed)}/{len(passed)} answers hold every key fact, cite only reference sources")
+    print(
+        f"\n[indicators] question set: {sum(passed)}/{len(passed)} answers hold every key fact, cite only reference sources"
+    )
     assert sum(passed) / len(passed) >= 0.9
 
 
@@ -359,9 +430,14 @@ def test_answerable_leaves_result_only_questions_without_results_to_the_refusal(
     for q in ("下陆区2023年技术合同交易额最终完成了多少?", "2023年下陆区科技型中小企业实际入库了多少家?"):
         assert is_comparison(q)
         assert not ind.answerable(q, render_answer(q, recs).rows), q
-    for q in ("2023年下陆区技术合同交易额目标是多少，实际完成了多少？", "截至2024年三季度,咸宁技术合同成交额完成了多少?"):
+    for q in (
+        "2023年下陆区技术合同交易额目标是多少，实际完成了多少？",
+        "截至2024年三季度,咸宁技术合同成交额完成了多少?",
+    ):
         assert ind.answerable(q, render_answer(q, recs).rows), q
-    assert not ind.answerable("2025年咸宁高新技术企业目标和实际", render_answer("2025年咸宁高新技术企业目标和实际", recs).rows)
+    assert not ind.answerable(
+        "2025年咸宁高新技术企业目标和实际", render_answer("2025年咸宁高新技术企业目标和实际", recs).rows
+    )
 
 
 def test_routing_on_the_main_question_set() -> None:
@@ -379,7 +455,9 @@ def test_routing_on_the_main_question_set() -> None:
         flat = re.sub(r"\s+", "", text)
         ok = q["type"] != "unanswerable" and all(any(v in flat for v in fact) for fact in q["reference_key_facts"])
         taken.append((q["id"], ok))
-    print(f"\n[indicators] main question set: {len(taken)} routed to tables, {sum(ok for _, ok in taken)} keep every key fact")
+    print(
+        f"\n[indicators] main question set: {len(taken)} routed to tables, {sum(ok for _, ok in taken)} keep every key fact"
+    )
     assert taken and all(ok for _, ok in taken), [i for i, ok in taken if not ok]
 
 
@@ -387,4 +465,6 @@ def test_relative_years_are_resolved_and_part_years_are_not_records() -> None:
     dated = {"doc_type": "新闻", "region": "咸宁", "year": "2024", "date": "2024-03-02"}
     assert one("去年,全市高新技术企业达到310家。", dated).year == "2023"  # 去年 against the bulletin's date
     assert one("全市高新技术企业达到330家。", dated).year == "2024"
-    assert extract("d", "今年上半年,全市技术合同成交额达到23.6亿元。", dated) == []  # half a year is not the year's figure
+    assert (
+        extract("d", "今年上半年,全市技术合同成交额达到23.6亿元。", dated) == []
+    )  # half a year is not the year's figure

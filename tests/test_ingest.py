@@ -99,7 +99,9 @@ def test_delete_then_paste_raw_text(ingested, settings) -> None:  # type: ignore
     assert listed[result.doc_id]["source"] == result.source
     assert len(listed) == len(SEED_FILES)
     assert (settings.corpus_dir / "pasted" / f"{result.source}.txt").read_text(encoding="utf-8") == raw
-    assert search_ids(ingested, "大冶 县域 创新高地") & {c.chunk_id for c in all_chunks(ingested) if c.doc_id == result.doc_id}
+    assert search_ids(ingested, "大冶 县域 创新高地") & {
+        c.chunk_id for c in all_chunks(ingested) if c.doc_id == result.doc_id
+    }
     check_consistent(ingested)
     # Ingesting the corpus again (now with pasted/) adds nothing.
     report = ingested.ingest_paths(progress=False)
@@ -137,7 +139,12 @@ def test_paste_variants_are_duplicates(library, bulletin: str) -> None:  # type:
 def test_paste_overrides_are_stored(library, bulletin: str) -> None:  # type: ignore[no-untyped-def]
     r = library.add_text(bulletin, title="评价工作通知", date="2024-02-21", issuer="市科技局高新科")
     [doc] = library.documents()
-    assert (doc["title"], doc["date"], doc["issuer"], doc["year"]) == ("评价工作通知", "2024-02-21", "市科技局高新科", "2024")
+    assert (doc["title"], doc["date"], doc["issuer"], doc["year"]) == (
+        "评价工作通知",
+        "2024-02-21",
+        "市科技局高新科",
+        "2024",
+    )
     assert r.title == "评价工作通知"
 
 
@@ -145,8 +152,11 @@ def test_editing_a_file_replaces_only_that_document(ingested, settings) -> None:
     before = {c.chunk_id: c.doc_id for c in all_chunks(ingested)}
     old_id = doc_id_of(ingested, "003")
     path = settings.corpus_dir / seed("003").name
-    path.write_text(path.read_text(encoding="utf-8") + "\n\n18、强化督办考核。年底前完成全部科技项目绩效评价，新增科技特派员30名。\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "\n\n18、强化督办考核。年底前完成全部科技项目绩效评价，新增科技特派员30名。\n",
+        encoding="utf-8",
+    )
     report = ingested.ingest_paths(progress=False)
     assert (report.added, report.skipped, report.errors) == (1, len(SEED_FILES) - 1, [])
     new_id = doc_id_of(ingested, "003")
@@ -255,8 +265,14 @@ CHILD = textwrap.dedent("""
 
 
 def _start_writer_child(settings) -> subprocess.Popen:  # type: ignore[no-untyped-def]
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(settings.index_dir), str(settings.corpus_dir)],
-                             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(settings.index_dir), str(settings.corpus_dir)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = child.stdout.readline()  # type: ignore[union-attr]
     if line.strip() != "ready":
         child.kill()

@@ -75,13 +75,17 @@ def raw_pdf(objects: list[bytes]) -> bytes:
     return out.getvalue()
 
 
-CIRCULAR_PDF = raw_pdf([
-    b"<< /Type /Catalog /Pages 2 0 R >>",
-    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    b"<< /Type /Pages /Kids [2 0 R] /Parent 2 0 R /Count 1 >>",
-])
-GARBAGE_OBJECTS_PDF = (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R >>\nendobj\n2 0 obj\n<<<<>>>>]]]]((((\nendobj\n"
-                       b"xref\nnonsense\ntrailer\n<< /Root 1 0 R >>\nstartxref\n99999\n%%EOF\n")
+CIRCULAR_PDF = raw_pdf(
+    [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Pages /Kids [2 0 R] /Parent 2 0 R /Count 1 >>",
+    ]
+)
+GARBAGE_OBJECTS_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R >>\nendobj\n2 0 obj\n<<<<>>>>]]]]((((\nendobj\n"
+    b"xref\nnonsense\ntrailer\n<< /Root 1 0 R >>\nstartxref\n99999\n%%EOF\n"
+)
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:
@@ -138,8 +142,14 @@ def loaded(library, bulletin: str):  # type: ignore[no-untyped-def]
 def snapshot(lib) -> tuple:  # type: ignore[no-untyped-def]
     corpus = Path(lib.settings.corpus_dir)
     files = sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*") if p.is_file())
-    return (lib.catalog.count_chunks(), lib.vectors.count(), len(lib.bm25), lib.catalog.generation,
-            sorted(d["doc_id"] for d in lib.documents()), files)
+    return (
+        lib.catalog.count_chunks(),
+        lib.vectors.count(),
+        len(lib.bm25),
+        lib.catalog.generation,
+        sorted(d["doc_id"] for d in lib.documents()),
+        files,
+    )
 
 
 def assert_rejected(lib, action: Callable[[], object]) -> LoadError:  # type: ignore[no-untyped-def]
@@ -181,7 +191,9 @@ def test_binary_debris_inside_chinese_paste_rejected(loaded, bulletin: str) -> N
 
 
 def test_furniture_only_paste_rejected(loaded) -> None:  # type: ignore[no-untyped-def]
-    err = assert_rejected(loaded, lambda: loaded.add_text("设为首页\n加入收藏\n无障碍阅读\n长者版\n今天是:2024年1月1日"))
+    err = assert_rejected(
+        loaded, lambda: loaded.add_text("设为首页\n加入收藏\n无障碍阅读\n长者版\n今天是:2024年1月1日")
+    )
     assert "nothing left" in str(err)
 
 
@@ -291,7 +303,12 @@ def test_cjk_pdf_upload(loaded) -> None:  # type: ignore[no-untyped-def]
     assert result.duplicate is False and result.chunks >= 1
     assert result.source == "uploads/工作要点.pdf"
     text = chunk_text(loaded, result.doc_id)
-    for needle in ["咸宁市科技局发布2024年工作要点", "高新技术企业达到620家", "新增市级创新平台50家", "技术合同成交额突破80亿元"]:
+    for needle in [
+        "咸宁市科技局发布2024年工作要点",
+        "高新技术企业达到620家",
+        "新增市级创新平台50家",
+        "技术合同成交额突破80亿元",
+    ]:
         assert needle in text, needle
     # Both pages made it, in order.
     assert text.index("620家") < text.index("80亿元")

@@ -94,13 +94,16 @@ def test_bulletin_metadata(bulletin: str) -> None:
     assert m["region"] == "咸宁"
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("2021年03月04日", "2021-03-04"),
-    ("2021-3-4", "2021-03-04"),
-    ("2024年10月12日", "2024-10-12"),
-    ("2024年13月01日", ""),
-    ("2024年", ""),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("2021年03月04日", "2021-03-04"),
+        ("2021-3-4", "2021-03-04"),
+        ("2024年10月12日", "2024-10-12"),
+        ("2024年13月01日", ""),
+        ("2024年", ""),
+        ("", ""),
+    ],
+)
 def test_normalize_date(raw: str, expected: str) -> None:
     assert normalize_date(raw) == expected

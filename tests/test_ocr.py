@@ -18,9 +18,14 @@ from assistant.settings import LoadSettings
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 needs_font = pytest.mark.skipif(not FONT.exists(), reason="CJK font missing: apt-get install fonts-wqy-microhei")
 needs_ocr = pytest.mark.skipif(
-    __import__("importlib").util.find_spec("rapidocr_onnxruntime") is None, reason="rapidocr-onnxruntime not installed")
-NOTICE = ["谷城县科学技术局关于开展科技特派员服务的通知", "",
-          "    2025年全县共选派科技特派员86名，覆盖全部", "乡镇，计划建设科技示范基地12个。"]
+    __import__("importlib").util.find_spec("rapidocr_onnxruntime") is None, reason="rapidocr-onnxruntime not installed"
+)
+NOTICE = [
+    "谷城县科学技术局关于开展科技特派员服务的通知",
+    "",
+    "    2025年全县共选派科技特派员86名，覆盖全部",
+    "乡镇，计划建设科技示范基地12个。",
+]
 
 
 def render(lines: list[str], size: tuple[int, int] = (1000, 360)):  # type: ignore[no-untyped-def]
@@ -45,8 +50,11 @@ def scan_pdf(img) -> bytes:  # type: ignore[no-untyped-def]
 
 
 def test_layout_orders_lines_and_joins_wrapped_ones() -> None:
-    lines = [OcrLine("第二行接着写完。", 0.9, 10, 78, 300, 106), OcrLine("标题", 0.99, 100, 0, 160, 28),
-             OcrLine("正文第一行很长一直写到", 0.8, 40, 40, 600, 68)]
+    lines = [
+        OcrLine("第二行接着写完。", 0.9, 10, 78, 300, 106),
+        OcrLine("标题", 0.99, 100, 0, 160, 28),
+        OcrLine("正文第一行很长一直写到", 0.8, 40, 40, 600, 68),
+    ]
     page = layout(lines)
     assert page.text == "标题\n正文第一行很长一直写到第二行接着写完。"
     assert 0.8 < page.confidence < 0.99 and page.lines == 3

@@ -15,7 +15,11 @@ def uids(text: str, lenient: bool = False) -> list[str]:
 
 def test_gazetteer_hierarchy_and_short_forms() -> None:
     g = gazetteer()
-    assert short_name("辽中区") == "辽中" and short_name("黔南布依族苗族自治州") == "黔南" and short_name("内蒙古自治区") == "内蒙古"
+    assert (
+        short_name("辽中区") == "辽中"
+        and short_name("黔南布依族苗族自治州") == "黔南"
+        and short_name("内蒙古自治区") == "内蒙古"
+    )
     assert uids("沈阳辽中区的企业") == ["辽宁省/沈阳市", "辽宁省/沈阳市/辽中区"]
     liaozhong = g.places["辽宁省/沈阳市/辽中区"]
     assert [p.name for p in g.lineage(liaozhong)] == ["辽中区", "沈阳市", "辽宁省"]
@@ -59,12 +63,17 @@ def test_relative_time_resolves_against_the_document_date() -> None:
 def test_a_sentence_inherits_the_time_of_its_paragraph() -> None:
     text = "今年上半年，临川市技术合同成交额达到9.1亿元。其中，技术开发合同4.2亿元。\n2022年全年成交额15亿元。"
     times = [ref for _, _, ref in sentence_times(text, "2024-07-20")]
-    assert [(t.year, t.months, t.how) for t in times] == [(2024, (1, 6), "relative"), (2024, (1, 6), "inherited"),
-                                                           (2022, (1, 12), "explicit")]
+    assert [(t.year, t.months, t.how) for t in times] == [
+        (2024, (1, 6), "relative"),
+        (2024, (1, 6), "inherited"),
+        (2022, (1, 12), "explicit"),
+    ]
 
 
-NEWS = ("2024-07-20 10:02:33，正文：原标题：宜宾上半年技术合同成交额增长三成 本报讯（记者 张三 通讯员 李四）今年上半年，"
-        "宜宾市技术合同成交额达到23.6亿元，同比增长31%。宜宾市科技局表示，下一步将继续推进成果转化。（完）")
+NEWS = (
+    "2024-07-20 10:02:33，正文：原标题：宜宾上半年技术合同成交额增长三成 本报讯（记者 张三 通讯员 李四）今年上半年，"
+    "宜宾市技术合同成交额达到23.6亿元，同比增长31%。宜宾市科技局表示，下一步将继续推进成果转化。（完）"
+)
 
 
 def test_news_furniture_becomes_metadata_and_is_never_an_answer_sentence() -> None:
@@ -75,7 +84,9 @@ def test_news_furniture_becomes_metadata_and_is_never_an_answer_sentence() -> No
     assert meta["title"] == "宜宾上半年技术合同成交额增长三成"
     assert meta["date"] == "2024-07-20" and meta["year"] == "2024"
     assert meta["region_id"] == "四川省/宜宾市" and "张三" in meta["author"]
-    assert not is_furniture_line("本报讯（记者 张三）今年上半年，宜宾市技术合同成交额达到23.6亿元，同比增长31%，增速居全省第一。")
+    assert not is_furniture_line(
+        "本报讯（记者 张三）今年上半年，宜宾市技术合同成交额达到23.6亿元，同比增长31%，增速居全省第一。"
+    )
 
 
 def test_scope_refuses_another_place_or_time() -> None:

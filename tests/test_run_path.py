@@ -22,8 +22,11 @@ def ask_over_http(url: str, question: str) -> dict:
         event_id = r.json()["event_id"]
         body = client.get(f"/gradio_api/call/ask/{event_id}").text
     lines = body.splitlines()
-    data = [line[len("data: "):] for i, line in enumerate(lines) if line.startswith("data: ")
-            and i > 0 and lines[i - 1].strip() == "event: complete"]
+    data = [
+        line[len("data: ") :]
+        for i, line in enumerate(lines)
+        if line.startswith("data: ") and i > 0 and lines[i - 1].strip() == "event: complete"
+    ]
     assert data, body[:500]
     return json.loads(data[-1])[0]
 

@@ -29,7 +29,12 @@ def test_file_routes_do_not_serve_local_files_and_bind_loopback(tmp_path: Path) 
                 for route in ("/gradio_api/file=", "/file=", "/gradio_api/file/", "/static/", "/assets/"):
                     r = client.get(route + target)
                     body = r.text
-                    if r.status_code == 200 and ("root:" in body or "sk-secret" in body or "SQLite format" in body or "政策问答助手" in body[:200]):
+                    if r.status_code == 200 and (
+                        "root:" in body
+                        or "sk-secret" in body
+                        or "SQLite format" in body
+                        or "政策问答助手" in body[:200]
+                    ):
                         served.append((route, target))
         print(f"\nfile-route probes: {len(targets) * 5}, served: {len(served)}")
         assert served == []
@@ -39,10 +44,19 @@ def test_auth_guards_page_api_and_upload(tmp_path: Path) -> None:
     with running_app(tmp_path, ASSISTANT_AUTH="staff:pa55word") as (url, _, _):
         with httpx.Client(base_url=url, timeout=10) as client:
             refused = 0
-            for method, path in (("get", "/config"), ("get", "/gradio_api/info"), ("post", "/gradio_api/upload"),
-                                 ("post", "/gradio_api/queue/join"), ("post", "/gradio_api/call/ask")):
-                r = client.request(method.upper(), path, files={"files": ("a.txt", b"x")} if "upload" in path else None,
-                                   json=None if "upload" in path else {"data": ["x"], "fn_index": 0, "session_hash": "s"})
+            for method, path in (
+                ("get", "/config"),
+                ("get", "/gradio_api/info"),
+                ("post", "/gradio_api/upload"),
+                ("post", "/gradio_api/queue/join"),
+                ("post", "/gradio_api/call/ask"),
+            ):
+                r = client.request(
+                    method.upper(),
+                    path,
+                    files={"files": ("a.txt", b"x")} if "upload" in path else None,
+                    json=None if "upload" in path else {"data": ["x"], "fn_index": 0, "session_hash": "s"},
+                )
                 refused += r.status_code in (401, 403)
                 assert r.status_code in (401, 403), (path, r.status_code, r.text[:200])
             login = client.post("/login", data={"username": "staff", "password": "pa55word"})
@@ -54,8 +68,15 @@ def test_auth_guards_page_api_and_upload(tmp_path: Path) -> None:
 def test_concurrent_questions_and_pastes(tmp_path: Path) -> None:
     from gradio_client import Client
 
-    questions = ["咸宁离岸科创园目标是什么", "2023年下陆区技术合同交易额目标是多少", "大冶2022年高新技术企业有多少家"] * 10
-    pastes = [f"咸宁市科技局第{i}号通知\n2026年咸宁市启动第{i}批科技项目，支持企业{10 + i}家，安排资金{100 + i}万元。" for i in range(3)]
+    questions = [
+        "咸宁离岸科创园目标是什么",
+        "2023年下陆区技术合同交易额目标是多少",
+        "大冶2022年高新技术企业有多少家",
+    ] * 10
+    pastes = [
+        f"咸宁市科技局第{i}号通知\n2026年咸宁市启动第{i}批科技项目，支持企业{10 + i}家，安排资金{100 + i}万元。"
+        for i in range(3)
+    ]
     with running_app(tmp_path) as (url, _, _):
         client = Client(url, verbose=False)
         serial = {q: client.predict(q, api_name="/ask")["answer"] for q in set(questions)}

@@ -25,8 +25,11 @@ def progress_docx() -> bytes:
     t = d.add_table(rows=1, cols=4)
     for c, h in zip(t.rows[0].cells, ["指标", "全年目标", "上半年完成", "完成率"], strict=True):
         c.text = h
-    for row in [("技术合同成交额（亿元）", "36", "21.6", "60%"), ("高新技术企业数（家）", "150", "96", "64%"),
-                ("科技型中小企业入库数（家）", "420", "355", "84.5%")]:
+    for row in [
+        ("技术合同成交额（亿元）", "36", "21.6", "60%"),
+        ("高新技术企业数（家）", "150", "96", "64%"),
+        ("科技型中小企业入库数（家）", "420", "355", "84.5%"),
+    ]:
         for c, v in zip(t.add_row().cells, row, strict=True):
             c.text = v
     d.add_paragraph("下一步，我局将继续加大工作力度，确保完成全年目标任务。")
@@ -80,21 +83,35 @@ def table_pdf() -> bytes:
     style = ParagraphStyle("cn", fontName="STSong-Light", fontSize=12, leading=18)
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4)
-    grid = [["指标", "2025年目标", "2025年完成"], ["新增省级创新平台（家）", "12", "15"], ["科技成果转化（项）", "80", "91"]]
+    grid = [
+        ["指标", "2025年目标", "2025年完成"],
+        ["新增省级创新平台（家）", "12", "15"],
+        ["科技成果转化（项）", "80", "91"],
+    ]
     table = Table(grid)
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
-                               ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
-    doc.build([Paragraph("老河口市科技局2025年工作总结", style),
-               Paragraph("全年各项工作进展顺利，主要指标完成情况见下表。", style),
-               Paragraph("老河口市2025年科技创新指标完成表", style), table])
+    table.setStyle(
+        TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("GRID", (0, 0), (-1, -1), 0.5, colors.black)])
+    )
+    doc.build(
+        [
+            Paragraph("老河口市科技局2025年工作总结", style),
+            Paragraph("全年各项工作进展顺利，主要指标完成情况见下表。", style),
+            Paragraph("老河口市2025年科技创新指标完成表", style),
+            table,
+        ]
+    )
     return buf.getvalue()
 
 
 # -- pure pieces ---------------------------------------------------------------------------------------
 def test_cell_takes_the_unit_of_its_header_and_row_reads_back() -> None:
-    table = from_grid([["指标", "全年目标", "完成"], ["技术合同成交额（亿元）", "45", "52.8"]], "随州市2024年科技创新主要指标完成情况")
+    table = from_grid(
+        [["指标", "全年目标", "完成"], ["技术合同成交额（亿元）", "45", "52.8"]], "随州市2024年科技创新主要指标完成情况"
+    )
     [line] = table.lines()
-    assert line == "随州市2024年科技创新主要指标完成情况｜指标：技术合同成交额（亿元）｜全年目标：45亿元｜完成：52.8亿元。"
+    assert (
+        line == "随州市2024年科技创新主要指标完成情况｜指标：技术合同成交额（亿元）｜全年目标：45亿元｜完成：52.8亿元。"
+    )
     row = parse_row(line)
     assert row is not None and row.caption.startswith("随州市") and ("全年目标", "45亿元") in row.cells
     assert "<th>全年目标</th>" in row_html(line) and "<td>45亿元</td>" in row_html(line)
@@ -166,8 +183,13 @@ BAD_SHEETS = {
     "xlsx-really-html": ("b.xlsx", lambda: HTML_TABLE, "HTML"),
     "xls-really-html": ("b.xls", lambda: HTML_TABLE, "HTML"),
     # an encrypted OOXML package is a compound file holding an EncryptedPackage stream
-    "password-xlsx": ("c.xlsx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
-                      + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 500, "密码"),
+    "password-xlsx": (
+        "c.xlsx",
+        lambda: (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 500
+        ),
+        "密码",
+    ),
     "corrupt-xlsx": ("d.xlsx", lambda: county_xlsx()[:3000], "XLSX"),
     "row-cap": ("e.xlsx", lambda: county_xlsx(60), "row cap 50"),
 }
@@ -304,8 +326,10 @@ def county_years_xlsx() -> bytes:
 def test_county_sheet_with_year_columns_answers_the_county(library: Library) -> None:
     library.add_upload(county_years_xlsx(), "十堰各县.xlsx")
     rows = [c.text for c in all_chunks(library) if c.kind == "table"]
-    assert any("县(市、区):竹山县|高新技术企业数·2023年:27家|高新技术企业数·2024年:35家|技术合同成交额·2023年:2.5亿元" in r
-               for r in rows), rows
+    assert any(
+        "县(市、区):竹山县|高新技术企业数·2023年:27家|高新技术企业数·2024年:35家|技术合同成交额·2023年:2.5亿元" in r
+        for r in rows
+    ), rows
     ans = QA(library.settings, library=library).ask("竹山县2024年技术合同成交额是多少？")
     assert "技术合同成交额·2024年:3.9亿元" in ans.answer and ans.verified, (ans.answer, ans.unverified)
 
@@ -313,7 +337,9 @@ def test_county_sheet_with_year_columns_answers_the_county(library: Library) -> 
 def test_web_lines_with_bars_are_not_table_rows() -> None:
     from assistant.tables import is_row
 
-    assert not is_row("对企业实施挂牌管理 来源:重庆日报 时间:2020-02-19 07:33:20 | 编辑:李振兵 重庆日报讯(记者 龙丹梅)记者了解到。")
+    assert not is_row(
+        "对企业实施挂牌管理 来源:重庆日报 时间:2020-02-19 07:33:20 | 编辑:李振兵 重庆日报讯(记者 龙丹梅)记者了解到。"
+    )
     assert not is_row("个人登录 | 企业登录 热门搜索:请确认您是否已安装过驱动程序")
     assert not is_row("发布时间:2023-01-01 | 来源:咸宁日报")
     table = from_grid([["指标", "说明", "目标"], ["成交额（亿元）", "全年完成。超额|完成", "45"]], "表|一")

@@ -54,10 +54,14 @@ def test_passwords_are_salted_scrypt_hashes_and_roles_are_per_kb(tmp_path: Path)
     assert li.can("default") and li.can("linhu") and not li.can("linhu", "editor") and not li.is_admin
     with pytest.raises(Forbidden, match="editor"):
         li.require("linhu", "editor")
-    for bad in (lambda: users.add("wang", "another pass"), lambda: users.add("zhao", "short"),
-                lambda: users.add("bad name!", "long enough"), lambda: users.add("zhao", "long enough", "owner"),
-                lambda: users.add("zhao", "long enough", "viewer", ["nowhere"]),
-                lambda: users.passwd("nobody", "12345678")):
+    for bad in (
+        lambda: users.add("wang", "another pass"),
+        lambda: users.add("zhao", "short"),
+        lambda: users.add("bad name!", "long enough"),
+        lambda: users.add("zhao", "long enough", "owner"),
+        lambda: users.add("zhao", "long enough", "viewer", ["nowhere"]),
+        lambda: users.passwd("nobody", "12345678"),
+    ):
         with pytest.raises((UserError, kb.KBError)):
             bad()
     assert [u["name"] for u in users.list()] == ["li", "wang"]  # nothing partial written by the failures
@@ -69,8 +73,9 @@ def test_passwords_are_salted_scrypt_hashes_and_roles_are_per_kb(tmp_path: Path)
 
 
 def test_wrong_password_is_rate_limited_per_user_and_address_with_one_message(tmp_path: Path) -> None:
-    settings = Settings(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus", embedder="hash",
-                        auth="boss:boss-pass-1")
+    settings = Settings(
+        index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus", embedder="hash", auth="boss:boss-pass-1"
+    )
     users = Users(settings)
     users.add("zhou", "zhou-pass-1")
     for _ in range(5):
@@ -186,13 +191,19 @@ def test_api_enforces_roles_for_signed_in_users(served) -> None:  # type: ignore
     assert client.get("/v1/models", headers=basic("viewer1", "nope")).status_code == 401
     models = client.get("/v1/models", headers=basic("editor1", "editor-pass-1")).json()
     assert [m["id"] for m in models["data"]] == ["linhu"]
-    r = client.post("/v1/chat/completions", headers=basic("editor1", "editor-pass-1"),
-                    json={"model": "default", "messages": [{"role": "user", "content": Q_LINHU}]})
+    r = client.post(
+        "/v1/chat/completions",
+        headers=basic("editor1", "editor-pass-1"),
+        json={"model": "default", "messages": [{"role": "user", "content": Q_LINHU}]},
+    )
     assert r.status_code == 403
     r = client.post("/v1/kbs", json={"name": "xinku2"}, headers=basic("editor1", "editor-pass-1"))
     assert r.status_code == 403 and not kb.exists(pool.settings, "xinku2")
-    r = client.post("/v1/kbs/linhu/documents", json={"text": "石桥区2026年计划新建众创空间8个。"},
-                    headers=basic("editor1", "editor-pass-1"))
+    r = client.post(
+        "/v1/kbs/linhu/documents",
+        json={"text": "石桥区2026年计划新建众创空间8个。"},
+        headers=basic("editor1", "editor-pass-1"),
+    )
     assert r.status_code == 201 and count(pool, "linhu") == before + 1
 
 
@@ -209,13 +220,19 @@ def test_api_sign_in_is_rate_limited(served) -> None:  # type: ignore[no-untyped
 
 
 def cli(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assistant", *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_user_commands(tmp_path: Path) -> None:
-    env = dict(os.environ, ASSISTANT_INDEX_DIR=str(tmp_path / "index"), ASSISTANT_CORPUS_DIR=str(tmp_path / "c"),
-               ASSISTANT_EMBEDDER="hash", PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        ASSISTANT_INDEX_DIR=str(tmp_path / "index"),
+        ASSISTANT_CORPUS_DIR=str(tmp_path / "c"),
+        ASSISTANT_EMBEDDER="hash",
+        PYTHONPATH=str(ROOT),
+    )
     (tmp_path / "c").mkdir()
     assert cli(["kb", "create", "linhu"], env).returncode == 0
     out = cli(["user", "add", "wang", "--role", "editor", "--kb", "linhu", "--password-stdin"], env, "wang-pass-1\n")

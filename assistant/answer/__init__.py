@@ -16,16 +16,37 @@ from assistant.answer.eligibility import eligible, in_scope, is_plan, supported
 from assistant.answer.extractive import Answerer, ExtractiveAnswerer, idf_from_library
 from assistant.answer.question import QuestionInfo, analyse, periods_in, split_question
 from assistant.answer.scoring import (
-           Candidate,
-           abbreviation_match,
-           coverage,
-           measure_match,
-           term_match,
-           value_near_terms,
+    Candidate,
+    abbreviation_match,
+    coverage,
+    measure_match,
+    term_match,
+    value_near_terms,
 )
 from assistant.answer.values import SENTENCE, holds_value, persons_in
 
-__all__ = ["SENTENCE", "Answerer", "Candidate", "ExtractiveAnswerer", "QuestionInfo", "abbreviation_match", "analyse",
-           "citation", "compose", "coverage", "eligible", "holds_value", "idf_from_library", "in_scope", "is_plan",
-           "measure_match", "periods_in", "persons_in", "refusal", "split_question", "supported", "term_match",
-           "value_near_terms"]
+__all__ = [
+    "SENTENCE",
+    "Answerer",
+    "Candidate",
+    "ExtractiveAnswerer",
+    "QuestionInfo",
+    "abbreviation_match",
+    "analyse",
+    "citation",
+    "compose",
+    "coverage",
+    "eligible",
+    "holds_value",
+    "idf_from_library",
+    "in_scope",
+    "is_plan",
+    "measure_match",
+    "periods_in",
+    "persons_in",
+    "refusal",
+    "split_question",
+    "supported",
+    "term_match",
+    "value_near_terms",
+]

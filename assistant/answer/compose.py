@@ -20,16 +20,28 @@ def compose(question: str, passages: list[Passage], spans: list[tuple[int, int, 
         parts.append(f"{label}{text}[{n}]。")
     citations = [citation(n, passages[pi]) for pi, n in numbers.items()]
     check = verify("".join(parts), {c.n: c.quote for c in citations}, question)
-    return Answer(check.answer, False, backend, check.verified, citations, check.unverified, question=question, passages=passages)
+    return Answer(
+        check.answer, False, backend, check.verified, citations, check.unverified, question=question, passages=passages
+    )
 
 
 def citation(n: int, p: Passage) -> Citation:
     from assistant.ocr import origin
 
     m = p.meta
-    return Citation(n, p.chunk.doc_id, m.get("source", ""), m.get("title", ""), m.get("date", ""), m.get("issuer", ""),
-                    p.chunk.text, p.chunk.start, p.chunk.end, p.chunk.heading,
-                    origin=origin(m, p.chunk.start, p.chunk.end))
+    return Citation(
+        n,
+        p.chunk.doc_id,
+        m.get("source", ""),
+        m.get("title", ""),
+        m.get("date", ""),
+        m.get("issuer", ""),
+        p.chunk.text,
+        p.chunk.start,
+        p.chunk.end,
+        p.chunk.heading,
+        origin=origin(m, p.chunk.start, p.chunk.end),
+    )
 
 
 def refusal(question: str, passages: list[Passage], backend: str) -> Answer:
@@ -38,5 +50,12 @@ def refusal(question: str, passages: list[Passage], backend: str) -> Answer:
     for p in passages:
         if p.chunk.doc_id not in seen and len(related) < 3:
             seen.add(p.chunk.doc_id)
-            related.append({"doc_id": p.chunk.doc_id, "title": p.meta.get("title", ""), "date": p.meta.get("date", ""), "source": p.meta.get("source", "")})
+            related.append(
+                {
+                    "doc_id": p.chunk.doc_id,
+                    "title": p.meta.get("title", ""),
+                    "date": p.meta.get("date", ""),
+                    "source": p.meta.get("source", ""),
+                }
+            )
     return Answer(REFUSAL, True, backend, True, [], [], related, question=question, passages=passages)

@@ -30,15 +30,20 @@ def is_plan(sentence: str, meta: dict[str, object]) -> bool:
     return bool(re.search(r"力争|目标|计划|确保|将|拟", sentence))
 
 
-def eligible(info: QuestionInfo, sent: str, meta: dict[str, object], doc_ok: dict[str, bool], kind: str,
-             plan: bool | None) -> bool:
+def eligible(
+    info: QuestionInfo, sent: str, meta: dict[str, object], doc_ok: dict[str, bool], kind: str, plan: bool | None
+) -> bool:
     """Hard rules: the right year, the right place, a result when a result is asked."""
     years_in = set(re.findall(r"20\d{2}", sent))
     if info.filters.years and not doc_ok.get("year", True) and not years_in & set(info.filters.years):
         return False
     if info.filters.years and years_in and not years_in & set(info.filters.years) and re.search(r"20\d{2}年", sent):
         return False
-    if info.filters.places and meta.get("region") not in info.filters.places and not any(pl in sent for pl in info.filters.places):
+    if (
+        info.filters.places
+        and meta.get("region") not in info.filters.places
+        and not any(pl in sent for pl in info.filters.places)
+    ):
         return False  # and the gazetteer's check of what the sentence is about: scope.place_conflict (candidates)
     if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods):
         return False  # "一季度完成了多少": a full-year figure is not the answer (another stated period: scope)
@@ -81,11 +86,21 @@ def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -
         about = [cl for cl in clauses if info.measure and term_match(info.measure, cl) > 0] or clauses
         if all(FLOW.search(cl) for cl in about):
             return False  # "总数有多少家" is not answered by "新增…16家"
-    if kind == "list" and COUNTED_SET.search(info.text) and max_items(c.text) < 2 and not (len(c.text) <= 40 and "一是" in c.follows):
+    if (
+        kind == "list"
+        and COUNTED_SET.search(info.text)
+        and max_items(c.text) < 2
+        and not (len(c.text) <= 40 and "一是" in c.follows)
+    ):
         return False  # "那26家企业都是哪些": a sentence that only counts them names none
     n_asked = ITEMS_ASKED.search(info.text)
-    if n_asked and kind == "list" and max_items(c.text) < CN_DIGIT[n_asked.group(1)] and not abbreviation_match(n_asked.group(0)[1:], c.text) \
-            and not (len(c.text) <= 40 and "一是" in c.follows):
+    if (
+        n_asked
+        and kind == "list"
+        and max_items(c.text) < CN_DIGIT[n_asked.group(1)]
+        and not abbreviation_match(n_asked.group(0)[1:], c.text)
+        and not (len(c.text) <= 40 and "一是" in c.follows)
+    ):
         return False  # "分别是哪两个团队": a sentence that names none of them
     if REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text):
         return False  # "除了武汉理工还有哪两所": the text names one and says "等3所"
@@ -100,7 +115,9 @@ def in_scope(info: QuestionInfo, sent: str, text: str, start: int, meta: dict[st
     """The gazetteer's and the time resolver's check: the sentence (at start in text) is not about another place,
     year or part of the year than the question asks, and is not a dateline or byline on its own."""
     # (a table row's parts of the year are per column, "全年目标" next to "上半年完成": its headers say them)
-    if info.scope and (place_conflict(info.scope, sent, meta)
-                       or (not is_row(sent) and time_conflict(info.scope, time_of(text, start, meta)))):
+    if info.scope and (
+        place_conflict(info.scope, sent, meta)
+        or (not is_row(sent) and time_conflict(info.scope, time_of(text, start, meta)))
+    ):
         return False
     return not (is_furniture_line(sent) and not BYLINE_ASKED.search(info.text))

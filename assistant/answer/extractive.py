@@ -58,7 +58,9 @@ class ExtractiveAnswerer:
         self.settings = settings or AnswerSettings()
         self.idf = idf
 
-    def _scored_candidates(self, question: str, passages: list[Passage]) -> tuple[QuestionInfo, list[Candidate], list[float]]:
+    def _scored_candidates(
+        self, question: str, passages: list[Passage]
+    ) -> tuple[QuestionInfo, list[Candidate], list[float]]:
         """The eligible candidates (right place and time, not furniture; with a value when one is asked) and the
         learned scorer's probability for each; empty without a scorer or without terms."""
         from assistant.scorer import features, load_scorer
@@ -70,8 +72,12 @@ class ExtractiveAnswerer:
         cands = self.candidates(info, passages)[:12]
         if info.kind in ("number", "date", "person", "name"):
             cands = [c for c in cands if c.has_value]  # a figure, date or name question needs one in the sentence
-        probs = [scorer.prob(features(info, c.text, c.cover, coverage(info, c.text),
-                                      is_plan(c.text, passages[c.passage_index].meta))) for c in cands]
+        probs = [
+            scorer.prob(
+                features(info, c.text, c.cover, coverage(info, c.text), is_plan(c.text, passages[c.passage_index].meta))
+            )
+            for c in cands
+        ]
         return info, cands, probs
 
     def evidence(self, question: str, passages: list[Passage]) -> float:
@@ -95,8 +101,14 @@ class ExtractiveAnswerer:
         c = cands[best]
         return [(c.passage_index, *self.trim(info, c, info.kind), "")]
 
-    def candidates(self, info: QuestionInfo, passages: list[Passage], kind: str | None = None,
-                   prefer: re.Pattern[str] | None = None, plan: bool | None = None) -> list[Candidate]:
+    def candidates(
+        self,
+        info: QuestionInfo,
+        passages: list[Passage],
+        kind: str | None = None,
+        prefer: re.Pattern[str] | None = None,
+        plan: bool | None = None,
+    ) -> list[Candidate]:
         """Scored sentences of the passages; `plan` True/False keeps only target/result sentences."""
         kind = kind or info.kind
         out: list[Candidate] = []
@@ -108,7 +120,9 @@ class ExtractiveAnswerer:
                 if len(sent) < 4 or INJECTION.search(sent):
                     continue  # text that tries to instruct the model is never quoted
                 start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-                if not eligible(info, sent, p.meta, doc_ok, kind, plan) or not in_scope(info, sent, p.text, start, p.meta):
+                if not eligible(info, sent, p.meta, doc_ok, kind, plan) or not in_scope(
+                    info, sent, p.text, start, p.meta
+                ):
                     continue
                 sinfo = info if not info.place_terms else _unnamed_places_dropped(info, sent + " " + context)
                 own = coverage(sinfo, sent)
@@ -131,8 +145,19 @@ class ExtractiveAnswerer:
                     if not ok:
                         score *= 0.8
                 score *= 1.0 / (1.0 + 0.08 * i)
-                out.append(Candidate(i, start, start + len(sent), sent, score, cover, has_value,
-                                     p.text[start + len(sent) : start + len(sent) + 160], context))
+                out.append(
+                    Candidate(
+                        i,
+                        start,
+                        start + len(sent),
+                        sent,
+                        score,
+                        cover,
+                        has_value,
+                        p.text[start + len(sent) : start + len(sent) + 160],
+                        context,
+                    )
+                )
         out.sort(key=lambda c: -c.score)
         return out
 
@@ -149,7 +174,11 @@ class ExtractiveAnswerer:
 
         def useful(a: int, b: int) -> float:
             piece = c.text[a:b]
-            return coverage(info, piece) + (0.5 if kind in ("number", "date", "person", "name", "title") and holds_value(kind, piece, info.unit) else 0.0)
+            return coverage(info, piece) + (
+                0.5
+                if kind in ("number", "date", "person", "name", "title") and holds_value(kind, piece, info.unit)
+                else 0.0
+            )
 
         scores = [useful(a, b) for a, b in clauses]
         best = max(range(len(clauses)), key=lambda i: scores[i])
@@ -159,11 +188,16 @@ class ExtractiveAnswerer:
             lo -= 1
         while hi + 1 < len(clauses) and hi - best < 2 and scores[hi + 1] >= bar:
             hi += 1
-        if kind in ("number", "date", "person", "name", "title") and not holds_value(kind, c.text[clauses[lo][0] : clauses[hi][1]], info.unit):
+        if kind in ("number", "date", "person", "name", "title") and not holds_value(
+            kind, c.text[clauses[lo][0] : clauses[hi][1]], info.unit
+        ):
             # The clause naming the subject lacks the value ("2022年8月,…验收,获评…百强县市"): reach the nearest one.
             reach = len(clauses) if kind == "date" else 3  # a news sentence opens with its date ("2月23日,…")
-            near = [i for i in range(max(0, lo - reach), min(len(clauses), hi + 4))
-                    if holds_value(kind, c.text[clauses[i][0] : clauses[i][1]], info.unit)]
+            near = [
+                i
+                for i in range(max(0, lo - reach), min(len(clauses), hi + 4))
+                if holds_value(kind, c.text[clauses[i][0] : clauses[i][1]], info.unit)
+            ]
             if near:
                 i = min(near, key=lambda i: min(abs(i - lo), abs(i - hi)))
                 lo, hi = min(lo, i), max(hi, i)
@@ -171,8 +205,14 @@ class ExtractiveAnswerer:
         piece = c.text[a:b].rstrip(",;:，；：、")
         return c.start + a, c.start + a + len(piece)
 
-    def pick(self, info: QuestionInfo, passages: list[Passage], kind: str, prefer: re.Pattern[str] | None = None,
-             plan: bool | None = None) -> list[Candidate]:
+    def pick(
+        self,
+        info: QuestionInfo,
+        passages: list[Passage],
+        kind: str,
+        prefer: re.Pattern[str] | None = None,
+        plan: bool | None = None,
+    ) -> list[Candidate]:
         cands = [c for c in self.candidates(info, passages, kind, prefer, plan) if self.supported(info, c, kind)]
         if not cands:
             return []
@@ -183,8 +223,12 @@ class ExtractiveAnswerer:
             for c in cands[1:]:
                 if len(chosen) >= self.settings.max_sentences:
                     break
-                if c.passage_index == best.passage_index and c.score >= 0.75 * best.score and c.text not in best.text \
-                        and abs(c.start - best.start) < 400:
+                if (
+                    c.passage_index == best.passage_index
+                    and c.score >= 0.75 * best.score
+                    and c.text not in best.text
+                    and abs(c.start - best.start) < 400
+                ):
                     chosen.append(c)
             chosen.sort(key=lambda c: c.start)
         return chosen
@@ -214,7 +258,9 @@ class ExtractiveAnswerer:
             return out
         if TARGET_CUE.search(question):
             # A question about targets is answered from target statements when there are any.
-            picks = self.pick(info, passages, info.kind, TARGET_WORDS, plan=True) or self.pick(info, passages, info.kind, TARGET_WORDS)
+            picks = self.pick(info, passages, info.kind, TARGET_WORDS, plan=True) or self.pick(
+                info, passages, info.kind, TARGET_WORDS
+            )
         else:
             picks = self.pick(info, passages, info.kind)
         if not picks:
@@ -222,7 +268,10 @@ class ExtractiveAnswerer:
         if info.kind == "list":
             items = ordinal_items(passages, picks[0])
             if items:  # a heading answered by the "一是…二是…三是…" that follow it
-                return [(picks[0].passage_index, picks[0].start, picks[0].end, ""), *((i, a, b, "") for i, a, b in items)]
+                return [
+                    (picks[0].passage_index, picks[0].start, picks[0].end, ""),
+                    *((i, a, b, "") for i, a, b in items),
+                ]
         return [(c.passage_index, *self.trim(info, c, info.kind), "") for c in picks]
 
     def __call__(self, question: str, passages: list[Passage]) -> Answer:
@@ -235,7 +284,9 @@ class ExtractiveAnswerer:
             if len(parts) > 1:
                 # A later part inherits the place and year named in an earlier one.
                 pf = parse_filters(part)
-                prefix = ("" if pf.places else "".join(context.places[:1])) + ("" if pf.years else "".join(f"{y}年" for y in context.years[:1]))
+                prefix = ("" if pf.places else "".join(context.places[:1])) + (
+                    "" if pf.years else "".join(f"{y}年" for y in context.years[:1])
+                )
                 part = prefix + part
             got = self.spans(part, passages)
             if got is None and len(parts) == 1:
@@ -259,6 +310,7 @@ UNSEEN_DF = 6.0
 
 def idf_from_library(library) -> Callable[[str], float]:  # type: ignore[no-untyped-def]
     """IDF of a term over the library's chunks (unknown terms get the highest weight)."""
+
     def idf(term: str) -> float:
         bm = library.bm25  # read each time: reindex replaces it
         n = max(1, len(bm))

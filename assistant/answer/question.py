@@ -19,10 +19,14 @@ QUESTION_WORDS = re.compile(
 )
 
 
-NUMBER_CUE = re.compile(r"多少|几[家个项人所次批名件趟回座条位种类]|多大|多高|多长|多久|面积|比重|比例|占比|强度|增长|金额|规模|总额|数量|数目|成交额|交易额|增加值|人数|家数")
+NUMBER_CUE = re.compile(
+    r"多少|几[家个项人所次批名件趟回座条位种类]|多大|多高|多长|多久|面积|比重|比例|占比|强度|增长|金额|规模|总额|数量|数目|成交额|交易额|增加值|人数|家数"
+)
 
 
-DATE_CUE = re.compile(r"(?:什么|啥)时候|何时|哪一?天|哪一?年|哪一?日|日期|时间|哪天|几月|几号|几日|文号|索引号|发文字号")
+DATE_CUE = re.compile(
+    r"(?:什么|啥)时候|何时|哪一?天|哪一?年|哪一?日|日期|时间|哪天|几月|几号|几日|文号|索引号|发文字号"
+)
 
 
 PERSON_CUE = re.compile(r"谁|哪位|负责人|局长|书记|主任|记者|通讯员|编辑|作者|姓名|姓什么")
@@ -35,20 +39,28 @@ ORG_CUE = re.compile(r"牵头|(?:责任|负责|主管)(?:单位|部门)|哪[个�
 PLACE_CUE = re.compile(r"哪里|哪儿|在哪|什么地方|地点|选址|位于")
 
 
-LIST_CUE = re.compile(r"哪些|哪几|有什么|包括|包含|分别|措施|举措|内容|目标是什么|任务是什么|重点是什么|几个方面|哪五|哪四|哪三|哪六")
+LIST_CUE = re.compile(
+    r"哪些|哪几|有什么|包括|包含|分别|措施|举措|内容|目标是什么|任务是什么|重点是什么|几个方面|哪五|哪四|哪三|哪六"
+)
 
 
 TARGET_CUE = re.compile(r"目标|计划|力争|要求|预期|任务|定了|定的|打算|规划[要里中]")
 
 
-ACHIEVED_CUE = re.compile(r"实际|完成(?:了|情况|度|没|得)|进度|做到|超了[没吗]|实现了|达到了|结果|进展|做到了|成效|最终|最后|已经|了吗|了没有|是否已|获批了")
+ACHIEVED_CUE = re.compile(
+    r"实际|完成(?:了|情况|度|没|得)|进度|做到|超了[没吗]|实现了|达到了|结果|进展|做到了|成效|最终|最后|已经|了吗|了没有|是否已|获批了"
+)
 
 
-ACHIEVED_ONLY = re.compile(r"实际|最终|最后|已经|了吗|了没有|是否已|完成(?:了多少|得)|达到了多少|实现了|(?:获批|建成|新增|引进|认定|立项|落地)了")
+ACHIEVED_ONLY = re.compile(
+    r"实际|最终|最后|已经|了吗|了没有|是否已|完成(?:了多少|得)|达到了多少|实现了|(?:获批|建成|新增|引进|认定|立项|落地)了"
+)
 
 
 # How long ("最长可以延期多久", "贴息期限是多长"): a duration, never a year such as 2020年 (one or two digits before 年).
-DURATION_ASKED = re.compile(r"多久|多长时间|(?:期限|期|时长|时间)(?:是|为|有)?多长|多少(?:天|个月|年|周|小时|个工作日)|几(?:天|个月|年|周)")
+DURATION_ASKED = re.compile(
+    r"多久|多长时间|(?:期限|期|时长|时间)(?:是|为|有)?多长|多少(?:天|个月|年|周|小时|个工作日)|几(?:天|个月|年|周)"
+)
 DURATION_UNITS = r"个月|周|天|小时|工作日|(?<=(?<!\d)\d)年|(?<=(?<!\d)\d\d)年|(?<=[一二两三四五六七八九十半])年"
 UNIT_ASKED = [
     (DURATION_ASKED, DURATION_UNITS),
@@ -56,11 +68,21 @@ UNIT_ASKED = [
     (re.compile(r"(?:多少|几)(?:家)"), r"家|个|所"),
     (re.compile(r"(?:多少|几)(?:项)"), r"项|个|条"),
     (re.compile(r"(?:多少|几)(?:个)"), r"个|项|家|所|座|条|批"),
-    (re.compile(r"(?:多少|几)(?:人|名|位)|人数|(?:多少|几个)[\u4e00-\u9fff]{0,6}(?:人员|人才|专家|特派员|员工|学生)"), r"人|名|位"),
+    (
+        re.compile(
+            r"(?:多少|几)(?:人|名|位)|人数|(?:多少|几个)[\u4e00-\u9fff]{0,6}(?:人员|人才|专家|特派员|员工|学生)"
+        ),
+        r"人|名|位",
+    ),
     (re.compile(r"(?:多少|几)(?:次|场|期|趟|回)"), r"次|场|期|趟"),
     (re.compile(r"面积|多大(?:的)?(?:地|场地|面积)?$"), r"平方米|平方公里|公顷|㎡|亩"),
     (re.compile(r"比重|比例|占比|百分之|强度|增长率|增速|开工率|率[是为达]|多少%"), r"%"),
-    (re.compile(r"金额|资金|收入|估值|经费|授信|债券|产值|增加值|税收|投资额|成交额|交易额|贷款|保证金|多少(?:钱|元|亿|万)"), r"亿元|万元|元|亿|万"),
+    (
+        re.compile(
+            r"金额|资金|收入|估值|经费|授信|债券|产值|增加值|税收|投资额|成交额|交易额|贷款|保证金|多少(?:钱|元|亿|万)"
+        ),
+        r"亿元|万元|元|亿|万",
+    ),
 ]
 
 
@@ -73,17 +95,117 @@ DOC_ASKED = re.compile(r"(?:哪[份个部]|什么)(?:文件|方案|办法|通知
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|姓什么")
 
 
-GENERIC = {"目标", "实际", "完成", "情况", "多少", "哪些", "什么", "达到", "实现", "工作", "计划", "要求", "任务", "数量",
-           "最后", "最终", "大概", "大约", "一共", "总共", "现在", "获得", "得到", "哪家", "哪个", "哪项", "出自", "怎么样"}
+GENERIC = {
+    "目标",
+    "实际",
+    "完成",
+    "情况",
+    "多少",
+    "哪些",
+    "什么",
+    "达到",
+    "实现",
+    "工作",
+    "计划",
+    "要求",
+    "任务",
+    "数量",
+    "最后",
+    "最终",
+    "大概",
+    "大约",
+    "一共",
+    "总共",
+    "现在",
+    "获得",
+    "得到",
+    "哪家",
+    "哪个",
+    "哪项",
+    "出自",
+    "怎么样",
+}
 
 
 # Spoken filler of typed questions ("科技招商这块,局里…跑了多少趟"): never a fact the text must contain.
 # Single words here; the phrases they build are patterns below, so that a new combination needs no new entry.
-FILLER = {"这块", "那块", "这边", "那边", "局里", "咱们", "我们", "你们", "他们", "下来", "批下", "搞的", "弄的", "搞了", "当初", "当时",
-          "年初", "定的", "到底", "究竟", "多大", "多高", "多长", "具体", "来着", "知道", "想问", "问下", "问问", "一下", "帮忙", "查下", "查查", "那次",
-          "这次", "时候", "年底", "年末", "全年", "那个", "这个", "这项", "那项", "啥", "是啥", "叫啥", "干啥", "几号", "哪天", "那篇", "稿子",
-          "里面", "报上", "上去", "冲到", "要冲", "弄到", "搞到", "提了", "报道", "这篇", "文章", "规模", "下限", "上限", "数值", "分别",
-          "列出", "提供", "核对", "核实", "引用", "需要", "为了", "专门"}
+FILLER = {
+    "这块",
+    "那块",
+    "这边",
+    "那边",
+    "局里",
+    "咱们",
+    "我们",
+    "你们",
+    "他们",
+    "下来",
+    "批下",
+    "搞的",
+    "弄的",
+    "搞了",
+    "当初",
+    "当时",
+    "年初",
+    "定的",
+    "到底",
+    "究竟",
+    "多大",
+    "多高",
+    "多长",
+    "具体",
+    "来着",
+    "知道",
+    "想问",
+    "问下",
+    "问问",
+    "一下",
+    "帮忙",
+    "查下",
+    "查查",
+    "那次",
+    "这次",
+    "时候",
+    "年底",
+    "年末",
+    "全年",
+    "那个",
+    "这个",
+    "这项",
+    "那项",
+    "啥",
+    "是啥",
+    "叫啥",
+    "干啥",
+    "几号",
+    "哪天",
+    "那篇",
+    "稿子",
+    "里面",
+    "报上",
+    "上去",
+    "冲到",
+    "要冲",
+    "弄到",
+    "搞到",
+    "提了",
+    "报道",
+    "这篇",
+    "文章",
+    "规模",
+    "下限",
+    "上限",
+    "数值",
+    "分别",
+    "列出",
+    "提供",
+    "核对",
+    "核实",
+    "引用",
+    "需要",
+    "为了",
+    "专门",
+}
 
 
 GENERIC |= FILLER
@@ -91,18 +213,55 @@ GENERIC |= FILLER
 
 # Phrases of the same kinds: the document the user is reading ("那篇报道里", "这份材料中"), a verb with a directional
 # complement ("批下来", "报上去"), a request ("请列出", "请核实"), and 值 after 目标 ("目标值" is the target).
-SPOKEN_PHRASES = (r"[这那]?[篇份]?(?:报道|稿子|文章|文件|材料|通知)(?:里面?|中)|[这那][篇份](?:报道|稿子|文章|材料)?(?:里面?|中)?",
-                  r"[批报交送递提](?:下来|上去|上来)", r"请(?:列出|提供|核实|核对|说明|告知)", r"(?<=目标)值")
+SPOKEN_PHRASES = (
+    r"[这那]?[篇份]?(?:报道|稿子|文章|文件|材料|通知)(?:里面?|中)|[这那][篇份](?:报道|稿子|文章|材料)?(?:里面?|中)?",
+    r"[批报交送递提](?:下来|上去|上来)",
+    r"请(?:列出|提供|核实|核对|说明|告知)",
+    r"(?<=目标)值",
+)
 
 
 # Filler removed from the question text before segmentation (removing "目标值" whole would leave "标值").
-SPOKEN = re.compile("|".join([*SPOKEN_PHRASES, *sorted((w for w in FILLER if len(w) >= 2 and w not in {
-    "规模", "具体", "提供", "需要", "知道", "引用", "下来", "上去", "分别", "时候", "年初", "年底", "年末", "全年"}), key=len, reverse=True)]))
+SPOKEN = re.compile(
+    "|".join(
+        [
+            *SPOKEN_PHRASES,
+            *sorted(
+                (
+                    w
+                    for w in FILLER
+                    if len(w) >= 2
+                    and w
+                    not in {
+                        "规模",
+                        "具体",
+                        "提供",
+                        "需要",
+                        "知道",
+                        "引用",
+                        "下来",
+                        "上去",
+                        "分别",
+                        "时候",
+                        "年初",
+                        "年底",
+                        "年末",
+                        "全年",
+                    }
+                ),
+                key=len,
+                reverse=True,
+            ),
+        ]
+    )
+)
 
 
 # The kind of thing asked for ("成立了什么组织", "哪份文件") is not a word the answer contains.
-ANSWER_TYPE = re.compile(r"(?:什么|哪[个份部项条篇类种些几]?)(?:组织|机构|文件|单位|部门|措施|举措|活动|荣誉|称号|奖项|政策|制度|方式|模式|"
-                         r"作风|名称|内容|会议|载体|样的?)")
+ANSWER_TYPE = re.compile(
+    r"(?:什么|哪[个份部项条篇类种些几]?)(?:组织|机构|文件|单位|部门|措施|举措|活动|荣誉|称号|奖项|政策|制度|方式|模式|"
+    r"作风|名称|内容|会议|载体|样的?)"
+)
 
 
 @dataclass
@@ -122,7 +281,9 @@ class QuestionInfo:
 
 
 # "是不是已经过300家了": a yes/no about a threshold asks for the figure.
-THRESHOLD = re.compile(r"(?:是不是|是否|有没有|有无)?(?:已经)?(?:超过|突破|达到|过|超)了?\s*\d+(?:\.\d+)?\s*(?:万|亿)?\s*(?:家|个|项|人|名|元|亿元|万元|%)?(?:了吗|了没有|了没|没有|吗|了)?")
+THRESHOLD = re.compile(
+    r"(?:是不是|是否|有没有|有无)?(?:已经)?(?:超过|突破|达到|过|超)了?\s*\d+(?:\.\d+)?\s*(?:万|亿)?\s*(?:家|个|项|人|名|元|亿元|万元|%)?(?:了吗|了没有|了没|没有|吗|了)?"
+)
 
 
 # "占比提了什么要求" names a measure but asks for a requirement in words ("达到全省平均水平").
@@ -173,7 +334,9 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     else:
         kind = "fact"
     filters = parse_filters(q)
-    stripped = THRESHOLD.sub(" ", ANSWER_TYPE.sub(" ", SPOKEN.sub(" ", q)))  # "过300家了": the user's figure, not a term
+    stripped = THRESHOLD.sub(
+        " ", ANSWER_TYPE.sub(" ", SPOKEN.sub(" ", q))
+    )  # "过300家了": the user's figure, not a term
     stripped = QUESTION_WORDS.sub(" ", re.sub(r"20\d{2}\s*年?", " ", stripped))
     stripped = re.sub(r"《[^》]{2,40}》", " ", stripped) if "这篇" in q or "报道" in q else stripped
     stripped = PERIOD.sub(" ", stripped)  # "三季度" is checked as a part of the year, not matched as a word
@@ -194,8 +357,9 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     scope = question_scope(q)
     names = {n for p in scope.places for n in (p.name, p.short)}
     place_terms = frozenset(t for t in terms if t in names or t.rstrip("市区县") in names)
-    return QuestionInfo(q, kind, terms, filters, two_part, weights, unit, wants_achieved, periods_in(q), measure,
-                        scope, place_terms)
+    return QuestionInfo(
+        q, kind, terms, filters, two_part, weights, unit, wants_achieved, periods_in(q), measure, scope, place_terms
+    )
 
 
 def _unnamed_places_dropped(info: QuestionInfo, text: str) -> QuestionInfo:
@@ -207,15 +371,80 @@ def _unnamed_places_dropped(info: QuestionInfo, text: str) -> QuestionInfo:
     return replace(info, weights={t: w * (0.5 if t in missing else 1.0) for t, w in info.weights.items()})
 
 
-COUNT_WORD = re.compile(r"(?:是|有|为|共|一共|总共|了|占|要|能|约|大概|达到|达|到)*(?:多少|(?<!第)几)(?:[家个项人所次批名件趟回座条位种类]|亿元|万元|元)?")
+COUNT_WORD = re.compile(
+    r"(?:是|有|为|共|一共|总共|了|占|要|能|约|大概|达到|达|到)*(?:多少|(?<!第)几)(?:[家个项人所次批名件趟回座条位种类]|亿元|万元|元)?"
+)
 
 
 # Words around a count that say how it was counted, not what was counted.
-NOT_A_MEASURE = {"新增", "预计", "成功", "金额", "数量", "总额", "规模", "人数", "家数", "个数", "项数", "总数", "规划", "没有",
-                 "增加", "增长", "累计", "共计", "合计", "排名", "年度", "全年", "实际", "目标", "完成", "实现", "达到", "计划",
-                 "已经", "目前", "现在", "当年", "今年", "去年", "一共", "总共", "大约", "左右", "以上", "以下", "多少", "资金",
-                 "安排", "投入", "争取", "落实", "拿到", "获得", "得到", "下限", "上限", "数值", "指标", "水平",
-                 "总量", "增速", "速度", "全市", "全区", "全省", "全国", "全县", "我市", "本市", "我区", "全年度"}
+NOT_A_MEASURE = {
+    "新增",
+    "预计",
+    "成功",
+    "金额",
+    "数量",
+    "总额",
+    "规模",
+    "人数",
+    "家数",
+    "个数",
+    "项数",
+    "总数",
+    "规划",
+    "没有",
+    "增加",
+    "增长",
+    "累计",
+    "共计",
+    "合计",
+    "排名",
+    "年度",
+    "全年",
+    "实际",
+    "目标",
+    "完成",
+    "实现",
+    "达到",
+    "计划",
+    "已经",
+    "目前",
+    "现在",
+    "当年",
+    "今年",
+    "去年",
+    "一共",
+    "总共",
+    "大约",
+    "左右",
+    "以上",
+    "以下",
+    "多少",
+    "资金",
+    "安排",
+    "投入",
+    "争取",
+    "落实",
+    "拿到",
+    "获得",
+    "得到",
+    "下限",
+    "上限",
+    "数值",
+    "指标",
+    "水平",
+    "总量",
+    "增速",
+    "速度",
+    "全市",
+    "全区",
+    "全省",
+    "全国",
+    "全县",
+    "我市",
+    "本市",
+    "我区",
+    "全年度",
+}
 
 
 @lru_cache(maxsize=2048)
@@ -241,8 +470,15 @@ def asked_measure(question: str, terms: list[str]) -> str:
     tags = pos_tags(question)
     # What is counted is a noun or a distinguishing attribute ("入库比例提出的目标是多少": 比例, not the verb
     # 提出; "省级的有几个": 省级), never a unit ("每平方米").
-    terms = [t for t in terms if t not in NOT_A_MEASURE and len(t) >= 2 and not re.fullmatch(UNITS, t) and not t.startswith("每")
-             and (tags.get(t, "n")[:1] in ("n", "x", "b") or tags.get(t) == "vn")]
+    terms = [
+        t
+        for t in terms
+        if t not in NOT_A_MEASURE
+        and len(t) >= 2
+        and not re.fullmatch(UNITS, t)
+        and not t.startswith("每")
+        and (tags.get(t, "n")[:1] in ("n", "x", "b") or tags.get(t) == "vn")
+    ]
     after = first_noun_phrase(re.split(r"[,;:。，；：？?！!]", after)[0])
     before = re.sub(r"每[\u4e00-\u9fff]{1,4}$", "", before)  # "租金每平方米多少钱": per square metre is the unit
     following = [(after.find(t) + len(t), len(t), t) for t in terms if t in after]
@@ -278,7 +514,12 @@ def with_modifier(phrase: str, head: str) -> str:
         return head
     i = last[0]
     prev_start, _, prev_word, prev_flag = words[i - 1]
-    if not NOUNISH.fullmatch(prev_flag) or prev_word in NOT_A_MEASURE or len(prev_word) < 2 or words[i][0] > end - len(head):
+    if (
+        not NOUNISH.fullmatch(prev_flag)
+        or prev_word in NOT_A_MEASURE
+        or len(prev_word) < 2
+        or words[i][0] > end - len(head)
+    ):
         return head
     return phrase[prev_start:end]
 

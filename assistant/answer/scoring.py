@@ -118,7 +118,11 @@ def ordinal_items(passages: list[Passage], head: Candidate) -> list[tuple[int, i
     """The first sentence of each "一是… 二是… 三是…" item that follows a heading sentence, across the
     consecutive chunks of its document that were retrieved; [] when the heading is not followed by one."""
     first = passages[head.passage_index]
-    if len(head.text) > 40 or head.text.count("、") >= 2 or not re.search("一是", first.text[head.end : head.end + 160]):
+    if (
+        len(head.text) > 40
+        or head.text.count("、") >= 2
+        or not re.search("一是", first.text[head.end : head.end + 160])
+    ):
         return []  # only a heading-like sentence stands for the items after it
     chunks = {p.chunk.ord: i for i, p in enumerate(passages) if p.chunk.doc_id == first.chunk.doc_id}
     items: list[tuple[int, int, int]] = []
@@ -152,6 +156,8 @@ def value_near_terms(info: QuestionInfo, text: str) -> bool:
     """A value within a short distance after a matched key term, or right before it ("10家重点产业研究院")."""
     for t in info.terms:
         for m in re.finditer(re.escape(t), text):
-            if VALUE.search(text[m.start() : m.end() + 30]) or re.search(f"(?:{VALUE.pattern})[^,;:。，；：、]{{0,4}}$", text[max(0, m.start() - 12) : m.start()]):
+            if VALUE.search(text[m.start() : m.end() + 30]) or re.search(
+                f"(?:{VALUE.pattern})[^,;:。，；：、]{{0,4}}$", text[max(0, m.start() - 12) : m.start()]
+            ):
                 return True
     return False

@@ -12,22 +12,28 @@ UNITS = r"(?:%|亿元|万元|元|亿|万|家|项|个|人|名|件|次|趟|所|条
 VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?" + UNITS + r"|[一二三四五六七八九十两]+(?:个|家|项|所|批|人|名)")
 
 
-DATE_VALUE = re.compile(r"20\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|\d{1,2}月(?:\d{1,2}日|上旬|中旬|下旬|底|初)|〔\d{4}〕\d+号|\d{9}/\d{4}-\d+|20\d{2}年")
+DATE_VALUE = re.compile(
+    r"20\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|\d{1,2}月(?:\d{1,2}日|上旬|中旬|下旬|底|初)|〔\d{4}〕\d+号|\d{9}/\d{4}-\d+|20\d{2}年"
+)
 
 
 # A person is a title with a name that starts with a common surname ("局长吴文胜", "通讯员 向美琳");
 # "由区委书记任组长" names nobody.
-SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
-            "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安"
-            "齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳"
-            "管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟"
-            "邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
+    "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安"
+    "齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳"
+    "管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟"
+    "邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
 
 
 TITLES = r"局长|副局长|书记|主任|记者|通讯员|组长|副组长|编辑|县长|市长|区长|厅长|处长|科长|院长|董事长|总经理"
 
 
-PERSON_VALUE = re.compile(rf"(?:{TITLES})[、,:：]?\s*([{SURNAMES}][\u4e00-\u9fff]{{1,2}})|([{SURNAMES}][\u4e00-\u9fff]{{1,2}})(?:同志|(?:{TITLES}))")
+PERSON_VALUE = re.compile(
+    rf"(?:{TITLES})[、,:：]?\s*([{SURNAMES}][\u4e00-\u9fff]{{1,2}})|([{SURNAMES}][\u4e00-\u9fff]{{1,2}})(?:同志|(?:{TITLES}))"
+)
 
 
 NOT_A_NAME = re.compile(r"[长书记任员委区市县局省组副主的是在为和等要将对]")
@@ -40,21 +46,68 @@ BYLINE = re.compile(rf"^[●■◆\s]*(?:本报讯)?[(（]?\s*(?:[\u4e00-\u9fff]
 
 
 # A proper name in the text: quoted, a 《title》, or an organisation with its own name ("…有限公司").
-PROPER_NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,60}》|[\u4e00-\u9fff]{2,16}(?:有限公司|股份公司|集团|大学|学院|研究所)")
+PROPER_NAME = re.compile(
+    r"“[^”]{2,30}”|《[^》]{2,60}》|[\u4e00-\u9fff]{2,16}(?:有限公司|股份公司|集团|大学|学院|研究所)"
+)
 
 
 ROLE = re.compile(r"(?:市|区|县|镇|乡|省)(?:委书记|长)|(?:局|部|厅|处|科|室|办|中心)(?:长|主任)|书记|局长|主任|负责人")
 
 
 # Words that start with a surname character but name nobody ("总书记关于…", "局长全面…").
-NOT_A_NAME_START = {"关于", "全面", "全市", "全区", "全省", "全国", "全力", "高新", "高质", "高度", "高层", "成功", "成立", "成果",
-                    "时间", "明确", "应用", "文件", "安排", "安全", "解决", "党组", "党委", "金融", "方面", "方案", "向上", "于是",
-                    "万元", "钱的", "强调", "严格", "宁夏", "华中", "江苏", "武汉", "黄石", "咸宁", "大冶", "通过", "要求", "指出"}
+NOT_A_NAME_START = {
+    "关于",
+    "全面",
+    "全市",
+    "全区",
+    "全省",
+    "全国",
+    "全力",
+    "高新",
+    "高质",
+    "高度",
+    "高层",
+    "成功",
+    "成立",
+    "成果",
+    "时间",
+    "明确",
+    "应用",
+    "文件",
+    "安排",
+    "安全",
+    "解决",
+    "党组",
+    "党委",
+    "金融",
+    "方面",
+    "方案",
+    "向上",
+    "于是",
+    "万元",
+    "钱的",
+    "强调",
+    "严格",
+    "宁夏",
+    "华中",
+    "江苏",
+    "武汉",
+    "黄石",
+    "咸宁",
+    "大冶",
+    "通过",
+    "要求",
+    "指出",
+}
 
 
 def persons_in(text: str) -> list[str]:
-    return [name for m in PERSON_VALUE.finditer(text) for name in m.groups()
-            if name and not NOT_A_NAME.search(name[1:]) and name[:2] not in NOT_A_NAME_START]
+    return [
+        name
+        for m in PERSON_VALUE.finditer(text)
+        for name in m.groups()
+        if name and not NOT_A_NAME.search(name[1:]) and name[:2] not in NOT_A_NAME_START
+    ]
 
 
 ACHIEVED_WORDS = re.compile(r"完成|实现|已|目前|达到|建成|成功|获批|入库|累计|同比|突破|新增授信|立项")
@@ -72,7 +125,16 @@ CLAUSE = re.compile(r"[^,;:、，；：]+[,;:，；：]?")
 def holds_value(kind: str, text: str, unit: str = "") -> bool:
     if kind == "number":
         if unit:
-            return bool(re.search(r"\d+(?:\.\d+)?\s*(?:余|多)?(?:万|亿|千)?(?:" + unit + ")|[一二三四五六七八九十两]+(?:" + unit + ")", text))
+            return bool(
+                re.search(
+                    r"\d+(?:\.\d+)?\s*(?:余|多)?(?:万|亿|千)?(?:"
+                    + unit
+                    + ")|[一二三四五六七八九十两]+(?:"
+                    + unit
+                    + ")",
+                    text,
+                )
+            )
         return bool(VALUE.search(text))
     if kind == "date":
         return bool(DATE_VALUE.search(text))

@@ -185,14 +185,16 @@ def install(app: FastAPI, pool: KBPool) -> None:
         if cookie_id:  # the page's login cookie (Gradio keeps token -> user name)
             tokens = getattr(app, "tokens", {})
             got = request.cookies.get(f"access-token-{cookie_id}") or request.cookies.get(
-                f"access-token-unsecure-{cookie_id}")
+                f"access-token-unsecure-{cookie_id}"
+            )
             if got and got in tokens:
                 return Caller(tokens[got], identity=users.identity(tokens[got]))
         if ring.keys():
             raise ApiError(401, "missing API key: send `Authorization: Bearer <key>`", "invalid_api_key")
         if users.count():
-            raise ApiError(401, "sign in: send `Authorization: Basic <user:password>` or an API key",
-                           "invalid_credentials")
+            raise ApiError(
+                401, "sign in: send `Authorization: Basic <user:password>` or an API key", "invalid_credentials"
+            )
         if host not in LOOPBACK:
             raise ApiError(
                 401,
@@ -212,10 +214,14 @@ def install(app: FastAPI, pool: KBPool) -> None:
                 raise ApiError(403, f"this {what} may not use knowledge base {kb_name!r}", "permission_denied")
         if write and not who.may_write(kb_name if kb_name not in ALL_MODELS else None):
             if who.key is not None:
-                raise ApiError(403, "this API key is read-only: it may not add or delete documents",
-                               "permission_denied")
-            raise ApiError(403, f"user {who.name!r} may not add or delete documents in {kb_name!r} (needs the editor "
-                           "role)", "permission_denied")
+                raise ApiError(
+                    403, "this API key is read-only: it may not add or delete documents", "permission_denied"
+                )
+            raise ApiError(
+                403,
+                f"user {who.name!r} may not add or delete documents in {kb_name!r} (needs the editor role)",
+                "permission_denied",
+            )
         return who
 
     def check(name: str) -> str:
@@ -280,7 +286,8 @@ def install(app: FastAPI, pool: KBPool) -> None:
             t0 = time.perf_counter()
             ans = await run_in_threadpool(ask_one, model, question, turns)
         answer_id = await run_in_threadpool(
-            history.record, record.name, model, question, ans, time.perf_counter() - t0, channel="api")
+            history.record, record.name, model, question, ans, time.perf_counter() - t0, channel="api"
+        )
         created, cid = int(time.time()), "chatcmpl-" + secrets.token_hex(12)
         extra = {
             "answer_id": answer_id,
@@ -356,7 +363,8 @@ def install(app: FastAPI, pool: KBPool) -> None:
         who = authorize(request)
         if not who.is_admin:
             raise ApiError(
-                403, "creating a knowledge base needs an admin, or a key for every knowledge base (--all-kbs)",
+                403,
+                "creating a knowledge base needs an admin, or a key for every knowledge base (--all-kbs)",
                 "permission_denied",
             )
         body = await json_body(request)
@@ -450,8 +458,14 @@ def install(app: FastAPI, pool: KBPool) -> None:
         if not isinstance(correction, str) or not isinstance(document, str):
             raise ApiError(400, "`correction` and `document` must be strings", "invalid_feedback")
         try:
-            saved = history.feedback(who.name, answer_id.strip(), body.get("rating"), correction, document,
-                                     admin=who.is_admin and who.key is None)
+            saved = history.feedback(
+                who.name,
+                answer_id.strip(),
+                body.get("rating"),
+                correction,
+                document,
+                admin=who.is_admin and who.key is None,
+            )
         except NotFound as exc:
             raise ApiError(404, str(exc), "answer_not_found", "answer_id") from None
         except HistoryError as exc:
@@ -479,10 +493,15 @@ def install(app: FastAPI, pool: KBPool) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             path = export_docs.export(row, format, Path(tmp))
             data = path.read_bytes()
-        kinds = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        return Response(data, media_type=kinds[format],
-                        headers={"Content-Disposition": f'attachment; filename="answer-{answer_id}.{format}"'})
+        kinds = {
+            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+        return Response(
+            data,
+            media_type=kinds[format],
+            headers={"Content-Disposition": f'attachment; filename="answer-{answer_id}.{format}"'},
+        )
 
     def check_date(date: str) -> str:
         from assistant.metadata import normalize_date

@@ -22,8 +22,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-for _key, _value in (("GRADIO_ANALYTICS_ENABLED", "False"), ("HF_HUB_OFFLINE", "1"), ("ANONYMIZED_TELEMETRY", "False"),
-                     ("TRANSFORMERS_OFFLINE", "1"), ("TOKENIZERS_PARALLELISM", "false")):
+for _key, _value in (
+    ("GRADIO_ANALYTICS_ENABLED", "False"),
+    ("HF_HUB_OFFLINE", "1"),
+    ("ANONYMIZED_TELEMETRY", "False"),
+    ("TRANSFORMERS_OFFLINE", "1"),
+    ("TOKENIZERS_PARALLELISM", "false"),
+):
     os.environ.setdefault(_key, _value)
 
 from assistant import REFUSAL  # noqa: E402
@@ -64,8 +69,19 @@ def esc(text: object) -> str:
     meaning to, and turns every line break into <br> so a message stays one HTML block.
     """
     s = html.escape(str(text or ""), quote=True)
-    for ch, ent in (("{", "&#123;"), ("}", "&#125;"), ("$", "&#36;"), ("`", "&#96;"), ("\\", "&#92;"),
-                    ("*", "&#42;"), ("_", "&#95;"), ("[", "&#91;"), ("]", "&#93;"), ("|", "&#124;"), ("~", "&#126;")):
+    for ch, ent in (
+        ("{", "&#123;"),
+        ("}", "&#125;"),
+        ("$", "&#36;"),
+        ("`", "&#96;"),
+        ("\\", "&#92;"),
+        ("*", "&#42;"),
+        ("_", "&#95;"),
+        ("[", "&#91;"),
+        ("]", "&#93;"),
+        ("|", "&#124;"),
+        ("~", "&#126;"),
+    ):
         s = s.replace(ch, ent)
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     return s.replace("\n", "<br>")
@@ -91,15 +107,18 @@ def render_answer_text(text: str) -> str:
 
     sentences = split_answer(text)
     if sentences and all(is_row(CITE.sub("", s).strip()) for s in sentences):  # quoted table rows: small tables
-        return "".join(row_html(CITE.sub("", s).strip()) + _with_refs("".join(f"[{k}]" for k in cited_keys(s)))
-                       for s in sentences)
+        return "".join(
+            row_html(CITE.sub("", s).strip()) + _with_refs("".join(f"[{k}]" for k in cited_keys(s))) for s in sentences
+        )
     if not any(LABEL.match(s) for s in sentences):
         return _with_refs(text)
     lines = []
     for sentence in sentences:
         m = LABEL.match(sentence)
         if m:
-            lines.append(f'<span class="pa-label">{esc(m.group(0).rstrip(":："))}</span>{_with_refs(sentence[m.end():])}')
+            lines.append(
+                f'<span class="pa-label">{esc(m.group(0).rstrip(":："))}</span>{_with_refs(sentence[m.end() :])}'
+            )
         else:
             lines.append(_with_refs(sentence))
     return "<br>".join(lines)
@@ -155,8 +174,10 @@ def _render_cell(cell: str, column: str) -> str:
     if column in ("完成率", RATE_HEADER):
         if not cell or cell in ("—", "-"):
             return '<span class="pa-na">—</span>'
-        return (f'<span class="pa-computed" title="系统计算：实际完成÷目标，不是文件原文中的数字">{_with_refs(cell)}</span>'
-                '<span class="pa-calc">计算</span>')
+        return (
+            f'<span class="pa-computed" title="系统计算：实际完成÷目标，不是文件原文中的数字">{_with_refs(cell)}</span>'
+            '<span class="pa-calc">计算</span>'
+        )
     if not cell or cell == NOT_FOUND:
         return f'<span class="pa-notfound">{NOT_FOUND}</span>'
     parts = []
@@ -180,23 +201,33 @@ def indicator_table_html(header: list[str], rows: list[list[str]]) -> str:
     trs = []
     for row in rows:
         cells = list(row) + [""] * (len(head) - len(row))
-        tds = "".join(f"<td{cls(h)}>{_render_cell(c, h)}</td>"
-                      for h, c in zip(head, cells, strict=False))
+        tds = "".join(f"<td{cls(h)}>{_render_cell(c, h)}</td>" for h, c in zip(head, cells, strict=False))
         trs.append(f"<tr>{tds}</tr>")
-    return (f'<div class="pa-table-wrap"><table class="pa-ind-table"><thead><tr>{ths}</tr></thead>'
-            f'<tbody>{"".join(trs)}</tbody></table></div>')
+    return (
+        f'<div class="pa-table-wrap"><table class="pa-ind-table"><thead><tr>{ths}</tr></thead>'
+        f"<tbody>{''.join(trs)}</tbody></table></div>"
+    )
 
 
 def rows_from_table(table: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
     """Header and cells from Answer.table (no [n] markers): used when the answer text has no table."""
     multi_place = len({r.get("place") for r in table}) > 1
     multi_name = len({r.get("indicator") for r in table}) > 1
-    header = (["指标"] if multi_name else []) + (["地区"] if multi_place else []) + ["年份", "目标", "实际完成", "完成率"]
+    header = (
+        (["指标"] if multi_name else []) + (["地区"] if multi_place else []) + ["年份", "目标", "实际完成", "完成率"]
+    )
     rows = []
     for r in table:
         done = "；".join(x for x in (r.get("achieved") or "", f"预计{r['forecast']}" if r.get("forecast") else "") if x)
-        cells = ([str(r.get("indicator") or "")] if multi_name else []) + ([str(r.get("place") or "")] if multi_place else [])
-        cells += [f"{r.get('year')}年" if r.get("year") else "", r.get("target") or NOT_FOUND, done or NOT_FOUND, r.get("rate") or "—"]
+        cells = ([str(r.get("indicator") or "")] if multi_name else []) + (
+            [str(r.get("place") or "")] if multi_place else []
+        )
+        cells += [
+            f"{r.get('year')}年" if r.get("year") else "",
+            r.get("target") or NOT_FOUND,
+            done or NOT_FOUND,
+            r.get("rate") or "—",
+        ]
         rows.append([str(c) for c in cells])
     return header, rows
 
@@ -290,13 +321,21 @@ def indicator_chart_svg(table: list[dict[str, Any]]) -> str:
     tick = 0.0
     while tick <= ymax + 1e-9:
         ty = y(tick)
-        parts.append(f'<line x1="{left}" y1="{ty:.1f}" x2="{left + pw}" y2="{ty:.1f}" stroke="#e2e8f0" stroke-width="1"></line>')
-        parts.append(f'<text x="{left - 8}" y="{ty + 4:.1f}" text-anchor="end" font-size="11" fill="#64748b">{esc(_fmt(tick))}</text>')
+        parts.append(
+            f'<line x1="{left}" y1="{ty:.1f}" x2="{left + pw}" y2="{ty:.1f}" stroke="#e2e8f0" stroke-width="1"></line>'
+        )
+        parts.append(
+            f'<text x="{left - 8}" y="{ty + 4:.1f}" text-anchor="end" font-size="11" fill="#64748b">{esc(_fmt(tick))}</text>'
+        )
         tick += step
     for yr in years:
-        parts.append(f'<text x="{x(yr):.1f}" y="{top + ph + 20}" text-anchor="middle" font-size="12" fill="#334155">{esc(yr)}年</text>')
+        parts.append(
+            f'<text x="{x(yr):.1f}" y="{top + ph + 20}" text-anchor="middle" font-size="12" fill="#334155">{esc(yr)}年</text>'
+        )
     if unit:
-        parts.append(f'<text x="{left - 8}" y="{top - 10}" text-anchor="end" font-size="11" fill="#64748b">单位：{esc(unit)}</text>')
+        parts.append(
+            f'<text x="{left - 8}" y="{top - 10}" text-anchor="end" font-size="11" fill="#64748b">单位：{esc(unit)}</text>'
+        )
     legend_x = left + 4
     names = dict(CHART_KINDS)
     offsets = {"target": (-8, "end"), "achieved": (8, "start"), "forecast": (8, "start")}
@@ -312,28 +351,40 @@ def indicator_chart_svg(table: list[dict[str, Any]]) -> str:
             ordered = [(yr, pts[yr]) for yr in years if yr in pts]
             if len(ordered) > 1:
                 coords = " ".join(f"{x(yr) + shift[kind]:.1f},{y(v):.1f}" for yr, v in ordered)
-                parts.append(f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2.2"{dash_attr}></polyline>')
+                parts.append(
+                    f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2.2"{dash_attr}></polyline>'
+                )
             dx, anchor = offsets[kind]
             for yr, v in ordered:
                 cx, cy = x(yr) + shift[kind], y(v)
                 fill = color if kind == "achieved" else "#ffffff"
                 if kind == "forecast":
-                    parts.append(f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" transform="rotate(45 {cx:.1f} {cy:.1f})" '
-                                 f'fill="#ffffff" stroke="{color}" stroke-width="2"></rect>')
+                    parts.append(
+                        f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" transform="rotate(45 {cx:.1f} {cy:.1f})" '
+                        f'fill="#ffffff" stroke="{color}" stroke-width="2"></rect>'
+                    )
                 else:
-                    parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4.5" fill="{fill}" stroke="{color}" stroke-width="2"></circle>')
+                    parts.append(
+                        f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4.5" fill="{fill}" stroke="{color}" stroke-width="2"></circle>'
+                    )
                 dy = 14 if kind == "forecast" else -8
-                parts.append(f'<text x="{cx + dx:.1f}" y="{cy + dy:.1f}" text-anchor="{anchor}" font-size="11" font-weight="600" '
-                             f'fill="{color}">{esc(_fmt(v))}</text>')
+                parts.append(
+                    f'<text x="{cx + dx:.1f}" y="{cy + dy:.1f}" text-anchor="{anchor}" font-size="11" font-weight="600" '
+                    f'fill="{color}">{esc(_fmt(v))}</text>'
+                )
             label = (f"{group[0]}{group[1]} · " if multi else "") + names[kind]
-            parts.append(f'<line x1="{legend_x}" y1="{top - 22}" x2="{legend_x + 22}" y2="{top - 22}" stroke="{color}" '
-                         f'stroke-width="2.2"{dash_attr}></line>')
+            parts.append(
+                f'<line x1="{legend_x}" y1="{top - 22}" x2="{legend_x + 22}" y2="{top - 22}" stroke="{color}" '
+                f'stroke-width="2.2"{dash_attr}></line>'
+            )
             parts.append(f'<text x="{legend_x + 28}" y="{top - 18}" font-size="12" fill="#334155">{esc(label)}</text>')
             legend_x += 28 + 13 * len(label) + 18
     title = "、".join(f"{p}{i}" for p, i in groups) + "：目标 / 实际完成（按年份）"
-    return (f'<div class="pa-chart"><svg class="pa-chart-svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-            f'role="img" aria-label="{esc(title)}" xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>'
-            f'{"".join(parts)}</svg></div>')
+    return (
+        f'<div class="pa-chart"><svg class="pa-chart-svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{esc(title)}" xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>'
+        f"{''.join(parts)}</svg></div>"
+    )
 
 
 def _notes_html(lines: list[str], computed: list[str]) -> str:
@@ -399,6 +450,7 @@ def highlight_quote(quote: str, answer: str, n: int, bodies: list[str] | None = 
         for m in re.finditer(r"(?<![\d.])" + re.escape(fig) + (r"(?![\d.])" if fig[-1].isdigit() else ""), quote):
             for i in range(m.start(), m.end()):
                 in_mark[i] = True
+
     def marked(a: int, b: int) -> str:
         out, i = [], a
         while i < b:
@@ -462,12 +514,16 @@ def _meta_line(ans: Answer, elapsed: float | None = None) -> str:
     bits = [f'<span class="pa-badge" title="回答方式: {esc(ans.backend)}">{esc(backend_label(ans.backend))}</span>']
     if not ans.refused:
         if ans.verified:
-            bits.append('<span class="pa-badge pa-badge-ok" title="答案中的数字都能在引用段落中找到">✓ 数字已核对</span>')
+            bits.append(
+                '<span class="pa-badge pa-badge-ok" title="答案中的数字都能在引用段落中找到">✓ 数字已核对</span>'
+            )
         else:
             bits.append('<span class="pa-badge pa-badge-warn">⚠ 含未核实数字</span>')
         if ans.computed:
-            bits.append('<span class="pa-badge pa-badge-calc" title="完成率 = 实际完成 ÷ 目标，由系统计算，不是文件原文中的数字">'
-                        'ⓘ 完成率为系统计算</span>')
+            bits.append(
+                '<span class="pa-badge pa-badge-calc" title="完成率 = 实际完成 ÷ 目标，由系统计算，不是文件原文中的数字">'
+                "ⓘ 完成率为系统计算</span>"
+            )
     if elapsed is not None:
         bits.append(f'<span class="pa-time">用时 {elapsed:.2f} 秒</span>')
     return f'<div class="pa-meta">{"".join(bits)}</div>'
@@ -482,8 +538,9 @@ def render_answer(ans: Answer, elapsed: float | None = None) -> str:
             + f'<span class="pa-source"> {esc(r.get("source", ""))}</span></li>'
             for r in ans.related
         )
-        related_html = (f'<div class="pa-related"><div class="pa-section">相关文件</div><ul>{related}</ul></div>'
-                        if related else "")
+        related_html = (
+            f'<div class="pa-related"><div class="pa-section">相关文件</div><ul>{related}</ul></div>' if related else ""
+        )
         return (
             f'<div class="pa-answer pa-refused">{_meta_line(ans, elapsed)}'
             f'<div class="pa-refusal"><span class="pa-refusal-icon">ⓘ</span>{esc(ans.answer or REFUSAL)}</div>'
@@ -498,14 +555,18 @@ def render_answer(ans: Answer, elapsed: float | None = None) -> str:
     if is_table_answer(ans):
         body = render_indicator_body(ans.answer, ans.table, ans.computed)
         return f'<div class="pa-answer pa-indicators">{_meta_line(ans, elapsed)}{body}{note}{warn}{cites_html}</div>'
-    return (f'<div class="pa-answer">{_meta_line(ans, elapsed)}<div class="pa-text">{render_answer_text(ans.answer)}</div>'
-            f"{note}{warn}{cites_html}</div>")
+    return (
+        f'<div class="pa-answer">{_meta_line(ans, elapsed)}<div class="pa-text">{render_answer_text(ans.answer)}</div>'
+        f"{note}{warn}{cites_html}</div>"
+    )
 
 
 def render_partial(ans: Answer, sentences: list[str]) -> str:
     """A streaming step: the first sentences of the answer, citations still to come."""
-    return (f'<div class="pa-answer pa-streaming">{_meta_line(ans)}<div class="pa-text">'
-            f'{render_answer_text("".join(sentences))}<span class="pa-cursor">▍</span></div></div>')
+    return (
+        f'<div class="pa-answer pa-streaming">{_meta_line(ans)}<div class="pa-text">'
+        f'{render_answer_text("".join(sentences))}<span class="pa-cursor">▍</span></div></div>'
+    )
 
 
 def render_question(text: str) -> str:
@@ -593,9 +654,12 @@ class AssistantUI:
         with self.lock.read():
             return self.qa.ask(question, history=history or None)
 
-    def respond(self, message: str, session: dict[str, Any] | None,
-                record: Callable[..., tuple[str, str | None]] | None = None,
-                ) -> Iterator[tuple[list[dict[str, str]], dict[str, Any], str]]:
+    def respond(
+        self,
+        message: str,
+        session: dict[str, Any] | None,
+        record: Callable[..., tuple[str, str | None]] | None = None,
+    ) -> Iterator[tuple[list[dict[str, str]], dict[str, Any], str]]:
         """Stream an answer: (chat messages, session, textbox value) after each step.
 
         record(question, answer, elapsed_s, html, conversation) -> (answer id, conversation id) saves the answer
@@ -651,7 +715,9 @@ class AssistantUI:
         with self.lock.read():
             return self.library.indicators_available()
 
-    def indicator_options(self, place: str | None = None, indicator: str | None = None) -> tuple[list[str], str, list[str], str]:
+    def indicator_options(
+        self, place: str | None = None, indicator: str | None = None
+    ) -> tuple[list[str], str, list[str], str]:
         """(places, place, indicators of that place, indicator): the current choice where it still exists, else a default."""
         pairs = self.indicator_pairs()
         counts: dict[str, int] = {}
@@ -666,7 +732,9 @@ class AssistantUI:
             indicator = next((n for n in DEFAULT_INDICATORS if n in names), names[0])
         return places, place, names, indicator
 
-    def indicator_data(self, place: str, indicator: str) -> tuple[str, list[list[str]], list[dict[str, Any]], list[Citation]]:
+    def indicator_data(
+        self, place: str, indicator: str
+    ) -> tuple[str, list[list[str]], list[dict[str, Any]], list[Citation]]:
         """(markdown-style header, cells with [n] markers, plain rows, citations) for one indicator in one place."""
         from assistant import indicators
         from assistant.types import Citation
@@ -677,8 +745,10 @@ class AssistantUI:
             numbers: dict[tuple[str, int, int], int] = {}
 
             def cite(entry: dict[str, Any]) -> str:
-                marks = "".join(f"[{numbers.setdefault((s['doc_id'], s['start'], s['end']), len(numbers) + 1)}]"
-                                for s in entry["sources"])
+                marks = "".join(
+                    f"[{numbers.setdefault((s['doc_id'], s['start'], s['end']), len(numbers) + 1)}]"
+                    for s in entry["sources"]
+                )
                 return str(entry["text"]) + marks
 
             def show(cell: dict[str, Any] | None, label: str = "") -> str:
@@ -690,18 +760,37 @@ class AssistantUI:
             for row in rows:
                 target = show(row["target"]) or NOT_FOUND
                 done = "；".join(x for x in (show(row["achieved"]), show(row["forecast"], "预计")) if x) or NOT_FOUND
-                rate = (row["rate"] + ("（按预计数）" if row["rate_basis"] == "forecast" else "")) if row["rate"] else "—"
+                rate = (
+                    (row["rate"] + ("（按预计数）" if row["rate_basis"] == "forecast" else "")) if row["rate"] else "—"
+                )
                 cells.append([f"{row['year']}年" if row["year"] else "年份未注明", target, done, rate])
-                plain.append({"year": row["year"], "place": row["place"], "indicator": row["indicator"],
-                              **{k: (row[k] or {}).get("text", "") for k in ("target", "achieved", "forecast")},
-                              "rate": row["rate"] or ""})
+                plain.append(
+                    {
+                        "year": row["year"],
+                        "place": row["place"],
+                        "indicator": row["indicator"],
+                        **{k: (row[k] or {}).get("text", "") for k in ("target", "achieved", "forecast")},
+                        "rate": row["rate"] or "",
+                    }
+                )
             quotes = indicators.source_sentences(rows)
             metas = self.library.catalog.doc_meta(d for d, _, _ in numbers)
             citations = []
             for (doc_id, start, end), n in sorted(numbers.items(), key=lambda kv: kv[1]):
                 m = metas.get(doc_id, {})
-                citations.append(Citation(n, doc_id, m.get("source", ""), m.get("title", ""), m.get("date", ""),
-                                          m.get("issuer", ""), quotes.get((doc_id, start, end), ""), start, end))
+                citations.append(
+                    Citation(
+                        n,
+                        doc_id,
+                        m.get("source", ""),
+                        m.get("title", ""),
+                        m.get("date", ""),
+                        m.get("issuer", ""),
+                        quotes.get((doc_id, start, end), ""),
+                        start,
+                        end,
+                    )
+                )
         return ["年份", "目标", "实际完成", "完成率"], cells, plain, citations
 
     def indicator_record(self, place: str, indicator: str) -> dict[str, Any]:
@@ -709,13 +798,20 @@ class AssistantUI:
         header, cells, plain, citations = self.indicator_data(place, indicator)
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in cells]
-        return {"id": f"{place}-{indicator}", "question": f"{place} · {indicator}", "answer": "\n".join(lines),
-                "table": plain, "citations": [c.to_dict() for c in citations]}
+        return {
+            "id": f"{place}-{indicator}",
+            "question": f"{place} · {indicator}",
+            "answer": "\n".join(lines),
+            "table": plain,
+            "citations": [c.to_dict() for c in citations],
+        }
 
     def indicator_view(self, place: str | None, indicator: str | None) -> str:
         """The 指标 tab: the table, the chart and the cited sentences (title · date · sentence) as one HTML block."""
         if not place or not indicator:
-            return result_html("info", "文档库中还没有可对比的指标数据。新增含有目标或完成情况的文件后，这里会自动列出。")
+            return result_html(
+                "info", "文档库中还没有可对比的指标数据。新增含有目标或完成情况的文件后，这里会自动列出。"
+            )
         try:
             header, cells, plain, citations = self.indicator_data(place, indicator)
         except Exception as exc:  # noqa: BLE001 - shown to the user, logged on the console
@@ -739,16 +835,23 @@ class AssistantUI:
             + f'</div><div class="pa-quote pa-quote-inline">{highlight_quote(c.quote, "", c.n, cell_phrases(cells_flat, c.n))}</div></div>'
             for c in citations
         )
-        head = (f'<div class="pa-ind-head"><span class="pa-ind-title">{esc(place)} · {esc(indicator)}</span>'
-                f'<span class="pa-ind-sub">{len(cells)} 个年份 · {len(citations)} 处原文'
-                + (" · 完成率由系统计算（实际完成÷目标）" if rates else "") + "</span></div>")
-        return (f'<div class="pa-answer pa-indicators pa-ind-view">{head}{indicator_table_html(header, cells)}'
-                f'{indicator_chart_svg(plain)}{_notes_html(notes, rates)}'
-                f'<div class="pa-cites"><div class="pa-section">原文出处</div>{sources}</div></div>')
+        head = (
+            f'<div class="pa-ind-head"><span class="pa-ind-title">{esc(place)} · {esc(indicator)}</span>'
+            f'<span class="pa-ind-sub">{len(cells)} 个年份 · {len(citations)} 处原文'
+            + (" · 完成率由系统计算（实际完成÷目标）" if rates else "")
+            + "</span></div>"
+        )
+        return (
+            f'<div class="pa-answer pa-indicators pa-ind-view">{head}{indicator_table_html(header, cells)}'
+            f"{indicator_chart_svg(plain)}{_notes_html(notes, rates)}"
+            f'<div class="pa-cites"><div class="pa-section">原文出处</div>{sources}</div></div>'
+        )
 
     # ---- 新增公告 ----
     @staticmethod
-    def prefill(text: str, title: str, date: str, issuer: str, auto: dict[str, str] | None) -> tuple[str, str, str, dict[str, str]]:
+    def prefill(
+        text: str, title: str, date: str, issuer: str, auto: dict[str, str] | None
+    ) -> tuple[str, str, str, dict[str, str]]:
         """Title/date/issuer read from the pasted text's own header, for fields the user left empty.
 
         A field still holding the value this function filled in last time counts as empty, so the
@@ -794,17 +897,27 @@ class AssistantUI:
         """(HTML message, added) for an AddResult."""
         title = esc(result.title or result.source or result.doc_id)
         if result.duplicate:
-            msg = result_html("dup", f"这份{what}与已收录的文件重复：《{title}》（doc_id <code>{esc(result.doc_id)}</code>），没有重复索引。")
+            msg = result_html(
+                "dup",
+                f"这份{what}与已收录的文件重复：《{title}》（doc_id <code>{esc(result.doc_id)}</code>），没有重复索引。",
+            )
             return msg, False
-        msg = (f"✓ 已索引 {result.chunks} 个段落：《{title}》<br>"
-               f'<span class="pa-small">doc_id <code>{esc(result.doc_id)}</code> · 来源 {esc(result.source)} · 现在就可以在「问答」中提问。</span>')
+        msg = (
+            f"✓ 已索引 {result.chunks} 个段落：《{title}》<br>"
+            f'<span class="pa-small">doc_id <code>{esc(result.doc_id)}</code> · 来源 {esc(result.source)} · 现在就可以在「问答」中提问。</span>'
+        )
         body = result_html("ok", msg)
         if result.suspicious:
-            body += result_html("warn", f"⚠ 疑似包含指令注入或隐藏文字：{esc(result.suspicious)}。该文件只作为资料被引用，"
-                                        "其中的文字不会被当作指令执行；请在「文档库」中核对，必要时删除。")
+            body += result_html(
+                "warn",
+                f"⚠ 疑似包含指令注入或隐藏文字：{esc(result.suspicious)}。该文件只作为资料被引用，"
+                "其中的文字不会被当作指令执行；请在「文档库」中核对，必要时删除。",
+            )
         return body, True
 
-    def add_paste(self, text: str, title: str = "", date: str = "", issuer: str = "", progress: Progress = None) -> tuple[str, bool]:
+    def add_paste(
+        self, text: str, title: str = "", date: str = "", issuer: str = "", progress: Progress = None
+    ) -> tuple[str, bool]:
         """Index a pasted bulletin; returns (HTML message, added)."""
         from assistant.load import LoadError
 
@@ -826,7 +939,9 @@ class AssistantUI:
         _tick(progress, 1.0, "完成")
         return self._added_message(result, "公告")
 
-    def add_file(self, path: str | None, title: str = "", date: str = "", issuer: str = "", progress: Progress = None) -> tuple[str, bool]:
+    def add_file(
+        self, path: str | None, title: str = "", date: str = "", issuer: str = "", progress: Progress = None
+    ) -> tuple[str, bool]:
         """Index an uploaded file (its content is checked by magic bytes); returns (HTML message, added)."""
         from assistant.load import LoadError
 
@@ -844,6 +959,7 @@ class AssistantUI:
         except OSError as exc:
             return result_html("err", f"读取上传的文件失败：{esc(exc)}"), False
         _tick(progress, 0.1, "识别文件类型并提取文字…")
+
         def on_page(done: int, total: int) -> None:  # a scan or long PDF, page by page (OCR), then the chunks
             desc = "切分段落并计算向量…" if done >= total else f"识别第 {done + 1}/{total} 页…"
             _tick(progress, 0.1 + 0.3 * done / max(1, total), desc)
@@ -864,9 +980,17 @@ class AssistantUI:
         q = (query or "").strip().lower()
         out = []
         for d in self.library.documents():
-            row = [d.get("title", ""), d.get("issuer", ""), d.get("date", ""), d.get("doc_type", ""), d.get("region", ""),
-                   int(d.get("chunks", 0) or 0), d.get("source", ""), d.get("doc_id", ""),
-                   f"⚠ {d['suspicious']}" if d.get("suspicious") else ""]
+            row = [
+                d.get("title", ""),
+                d.get("issuer", ""),
+                d.get("date", ""),
+                d.get("doc_type", ""),
+                d.get("region", ""),
+                int(d.get("chunks", 0) or 0),
+                d.get("source", ""),
+                d.get("doc_id", ""),
+                f"⚠ {d['suspicious']}" if d.get("suspicious") else "",
+            ]
             if q and not any(q in str(v).lower() for v in row):
                 continue
             out.append(row)
@@ -880,8 +1004,12 @@ class AssistantUI:
 
     def stats(self) -> dict[str, Any]:
         docs = self.library.documents()
-        return {"documents": len(docs), "chunks": sum(int(d.get("chunks", 0) or 0) for d in docs),
-                "embedder": self.library.embedder.name, "suspicious": sum(1 for d in docs if d.get("suspicious"))}
+        return {
+            "documents": len(docs),
+            "chunks": sum(int(d.get("chunks", 0) or 0) for d in docs),
+            "embedder": self.library.embedder.name,
+            "suspicious": sum(1 for d in docs if d.get("suspicious")),
+        }
 
     def stats_html(self) -> str:
         s = self.stats()
@@ -890,11 +1018,13 @@ class AssistantUI:
         if self.qa.backend_error:
             flag += f'<span class="pa-stat pa-stat-warn" title="{esc(self.qa.backend_error)}">⚠ 大模型未启用，使用抽取式回答</span>'
         kb_name = getattr(self, "kb_label", "") or getattr(self.library, "kb", "default")
-        return (f'<div class="pa-stats"><span class="pa-stat">知识库 <b>{esc(kb_name)}</b></span>'
-                f'<span class="pa-stat"><b>{s["documents"]}</b> 份文件</span>'
-                f'<span class="pa-stat"><b>{s["chunks"]}</b> 个段落</span>'
-                f'<span class="pa-stat">嵌入模型 <code>{esc(s["embedder"])}</code></span>'
-                f'<span class="pa-stat">回答方式 {esc(answerer)}</span>{flag}</div>')
+        return (
+            f'<div class="pa-stats"><span class="pa-stat">知识库 <b>{esc(kb_name)}</b></span>'
+            f'<span class="pa-stat"><b>{s["documents"]}</b> 份文件</span>'
+            f'<span class="pa-stat"><b>{s["chunks"]}</b> 个段落</span>'
+            f'<span class="pa-stat">嵌入模型 <code>{esc(s["embedder"])}</code></span>'
+            f'<span class="pa-stat">回答方式 {esc(answerer)}</span>{flag}</div>'
+        )
 
     def delete(self, doc_id: str, confirm: bool) -> tuple[str, bool]:
         """Delete a document after confirmation; returns (HTML message, deleted)."""
@@ -911,7 +1041,10 @@ class AssistantUI:
         if not ok:
             return result_html("err", f"没有找到 doc_id 为 <code>{esc(doc_id)}</code> 的文件。"), False
         title = esc(doc.get("title") or doc.get("source"))
-        return result_html("ok", f"已删除《{title}》（doc_id <code>{esc(doc_id)}</code>）。原文件已移到 corpus/.deleted/，需要时可以恢复。"), True
+        return result_html(
+            "ok",
+            f"已删除《{title}》（doc_id <code>{esc(doc_id)}</code>）。原文件已移到 corpus/.deleted/，需要时可以恢复。",
+        ), True
 
     def reindex(self, progress: Progress = None) -> str:
         """Rebuild the whole index from the corpus dir; returns an HTML message."""
@@ -1050,9 +1183,22 @@ footer { display: none !important; }
 def _theme() -> Any:
     import gradio as gr
 
-    fonts = ["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", "ui-sans-serif", "system-ui", "sans-serif"]
-    return gr.themes.Soft(primary_hue="blue", secondary_hue="sky", neutral_hue="slate", font=fonts,
-                          font_mono=["ui-monospace", "SFMono-Regular", "Consolas", "monospace"])
+    fonts = [
+        "Noto Sans CJK SC",
+        "PingFang SC",
+        "Microsoft YaHei",
+        "Source Han Sans SC",
+        "ui-sans-serif",
+        "system-ui",
+        "sans-serif",
+    ]
+    return gr.themes.Soft(
+        primary_hue="blue",
+        secondary_hue="sky",
+        neutral_hue="slate",
+        font=fonts,
+        font_mono=["ui-monospace", "SFMono-Regular", "Consolas", "monospace"],
+    )
 
 
 def launch_kwargs(settings: Settings) -> dict[str, Any]:
@@ -1086,8 +1232,13 @@ class AcrossKBs(AssistantUI):
 
     def __init__(self, pool: Any) -> None:  # noqa: D107 - shares the primary's settings; asks through the pool
         primary = pool.primary
-        self.settings, self.library, self.lock, self.qa, self.pool = (primary.settings, primary.library, primary.lock,
-                                                                     primary.qa, pool)
+        self.settings, self.library, self.lock, self.qa, self.pool = (
+            primary.settings,
+            primary.library,
+            primary.lock,
+            primary.qa,
+            pool,
+        )
 
     kb_label = "全部"
     only: list[str] | None = None  # the knowledge bases the signed-in user may ask (None: every one)
@@ -1098,8 +1249,12 @@ class AcrossKBs(AssistantUI):
     def stats(self) -> dict[str, Any]:
         names = self.pool.names() if self.only is None else self.only
         parts = [self.pool.get(name).stats() for name in names]
-        return {"documents": sum(p["documents"] for p in parts), "chunks": sum(p["chunks"] for p in parts),
-                "embedder": self.library.embedder.name, "suspicious": sum(p["suspicious"] for p in parts)}
+        return {
+            "documents": sum(p["documents"] for p in parts),
+            "chunks": sum(p["chunks"] for p in parts),
+            "embedder": self.library.embedder.name,
+            "suspicious": sum(p["suspicious"] for p in parts),
+        }
 
 
 def manage_kb(pool: Any, action: str, current: str, name: str, confirm: bool = False) -> tuple[str, str]:
@@ -1179,10 +1334,16 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         header = gr.HTML(header_html(ui) if open_page else header_html(AcrossKBs(pool), only=[]), elem_id="header")
         session = gr.State(AssistantUI.new_session())
         with gr.Row(equal_height=True, elem_classes="pa-kb-row"):
-            kb_select = gr.Dropdown(choices=kb_choices() if open_page else [], label="知识库", elem_id="kb_select",
-                                    value=pool.primary_name if open_page else None,
-                                    scale=1, min_width=200, filterable=False,
-                                    info="问答、新增公告和文档库都针对所选知识库；「全部」在所有知识库中提问，出处标明知识库。")
+            kb_select = gr.Dropdown(
+                choices=kb_choices() if open_page else [],
+                label="知识库",
+                elem_id="kb_select",
+                value=pool.primary_name if open_page else None,
+                scale=1,
+                min_width=200,
+                filterable=False,
+                info="问答、新增公告和文档库都针对所选知识库；「全部」在所有知识库中提问，出处标明知识库。",
+            )
             signed_in = gr.HTML("", elem_id="signed_in")
 
         with gr.Tabs(elem_id="tabs"):
@@ -1190,8 +1351,9 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             with gr.Tab("问答", id="qa", elem_id="tab_qa"), gr.Row(equal_height=False):
                 with gr.Column(scale=1, min_width=220, elem_id="conv_panel"):
                     conv_new = gr.Button("＋ 新对话", variant="secondary", size="sm", elem_id="conv_new")
-                    conv_list = gr.Radio(choices=[], value=None, label="历史对话", elem_id="conv_list",
-                                         elem_classes="pa-conv-list")
+                    conv_list = gr.Radio(
+                        choices=[], value=None, label="历史对话", elem_id="conv_list", elem_classes="pa-conv-list"
+                    )
                     with gr.Accordion("重命名 / 删除", open=False, elem_id="conv_manage"):
                         conv_title = gr.Textbox(label="新标题", elem_id="conv_title", max_lines=1)
                         with gr.Row():
@@ -1200,45 +1362,88 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                     conv_result = gr.HTML("", elem_id="conv_result")
                 with gr.Column(scale=4):
                     chatbot = gr.Chatbot(
-                        elem_id="chatbot", show_label=False, height=540, layout="bubble",
-                        sanitize_html=True, allow_tags=False, render_markdown=True, latex_delimiters=[],
-                        feedback_options=("Like", "Dislike"), buttons=[], autoscroll=True,
-                        placeholder=("<div style='text-align:center;opacity:.75'><b>有什么可以帮您？</b><br>"
-                                     "问题请尽量写明年份、地区或指标，例如「2023年某市技术合同成交额是多少」。</div>"),
+                        elem_id="chatbot",
+                        show_label=False,
+                        height=540,
+                        layout="bubble",
+                        sanitize_html=True,
+                        allow_tags=False,
+                        render_markdown=True,
+                        latex_delimiters=[],
+                        feedback_options=("Like", "Dislike"),
+                        buttons=[],
+                        autoscroll=True,
+                        placeholder=(
+                            "<div style='text-align:center;opacity:.75'><b>有什么可以帮您？</b><br>"
+                            "问题请尽量写明年份、地区或指标，例如「2023年某市技术合同成交额是多少」。</div>"
+                        ),
                     )
                     with gr.Row(equal_height=True):
-                        question = gr.Textbox(elem_id="question", show_label=False, placeholder="输入问题，回车发送……",
-                                              lines=1, max_lines=4, scale=8, autofocus=True, container=False)
+                        question = gr.Textbox(
+                            elem_id="question",
+                            show_label=False,
+                            placeholder="输入问题，回车发送……",
+                            lines=1,
+                            max_lines=4,
+                            scale=8,
+                            autofocus=True,
+                            container=False,
+                        )
                         send = gr.Button("发送", variant="primary", elem_id="send", scale=1, min_width=90)
                         clear = gr.Button("新对话", variant="secondary", elem_id="clear", scale=1, min_width=90)
                     gr.HTML('<div class="pa-examples-label">示例问题</div>')
                     with gr.Row(elem_classes="pa-examples"):
-                        example_buttons = [gr.Button(q, size="sm", variant="secondary", elem_id=f"example_{i}")
-                                           for i, q in enumerate(EXAMPLES)]
+                        example_buttons = [
+                            gr.Button(q, size="sm", variant="secondary", elem_id=f"example_{i}")
+                            for i, q in enumerate(EXAMPLES)
+                        ]
                     feedback_result = gr.HTML("", elem_id="feedback_result")  # outside: seen after a 👍/👎
-                    with gr.Accordion("反馈与导出（针对最近一条回答，或最近点 👍/👎 的回答）", open=False,
-                                      elem_id="feedback_panel"):
+                    with gr.Accordion(
+                        "反馈与导出（针对最近一条回答，或最近点 👍/👎 的回答）", open=False, elem_id="feedback_panel"
+                    ):
                         with gr.Row(equal_height=True):
-                            correction = gr.Textbox(label="更正（可选）", elem_id="correction", scale=4, max_lines=4,
-                                                    placeholder="正确答案是……（写明数字）")
-                            correction_doc = gr.Textbox(label="正确的文件（可选）", elem_id="correction_doc", scale=2,
-                                                        max_lines=1, placeholder="文件名或标题")
+                            correction = gr.Textbox(
+                                label="更正（可选）",
+                                elem_id="correction",
+                                scale=4,
+                                max_lines=4,
+                                placeholder="正确答案是……（写明数字）",
+                            )
+                            correction_doc = gr.Textbox(
+                                label="正确的文件（可选）",
+                                elem_id="correction_doc",
+                                scale=2,
+                                max_lines=1,
+                                placeholder="文件名或标题",
+                            )
                         with gr.Row():
-                            correction_submit = gr.Button("👎 提交更正", variant="secondary", elem_id="correction_submit")
+                            correction_submit = gr.Button(
+                                "👎 提交更正", variant="secondary", elem_id="correction_submit"
+                            )
                             export_docx = gr.Button("导出 Word", variant="secondary", elem_id="export_docx")
                             export_xlsx = gr.Button("导出 Excel", variant="secondary", elem_id="export_xlsx")
                         export_file = gr.File(label="下载", elem_id="export_file", interactive=False, visible=True)
 
             # ---------------------------------------------------------------- 指标
             with gr.Tab("指标", id="indicators", elem_id="tab_indicators") as ind_tab:
-                gr.HTML('<div class="pa-help">按地区和指标查看历年目标与实际完成情况：表中每个数字都标明出处，'
-                        "完成率由系统按「实际完成÷目标」计算，文件中没有的数字显示为「未找到」。</div>")
+                gr.HTML(
+                    '<div class="pa-help">按地区和指标查看历年目标与实际完成情况：表中每个数字都标明出处，'
+                    "完成率由系统按「实际完成÷目标」计算，文件中没有的数字显示为「未找到」。</div>"
+                )
                 places, place0, names, name0 = ui.indicator_options() if open_page else ([], "", [], "")
                 with gr.Row(equal_height=True):
-                    ind_place = gr.Dropdown(choices=places, value=place0 or None, label="地区", elem_id="ind_place",
-                                            scale=1, min_width=140, filterable=False)
-                    ind_name = gr.Dropdown(choices=names, value=name0 or None, label="指标", elem_id="ind_name",
-                                           scale=3, min_width=240)
+                    ind_place = gr.Dropdown(
+                        choices=places,
+                        value=place0 or None,
+                        label="地区",
+                        elem_id="ind_place",
+                        scale=1,
+                        min_width=140,
+                        filterable=False,
+                    )
+                    ind_name = gr.Dropdown(
+                        choices=names, value=name0 or None, label="指标", elem_id="ind_name", scale=3, min_width=240
+                    )
                 ind_view = gr.HTML(ui.indicator_view(place0, name0) if open_page else "", elem_id="ind_view")
                 with gr.Row():
                     ind_docx = gr.Button("导出 Word", variant="secondary", size="sm", elem_id="ind_docx")
@@ -1249,27 +1454,48 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             # With a login, the tabs a user may not use start hidden and on_load shows the allowed ones (Gradio 6
             # shows a hidden tab on update but does not hide a shown one).
             with gr.Tab("新增公告", id="add", elem_id="tab_add", visible=open_page) as add_tab:
-                gr.HTML('<div class="pa-help">粘贴一篇公告或通知的全文，或上传文件（PDF / DOCX / TXT / MD / HTML），'
-                        f"单个文件不超过 {settings.load.max_file_mb:g} MB。索引完成后即可在「问答」中提问，无需重启。</div>")
+                gr.HTML(
+                    '<div class="pa-help">粘贴一篇公告或通知的全文，或上传文件（PDF / DOCX / TXT / MD / HTML），'
+                    f"单个文件不超过 {settings.load.max_file_mb:g} MB。索引完成后即可在「问答」中提问，无需重启。</div>"
+                )
                 with gr.Row():
                     with gr.Column(scale=3):
-                        paste_text = gr.Textbox(label="公告正文", elem_id="paste_text", lines=12, max_lines=24,
-                                                placeholder="在此粘贴公告全文（含标题、发文单位、日期更好）……")
+                        paste_text = gr.Textbox(
+                            label="公告正文",
+                            elem_id="paste_text",
+                            lines=12,
+                            max_lines=24,
+                            placeholder="在此粘贴公告全文（含标题、发文单位、日期更好）……",
+                        )
                         with gr.Row():
-                            paste_title = gr.Textbox(label="标题（可选）", elem_id="paste_title", scale=3,
-                                                     placeholder="留空则从正文识别")
-                            paste_date = gr.Textbox(label="发布日期（可选）", elem_id="paste_date", scale=1,
-                                                    placeholder="YYYY-MM-DD")
-                            paste_issuer = gr.Textbox(label="发文单位（可选）", elem_id="paste_issuer", scale=2,
-                                                      placeholder="留空则从正文识别")
+                            paste_title = gr.Textbox(
+                                label="标题（可选）", elem_id="paste_title", scale=3, placeholder="留空则从正文识别"
+                            )
+                            paste_date = gr.Textbox(
+                                label="发布日期（可选）", elem_id="paste_date", scale=1, placeholder="YYYY-MM-DD"
+                            )
+                            paste_issuer = gr.Textbox(
+                                label="发文单位（可选）",
+                                elem_id="paste_issuer",
+                                scale=2,
+                                placeholder="留空则从正文识别",
+                            )
                         with gr.Row():
                             paste_submit = gr.Button("索引这篇公告", variant="primary", elem_id="paste_submit")
                             paste_clear = gr.Button("清空", variant="secondary", elem_id="paste_clear")
                     with gr.Column(scale=2):
-                        upload = gr.File(label="上传文件", elem_id="upload_file", file_count="single",
-                                         file_types=UPLOAD_TYPES, type="filepath", height=180)
-                        gr.HTML('<div class="pa-help">文件类型按内容识别，而不是按扩展名。左侧填写的标题、日期、发文单位'
-                                "同样适用于上传的文件（留空则从文件中识别）。</div>")
+                        upload = gr.File(
+                            label="上传文件",
+                            elem_id="upload_file",
+                            file_count="single",
+                            file_types=UPLOAD_TYPES,
+                            type="filepath",
+                            height=180,
+                        )
+                        gr.HTML(
+                            '<div class="pa-help">文件类型按内容识别，而不是按扩展名。左侧填写的标题、日期、发文单位'
+                            "同样适用于上传的文件（留空则从文件中识别）。</div>"
+                        )
                         upload_submit = gr.Button("索引上传的文件", variant="primary", elem_id="upload_submit")
                 paste_result = gr.HTML("", elem_id="paste_result")
                 auto_meta = gr.State({})
@@ -1278,39 +1504,65 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             with gr.Tab("文档库", id="library", elem_id="tab_library"):
                 library_stats = gr.HTML(ui.stats_html() if open_page else "", elem_id="library_stats")
                 with gr.Row(equal_height=True):
-                    doc_search = gr.Textbox(elem_id="doc_search", show_label=False, placeholder="搜索标题、发文单位、日期、来源或 doc_id……",
-                                            scale=6, container=False)
+                    doc_search = gr.Textbox(
+                        elem_id="doc_search",
+                        show_label=False,
+                        placeholder="搜索标题、发文单位、日期、来源或 doc_id……",
+                        scale=6,
+                        container=False,
+                    )
                     refresh = gr.Button("刷新", variant="secondary", elem_id="refresh", scale=1, min_width=80)
                 doc_table = gr.Dataframe(
-                    value=ui.table() if open_page else None, headers=TABLE_COLUMNS,
+                    value=ui.table() if open_page else None,
+                    headers=TABLE_COLUMNS,
                     datatype=["str", "str", "str", "str", "str", "number", "str", "str", "str"],
-                    elem_id="doc_table", interactive=False, wrap=True, max_height=420, show_label=False,
+                    elem_id="doc_table",
+                    interactive=False,
+                    wrap=True,
+                    max_height=420,
+                    show_label=False,
                     column_widths=["26%", "13%", "9%", "7%", "6%", "6%", "15%", "12%", "6%"],
                 )
-                gr.HTML('<div class="pa-help">点击表格中的一行，可把它的 doc_id 填入下方删除框；删除后原文件移到 '
-                        "corpus/.deleted/，需要时可以恢复。</div>")
+                gr.HTML(
+                    '<div class="pa-help">点击表格中的一行，可把它的 doc_id 填入下方删除框；删除后原文件移到 '
+                    "corpus/.deleted/，需要时可以恢复。</div>"
+                )
                 with gr.Column(elem_id="write_zone", visible=open_page) as write_zone:
                     with gr.Row(equal_height=True, elem_classes="pa-danger-zone"):
-                        delete_id = gr.Textbox(label="要删除的 doc_id", elem_id="delete_id", scale=4,
-                                               placeholder="例如 7cf1635943a20e30")
+                        delete_id = gr.Textbox(
+                            label="要删除的 doc_id", elem_id="delete_id", scale=4, placeholder="例如 7cf1635943a20e30"
+                        )
                         with gr.Column(scale=2, min_width=220):
-                            delete_confirm = gr.Checkbox(label="确认删除", value=False, elem_id="delete_confirm",
-                                                         container=False)
+                            delete_confirm = gr.Checkbox(
+                                label="确认删除", value=False, elem_id="delete_confirm", container=False
+                            )
                             delete_button = gr.Button("删除文件", variant="stop", elem_id="delete_button")
                     with gr.Row():
                         reindex_button = gr.Button("重建索引", variant="secondary", elem_id="reindex_button")
-                    gr.HTML('<div class="pa-help">重建索引会按 corpus/ 目录中的文件重新切分、计算向量，期间暂停问答；'
-                            "更换嵌入模型或怀疑索引损坏时使用。</div>")
+                    gr.HTML(
+                        '<div class="pa-help">重建索引会按 corpus/ 目录中的文件重新切分、计算向量，期间暂停问答；'
+                        "更换嵌入模型或怀疑索引损坏时使用。</div>"
+                    )
                 library_result = gr.HTML("", elem_id="library_result")
                 with gr.Accordion("知识库管理", open=False, elem_id="kb_admin", visible=open_page) as kb_admin:
                     with gr.Row(equal_height=True):
-                        kb_name = gr.Textbox(label="知识库名称", elem_id="kb_name", scale=3,
-                                             placeholder="字母、数字、汉字、- 或 _，例如 huangshi、黄石科技局")
+                        kb_name = gr.Textbox(
+                            label="知识库名称",
+                            elem_id="kb_name",
+                            scale=3,
+                            placeholder="字母、数字、汉字、- 或 _，例如 huangshi、黄石科技局",
+                        )
                         kb_create = gr.Button("新建知识库", variant="secondary", elem_id="kb_create", scale=1)
-                        kb_rename = gr.Button("把所选知识库重命名为此名称", variant="secondary", elem_id="kb_rename", scale=2)
+                        kb_rename = gr.Button(
+                            "把所选知识库重命名为此名称", variant="secondary", elem_id="kb_rename", scale=2
+                        )
                     with gr.Row(equal_height=True, elem_classes="pa-danger-zone"):
-                        kb_delete_confirm = gr.Checkbox(label="确认删除所选知识库及其全部文件", value=False,
-                                                        elem_id="kb_delete_confirm", container=False)
+                        kb_delete_confirm = gr.Checkbox(
+                            label="确认删除所选知识库及其全部文件",
+                            value=False,
+                            elem_id="kb_delete_confirm",
+                            container=False,
+                        )
                         kb_delete = gr.Button("删除所选知识库", variant="stop", elem_id="kb_delete")
                     kb_result = gr.HTML("", elem_id="kb_result")
 
@@ -1337,8 +1589,9 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             me.require(name)
             return pool.get(name)
 
-        def respond(message: str, state: dict[str, Any], kb_name: str | None = None,
-                    request: Any = None) -> Iterator[tuple[Any, ...]]:
+        def respond(
+            message: str, state: dict[str, Any], kb_name: str | None = None, request: Any = None
+        ) -> Iterator[tuple[Any, ...]]:
             try:
                 me = who(request)
                 target = chat_ui(kb_name, me)
@@ -1347,10 +1600,12 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                 yield messages + [{"role": "assistant", "content": render_error(str(exc))}], state, message
                 return
 
-            def record(q: str, ans: Answer, elapsed: float, html_answer: str,
-                       conversation: str | None) -> tuple[str, str | None]:
-                answer_id = history.record(me.name, kb_name or pool.primary_name, q, ans, elapsed,
-                                           conversation=conversation, html=html_answer)
+            def record(
+                q: str, ans: Answer, elapsed: float, html_answer: str, conversation: str | None
+            ) -> tuple[str, str | None]:
+                answer_id = history.record(
+                    me.name, kb_name or pool.primary_name, q, ans, elapsed, conversation=conversation, html=html_answer
+                )
                 return answer_id, history.conversation_of(answer_id)
 
             yield from target.respond(message, state, record)
@@ -1368,16 +1623,22 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         send.click(respond, **chat_io, show_progress="hidden").then(conversations, **list_io)
         question.submit(respond, **chat_io, show_progress="hidden").then(conversations, **list_io)
         for button, text in zip(example_buttons, EXAMPLES, strict=True):
-            def ask_example(state: dict[str, Any], kb_name: str | None, request: Any = None,
-                            _q: str = text) -> Iterator[tuple[Any, ...]]:
+
+            def ask_example(
+                state: dict[str, Any], kb_name: str | None, request: Any = None, _q: str = text
+            ) -> Iterator[tuple[Any, ...]]:
                 yield from respond(_q, state, kb_name, request)
 
             typed(ask_example, request=gr.Request)
-            button.click(ask_example, inputs=[session, kb_select], outputs=[chatbot, session, question],
-                         show_progress="hidden").then(conversations, **list_io)
+            button.click(
+                ask_example, inputs=[session, kb_select], outputs=[chatbot, session, question], show_progress="hidden"
+            ).then(conversations, **list_io)
         for button in (clear, conv_new):
-            button.click(lambda: ([], AssistantUI.new_session(), "", gr.update(value=None)),
-                         outputs=[chatbot, session, question, conv_list], queue=False)
+            button.click(
+                lambda: ([], AssistantUI.new_session(), "", gr.update(value=None)),
+                outputs=[chatbot, session, question, conv_list],
+                queue=False,
+            )
         chatbot.clear(lambda: (AssistantUI.new_session(), ""), outputs=[session, question], queue=False)
 
         def open_conversation(conv_id: str | None, request: Any = None) -> tuple[Any, ...]:
@@ -1395,18 +1656,28 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                 messages.append({"role": "user", "content": render_question(t["question"])})
                 messages.append({"role": "assistant", "content": t["html"] or render_error("（原回答未保存）")})
                 ids[str(len(messages) - 1)] = t["id"]
-            state = {"messages": messages, "history": [(t["question"], t["answer"]) for t in turns][-MAX_HISTORY:],
-                     "conversation": conv_id, "ids": ids, "last": turns[-1]["id"] if turns else None}
+            state = {
+                "messages": messages,
+                "history": [(t["question"], t["answer"]) for t in turns][-MAX_HISTORY:],
+                "conversation": conv_id,
+                "ids": ids,
+                "last": turns[-1]["id"] if turns else None,
+            }
             kb_last = turns[-1]["kb"] if turns else None
             kb_value = kb_last if kb_last and (kb_last == ALL or me.can(kb_last)) else gr.skip()
             return messages, state, kb_value, ""
 
         typed(open_conversation, request=gr.Request)
-        conv_list.input(open_conversation, inputs=conv_list, outputs=[chatbot, session, kb_select, conv_result],
-                        show_progress="hidden")
+        conv_list.input(
+            open_conversation,
+            inputs=conv_list,
+            outputs=[chatbot, session, kb_select, conv_result],
+            show_progress="hidden",
+        )
 
-        def rename_conversation(conv_id: str | None, title: str, state: dict[str, Any],
-                                request: Any = None) -> tuple[Any, ...]:
+        def rename_conversation(
+            conv_id: str | None, title: str, state: dict[str, Any], request: Any = None
+        ) -> tuple[Any, ...]:
             if not conv_id:
                 return result_html("err", "请先在列表中选择一个对话。"), gr.skip()
             try:
@@ -1431,10 +1702,18 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
 
         typed(rename_conversation, request=gr.Request)
         typed(delete_conversation, request=gr.Request)
-        conv_rename.click(rename_conversation, inputs=[conv_list, conv_title, session],
-                          outputs=[conv_result, conv_list], show_progress="hidden")
-        conv_delete.click(delete_conversation, inputs=[conv_list, session],
-                          outputs=[conv_result, conv_list, chatbot, session], show_progress="hidden")
+        conv_rename.click(
+            rename_conversation,
+            inputs=[conv_list, conv_title, session],
+            outputs=[conv_result, conv_list],
+            show_progress="hidden",
+        )
+        conv_delete.click(
+            delete_conversation,
+            inputs=[conv_list, session],
+            outputs=[conv_result, conv_list, chatbot, session],
+            show_progress="hidden",
+        )
 
         # ---- feedback (👍/👎 on a message, a correction) and export of an answer ----
         def on_like(state: dict[str, Any], text: str, doc: str, evt: Any, request: Any = None) -> tuple[Any, ...]:
@@ -1449,17 +1728,29 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             else:
                 return gr.skip(), gr.skip()
             try:
-                history.feedback(who(request).name, answer_id, rating, text if rating == "down" else "",
-                                 doc if rating == "down" else "")
+                history.feedback(
+                    who(request).name,
+                    answer_id,
+                    rating,
+                    text if rating == "down" else "",
+                    doc if rating == "down" else "",
+                )
             except HistoryError as exc:
                 return result_html("err", esc(exc)), gr.skip()
-            msg = ("✓ 已记录 👍，谢谢。" if rating == "up" else
-                   "✓ 已记录 👎。可在「反馈与导出」中写下正确答案，再点「提交更正」。")
+            msg = (
+                "✓ 已记录 👍，谢谢。"
+                if rating == "up"
+                else "✓ 已记录 👎。可在「反馈与导出」中写下正确答案，再点「提交更正」。"
+            )
             return result_html("ok", msg), {**state, "rated": answer_id}
 
         typed(on_like, evt=gr.LikeData, request=gr.Request)
-        chatbot.like(on_like, inputs=[session, correction, correction_doc], outputs=[feedback_result, session],
-                     show_progress="hidden")
+        chatbot.like(
+            on_like,
+            inputs=[session, correction, correction_doc],
+            outputs=[feedback_result, session],
+            show_progress="hidden",
+        )
 
         def target_answer(state: dict[str, Any] | None) -> str | None:
             state = state or {}
@@ -1478,8 +1769,12 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             return result_html("ok", "✓ 已提交更正，管理员会在「反馈」中看到。"), "", ""
 
         typed(submit_correction, request=gr.Request)
-        correction_submit.click(submit_correction, inputs=[session, correction, correction_doc],
-                                outputs=[feedback_result, correction, correction_doc], show_progress="hidden")
+        correction_submit.click(
+            submit_correction,
+            inputs=[session, correction, correction_doc],
+            outputs=[feedback_result, correction, correction_doc],
+            show_progress="hidden",
+        )
 
         def exporter(fmt: str) -> Callable[..., tuple[Any, ...]]:
             def run(state: dict[str, Any], request: Any = None) -> tuple[Any, ...]:
@@ -1527,9 +1822,14 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         def on_prefill(text: str, title: str, date: str, issuer: str, auto: dict[str, str]) -> tuple[Any, ...]:
             return ui.prefill(text, title, date, issuer, auto)
 
-        paste_text.change(on_prefill, inputs=[paste_text, paste_title, paste_date, paste_issuer, auto_meta],
-                         outputs=[paste_title, paste_date, paste_issuer, auto_meta], trigger_mode="always_last",
-                         show_progress="hidden", queue=False)
+        paste_text.change(
+            on_prefill,
+            inputs=[paste_text, paste_title, paste_date, paste_issuer, auto_meta],
+            outputs=[paste_title, paste_date, paste_issuer, auto_meta],
+            trigger_mode="always_last",
+            show_progress="hidden",
+            queue=False,
+        )
 
         def reader(kb_name: str | None, request: Any) -> AssistantUI:
             """The selected knowledge base's handlers for showing; gr.Error when the user may not read it."""
@@ -1543,16 +1843,20 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
                 raise gr.Error(f"没有权限查看知识库「{name}」(no access to knowledge base {name!r})")
             return pick(name)
 
-        def indicator_updates(place: str | None, name: str | None, kb_name: str | None = None,
-                              request: Any = None) -> tuple[Any, ...]:
+        def indicator_updates(
+            place: str | None, name: str | None, kb_name: str | None = None, request: Any = None
+        ) -> tuple[Any, ...]:
             target = reader(kb_name, request)
             if isinstance(target, AcrossKBs):
                 target = pick(None) if who(request).can(pool.primary_name) else None
             if target is None:
                 return gr.update(choices=[], value=None), gr.update(choices=[], value=None), ""
             places, place, names, name = target.indicator_options(place, name)
-            return (gr.update(choices=places, value=place or None), gr.update(choices=names, value=name or None),
-                    target.indicator_view(place, name))
+            return (
+                gr.update(choices=places, value=place or None),
+                gr.update(choices=names, value=name or None),
+                target.indicator_view(place, name),
+            )
 
         def table(query: str, kb_name: str | None, request: Any = None) -> Any:
             target = reader(kb_name, request)
@@ -1561,18 +1865,31 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             import pandas as pd
 
             source = TABLE_COLUMNS.index("来源")
-            rows = [[*r[:source], f"[{n}] {r[source]}", *r[source + 1 :]]
-                    for n in target.only or [] for r in pool.get(n).rows(query)]
+            rows = [
+                [*r[:source], f"[{n}] {r[source]}", *r[source + 1 :]]
+                for n in target.only or []
+                for r in pool.get(n).rows(query)
+            ]
             return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
-        def refreshed(query: str, place: str | None = None, name: str | None = None,
-                      kb_name: str | None = None, request: Any = None) -> tuple[Any, ...]:
+        def refreshed(
+            query: str,
+            place: str | None = None,
+            name: str | None = None,
+            kb_name: str | None = None,
+            request: Any = None,
+        ) -> tuple[Any, ...]:
             target = reader(kb_name, request)
-            return (table(query, kb_name, request), target.stats_html(), header_html(target),
-                    *indicator_updates(place, name, kb_name, request))
+            return (
+                table(query, kb_name, request),
+                target.stats_html(),
+                header_html(target),
+                *indicator_updates(place, name, kb_name, request),
+            )
 
-        def after_write(query: str, place: str | None, name: str | None, kb_name: str | None,
-                                 request: Any) -> tuple[Any, ...]:
+        def after_write(
+            query: str, place: str | None, name: str | None, kb_name: str | None, request: Any
+        ) -> tuple[Any, ...]:
             """refreshed(), or nothing changed where the user may not read kb_name (after a refused write)."""
             try:
                 return refreshed(query, place, name, kb_name, request)
@@ -1592,10 +1909,13 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
 
         typed(on_indicator_place, request=gr.Request)
         typed(on_indicator_name, request=gr.Request)
-        ind_place.input(on_indicator_place, inputs=[ind_place, kb_select], outputs=[ind_name, ind_view],
-                        show_progress="hidden")
-        ind_name.input(on_indicator_name, inputs=[ind_place, ind_name, kb_select], outputs=ind_view,
-                       show_progress="hidden")
+        ind_place.input(
+            on_indicator_place, inputs=[ind_place, kb_select], outputs=[ind_name, ind_view], show_progress="hidden"
+        )
+        ind_name.input(
+            on_indicator_name, inputs=[ind_place, ind_name, kb_select], outputs=ind_view, show_progress="hidden"
+        )
+
         def indicator_exporter(fmt: str) -> Callable[..., Any]:
             def export_table(place: str | None, name: str | None, kb_name: str | None, request: Any = None) -> Any:
                 import tempfile
@@ -1616,8 +1936,12 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
 
         ind_docx.click(indicator_exporter("docx"), inputs=[ind_place, ind_name, kb_select], outputs=ind_file)
         ind_xlsx.click(indicator_exporter("xlsx"), inputs=[ind_place, ind_name, kb_select], outputs=ind_file)
-        ind_tab.select(indicator_updates, inputs=[ind_place, ind_name, kb_select],
-                       outputs=[ind_place, ind_name, ind_view], show_progress="hidden")
+        ind_tab.select(
+            indicator_updates,
+            inputs=[ind_place, ind_name, kb_select],
+            outputs=[ind_place, ind_name, ind_view],
+            show_progress="hidden",
+        )
         one_kb = result_html("err", "请先在上方选择一个具体的知识库（「全部」只用于提问）。")
 
         def writer_ui(kb_name: str | None, request: Any = None) -> tuple[AssistantUI | None, str]:
@@ -1633,17 +1957,35 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             except KBError as exc:
                 return None, result_html("err", esc(exc))
 
-        def on_paste(text: str, title: str, date: str, issuer: str, query: str, place: str | None, name: str | None,
-                     kb_name: str | None, request: Any = None,
-                     progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's idiom
+        def on_paste(
+            text: str,
+            title: str,
+            date: str,
+            issuer: str,
+            query: str,
+            place: str | None,
+            name: str | None,
+            kb_name: str | None,
+            request: Any = None,
+            progress: Any = gr.Progress(),
+        ) -> tuple[Any, ...]:  # noqa: B008 - Gradio's idiom
             target, why = writer_ui(kb_name, request)
             msg, added = target.add_paste(text, title, date, issuer, progress=progress) if target else (why, False)
             fields = ("", "", "", "", {}) if added else (gr.skip(),) * 5
             return (msg, *fields, *after_write(query, place, name, kb_name, request))
 
-        def on_upload(path: str | None, title: str, date: str, issuer: str, query: str, place: str | None, name: str | None,
-                      kb_name: str | None, request: Any = None,
-                      progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        def on_upload(
+            path: str | None,
+            title: str,
+            date: str,
+            issuer: str,
+            query: str,
+            place: str | None,
+            name: str | None,
+            kb_name: str | None,
+            request: Any = None,
+            progress: Any = gr.Progress(),
+        ) -> tuple[Any, ...]:  # noqa: B008
             target, why = writer_ui(kb_name, request)
             msg, added = target.add_file(path, title, date, issuer, progress=progress) if target else (why, False)
             return (msg, None if added else gr.skip(), *after_write(query, place, name, kb_name, request))
@@ -1652,16 +1994,26 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         typed(on_upload, request=gr.Request)
         queued = result_html("info", "⏳ 已提交，正在排队等待索引（同一时间只处理一个索引任务）……")
         paste_submit.click(lambda: queued, outputs=paste_result, queue=False).then(
-            on_paste, inputs=[paste_text, paste_title, paste_date, paste_issuer, *refresh_inputs],
-            outputs=[paste_result, paste_text, paste_title, paste_date, paste_issuer, auto_meta, *refresh_outputs], **indexing)
+            on_paste,
+            inputs=[paste_text, paste_title, paste_date, paste_issuer, *refresh_inputs],
+            outputs=[paste_result, paste_text, paste_title, paste_date, paste_issuer, auto_meta, *refresh_outputs],
+            **indexing,
+        )
         upload_submit.click(lambda: queued, outputs=paste_result, queue=False).then(
-            on_upload, inputs=[upload, paste_title, paste_date, paste_issuer, *refresh_inputs],
-            outputs=[paste_result, upload, *refresh_outputs], **indexing)
-        paste_clear.click(lambda: ("", "", "", "", {}, ""), outputs=[paste_text, paste_title, paste_date, paste_issuer, auto_meta, paste_result],
-                          queue=False)
+            on_upload,
+            inputs=[upload, paste_title, paste_date, paste_issuer, *refresh_inputs],
+            outputs=[paste_result, upload, *refresh_outputs],
+            **indexing,
+        )
+        paste_clear.click(
+            lambda: ("", "", "", "", {}, ""),
+            outputs=[paste_text, paste_title, paste_date, paste_issuer, auto_meta, paste_result],
+            queue=False,
+        )
 
-        doc_search.change(table, inputs=[doc_search, kb_select], outputs=doc_table, show_progress="hidden",
-                          trigger_mode="always_last")
+        doc_search.change(
+            table, inputs=[doc_search, kb_select], outputs=doc_table, show_progress="hidden", trigger_mode="always_last"
+        )
         refresh.click(refreshed, inputs=refresh_inputs, outputs=refresh_outputs)
 
         def on_select(evt: gr.SelectData) -> tuple[Any, ...]:
@@ -1672,25 +2024,45 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         on_select.__annotations__["evt"] = gr.SelectData  # resolved here: gradio is imported lazily
         doc_table.select(on_select, outputs=[delete_id, delete_confirm], show_progress="hidden")
 
-        def on_delete(doc_id: str, confirm: bool, query: str, place: str | None, name: str | None,
-                      kb_name: str | None, request: Any = None) -> tuple[Any, ...]:
+        def on_delete(
+            doc_id: str,
+            confirm: bool,
+            query: str,
+            place: str | None,
+            name: str | None,
+            kb_name: str | None,
+            request: Any = None,
+        ) -> tuple[Any, ...]:
             target, why = writer_ui(kb_name, request)
             msg, deleted = target.delete(doc_id, confirm) if target else (why, False)
             return (msg, "" if deleted else gr.skip(), False, *after_write(query, place, name, kb_name, request))
 
         typed(on_delete, request=gr.Request)
-        delete_button.click(on_delete, inputs=[delete_id, delete_confirm, *refresh_inputs],
-                            outputs=[library_result, delete_id, delete_confirm, *refresh_outputs], **indexing)
+        delete_button.click(
+            on_delete,
+            inputs=[delete_id, delete_confirm, *refresh_inputs],
+            outputs=[library_result, delete_id, delete_confirm, *refresh_outputs],
+            **indexing,
+        )
 
-        def on_reindex(query: str, place: str | None, name: str | None, kb_name: str | None, request: Any = None,
-                       progress: Any = gr.Progress(track_tqdm=True)) -> tuple[Any, ...]:  # noqa: B008
+        def on_reindex(
+            query: str,
+            place: str | None,
+            name: str | None,
+            kb_name: str | None,
+            request: Any = None,
+            progress: Any = gr.Progress(track_tqdm=True),
+        ) -> tuple[Any, ...]:  # noqa: B008
             target, why = writer_ui(kb_name, request)
-            return (target.reindex(progress=progress) if target else why,
-                    *after_write(query, place, name, kb_name, request))
+            return (
+                target.reindex(progress=progress) if target else why,
+                *after_write(query, place, name, kb_name, request),
+            )
 
         typed(on_reindex, request=gr.Request)
-        reindex_button.click(lambda: result_html("info", "⏳ 正在重建索引，请稍候……"), outputs=library_result, queue=False).then(
-            on_reindex, inputs=refresh_inputs, outputs=[library_result, *refresh_outputs], **indexing)
+        reindex_button.click(
+            lambda: result_html("info", "⏳ 正在重建索引，请稍候……"), outputs=library_result, queue=False
+        ).then(on_reindex, inputs=refresh_inputs, outputs=[library_result, *refresh_outputs], **indexing)
 
         def on_load(current: str | None, state: dict[str, Any], request: Any = None) -> tuple[Any, ...]:
             """What this user may see: their knowledge bases, tabs and conversations."""
@@ -1702,16 +2074,25 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             else:
                 kbs = gr.update(choices=choices, value=choices[0] if choices else None)
             editor = any(me.can(n, "editor") for n in pool.names())
-            return (kbs, gr.update(visible=editor), gr.update(visible=editor),
-                    gr.update(visible=me.is_admin), gr.update(visible=me.is_admin), gr.update(visible=me.is_admin),
-                    conversations(state, request), f'<div class="pa-help">已登录：{esc(me.name)}</div>'
-                    if me.name != users_mod.LOCAL else "")
+            return (
+                kbs,
+                gr.update(visible=editor),
+                gr.update(visible=editor),
+                gr.update(visible=me.is_admin),
+                gr.update(visible=me.is_admin),
+                gr.update(visible=me.is_admin),
+                conversations(state, request),
+                f'<div class="pa-help">已登录：{esc(me.name)}</div>' if me.name != users_mod.LOCAL else "",
+            )
 
         typed(on_load, request=gr.Request)
-        demo.load(on_load, inputs=[kb_select, session],
-                  outputs=[kb_select, add_tab, write_zone, kb_admin, fb_tab, stats_tab, conv_list, signed_in],
-                  show_progress="hidden", queue=False).then(refreshed, inputs=refresh_inputs, outputs=refresh_outputs,
-                                               show_progress="hidden")
+        demo.load(
+            on_load,
+            inputs=[kb_select, session],
+            outputs=[kb_select, add_tab, write_zone, kb_admin, fb_tab, stats_tab, conv_list, signed_in],
+            show_progress="hidden",
+            queue=False,
+        ).then(refreshed, inputs=refresh_inputs, outputs=refresh_outputs, show_progress="hidden")
         kb_select.change(refreshed, inputs=refresh_inputs, outputs=refresh_outputs, show_progress="hidden")
 
         def on_manage(action: str) -> Callable[..., tuple[Any, ...]]:
@@ -1727,8 +2108,12 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             return typed(run, request=gr.Request)
 
         for button, action in ((kb_create, "create"), (kb_rename, "rename"), (kb_delete, "delete")):
-            button.click(on_manage(action), inputs=[kb_select, kb_name, kb_delete_confirm],
-                         outputs=[kb_result, kb_select, kb_delete_confirm], **indexing)
+            button.click(
+                on_manage(action),
+                inputs=[kb_select, kb_name, kb_delete_confirm],
+                outputs=[kb_result, kb_select, kb_delete_confirm],
+                **indexing,
+            )
 
         # A small JSON API for scripts and load tests (same code paths and roles as the page).
         def api_ask(question: str, request: Any = None) -> dict:
@@ -1738,8 +2123,9 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
             t0 = time.perf_counter()
             ans = ui.ask(question)
             out = ans.to_dict()
-            out["answer_id"] = history.record(me.name, pool.primary_name, question, ans, time.perf_counter() - t0,
-                                              channel="api")
+            out["answer_id"] = history.record(
+                me.name, pool.primary_name, question, ans, time.perf_counter() - t0, channel="api"
+            )
             return out
 
         def api_paste(text: str, title: str = "", date: str = "", issuer: str = "", request: Any = None) -> dict:
@@ -1817,20 +2203,32 @@ def main(ingest: bool = True) -> int:
             except LoadError as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 2
-            print(f"索引 {settings.corpus_dir}: 新增 {report.added} 份文件（{report.chunks} 个段落），"
-                  f"跳过 {report.skipped} 份已索引文件，用时 {time.perf_counter() - t0:.1f} 秒", flush=True)
+            print(
+                f"索引 {settings.corpus_dir}: 新增 {report.added} 份文件（{report.chunks} 个段落），"
+                f"跳过 {report.skipped} 份已索引文件，用时 {time.perf_counter() - t0:.1f} 秒",
+                flush=True,
+            )
             for err in report.errors:
                 print(f"  未能索引: {err}", file=sys.stderr, flush=True)
         stats = library.stats()
-        print(f"索引共 {stats['documents']} 份文件、{stats['chunks']} 个段落（嵌入模型 {stats['embedder']}）", flush=True)
+        print(
+            f"索引共 {stats['documents']} 份文件、{stats['chunks']} 个段落（嵌入模型 {stats['embedder']}）", flush=True
+        )
         if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.auth:
-            print(f"warning: 服务绑定在 {settings.host} 且未设置 ASSISTANT_AUTH，网络上的任何人都能访问和修改文档库。",
-                  file=sys.stderr, flush=True)
+            print(
+                f"warning: 服务绑定在 {settings.host} 且未设置 ASSISTANT_AUTH，网络上的任何人都能访问和修改文档库。",
+                file=sys.stderr,
+                flush=True,
+            )
         from assistant import apikeys
 
         if settings.host not in ("127.0.0.1", "localhost", "::1") and not apikeys.load(settings):
-            print("note: 未配置 API 密钥，/v1 接口只接受本机 (127.0.0.1) 的请求；"
-                  "用 `assistant apikey create --kb NAME` 创建密钥后即可从其他机器调用。", file=sys.stderr, flush=True)
+            print(
+                "note: 未配置 API 密钥，/v1 接口只接受本机 (127.0.0.1) 的请求；"
+                "用 `assistant apikey create --kb NAME` 创建密钥后即可从其他机器调用。",
+                file=sys.stderr,
+                flush=True,
+            )
         demo = create_app(settings, library)
         print(f"{TITLE}: http://{settings.host}:{settings.port}", flush=True)
         # Blocks.launch(_app=...) serves the page on our FastAPI app, so /v1 sits beside /gradio_api.

@@ -25,8 +25,20 @@ from pathlib import Path
 SEED = 20261201
 N_CRUD = 34
 N_NCPQA = 8
-GENRE_TERMS = ["科技", "创新", "研发", "高新技术", "专精特新", "孵化", "技术合同", "科创", "数字经济", "成果转化",
-               "实验室", "人才"]
+GENRE_TERMS = [
+    "科技",
+    "创新",
+    "研发",
+    "高新技术",
+    "专精特新",
+    "孵化",
+    "技术合同",
+    "科创",
+    "数字经济",
+    "成果转化",
+    "实验室",
+    "人才",
+]
 FIGURE = re.compile(r"\d+(\.\d+)?(亿元|万元|家|个|项|%)")
 LOCAL = re.compile(r"[省市县区]")
 # securities-market items (IPO prospectuses, share prices, fund reviews) are another genre
@@ -64,14 +76,22 @@ def main() -> None:
     for docid in rng.sample(sorted(docs), N_NCPQA):
         name = f"ncpqa_{docid[:12]}.txt"
         (out / name).write_text(docs[docid].strip() + "\n", encoding="utf-8")
-        rows.append({"file": name, "source": "ncpqa_gov_policy/with_context_dev.jsonl", "docid": docid,
-                     "chars": len(docs[docid])})
+        rows.append(
+            {
+                "file": name,
+                "source": "ncpqa_gov_policy/with_context_dev.jsonl",
+                "docid": docid,
+                "chars": len(docs[docid]),
+            }
+        )
     for r in rows:
         r["sha1"] = hashlib.sha1((out / r["file"]).read_bytes()).hexdigest()[:12]
     (Path(__file__).parent / "sources.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     (Path(__file__).parent / "excluded_docids.txt").write_text(
-        "".join(r["docid"] + "\n" for r in rows if "docid" in r), encoding="utf-8")
+        "".join(r["docid"] + "\n" for r in rows if "docid" in r), encoding="utf-8"
+    )
     print(f"{len(cands)} CRUD candidates; wrote {len(rows)} documents to {out}")
 
 
