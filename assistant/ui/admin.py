@@ -1,4 +1,4 @@
-"""What the page shows of history, feedback and statistics (plain HTML; the handlers in app.py check roles).
+"""What the page shows of history, feedback and statistics (plain HTML; the handlers in handlers.py check roles).
 
 - the conversation list: (label, id) choices, newest first, labelled with the date and the first question;
 - the admin 反馈 tab: every 👍/👎 with its question, answer, citations and correction;
@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from assistant.ui.app import esc, result_html
+from assistant.ui.markup import esc, result_html
 
 
 def conversation_choices(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ The app's own knowledge base (ASSISTANT_KB, normally `default`) is opened as wri
 are opened as readers and take their writer lock on their first write, as a CLI next to the app would.
 Every handler of the page and of the /v1 API gets its knowledge base from here, so a question asked of
 one knowledge base only ever reads that knowledge base's catalog, BM25, vectors and indicator records.
+`AcrossKBs` is the page's 全部 (one question asked of several); `manage_kb` is its 知识库管理.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from assistant import kb
+from assistant.ui.controller import AssistantUI
+from assistant.ui.markup import esc, result_html
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
     from assistant.types import Answer
-    from assistant.ui.app import AssistantUI
 
 CITE = re.compile(r"\[(\d{1,2})\]")
+ONE_KB = "请先在上方选择一个具体的知识库（「全部」只用于提问）。"
 
 
 class KBPool:
@@ -55,7 +58,6 @@ class KBPool:
             ui = self._uis.get(name)
             if ui is None:
                 from assistant.index import Library
-                from assistant.ui.app import AssistantUI
 
                 library = Library(kb.for_kb(self.settings, name), embedder=self.primary.library.embedder)
                 ui = self._uis[name] = AssistantUI(library.settings, library)
@@ -168,3 +170,57 @@ def stream_pieces(text: str) -> Iterator[str]:
             start = m.end()
     if start < len(text):
         yield text[start:]
+
+
+class AcrossKBs(AssistantUI):
+    """全部 on the page: one question asked of every knowledge base, each citation naming its knowledge base."""
+
+    def __init__(self, pool: Any) -> None:  # noqa: D107 - shares the primary's settings; asks through the pool
+        primary = pool.primary
+        self.settings, self.library, self.lock, self.qa, self.pool = (
+            primary.settings,
+            primary.library,
+            primary.lock,
+            primary.qa,
+            pool,
+        )
+
+    kb_label = "全部"
+    only: list[str] | None = None  # the knowledge bases the signed-in user may ask (None: every one)
+
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
+        return self.pool.ask_all(question, history or None, self.only)
+
+    def stats(self) -> dict[str, Any]:
+        names = self.pool.names() if self.only is None else self.only
+        parts = [self.pool.get(name).stats() for name in names]
+        return {
+            "documents": sum(p["documents"] for p in parts),
+            "chunks": sum(p["chunks"] for p in parts),
+            "embedder": self.library.embedder.name,
+            "suspicious": sum(p["suspicious"] for p in parts),
+        }
+
+
+def manage_kb(pool: Any, action: str, current: str, name: str, confirm: bool = False) -> tuple[str, str]:
+    """The page's 知识库管理: create / rename the current one / delete the current one; (HTML message, KB to select)."""
+    from assistant import kb
+
+    name = (name or "").strip()
+    try:
+        if action == "create":
+            pool.create(name)
+            return result_html("ok", f"✓ 已新建知识库「{esc(name)}」，现在可以在「新增公告」中向它添加文件。"), name
+        if current == kb.ALL:
+            return result_html("err", ONE_KB), current
+        if action == "rename":
+            pool.rename(current, name)
+            return result_html("ok", f"✓ 知识库「{esc(current)}」已重命名为「{esc(name)}」。"), name
+        if not confirm:
+            return result_html("info", f"请勾选「确认删除」后再删除知识库「{esc(current)}」。"), current
+        info = pool.delete(current)
+        return result_html("ok", f"已删除知识库「{esc(current)}」（{info['documents']} 份文件）。"), pool.primary_name
+    except (kb.KBError, OSError) as exc:
+        return result_html("err", esc(exc)), current
+    except Exception as exc:  # noqa: BLE001 - IndexBusy and the like, shown to the user
+        return result_html("err", f"操作失败：{esc(exc)}"), current
