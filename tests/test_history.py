@@ -240,7 +240,7 @@ def test_an_answer_exports_as_docx_and_xlsx_with_its_cited_quote(page) -> None: 
     demo, client, _ = page
     _, state = ask(demo, Q_LINHU, {}, "li")
     # 导出 Word, 导出 Excel
-    fns = [f.fn for f in demo.fns.values() if f.fn.__qualname__.startswith("create_app.<locals>.exporter.")]
+    fns = [f.fn for f in demo.fns.values() if f.fn.__qualname__.startswith("exporter.<locals>.")]
     paths = [fn(state, as_user("li"))[1] for fn in fns]
     assert sorted(Path(p).suffix for p in paths) == [".docx", ".xlsx"]
     [docx_path] = [p for p in paths if p.endswith(".docx")]
