@@ -89,6 +89,15 @@ def test_models_and_answers_per_knowledge_base(api) -> None:  # type: ignore[no-
     assert "41家" in across["choices"][0]["message"]["content"] and across["citations"][0]["kb"] == "nanzhang"
 
 
+def test_openapi_schema_describes_every_route(api) -> None:  # type: ignore[no-untyped-def]
+    """/openapi.json (and so /docs) builds: every route's types resolve."""
+    _, _, client = api
+    r = client().get("/openapi.json")
+    assert r.status_code == 200
+    paths = r.json()["paths"]
+    assert {"/v1/models", "/v1/chat/completions", "/v1/kbs/{name}/documents", "/v1/feedback"} <= set(paths)
+
+
 def test_history_in_messages_drives_the_follow_up(api) -> None:  # type: ignore[no-untyped-def]
     _, _, client = api
     first = client().post("/v1/chat/completions", json=ask_body("nanzhang", Q_NANZHANG)).json()

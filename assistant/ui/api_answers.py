@@ -9,13 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from assistant.ui.api import ApiError, json_body
 
 if TYPE_CHECKING:
-    # At run time imported inside the routes only: resolved here, it would change their FastAPI response model.
-    from fastapi.responses import JSONResponse
-
     from assistant.ui.api_auth import Gate
     from assistant.ui.kbs import KBPool
 
@@ -37,7 +35,6 @@ class AnswerRoutes:
         app.get("/v1/answers/{answer_id}/export")(self.export_answer)
 
     async def post_feedback(self, request: Request) -> JSONResponse:
-        from fastapi.responses import JSONResponse
 
         from assistant.history import HistoryError, NotFound
 

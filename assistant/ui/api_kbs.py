@@ -10,14 +10,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from assistant import kb
 from assistant.ui.api import ApiError, check_date, json_body
 
 if TYPE_CHECKING:
-    # At run time imported inside the routes only: resolved here, it would change their FastAPI response model.
-    from fastapi.responses import JSONResponse
-
     from assistant.ui.api_auth import Gate
     from assistant.ui.kbs import KBPool
 
@@ -90,7 +88,6 @@ class KBRoutes:
         return {"object": "list", "data": [kb.describe(self.pool.settings, n) for n in self.gate.allowed(record)]}
 
     async def create_kb(self, request: Request) -> JSONResponse:
-        from fastapi.responses import JSONResponse
 
         who = self.gate.authorize(request)
         if not who.is_admin:
@@ -113,7 +110,6 @@ class KBRoutes:
         return {"object": "list", "kb": name, "data": [{k: d.get(k, "") for k in DOCUMENT_FIELDS} for d in docs]}
 
     async def add_document(self, name: str, request: Request) -> JSONResponse:
-        from fastapi.responses import JSONResponse
         from starlette.concurrency import run_in_threadpool
 
         from assistant.load import LoadError
