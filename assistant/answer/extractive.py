@@ -49,6 +49,18 @@ class Answerer(Protocol):
     def __call__(self, question: str, passages: list[Passage]) -> Answer: ...
 
 
+def value_factor(info: QuestionInfo, kind: str, sent: str, has_value: bool) -> float:
+    """How much the sentence's values weigh for the kind asked: a figure near the asked terms, a date or name, the
+    items of a list."""
+    if kind == "number":
+        return 1.2 if value_near_terms(info, sent) else (1.0 if has_value else 0.35)
+    if kind in ("date", "person", "name", "title", "place"):
+        return 1.15 if has_value else 0.4
+    if kind == "list":
+        return 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2, 10)
+    return 1.0
+
+
 class ExtractiveAnswerer:
     """Quote the sentences that answer; never write a figure that is not in a passage."""
 
@@ -130,20 +142,13 @@ class ExtractiveAnswerer:
                 if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
                     cover = coverage(info, sent + " " + context)  # a byline belongs to the article it heads
                 has_value = holds_value(kind, sent, info.unit)
-                score = cover
-                if kind == "number":
-                    score *= 1.2 if value_near_terms(info, sent) else (1.0 if has_value else 0.35)
-                elif kind in ("date", "person", "name", "title", "place"):
-                    score *= 1.15 if has_value else 0.4
-                elif kind == "list":
-                    score *= 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2, 10)
+                score = cover * value_factor(info, kind, sent, has_value)
                 if prefer is not None:
                     score *= 1.25 if prefer.search(sent) else 0.85
                 elif plan is None and not TARGET_CUE.search(info.text) and is_plan(sent, p.meta):
                     score *= 0.85  # "登记了多少项": what was done outranks what was planned
-                for _name, ok in doc_ok.items():
-                    if not ok:
-                        score *= 0.8
+                for ok in doc_ok.values():
+                    score *= 1.0 if ok else 0.8
                 score *= 1.0 / (1.0 + 0.08 * i)
                 out.append(
                     Candidate(

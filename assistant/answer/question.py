@@ -57,7 +57,8 @@ ACHIEVED_ONLY = re.compile(
 )
 
 
-# How long ("最长可以延期多久", "贴息期限是多长"): a duration, never a year such as 2020年 (one or two digits before 年).
+# How long ("最长可以延期多久", "贴息期限是多长"): a duration, never a year such as 2020年
+# (one or two digits before 年).
 DURATION_ASKED = re.compile(
     r"多久|多长时间|(?:期限|期|时长|时间)(?:是|为|有)?多长|多少(?:天|个月|年|周|小时|个工作日)|几(?:天|个月|年|周)"
 )
