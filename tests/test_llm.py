@@ -140,12 +140,9 @@ def test_dead_or_slow_endpoint_answers_extractive_within_seconds(ingested, setti
 @pytest.mark.timeout(300)
 def test_real_local_model_when_installed() -> None:
     """Runs the packaged Qwen2.5-1.5B GGUF (scripts/setup-local-llm.sh) when it is installed."""
-    from assistant.llm import MODEL_FILE, local_runtime, model_dir
+    from assistant.llm import MODEL_FILE, model_dir
 
-    try:
-        local_runtime()
-    except ValueError:
-        pytest.skip("no local runtime installed (bash scripts/setup-local-llm.sh)")
+    pytest.importorskip("llama_cpp")
     if not (model_dir() / MODEL_FILE).exists():
         pytest.skip("local model not installed (bash scripts/setup-local-llm.sh)")
     import shutil
@@ -245,58 +242,3 @@ def test_model_is_gated_by_evidence_not_by_the_extractive_rules(two_cities, fake
     third = "2024年上半年鞍山市技术合同成交额是多少"
     assert two_cities.extractive.evidence(third, two_cities.retriever(third)) == 0.0
     assert two_cities.ask(third).refused and len(fake.prompts) == 1
-
-
-def test_chatml_prompt_is_qwens_template() -> None:
-    from assistant.llm import QWEN_DEFAULT_SYSTEM, chatml, until_stop
-
-    own = chatml([{"role": "system", "content": "只根据资料回答"}, {"role": "user", "content": "问题"}])
-    assert own == (
-        "<|im_start|>system\n只根据资料回答<|im_end|>\n<|im_start|>user\n问题<|im_end|>\n<|im_start|>assistant\n"
-    )
-    # without a system message the template's default one is used, as llama.cpp's own template does
-    assert chatml([{"role": "user", "content": "问题"}]).startswith(f"<|im_start|>system\n{QWEN_DEFAULT_SYSTEM}")
-    assert until_stop("512家[1]。<|im_end|><|endoftext|>Human: 另一个问题") == "512家[1]。"
-
-
-def test_gpt4all_runtime_sends_chatml_and_stops_at_the_end_marker(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The prebuilt runtime gets the ChatML prompt, greedy; what it prints after the end marker is never shown."""
-    import sys
-    import types
-
-    from assistant.llm import chatml, local_chat
-
-    seen: dict[str, object] = {}
-
-    class FakeGPT4All:
-        def __init__(self, model_name: str, model_path: str, **kw: object) -> None:
-            seen.update(model=model_name, path=model_path, **kw)
-
-        def generate(self, prompt: str, callback, **kw: object) -> str:  # type: ignore[no-untyped-def]
-            seen.update(prompt=prompt, **kw)
-            out = ""
-            for piece in ["咸宁", "512家", "[1]。", "<|im_end|>", "Human: 再问"]:
-                out += piece
-                if not callback(0, piece):
-                    break
-            return out
-
-    monkeypatch.setitem(sys.modules, "gpt4all", types.SimpleNamespace(GPT4All=FakeGPT4All))
-    monkeypatch.setenv("ASSISTANT_LOCAL_RUNTIME", "gpt4all")
-    model = tmp_path / "m.gguf"
-    model.write_bytes(b"GGUF")
-    chat = local_chat(model)
-    messages = [{"role": "system", "content": "只根据资料回答"}, {"role": "user", "content": "咸宁高企多少家"}]
-    assert chat(messages) == "咸宁512家[1]。"
-    assert seen["prompt"] == chatml(messages) and seen["temp"] == 0 and seen["repeat_penalty"] == 1.0
-    assert seen["allow_download"] is False and seen["path"] == str(tmp_path)
-
-
-def test_missing_local_runtime_names_the_set_up_command(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from assistant.llm import local_chat
-
-    monkeypatch.setenv("ASSISTANT_LOCAL_RUNTIME", "no-such-runtime")
-    model = tmp_path / "m.gguf"
-    model.write_bytes(b"GGUF")
-    with pytest.raises(ValueError, match="setup-local-llm.sh"):
-        local_chat(model)
