@@ -151,3 +151,15 @@ def test_a_level_named_in_the_question_must_agree() -> None:
     assert not eligible(info, "2024年新增省级孵化器3家。", meta, ok, "number", None)
     assert eligible(info, "2024年新增国家级孵化器1家、省级孵化器3家。", meta, ok, "number", None)
     assert eligible(info, "2024年新增孵化器4家。", meta, ok, "number", None)  # no level stated: not a conflict
+
+
+def test_an_ordinal_ranks_a_thing_and_counts_nothing() -> None:
+    from assistant.answer import ExtractiveAnswerer
+    from assistant.answer.values import amounts_only
+
+    assert amounts_only("成立的第3家孵化联盟") == "成立的第#家孵化联盟"
+    asked_count = [passage("南屏县第3家孵化联盟于5月挂牌成立。")]
+    assert ExtractiveAnswerer()("南屏县成立了多少家孵化联盟", asked_count).refused
+    ranked = [passage("这是南屏县今年认定的第3家省级孵化联盟。")]
+    ans = ExtractiveAnswerer()("南屏县这家孵化联盟是今年认定的第几家省级孵化联盟", ranked)
+    assert not ans.refused and "第3家" in ans.answer

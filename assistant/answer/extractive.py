@@ -30,9 +30,11 @@ from assistant.answer.values import (
     ACHIEVED_WORDS,
     BYLINE,
     CLAUSE,
+    ORDINAL_ASKED,
     SENTENCE,
     TARGET_WORDS,
     VALUE,
+    amounts_only,
     holds_value,
     mask_quoted,
 )
@@ -141,7 +143,9 @@ class ExtractiveAnswerer:
                 cover = max(own, own + 0.6 * (coverage(sinfo, sent + " " + context) - own))
                 if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
                     cover = coverage(info, sent + " " + context)  # a byline belongs to the article it heads
-                has_value = holds_value(kind, sent, info.unit)
+                has_value = holds_value(
+                    kind, sent if ORDINAL_ASKED.search(info.text) else amounts_only(sent), info.unit
+                )
                 score = cover * value_factor(info, kind, sent, has_value)
                 if prefer is not None:
                     score *= 1.25 if prefer.search(sent) else 0.85

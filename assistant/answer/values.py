@@ -157,6 +157,16 @@ def mask_quoted(text: str) -> str:
     return re.sub(r"“[^”]{0,80}”", lambda m: re.sub(r"[,;:、，；：]", "_", m.group()), text)
 
 
+ORDINAL = re.compile(r"第\s*[\d一二三四五六七八九十百千两]+")
+ORDINAL_ASKED = re.compile(r"第几|第多少|排(?:第|名)")
+
+
+def amounts_only(text: str) -> str:
+    """text with its ordinals masked (same length): "第2家产业集群党委" ranks a thing, it counts nothing, so it is not
+    a figure for "多少家" (it is the answer to "第几个", which keeps them)."""
+    return ORDINAL.sub(lambda m: "第" + "#" * (len(m.group()) - 1), text)
+
+
 FLOW = re.compile(r"新(?:增|建|认定|引进|获批|培育|组建|设立)|增加")
 
 
