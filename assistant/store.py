@@ -123,13 +123,14 @@ class Catalog:
 
         `also` runs inside the same transaction (the indicator records of the document).
         """
-        from assistant import indicators
+        # imported here: the extractor behind it costs ~0.5 s of imports, which opening a catalog does not need
+        from assistant.indicators.storage import delete_records
 
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             for old in replaces:
                 self.db.execute("DELETE FROM documents WHERE doc_id=?", (old,))
-                indicators.delete_records(self.db, old)
+                delete_records(self.db, old)
             self.db.execute(
                 "INSERT INTO documents(doc_id, source, canon, meta, text, n_chunks, suspicious, added_at) VALUES(?,?,?,?,?,?,?,?)",
                 (
@@ -162,9 +163,9 @@ class Catalog:
             self.db.execute("BEGIN IMMEDIATE")
             ids = [r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
             self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
-            from assistant import indicators
+            from assistant.indicators.storage import delete_records
 
-            indicators.delete_records(self.db, doc_id)
+            delete_records(self.db, doc_id)
             self.db.execute(
                 "INSERT INTO meta(key, value) VALUES('generation', '1') ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER)+1"
             )
