@@ -166,11 +166,7 @@ def run_rgb(limit: int = 0) -> dict[str, Any]:
             if p not in seen:
                 seen.add(p)
                 bm.add([(str(len(seen)), tokenize(p))])
-
-    class _Lib:
-        bm25 = bm
-
-    answerer = ExtractiveAnswerer(Settings().answer, idf_from_library(_Lib()))
+    answerer = ExtractiveAnswerer(Settings().answer, idf_from_library(bm))
 
     def passages(texts: list[str]) -> list[Passage]:
         return [

@@ -898,11 +898,7 @@ def w_ask(a: dict[str, Any]) -> dict[str, Any]:
     res["bm25_load_s"] = round(pc() - t, 3)
     assert big is not None
     lib.bm25 = big  # the library's own (seeds + NCPQA) BM25 is dropped; the catalog and vectors stay
-
-    class _Lib:
-        bm25 = big
-
-    answerer = ExtractiveAnswerer(settings.answer, idf_from_library(_Lib()))
+    answerer = ExtractiveAnswerer(settings.answer, idf_from_library(big))
     lookup = Lookup(lib.catalog, crud_paths(work, a["limit"])[1])
     tm = {}
     for q in warm:
