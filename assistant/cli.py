@@ -349,18 +349,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--backend", help="extractive | openai | local (default: ASSISTANT_LLM)")
     s.set_defaults(func=cmd_ask)
-    s = sub.add_parser("eval", parents=[on_kb], help="run the evaluation set and write eval/report.*")
+    s = sub.add_parser("eval", parents=[on_kb], help="run the evaluation set and write build/eval/report-SPLIT.*")
     splits = ["dev", "test", "all", "blind", "unseen-dev", "unseen-test", "unseen", "reported"]
     s.add_argument(
         "--split",
         default="test",
         choices=splits,
-        help="blind: the held-out sets eval/blind*_questions.jsonl (report eval/report-blind.*); "
+        help="blind: the held-out sets eval/blind*_questions.jsonl; "
         "unseen-dev/unseen-test: eval/unseen/ (seeds + documents nobody tuned on, own index); "
         "reported: accepted staff corrections, eval/reported*.jsonl",
     )
     s.add_argument("--questions", default=None)
-    s.add_argument("--out", default=None, help="report file stem (default eval/report)")
+    s.add_argument(
+        "--out",
+        default=None,
+        help="report file stem (default build/eval/report-SPLIT; the committed reports: eval/report, "
+        "eval/report-blind, eval/unseen/report-test)",
+    )
     s.add_argument("--gate", action="store_true", help="fail when a metric is below eval/thresholds.json")
     s.add_argument("--backend", default=None)
     s.add_argument("--dataset", default=None, choices=[None, "ncpqa", "rgb"], help="a public benchmark instead")
