@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.types import record_dict
+
 
 @dataclass
 class AddResult:
@@ -20,15 +22,7 @@ class AddResult:
     note: str = ""  # how the file was read, when the user should know (OCR pages, low-confidence pages)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "doc_id": self.doc_id,
-            "chunks": self.chunks,
-            "duplicate": self.duplicate,
-            "source": self.source,
-            "title": self.title,
-            "suspicious": self.suspicious,
-            "note": self.note,
-        }
+        return record_dict(self)
 
 
 def read_note(meta: dict[str, Any]) -> str:
@@ -63,13 +57,7 @@ class IngestReport:
                 self.notes.append(f"{path.name}: {result.note}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "added": self.added,
-            "skipped": self.skipped,
-            "chunks": self.chunks,
-            "errors": self.errors,
-            "notes": self.notes,
-        }
+        return record_dict(self)
 
 
 class ProgressBars:
