@@ -209,8 +209,10 @@ def write_report(report: dict[str, Any], stem: Path, title: str) -> None:
     lines = [
         f"# {title}",
         "",
-        f"Backend: `{report.get('backend', 'extractive')}`, embedder `{report.get('embedder', '')}`, split `{report.get('split', '')}`, "
-        f"{o['n']} questions ({o['answerable']} answerable, {o['unanswerable']} unanswerable). Reproduce: `{report.get('command', '')}`",
+        f"Backend: `{report.get('backend', 'extractive')}`, embedder `{report.get('embedder', '')}`, "
+        f"split `{report.get('split', '')}`, "
+        f"{o['n']} questions ({o['answerable']} answerable, {o['unanswerable']} unanswerable). "
+        f"Reproduce: `{report.get('command', '')}`",
         "",
         "| metric | value |",
         "|---|---|",
@@ -239,7 +241,8 @@ def write_report(report: dict[str, Any], stem: Path, title: str) -> None:
     ]
     for t, s in report["by_type"].items():
         lines.append(
-            f"| {t} | {s['n']} | {s['answer_accuracy']} | {s['strict_accuracy']} | {s['recall_at_k']} | {s['refusal_accuracy']} | {s['false_refusal_rate']} |"
+            f"| {t} | {s['n']} | {s['answer_accuracy']} | {s['strict_accuracy']} | {s['recall_at_k']} "
+            f"| {s['refusal_accuracy']} | {s['false_refusal_rate']} |"
         )
     misses = [
         r
