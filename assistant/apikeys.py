@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.settings import Settings
+from assistant.types import record_dict
 
 FILE = "apikeys.json"
 PREFIX = "pa-"
@@ -38,13 +39,7 @@ class KeyRecord:
 
     def public(self) -> dict[str, Any]:
         """What `apikey list` shows (never the hash)."""
-        return {
-            "id": self.id,
-            "kbs": self.kbs,
-            "read_only": self.read_only,
-            "created_at": self.created_at,
-            "hint": self.hint + "…",
-        }
+        return record_dict(self, omit=("sha256",), hint=self.hint + "…")
 
 
 def _path(settings: Settings) -> Path:

@@ -31,7 +31,8 @@ def _section(name: str, body: list[str]) -> None:
     text = (
         path.read_text(encoding="utf-8")
         if path.exists()
-        else "# Public benchmarks\n\nMeasured on this 2-core machine with the offline default (e5-small + BM25, extractive answerer).\n"
+        else "# Public benchmarks\n\nMeasured on this 2-core machine with the offline default "
+        "(e5-small + BM25, extractive answerer).\n"
     )
     block = f"## {name}\n\n" + "\n".join(body) + "\n"
     pattern = re.compile(rf"## {re.escape(name)}\n.*?(?=\n## |\Z)", re.S)
@@ -128,14 +129,16 @@ def run_ncpqa(limit: int = 0) -> dict[str, Any]:
     _section(
         "NCPQA government-policy QA",
         [
-            f"Command: `assistant eval --dataset ncpqa`{' --limit ' + str(limit) if limit else ''}. The {res['documents']} policy documents "
-            f"({res['chunks']} chunks) indexed into `bench/_work/ncpqa-index`; the {n} CSV questions whose document is present.",
+            f"Command: `assistant eval --dataset ncpqa`{' --limit ' + str(limit) if limit else ''}. "
+            f"The {res['documents']} policy documents ({res['chunks']} chunks) indexed into `bench/_work/ncpqa-index`; "
+            f"the {n} CSV questions whose document is present.",
             "",
             "| metric | value |",
             "|---|---|",
             *[f"| {k} | {v} |" for k, v in res.items()],
             "",
-            "`answer_contains_gold_span`: the whole gold span (often several sentences, ~58 chars) occurs in the short extractive answer; "
+            "`answer_contains_gold_span`: the whole gold span (often several sentences, ~58 chars) occurs in the short "
+            "extractive answer; "
             "`figures_all_present`: among questions whose gold answer has figures, the answer states all of them.",
         ],
     )
@@ -166,11 +169,7 @@ def run_rgb(limit: int = 0) -> dict[str, Any]:
             if p not in seen:
                 seen.add(p)
                 bm.add([(str(len(seen)), tokenize(p))])
-
-    class _Lib:
-        bm25 = bm
-
-    answerer = ExtractiveAnswerer(Settings().answer, idf_from_library(_Lib()))
+    answerer = ExtractiveAnswerer(Settings().answer, idf_from_library(bm))
 
     def passages(texts: list[str]) -> list[Passage]:
         return [
@@ -201,9 +200,9 @@ def run_rgb(limit: int = 0) -> dict[str, Any]:
     _section(
         "RGB Chinese: negative rejection",
         [
-            f"Command: `assistant eval --dataset rgb`{' --limit ' + str(limit) if limit else ''}. `zh_refine.json`: for each question the "
-            "answerer gets 5 passages that are all negatives (noise rate 1.0; it must refuse), then 5 positives (noise 0; RGB's "
-            "substring check on the answer).",
+            f"Command: `assistant eval --dataset rgb`{' --limit ' + str(limit) if limit else ''}. "
+            "`zh_refine.json`: for each question the answerer gets 5 passages that are all negatives "
+            "(noise rate 1.0; it must refuse), then 5 positives (noise 0; RGB's substring check on the answer).",
             "",
             "| metric | value |",
             "|---|---|",

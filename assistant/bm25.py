@@ -61,6 +61,16 @@ class BM25:
             if row is not None:
                 self.alive[row] = False
 
+    def document_frequency(self, term: str) -> int:
+        """How many rows hold term: the stored rows, so chunks removed since the last load still count (search's
+        own IDF counts live rows only)."""
+        j = self.vocab.get(term)
+        return 0 if j is None else int(self.tf.indptr[j + 1] - self.tf.indptr[j])
+
+    def term_counts(self, term: str) -> tuple[int, int]:
+        """(document frequency of term, live rows): what an IDF over the chunks needs."""
+        return self.document_frequency(term), len(self)
+
     def search(self, query_tokens: tuple[str, ...] | list[str], k: int) -> list[tuple[str, float]]:
         """Top k (chunk id, score)."""
         n = len(self)

@@ -9,7 +9,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from assistant import REFUSAL
 
@@ -80,7 +82,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         for d in docs:
             flag = "  ⚠ " + d["suspicious"] if d["suspicious"] else ""
             print(
-                f"{d['doc_id']}  {d['source'][:28]:28}  {d['date'] or '-':10}  {d['chunks']:3} chunks  {d['title']}{flag}"
+                f"{d['doc_id']}  {d['source'][:28]:28}  {d['date'] or '-':10}  {d['chunks']:3} chunks  "
+                f"{d['title']}{flag}"
             )
     return 0
 
@@ -311,6 +314,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return app.main(ingest=not args.no_ingest)
 
 
+KB_NAME: dict[str, Any] = {"nargs": "?", "help": "default: the --kb NAME given before `kb`"}
+
+
+def _actions(sub: Any, name: str, text: str, func: Callable[[argparse.Namespace], int]) -> Any:
+    """A command made of actions (`assistant user add NAME`): the subparsers to add its actions to."""
+    s = sub.add_parser(name, help=text)
+    s.set_defaults(func=func)
+    return s.add_subparsers(dest="action", required=True)
+
+
+def _json(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--json", action="store_true")
+    return parser
+
+
+def _role(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """An account's name, role and the knowledge bases it holds in (`user add`, `user grant`)."""
+    parser.add_argument("name")
+    parser.add_argument(
+        "--role",
+        choices=("viewer", "editor", "admin"),
+        default="viewer",
+        help="viewer: ask; editor: also add and delete documents; admin: everything",
+    )
+    parser.add_argument(
+        "--kb",
+        dest="user_kbs",
+        action="append",
+        metavar="NAME",
+        help="a knowledge base the role holds in (repeatable; default every one)",
+    )
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="assistant", description="政策问答助手: cited answers from Chinese policy documents."
@@ -349,18 +386,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--backend", help="extractive | openai | local (default: ASSISTANT_LLM)")
     s.set_defaults(func=cmd_ask)
-    s = sub.add_parser("eval", parents=[on_kb], help="run the evaluation set and write eval/report.*")
+    s = sub.add_parser("eval", parents=[on_kb], help="run the evaluation set and write build/eval/report-SPLIT.*")
     splits = ["dev", "test", "all", "blind", "unseen-dev", "unseen-test", "unseen", "reported"]
     s.add_argument(
         "--split",
         default="test",
         choices=splits,
-        help="blind: the held-out sets eval/blind*_questions.jsonl (report eval/report-blind.*); "
+        help="blind: the held-out sets eval/blind*_questions.jsonl; "
         "unseen-dev/unseen-test: eval/unseen/ (seeds + documents nobody tuned on, own index); "
         "reported: accepted staff corrections, eval/reported*.jsonl",
     )
     s.add_argument("--questions", default=None)
-    s.add_argument("--out", default=None, help="report file stem (default eval/report)")
+    s.add_argument(
+        "--out",
+        default=None,
+        help="report file stem (default build/eval/report-SPLIT; the committed reports: eval/report, "
+        "eval/report-blind, eval/unseen/report-test)",
+    )
     s.add_argument("--gate", action="store_true", help="fail when a metric is below eval/thresholds.json")
     s.add_argument("--backend", default=None)
     s.add_argument("--dataset", default=None, choices=[None, "ncpqa", "rgb"], help="a public benchmark instead")
@@ -370,21 +412,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-ingest", action="store_true")
     s.set_defaults(func=cmd_serve)
 
-    s = sub.add_parser("kb", help="knowledge bases: create | list | rename | delete")
-    kbs = s.add_subparsers(dest="action", required=True)
-    k = kbs.add_parser("create", help="create an empty knowledge base")
-    k.add_argument("name", nargs="?", help="default: the --kb NAME given before `kb`")
-    k = kbs.add_parser("list", help="the knowledge bases with their document counts")
-    k.add_argument("--json", action="store_true")
+    kbs = _actions(sub, "kb", "knowledge bases: create | list | rename | delete", cmd_kb)
+    kbs.add_parser("create", help="create an empty knowledge base").add_argument("name", **KB_NAME)
+    _json(kbs.add_parser("list", help="the knowledge bases with their document counts"))
     k = kbs.add_parser("rename", help="rename a knowledge base")
     k.add_argument("name")
     k.add_argument("new_name")
     k = kbs.add_parser("delete", help="delete a knowledge base with its documents and saved files")
-    k.add_argument("name", nargs="?", help="default: the --kb NAME given before `kb`")
-    s.set_defaults(func=cmd_kb)
+    k.add_argument("name", **KB_NAME)
 
-    s = sub.add_parser("apikey", help="API keys for /v1 (only a hash is stored): create | list | revoke")
-    keys = s.add_subparsers(dest="action", required=True)
+    keys = _actions(sub, "apikey", "API keys for /v1 (only a hash is stored): create | list | revoke", cmd_apikey)
     k = keys.add_parser("create", help="a new key for the knowledge bases named (shown once)")
     k.add_argument(
         "--kb", dest="key_kbs", action="append", metavar="NAME", help="a knowledge base the key may use (repeatable)"
@@ -392,50 +429,24 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--all-kbs", action="store_true", help="the key may use every knowledge base")
     k.add_argument("--read-only", action="store_true", help="the key may ask and list, not add or delete documents")
     keys.add_parser("list", help="the keys (id, knowledge bases, read-only; never the key)")
-    k = keys.add_parser("revoke", help="revoke a key by its id")
-    k.add_argument("key_id")
-    s.set_defaults(func=cmd_apikey)
+    keys.add_parser("revoke", help="revoke a key by its id").add_argument("key_id")
 
-    s = sub.add_parser("user", help="accounts of the web app and the API: add | list | passwd | remove | grant")
-    users = s.add_subparsers(dest="action", required=True)
-    roles = ("viewer", "editor", "admin")
-    for action, text in (
-        ("add", "a new account (password from a prompt or --password-stdin)"),
-        ("grant", "give an account a role in knowledge bases"),
-    ):
-        k = users.add_parser(action, help=text)
-        k.add_argument("name")
-        k.add_argument(
-            "--role",
-            choices=roles,
-            default="viewer",
-            help="viewer: ask; editor: also add and delete documents; admin: everything",
-        )
-        k.add_argument(
-            "--kb",
-            dest="user_kbs",
-            action="append",
-            metavar="NAME",
-            help="a knowledge base the role holds in (repeatable; default every one)",
-        )
-        if action == "add":
-            k.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    k = users.add_parser("list", help="the accounts and their roles (never a password)")
-    k.add_argument("--json", action="store_true")
+    users = _actions(sub, "user", "accounts of the web app and the API: add | list | passwd | remove | grant", cmd_user)
+    k = _role(users.add_parser("add", help="a new account (password from a prompt or --password-stdin)"))
+    k.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    _role(users.add_parser("grant", help="give an account a role in knowledge bases"))
+    _json(users.add_parser("list", help="the accounts and their roles (never a password)"))
     k = users.add_parser("passwd", help="set an account's password")
     k.add_argument("name")
     k.add_argument("--password-stdin", action="store_true")
-    k = users.add_parser("remove", help="delete an account")
-    k.add_argument("name")
-    s.set_defaults(func=cmd_user)
+    users.add_parser("remove", help="delete an account").add_argument("name")
 
-    s = sub.add_parser("feedback", help="👍/👎 and corrections: list | export (corrected 👎 as eval questions)")
-    fb = s.add_subparsers(dest="action", required=True)
-    k = fb.add_parser("list", help="every feedback with its question and correction")
-    k.add_argument("--json", action="store_true")
+    fb = _actions(
+        sub, "feedback", "👍/👎 and corrections: list | export (corrected 👎 as eval questions)", cmd_feedback
+    )
+    _json(fb.add_parser("list", help="every feedback with its question and correction"))
     k = fb.add_parser("export", help="the corrected 👎 cases as eval questions (type reported)")
     k.add_argument("--out", required=True, help="the .jsonl file to write (run it: assistant eval --questions FILE)")
-    s.set_defaults(func=cmd_feedback)
 
     s = sub.add_parser("stats", help="the query log: questions per day, refusal rate, latency, most asked/refused")
     s.add_argument("--json", action="store_true")

@@ -88,7 +88,8 @@ class SentenceTransformerEmbedder:
         except Exception as exc:  # noqa: BLE001 - any load failure gets the same advice
             raise EmbedderError(
                 f"cannot load sentence-transformers model {model!r}: {exc}. Give a local directory "
-                "(ASSISTANT_EMBEDDER=st:/path/to/bge-small-zh-v1.5) or set HF_ENDPOINT to a mirror and HF_HUB_OFFLINE=0."
+                "(ASSISTANT_EMBEDDER=st:/path/to/bge-small-zh-v1.5) "
+                "or set HF_ENDPOINT to a mirror and HF_HUB_OFFLINE=0."
             ) from exc
         self.name = f"st:{model}"
         dimension = getattr(self._m, "get_embedding_dimension", None) or self._m.get_sentence_embedding_dimension

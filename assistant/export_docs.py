@@ -70,7 +70,8 @@ def write_docx(answer: dict[str, Any], path: Path) -> Path:
 
 
 def write_xlsx(answer: dict[str, Any], path: Path) -> Path:
-    """`answer` -> a .xlsx at path: sheet 回答 (question, answer, citations) and, for a table, sheet 指标 with a chart."""
+    """`answer` -> a .xlsx at path: sheet 回答 (question, answer, citations) and, for a table, sheet 指标 with a
+    chart."""
     from openpyxl import Workbook
     from openpyxl.chart import LineChart, Reference
     from openpyxl.styles import Alignment, Font

@@ -110,23 +110,26 @@ class Gazetteer:
                 continue
             self.by_name.setdefault(p.short, []).append(p)
         for surface, places in self.by_name.items():
-            tag = tags.get(surface)
-            if surface in full_names:
-                if len(surface) <= 2 and tag != "ns":  # 城区, 郊区, 矿区: units named by a common word
-                    self.guarded.add(surface)
-                continue
-            if tag == "ns":
-                continue
-            # a province's or city's short form is a place unless jieba knows it as a function or common word
-            # (大同 d, 安定 v, 东方 s); a county's short form must be tagged as a place (东宝 nr, 雨花 n are not)
-            if min(q.level for q in places) <= 2 and tag not in COMMON_TAGS:
-                continue
-            self.guarded.add(surface)
-            if tag in COMMON_TAGS:
-                self.common.add(surface)
+            self._guard(surface, places, tags.get(surface), surface in full_names)
         names = sorted(self.by_name, key=len, reverse=True)
         self._matcher = re.compile("|".join(map(re.escape, names)))
         self.full_names = full_names
+
+    def _guard(self, surface: str, places: list[Place], tag: str | None, full_name: bool) -> None:
+        """Mark a name that is a place only with its parent right before it (and whether jieba calls it common)."""
+        if full_name:
+            if len(surface) <= 2 and tag != "ns":  # 城区, 郊区, 矿区: units named by a common word
+                self.guarded.add(surface)
+            return
+        if tag == "ns":
+            return
+        # a province's or city's short form is a place unless jieba knows it as a function or common word
+        # (大同 d, 安定 v, 东方 s); a county's short form must be tagged as a place (东宝 nr, 雨花 n are not)
+        if min(q.level for q in places) <= 2 and tag not in COMMON_TAGS:
+            return
+        self.guarded.add(surface)
+        if tag in COMMON_TAGS:
+            self.common.add(surface)
 
     def _add(self, uid: str, parent: str, level: int) -> None:
         if uid in self.places:
@@ -162,7 +165,8 @@ class Gazetteer:
                 and not (lenient and len(surface) >= 3)
                 and not _on_word_boundaries(text, m.start(), m.end())
             ):
-                continue  # "创新平台" does not name 新平县; a question's three-character name is read whole (平顶山中试基地)
+                # "创新平台" does not name 新平县; a question's three-character name is read whole (平顶山中试基地)
+                continue
             raw.append((m.start(), m.end(), surface))
         found = [Mention(a, b, s, tuple(self.by_name[s])) for a, b, s in raw]
         named = [m.places[0] for m in found if len(m.places) == 1]

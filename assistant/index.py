@@ -11,85 +11,28 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant import indicators, kb, ocr
+from assistant.archive import export_archive, import_archive  # backup and restore, importable from here as before
 from assistant.bm25 import BM25
 from assistant.chunk import chunk_document
 from assistant.clean import canonical, clean, has_hidden_text
+from assistant.corpus import PASTE_DIR, UPLOAD_DIR, expand, retire_file, sidecar, source_of
 from assistant.embed import Embedder, get_embedder
+from assistant.ingest_report import AddResult, IngestReport, ProgressBars, read_note
 from assistant.injection import INJECTION
-from assistant.load import SUPPORTED, Loaded, LoadError, check_text, load_document, load_path
+from assistant.load import Loaded, LoadError, check_text, load_document, load_path
 from assistant.metadata import parse_metadata
 from assistant.settings import Settings, get_settings
 from assistant.store import Catalog, IndexMismatch, VectorStore, WriterLock
 from assistant.terms import tokenize
 from assistant.tokens import count_tokens
 from assistant.types import Chunk, SourceDoc
-
-PASTE_DIR = "pasted"
-DELETED_DIR = ".deleted"
-
-
-@dataclass
-class AddResult:
-    doc_id: str
-    chunks: int
-    duplicate: bool
-    source: str = ""
-    title: str = ""
-    suspicious: str = ""
-    note: str = ""  # how the file was read, when the user should know (OCR pages, low-confidence pages)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "doc_id": self.doc_id,
-            "chunks": self.chunks,
-            "duplicate": self.duplicate,
-            "source": self.source,
-            "title": self.title,
-            "suspicious": self.suspicious,
-            "note": self.note,
-        }
-
-
-def read_note(meta: dict[str, Any]) -> str:
-    """What a user should know about how a file was read: OCR'd pages and the ones to check by eye."""
-    parts = []
-    if meta.get("ocr_pages"):
-        parts.append(f"第 {meta['ocr_pages']} 页经文字识别(OCR)，平均置信度 {meta.get('ocr_confidence', '?')}")
-    if meta.get("ocr_low_pages"):
-        parts.append(f"第 {meta['ocr_low_pages']} 页识别置信度低，请核对原件 (low OCR confidence)")
-    if meta.get("ocr_empty_pages"):
-        parts.append(f"第 {meta['ocr_empty_pages']} 页没有识别出文字 (no text recognised)")
-    if meta.get("tables") and meta.get("tables") != "0":
-        parts.append(f"{meta['tables']} 个表格按行索引")
-    return "；".join(parts)
-
-
-@dataclass
-class IngestReport:
-    added: int = 0
-    skipped: int = 0
-    chunks: int = 0
-    errors: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # files read by OCR, low-confidence pages, tables
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "added": self.added,
-            "skipped": self.skipped,
-            "chunks": self.chunks,
-            "errors": self.errors,
-            "notes": self.notes,
-        }
 
 
 def suspicious_reason(raw: str) -> str:
@@ -152,7 +95,8 @@ class Library:
             name, dim = "unknown", "?"
         if name != self.embedder.name or dim != str(self.embedder.dim):
             raise IndexMismatch(
-                f"索引是用嵌入模型 {name} (dim {dim}) 建立的，当前设置是 {self.embedder.name} (dim {self.embedder.dim})。"
+                f"索引是用嵌入模型 {name} (dim {dim}) 建立的，"
+                f"当前设置是 {self.embedder.name} (dim {self.embedder.dim})。"
                 f" The index at {self.dir} was built with {name}; run `assistant reindex` to rebuild it with "
                 f"{self.embedder.name}, or set ASSISTANT_EMBEDDER={name}."
             )
@@ -306,6 +250,11 @@ class Library:
         with self._mutex:
             return self.bm25.search(list(tokens), k)
 
+    def term_counts(self, term: str) -> tuple[int, int]:
+        """(chunks that hold term, chunks in all) in BM25, read together under the library's lock: an IDF's inputs."""
+        with self._mutex:
+            return self.bm25.term_counts(term)
+
     def indicator_records(self, indicator: str | None = None, place: str | None = None) -> list[Any]:
         """Indicator records (assistant.indicators.Record), optionally of one indicator and place."""
         with self._mutex:
@@ -335,87 +284,26 @@ class Library:
     ) -> IngestReport:
         """Ingest files and directories (default: the corpus dir); returns what was added or skipped."""
         corpus = Path(self.settings.corpus_dir)
-        files = sorted(self._expand(list(paths) if paths else [corpus]))
+        files = sorted(expand(list(paths) if paths else [corpus]))
         report = IngestReport()
-        bar = None
-        if progress if progress is not None else sys.stderr.isatty():
-            from tqdm import tqdm
-
-            bar = tqdm(total=len(files), unit="doc", desc="ingest")
+        bars = ProgressBars(len(files)) if (progress if progress is not None else sys.stderr.isatty()) else None
         for path in files:
-            pages = None
-            if bar is not None:
-
-                def on_page(done: int, total: int, name: str = path.name) -> None:
-                    nonlocal pages
-                    if pages is None and total > 1:  # a progress bar per page for scans and long PDFs
-                        pages = tqdm(total=total, unit="page", desc=name[:24], leave=False, position=1)
-                    if pages is not None:
-                        pages.n = done
-                        pages.refresh()
-
             try:
-                overrides = self._sidecar(path)
-                loaded = load_path(path, self.settings.load, on_page if bar is not None else None)
-                result = self.index_document(loaded, self._source_of(path, corpus), overrides)
-                if result.duplicate:
-                    report.skipped += 1
-                else:
-                    report.added += 1
-                    report.chunks += result.chunks
-                    if result.note:
-                        report.notes.append(f"{path.name}: {result.note}")
+                loaded = load_path(path, self.settings.load, bars.on_page(path.name) if bars else None)
+                result = self.index_document(loaded, source_of(path, corpus), sidecar(path))
+                report.count(path, result)
                 if on_file:
                     on_file(path, result, "")
             except LoadError as exc:
                 report.errors.append(f"{path.name}: {exc}")
                 if on_file:
                     on_file(path, None, str(exc))
-            if pages is not None:
-                pages.close()
-            if bar:
-                bar.update(1)
-        if bar:
-            bar.close()
+            if bars:
+                bars.file_done()
+        if bars:
+            bars.close()
         self.save()
         return report
-
-    @staticmethod
-    def _expand(paths: list[Path]) -> Iterable[Path]:
-        for p in paths:
-            p = Path(p)
-            if p.is_dir():
-                for f in p.rglob("*"):
-                    if (
-                        f.is_file()
-                        and f.suffix.lower() in SUPPORTED
-                        and DELETED_DIR not in f.parts
-                        and not f.name.startswith(".")
-                        and not f.name.endswith(".meta.json")
-                    ):
-                        yield f
-            elif p.is_file():
-                yield p
-            else:
-                raise LoadError(f"找不到文件 {p} (no such file or directory)")
-
-    @staticmethod
-    def _source_of(path: Path, corpus: Path) -> str:
-        if path.parent.name == PASTE_DIR:
-            return path.stem
-        if path.parent.name == "uploads":
-            return f"uploads/{path.name}"
-        try:
-            return str(path.resolve().relative_to(corpus.resolve()))
-        except ValueError:
-            return path.name
-
-    @staticmethod
-    def _sidecar(path: Path) -> dict[str, str]:
-        side = path.with_name(path.name + ".meta.json") if path.parent.name == "uploads" else path.with_suffix(".json")
-        if path.parent.name in (PASTE_DIR, "uploads") and side.exists():
-            return {k: str(v) for k, v in json.loads(side.read_text(encoding="utf-8")).items() if v}
-        return {}
 
     def add_text(self, text: str, title: str = "", date: str = "", issuer: str = "", name: str = "") -> AddResult:
         """Index a pasted bulletin and save it under corpus/pasted/ so `reindex` rebuilds it."""
@@ -452,11 +340,11 @@ class Library:
         """
         raw = load_document(data, filename, self.settings.load, on_page)
         safe = re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", Path(filename).name)[:120] or "upload"
-        source = f"uploads/{safe}"
+        source = f"{UPLOAD_DIR}/{safe}"
         overrides = {"title": title.strip(), "date": date.strip(), "issuer": issuer.strip()}
         result = self.index_document(raw, source, overrides)
         if not result.duplicate:
-            folder = Path(self.settings.corpus_dir) / "uploads"
+            folder = Path(self.settings.corpus_dir) / UPLOAD_DIR
             folder.mkdir(parents=True, exist_ok=True)
             (folder / safe).write_bytes(data)
             (folder / f"{safe}.meta.json").write_text(json.dumps(overrides, ensure_ascii=False), encoding="utf-8")
@@ -474,21 +362,9 @@ class Library:
             self.vectors.delete(ids)
             self.bm25.remove(ids)
             self.bm25.generation = self.catalog.generation
-            self._retire_file(doc["source"])
+            retire_file(Path(self.settings.corpus_dir), doc["source"])
             self.save()
             return True
-
-    def _retire_file(self, source: str) -> None:
-        corpus = Path(self.settings.corpus_dir)
-        if source.startswith("paste-"):
-            candidates = [corpus / PASTE_DIR / f"{source}.txt", corpus / PASTE_DIR / f"{source}.json"]
-        else:
-            candidates = [corpus / source, corpus / f"{source}.meta.json"]
-        for path in candidates:
-            if path.exists():
-                target = corpus / DELETED_DIR / f"{int(time.time())}-{path.name}"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.move(str(path), target)
 
     def reindex(self, progress: bool | None = None) -> IngestReport:
         """Drop everything and rebuild from the corpus dir with the configured embedder."""
@@ -540,80 +416,4 @@ def reset_index(settings: Settings) -> None:
         lock.release()
 
 
-def export_archive(library: Library, path: Path) -> dict[str, int]:
-    """Write the whole index (catalog snapshot + vectors) to a .tar.gz; readers and the writer may keep running."""
-    import io
-    import sqlite3
-    import tarfile
-    import tempfile
-
-    import numpy as np
-
-    with tempfile.TemporaryDirectory() as tmp:
-        snap = Path(tmp) / "catalog.sqlite3"
-        dst = sqlite3.connect(snap)
-        library.catalog.db.backup(dst)  # a consistent snapshot, even while writing
-        dst.close()
-        ids = sorted(library.catalog.chunk_ids())
-        vecs, metas = [], []
-        for i in range(0, len(ids), 1000):
-            got = library.vectors.col.get(ids=ids[i : i + 1000], include=["embeddings", "metadatas"])
-            order = {cid: k for k, cid in enumerate(got["ids"])}
-            for cid in ids[i : i + 1000]:
-                k = order[cid]
-                vecs.append(np.asarray(got["embeddings"][k], np.float32))
-                metas.append(got["metadatas"][k])
-        buf = io.BytesIO()
-        np.savez(
-            buf, ids=np.array(ids), vectors=np.stack(vecs) if vecs else np.zeros((0, library.embedder.dim), np.float32)
-        )
-        (Path(tmp) / "vectors.npz").write_bytes(buf.getvalue())
-        (Path(tmp) / "metadatas.json").write_text(json.dumps(metas, ensure_ascii=False), encoding="utf-8")
-        (Path(tmp) / "manifest.json").write_text(
-            json.dumps({"embedder": library.embedder.name, "dim": library.embedder.dim, "chunks": len(ids)}),
-            encoding="utf-8",
-        )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(path, "w:gz") as tar:
-            for name in ("manifest.json", "catalog.sqlite3", "vectors.npz", "metadatas.json"):
-                tar.add(Path(tmp) / name, arcname=name)
-    return {"documents": len(library.documents()), "chunks": len(ids)}
-
-
-def import_archive(settings: Settings, path: Path, embedder: Embedder | None = None) -> dict[str, int]:
-    """Replace the index with an archive from export_archive (same ids, same answers)."""
-    import tarfile
-    import tempfile
-
-    import numpy as np
-
-    settings = kb.for_kb(settings)
-    kb.require(settings)
-    lock = WriterLock(Path(settings.index_dir))
-    lock.acquire()
-    try:
-        with tempfile.TemporaryDirectory() as tmp, tarfile.open(path, "r:gz") as tar:
-            tar.extractall(tmp, filter="data")
-            manifest = json.loads((Path(tmp) / "manifest.json").read_text(encoding="utf-8"))
-            emb = embedder or get_embedder(settings.embedder, settings.embed_url, settings.llm_api_key)
-            if manifest["embedder"] != emb.name:
-                raise IndexMismatch(
-                    f"the archive was built with {manifest['embedder']}; set ASSISTANT_EMBEDDER={manifest['embedder']} to import it"
-                )
-            d = Path(settings.index_dir)
-            for name in ("catalog.sqlite3-wal", "catalog.sqlite3-shm", "bm25.npz"):
-                (d / name).unlink(missing_ok=True)
-            shutil.copy2(Path(tmp) / "catalog.sqlite3", d / "catalog.sqlite3")
-            store = VectorStore(d, settings.collection, settings.chroma_url)
-            store.reset()
-            z = np.load(Path(tmp) / "vectors.npz")
-            metas = json.loads((Path(tmp) / "metadatas.json").read_text(encoding="utf-8"))
-            ids = [str(i) for i in z["ids"]]
-            catalog = Catalog(d / "catalog.sqlite3")
-            docs = catalog.chunks(ids)
-            catalog.close()
-            store.add(ids, z["vectors"], metas, [docs[i].text for i in ids])
-            store.close()
-    finally:
-        lock.release()
-    return {"chunks": manifest["chunks"]}
+__all__ = ["AddResult", "IngestReport", "Library", "export_archive", "import_archive", "read_note", "reset_index"]

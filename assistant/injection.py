@@ -7,6 +7,7 @@ import re
 
 INJECTION = re.compile(
     r"忽略(?:之前|以上|上述|前面|先前)?的?(?:所有|全部|一切)?(?:指令|指示|提示|要求|规则)|无视(?:之前|以上|上述)?的?(?:所有)?(?:指令|规则)"
-    r"|ignore (?:all )?(?:the )?(?:previous|prior|above) (?:instructions|prompts)|system prompt|系统提示词|你现在是一个|扮演",
+    r"|ignore (?:all )?(?:the )?(?:previous|prior|above) (?:instructions|prompts)|system prompt"
+    r"|系统提示词|你现在是一个|扮演",
     re.I,
 )

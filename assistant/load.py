@@ -310,14 +310,8 @@ def convert_office(data: bytes, suffix: str, settings: LoadSettings) -> tuple[by
         return out.read_bytes(), f".{target}"
 
 
-def load_document(data: bytes, name: str, settings: LoadSettings, on_page: OnPage | None = None) -> Loaded:
-    """A file's raw text and how it was read, by its content; raises LoadError."""
-    if len(data) > settings.max_file_mb * 1024 * 1024:
-        raise LoadError(f"文件超过 {settings.max_file_mb:.0f} MB 上限 (file too large)")
-    if not data.strip():
-        raise LoadError("文件为空 (the file is empty)")
-    kind = sniff(data)
-    suffix = Path(name).suffix.lower()
+def _check_kind(data: bytes, kind: str, suffix: str) -> None:
+    """Refuse a file whose content is not what its extension says, or an encrypted Office file."""
     if suffix == ".pdf" and kind != "pdf":
         raise LoadError(f"文件扩展名是 .pdf，但内容是 {kind}，不是 PDF (content is not a PDF)")
     if suffix == ".docx" and kind != "docx":
@@ -329,6 +323,17 @@ def load_document(data: bytes, name: str, settings: LoadSettings, on_page: OnPag
             "文件已设置打开密码（加密的 Office 文档），请先在 Excel/Word/WPS 中取消密码后再上传 "
             "(password-protected / encrypted file)"
         )
+
+
+def load_document(data: bytes, name: str, settings: LoadSettings, on_page: OnPage | None = None) -> Loaded:
+    """A file's raw text and how it was read, by its content; raises LoadError."""
+    if len(data) > settings.max_file_mb * 1024 * 1024:
+        raise LoadError(f"文件超过 {settings.max_file_mb:.0f} MB 上限 (file too large)")
+    if not data.strip():
+        raise LoadError("文件为空 (the file is empty)")
+    kind = sniff(data)
+    suffix = Path(name).suffix.lower()
+    _check_kind(data, kind, suffix)
     if suffix in CONVERTED and kind in ("ole", "zip"):  # (a .wps/.et saved as OOXML is read as it is)
         data, suffix = convert_office(data, suffix, settings)
         kind = sniff(data)

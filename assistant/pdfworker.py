@@ -83,24 +83,32 @@ def _ocr_page(image: Any) -> dict[str, Any]:
     return {"text": page.text, "ocr": True, "confidence": page.confidence, "tables": 0}
 
 
-def read_pdf(path: str, max_pages: int, ocr_max_pages: int) -> dict[str, Any]:
+def _text_layers(path: str, max_pages: int) -> list[str] | str:
+    """Each page's text layer, or why the PDF cannot be read."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
-            return {"error": "PDF 已加密，请先解除密码保护 (encrypted PDF)"}
+            return "PDF 已加密，请先解除密码保护 (encrypted PDF)"
         n = len(reader.pages)
         if n > max_pages:
-            return {"error": f"PDF 共 {n} 页，超过 {max_pages} 页上限 (page cap)"}
-        texts = [page.extract_text() or "" for page in reader.pages]
+            return f"PDF 共 {n} 页，超过 {max_pages} 页上限 (page cap)"
+        return [page.extract_text() or "" for page in reader.pages]
     except MemoryError:
-        return {"error": "PDF 解压后过大，疑似压缩炸弹 (decompression bomb)"}
+        return "PDF 解压后过大，疑似压缩炸弹 (decompression bomb)"
     except RecursionError:
-        return {"error": "PDF 结构循环引用，无法解析 (circular references)"}
+        return "PDF 结构循环引用，无法解析 (circular references)"
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        return {"error": f"PDF 文件已损坏，无法解析 ({exc.__class__.__name__}: {str(exc)[:120]})"}
+        return f"PDF 文件已损坏，无法解析 ({exc.__class__.__name__}: {str(exc)[:120]})"
+
+
+def read_pdf(path: str, max_pages: int, ocr_max_pages: int) -> dict[str, Any]:
+    texts = _text_layers(path, max_pages)
+    if isinstance(texts, str):
+        return {"error": texts}
+    n = len(texts)
     scanned = [i for i, t in enumerate(texts) if _visible(t) < MIN_TEXT_CHARS]
     if len(scanned) > ocr_max_pages:
         return {

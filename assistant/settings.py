@@ -60,7 +60,8 @@ class Settings(BaseSettings):
     chroma_url: str = Field("", description="Talk to a `chroma run` server at this URL instead of the local store.")
     embedder: str = Field(
         "e5-small",
-        description="e5-small (packaged) | use-multilingual (packaged) | st:<name or path> | openai:<model> | hash (tests)",
+        description="e5-small (packaged) | use-multilingual (packaged) | st:<name or path> | openai:<model> "
+        "| hash (tests)",
     )
     embed_url: str = Field("", description="Base URL for the openai: embeddings backend.")
     embed_batch: int = Field(32, description="Texts per embedding batch.")

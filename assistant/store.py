@@ -30,6 +30,12 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 """
 
+# Every committed write counts up the catalog's generation: readers reload BM25 and vectors when it moved.
+BUMP_GENERATION = (
+    "INSERT INTO meta(key, value) VALUES('generation', '1')"
+    " ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER)+1"
+)
+
 
 class IndexBusy(RuntimeError):
     """Another process holds the index for writing."""
@@ -123,15 +129,17 @@ class Catalog:
 
         `also` runs inside the same transaction (the indicator records of the document).
         """
-        from assistant import indicators
+        # imported here: the extractor behind it costs ~0.5 s of imports, which opening a catalog does not need
+        from assistant.indicators.storage import delete_records
 
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             for old in replaces:
                 self.db.execute("DELETE FROM documents WHERE doc_id=?", (old,))
-                indicators.delete_records(self.db, old)
+                delete_records(self.db, old)
             self.db.execute(
-                "INSERT INTO documents(doc_id, source, canon, meta, text, n_chunks, suspicious, added_at) VALUES(?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents(doc_id, source, canon, meta, text, n_chunks, suspicious, added_at)"
+                " VALUES(?,?,?,?,?,?,?,?)",
                 (
                     doc_id,
                     source,
@@ -144,7 +152,8 @@ class Catalog:
                 ),
             )
             self.db.executemany(
-                'INSERT INTO chunks(chunk_id, doc_id, ord, start, "end", heading, text, tokens) VALUES(?,?,?,?,?,?,?,?)',
+                'INSERT INTO chunks(chunk_id, doc_id, ord, start, "end", heading, text, tokens)'
+                " VALUES(?,?,?,?,?,?,?,?)",
                 [
                     (c.chunk_id, c.doc_id, c.ord, c.start, c.end, c.heading, c.text, " ".join(t))
                     for c, t in zip(chunks, tokens, strict=True)
@@ -152,9 +161,7 @@ class Catalog:
             )
             if also is not None:
                 also(self.db)
-            self.db.execute(
-                "INSERT INTO meta(key, value) VALUES('generation', '1') ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER)+1"
-            )
+            self.db.execute(BUMP_GENERATION)
 
     def delete_document(self, doc_id: str) -> list[str]:
         """Delete a document and its chunks; returns the chunk ids removed."""
@@ -162,12 +169,10 @@ class Catalog:
             self.db.execute("BEGIN IMMEDIATE")
             ids = [r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
             self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
-            from assistant import indicators
+            from assistant.indicators.storage import delete_records
 
-            indicators.delete_records(self.db, doc_id)
-            self.db.execute(
-                "INSERT INTO meta(key, value) VALUES('generation', '1') ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER)+1"
-            )
+            delete_records(self.db, doc_id)
+            self.db.execute(BUMP_GENERATION)
         return ids
 
     def document(self, doc_id: str) -> dict[str, Any] | None:

@@ -49,7 +49,8 @@ DOMAIN_WORDS = [
 STOPWORDS = set(
     "的 了 和 与 及 是 在 有 为 对 将 把 被 等 以 于 从 到 由 或 并 也 都 而 之 其 这 那 个 中 上 下 "
     "吗 呢 吧 啊 么 什么 多少 几 哪些 哪个 哪 哪里 怎么 怎样 如何 是否 谁 请问 请 一下 情况 方面 "
-    "关于 根据 按照 进行 开展 工作 我们 我市 全市 今年 目前 主要 有关 相关 具体 分别 一共 共 总共 这篇 这个 该 那个 文件 文中 里面".split()
+    "关于 根据 按照 进行 开展 工作 我们 我市 全市 今年 目前 主要 有关 相关 具体 "
+    "分别 一共 共 总共 这篇 这个 该 那个 文件 文中 里面".split()
 )
 # Abbreviations and variants bureau documents use for one indicator (each group is one concept).
 SYNONYM_GROUPS = [

@@ -189,8 +189,9 @@ def main() -> None:
         "|---|---|",
         *(f"| {f} | {w:+.3f} |" for f, w in zip(FEATURES, clf.coef_[0], strict=True)),
         "",
-        "Threshold sweep on the held-out documents (right = own-document questions whose best sentence is gold; wrong = "
-        "own-document answers from a non-gold sentence plus other-document questions answered; utility = right - 2 wrong):",
+        "Threshold sweep on the held-out documents (right = own-document questions whose best sentence is gold; "
+        "wrong = own-document answers from a non-gold sentence plus other-document questions answered; "
+        "utility = right - 2 wrong):",
         "",
         "| threshold | right | wrong | utility |",
         "|---|---|---|---|",

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+
+def record_dict(record: Any, omit: Iterable[str] = (), **values: Any) -> dict[str, Any]:
+    """A dataclass record as the dict its JSON shows: its fields in order, less `omit`, with `values` in place of
+    the stored ones (each must be a field)."""
+    skip = set(omit)
+    out = {f.name: getattr(record, f.name) for f in fields(record) if f.name not in skip}
+    unknown = set(values) - set(out)
+    if unknown:
+        raise KeyError(f"not fields of {type(record).__name__}: {sorted(unknown)}")
+    out.update(values)
+    return out
 
 
 @dataclass(frozen=True)
@@ -65,10 +78,7 @@ class Citation:
     kb: str = ""  # the knowledge base it comes from, set when one question is asked across several
 
     def to_dict(self) -> dict[str, Any]:
-        out = dict(self.__dict__)
-        if not out["kb"]:
-            del out["kb"]
-        return out
+        return record_dict(self, omit=() if self.kb else ("kb",))
 
 
 @dataclass
@@ -87,15 +97,4 @@ class Answer:
     table: list[dict[str, Any]] = field(default_factory=list)  # indicator rows (year, target, achieved, rate)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "answer": self.answer,
-            "refused": self.refused,
-            "backend": self.backend,
-            "verified": self.verified,
-            "citations": [c.to_dict() for c in self.citations],
-            "unverified": self.unverified,
-            "related": self.related,
-            "note": self.note,
-            "computed": self.computed,
-            "table": self.table,
-        }
+        return record_dict(self, omit=("question", "passages"), citations=[c.to_dict() for c in self.citations])

@@ -48,7 +48,8 @@ def main() -> None:
         "Command: `.venv/bin/python bench/embedders.py`. Dense-only ranks the five seed "
         "documents by their best chunk; hybrid is the full pipeline (BM25 + dense, tuned weights).",
         "",
-        "| embedder | dim | ingest s (79 chunks) | dense recall@1 | dense recall@5 | dense MRR | hybrid answer acc. | hybrid refusal acc. |",
+        "| embedder | dim | ingest s (79 chunks) | dense recall@1 | dense recall@5 | dense MRR | hybrid answer acc. | "
+        "hybrid refusal acc. |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for name in ("e5-small", "use-multilingual", "hash"):
@@ -61,7 +62,8 @@ def main() -> None:
         d = dense_recall(qa, dev)
         o = run_eval(qa, dev)["overall"]
         lines.append(
-            f"| {name} | {lib.embedder.dim} | {ingest_s:.1f} | {d['recall@1']} | {d['recall@5']} | {d['mrr']} | {o['answer_accuracy']} | {o['refusal_accuracy']} |"
+            f"| {name} | {lib.embedder.dim} | {ingest_s:.1f} | {d['recall@1']} | {d['recall@5']} | {d['mrr']} | "
+            f"{o['answer_accuracy']} | {o['refusal_accuracy']} |"
         )
         print(lines[-1], flush=True)
         lib.close()

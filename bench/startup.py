@@ -40,7 +40,8 @@ def main() -> None:
         "",
         "| measure | seconds |",
         "|---|---|",
-        f"| `python app.py` until the port accepts, median of 3 | {statistics.median(times):.1f} (runs: {', '.join(f'{t:.1f}' for t in times)}) |",
+        f"| `python app.py` until the port accepts, median of 3 | {statistics.median(times):.1f} (runs: "
+        f"{', '.join(f'{t:.1f}' for t in times)}) |",
         f"| `python -c 'import assistant'` (heavy dependencies load lazily) | {import_s:.2f} |",
     ]
     (ROOT / "bench" / "startup.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

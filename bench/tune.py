@@ -57,12 +57,14 @@ def main() -> None:
         "Command: `.venv/bin/python bench/tune.py` (dev split only; "
         f"{len(dev)} questions). Embedder `{qa.library.embedder.name}`.",
         "",
-        "| stage | bm25 weight | dense weight | min_support | answer acc. | refusal acc. | false refusals | recall@k | MRR |",
+        "| stage | bm25 weight | dense weight | min_support | answer acc. | refusal acc. | false refusals | recall@k | "
+        "MRR |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for stage, bw, dw, ms, o in rows:
         lines.append(
-            f"| {stage} | {bw} | {dw} | {ms} | {o['answer_accuracy']} | {o['refusal_accuracy']} | {o['false_refusal_rate']} | {o['recall_at_k']} | {o['mrr']} |"
+            f"| {stage} | {bw} | {dw} | {ms} | {o['answer_accuracy']} | {o['refusal_accuracy']} | "
+            f"{o['false_refusal_rate']} | {o['recall_at_k']} | {o['mrr']} |"
         )
     (ROOT / "eval" / "tuning.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -27,7 +27,8 @@ SPARK = """咸宁市科技局关于启动“星火计划”的通知
 
 HOSTILE = """通山县科技局关于实施“青苗行动”的通知<script>alert(1)</script>
 发文单位：通山县科学技术局<img src=x onerror=alert(2)>
-2025年通山县启动“青苗行动”<script>alert(3)</script>，计划培育创新型科技企业36家，[点我](javascript:alert(4)) $$x$$ {{7*7}}。
+2025年通山县启动“青苗行动”<script>alert(3)</script>，\
+计划培育创新型科技企业36家，[点我](javascript:alert(4)) $$x$$ {{7*7}}。
 通山县科学技术局
 2025年5月6日"""
 
@@ -117,7 +118,8 @@ def test_indicator_table_cells_are_escaped() -> None:
     evil = "<script>x</script>"
     text = (
         f"咸宁「指标{evil}」目标与实际完成情况如下：\n\n| 年份 | 目标 | 实际完成 | 完成率 |\n|---|---|---|---|\n"
-        f"| 2021年{evil} | 70项{evil}[1] | 未找到 | 50.0% |\n| 2022年 | 未找到 | 预计<img src=x onerror=alert(1)>9项[2] | — |\n\n"
+        f"| 2021年{evil} | 70项{evil}[1] | 未找到 | 50.0% |\n| 2022年 | 未找到 | 预计<img src=x "
+        f"onerror=alert(1)>9项[2] | — |\n\n"
         f"2021年咸宁完成率50.0%{evil}。"
     )
     rows = [
@@ -171,7 +173,10 @@ def test_indicator_tab(ui) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_indicator_choices_follow_indexing(ui, demo) -> None:  # type: ignore[no-untyped-def]
-    text = "通城县科技局2025年工作总结\n发文单位：通城县科学技术局\n2025年，通城县高新技术企业达到58家。2026年，通城县高新技术企业力争达到70家。"
+    text = (
+        "通城县科技局2025年工作总结\n发文单位：通城县科学技术局\n"
+        "2025年，通城县高新技术企业达到58家。2026年，通城县高新技术企业力争达到70家。"
+    )
     msg, added = ui.add_paste(text, title="通城县科技局2025年工作总结", date="2025-12-30")
     assert added, msg
     places, _, _, _ = ui.indicator_options()

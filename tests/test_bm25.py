@@ -172,6 +172,24 @@ def test_load_of_missing_or_corrupt_file(tmp_path) -> None:  # type: ignore[no-u
     assert BM25.load(bad) is None
 
 
+def test_document_frequency_and_term_counts() -> None:
+    bm = build()
+    assert bm.document_frequency("高新技术企业") == 2  # twice in "a", once in "d": rows, not occurrences
+    assert bm.document_frequency("没有的词") == 0
+    assert bm.term_counts("家") == (3, 5)
+    bm.remove(["a"])
+    # removed rows count until the matrix is rebuilt (save/load), as the answerer's IDF always did
+    assert bm.term_counts("高新技术企业") == (2, 4)
+
+
+def test_idf_from_a_library_or_a_bare_bm25(ingested) -> None:  # type: ignore[no-untyped-def]
+    from assistant.answer import idf_from_library
+
+    for term in ("高新技术企业", "下陆区", "没有的词"):
+        assert ingested.term_counts(term) == ingested.bm25.term_counts(term)
+        assert idf_from_library(ingested)(term) == idf_from_library(ingested.bm25)(term)
+
+
 def test_library_bm25_skips_deleted_document(ingested, settings) -> None:  # type: ignore[no-untyped-def]
     from assistant.index import Library
 

@@ -160,7 +160,11 @@ def test_heading_path_on_seed_002(ingested) -> None:  # type: ignore[no-untyped-
 
 
 def test_heading_label_is_first_clause() -> None:
-    text = "某某工作要点\n一、实现目标考评争先进位。贯彻落实高质量发展要求,明确责任,落实措施,抓好考评工作,力争全省进位。\n二、打造区域创新发展高地。加快光谷科技创新大走廊咸宁功能区建设,筹建咸宁科创中心。"
+    text = (
+        "某某工作要点\n"
+        "一、实现目标考评争先进位。贯彻落实高质量发展要求,明确责任,落实措施,抓好考评工作,力争全省进位。\n"
+        "二、打造区域创新发展高地。加快光谷科技创新大走廊咸宁功能区建设,筹建咸宁科创中心。"
+    )
     chunks = chunks_of(SourceDoc("h", "h", text), 320, 1)
     assert [c.heading for c in chunks] == [
         "某某工作要点 › 一、实现目标考评争先进位",

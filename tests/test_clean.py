@@ -82,7 +82,10 @@ def test_hard_wrap_rejoined_in_seed_000(ingested) -> None:  # type: ignore[no-un
 
 
 def test_wrapped_line_joined_but_headings_and_meta_lines_kept() -> None:
-    raw = "一、总体要求\n\n我市将全面推进科技创新平台建设,加快构建一核驱动、一带推进、多\n\n极联动的发展格局。\n发布日期:2024年1月1日"
+    raw = (
+        "一、总体要求\n\n我市将全面推进科技创新平台建设,加快构建一核驱动、一带推进、多\n\n"
+        "极联动的发展格局。\n发布日期:2024年1月1日"
+    )
     out = clean(raw)
     assert out.split("\n") == [
         "一、总体要求",

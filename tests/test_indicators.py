@@ -303,7 +303,8 @@ def test_heldout_sentences(name: str, cases: list, floor_p: float, floor_r: floa
     tp = len(gold & got)
     precision, recall = tp / max(1, len(got)), tp / len(gold)
     print(
-        f"\n[indicators] held-out {name}: precision {precision:.3f}, recall {recall:.3f} ({len(got)} extracted, {len(gold)} expected)"
+        f"\n[indicators] held-out {name}: precision {precision:.3f}, recall {recall:.3f} ({len(got)} extracted, "
+        f"{len(gold)} expected)"
     )
     for k in sorted(gold - got):
         print("  missed  ", k)
@@ -420,7 +421,8 @@ def test_indicator_question_set() -> None:
         if not ok:
             print("  failed", r["id"], r["user_input"])
     print(
-        f"\n[indicators] question set: {sum(passed)}/{len(passed)} answers hold every key fact, cite only reference sources"
+        f"\n[indicators] question set: {sum(passed)}/{len(passed)} answers hold every key fact, cite only reference "
+        f"sources"
     )
     assert sum(passed) / len(passed) >= 0.9
 
@@ -456,7 +458,8 @@ def test_routing_on_the_main_question_set() -> None:
         ok = q["type"] != "unanswerable" and all(any(v in flat for v in fact) for fact in q["reference_key_facts"])
         taken.append((q["id"], ok))
     print(
-        f"\n[indicators] main question set: {len(taken)} routed to tables, {sum(ok for _, ok in taken)} keep every key fact"
+        f"\n[indicators] main question set: {len(taken)} routed to tables, {sum(ok for _, ok in taken)} keep every key "
+        f"fact"
     )
     assert taken and all(ok for _, ok in taken), [i for i, ok in taken if not ok]
 

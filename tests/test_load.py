@@ -120,7 +120,8 @@ def corrupt_docx_xml() -> bytes:
 HTML_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>咸宁市科学技术局</title>
 <script>var tracker = "SCRIPT_SHOULD_NOT_APPEAR"; function f() { return 1; }</script>
 <style>.nav { color: red }</style></head><body>
-<nav class="nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk">政务公开</a></li><li><a href="/x">导航链接NAVLINK</a></li></ul></nav>
+<nav class="nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk">政务公开</a></li>\
+<li><a href="/x">导航链接NAVLINK</a></li></ul></nav>
 <article><h1>咸宁市2024年科技创新工作进展</h1>
 <p>2024年，咸宁市科技局深入实施创新驱动发展战略，全市高新技术企业达到620家，科技型中小企业评价入库2364家。</p>
 <p>全市新增市级创新平台50家，技术合同成交额突破80亿元，科技创新综合考评继续保持全省前列。</p>

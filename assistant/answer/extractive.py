@@ -318,13 +318,16 @@ UNSEEN_DF = 6.0
 
 
 def idf_from_library(library) -> Callable[[str], float]:  # type: ignore[no-untyped-def]
-    """IDF of a term over the library's chunks (unknown terms get the highest weight)."""
+    """IDF of a term over the library's chunks (unknown terms get the highest weight).
+
+    Args:
+        library: anything with `term_counts(term) -> (document frequency, chunks)`: a `Library` (read under its
+            lock, from its current BM25, so a reindex is followed) or a bare `assistant.bm25.BM25`.
+    """
 
     def idf(term: str) -> float:
-        bm = library.bm25  # read each time: reindex replaces it
-        n = max(1, len(bm))
-        j = bm.vocab.get(term)
-        df = 0 if j is None else int(bm.tf.indptr[j + 1] - bm.tf.indptr[j])
+        df, chunks = library.term_counts(term)
+        n = max(1, chunks)
         # A term the library never uses weighs like a rare one, not infinitely: it may be phrasing.
         return math.log(1 + (n + 1) / (df + 0.5 if df else UNSEEN_DF))
 
