@@ -4,15 +4,22 @@ parts of the year and the places it names (QuestionInfo)."""
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 
 from assistant.answer.values import BYLINE_ROLES, UNITS
 from assistant.gazetteer import gazetteer
 from assistant.retrieve import QueryFilters, parse_filters
 from assistant.scope import Scope, question_scope
 from assistant.terms import _jieba, tokenize
+
+# The word lists, with their provenance: assistant/data/question_words.toml
+WORDS = tomllib.loads((Path(__file__).resolve().parent.parent / "data" / "question_words.toml").read_text("utf-8"))
+FILLER_KEPT = frozenset(WORDS["filler_kept_in_text"])
+
 
 QUESTION_WORDS = re.compile(
     r"是多少|多少|几[家个项人所次批名件年号趟回座条]?|(?:什么|啥)时候|何时|哪一?年|哪一?天|哪些|哪[几一二两三四五六七八九十]+[个家项类条种所位大]?(?:方面)?|哪[个位里儿类种份部项条篇]|是什么|什么|谁|如何|怎么样|怎样|是否|有没有|吗|呢|请问|请|告诉我|一下"
@@ -96,117 +103,12 @@ DOC_ASKED = re.compile(r"(?:哪[份个部]|什么)(?:文件|方案|办法|通知
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|姓什么")
 
 
-GENERIC = {
-    "目标",
-    "实际",
-    "完成",
-    "情况",
-    "多少",
-    "哪些",
-    "什么",
-    "达到",
-    "实现",
-    "工作",
-    "计划",
-    "要求",
-    "任务",
-    "数量",
-    "最后",
-    "最终",
-    "大概",
-    "大约",
-    "一共",
-    "总共",
-    "现在",
-    "获得",
-    "得到",
-    "哪家",
-    "哪个",
-    "哪项",
-    "出自",
-    "怎么样",
-}
+GENERIC = set(WORDS["generic"])
 
 
 # Spoken filler of typed questions ("科技招商这块,局里…跑了多少趟"): never a fact the text must contain.
 # Single words here; the phrases they build are patterns below, so that a new combination needs no new entry.
-FILLER = {
-    "这块",
-    "那块",
-    "这边",
-    "那边",
-    "局里",
-    "咱们",
-    "我们",
-    "你们",
-    "他们",
-    "下来",
-    "批下",
-    "搞的",
-    "弄的",
-    "搞了",
-    "当初",
-    "当时",
-    "年初",
-    "定的",
-    "到底",
-    "究竟",
-    "多大",
-    "多高",
-    "多长",
-    "具体",
-    "来着",
-    "知道",
-    "想问",
-    "问下",
-    "问问",
-    "一下",
-    "帮忙",
-    "查下",
-    "查查",
-    "那次",
-    "这次",
-    "时候",
-    "年底",
-    "年末",
-    "全年",
-    "那个",
-    "这个",
-    "这项",
-    "那项",
-    "啥",
-    "是啥",
-    "叫啥",
-    "干啥",
-    "几号",
-    "哪天",
-    "那篇",
-    "稿子",
-    "里面",
-    "报上",
-    "上去",
-    "冲到",
-    "要冲",
-    "弄到",
-    "搞到",
-    "提了",
-    "报道",
-    "这篇",
-    "文章",
-    "规模",
-    "下限",
-    "上限",
-    "数值",
-    "分别",
-    "列出",
-    "提供",
-    "核对",
-    "核实",
-    "引用",
-    "需要",
-    "为了",
-    "专门",
-}
+FILLER = frozenset(WORDS["filler"])
 
 
 GENERIC |= FILLER
@@ -228,28 +130,7 @@ SPOKEN = re.compile(
         [
             *SPOKEN_PHRASES,
             *sorted(
-                (
-                    w
-                    for w in FILLER
-                    if len(w) >= 2
-                    and w
-                    not in {
-                        "规模",
-                        "具体",
-                        "提供",
-                        "需要",
-                        "知道",
-                        "引用",
-                        "下来",
-                        "上去",
-                        "分别",
-                        "时候",
-                        "年初",
-                        "年底",
-                        "年末",
-                        "全年",
-                    }
-                ),
+                (w for w in FILLER if len(w) >= 2 and w not in FILLER_KEPT),
                 key=len,
                 reverse=True,
             ),
@@ -378,74 +259,7 @@ COUNT_WORD = re.compile(
 
 
 # Words around a count that say how it was counted, not what was counted.
-NOT_A_MEASURE = {
-    "新增",
-    "预计",
-    "成功",
-    "金额",
-    "数量",
-    "总额",
-    "规模",
-    "人数",
-    "家数",
-    "个数",
-    "项数",
-    "总数",
-    "规划",
-    "没有",
-    "增加",
-    "增长",
-    "累计",
-    "共计",
-    "合计",
-    "排名",
-    "年度",
-    "全年",
-    "实际",
-    "目标",
-    "完成",
-    "实现",
-    "达到",
-    "计划",
-    "已经",
-    "目前",
-    "现在",
-    "当年",
-    "今年",
-    "去年",
-    "一共",
-    "总共",
-    "大约",
-    "左右",
-    "以上",
-    "以下",
-    "多少",
-    "资金",
-    "安排",
-    "投入",
-    "争取",
-    "落实",
-    "拿到",
-    "获得",
-    "得到",
-    "下限",
-    "上限",
-    "数值",
-    "指标",
-    "水平",
-    "总量",
-    "增速",
-    "速度",
-    "全市",
-    "全区",
-    "全省",
-    "全国",
-    "全县",
-    "我市",
-    "本市",
-    "我区",
-    "全年度",
-}
+NOT_A_MEASURE = frozenset(WORDS["not_a_measure"])
 
 
 @lru_cache(maxsize=2048)
