@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 def export_archive(library: Library, path: Path) -> dict[str, int]:
     """Write the whole index (catalog snapshot + vectors) to a .tar.gz; readers and the writer may keep running."""
     import io
-    import sqlite3
     import tarfile
     import tempfile
 
@@ -28,9 +27,7 @@ def export_archive(library: Library, path: Path) -> dict[str, int]:
 
     with tempfile.TemporaryDirectory() as tmp:
         snap = Path(tmp) / "catalog.sqlite3"
-        dst = sqlite3.connect(snap)
-        library.catalog.db.backup(dst)  # a consistent snapshot, even while writing
-        dst.close()
+        library.catalog.backup(snap)  # a consistent snapshot, even while writing
         ids = sorted(library.catalog.chunk_ids())
         vecs, metas = [], []
         for i in range(0, len(ids), 1000):

@@ -242,6 +242,14 @@ class Catalog:
             for r in self.db.execute(q, ids)
         }
 
+    def backup(self, path: Path) -> None:
+        """A consistent copy of the catalog at path (SQLite's online backup: safe while another thread writes)."""
+        dst = sqlite3.connect(path)
+        try:
+            self.db.backup(dst)
+        finally:
+            dst.close()
+
     def close(self) -> None:
         self.db.close()
 

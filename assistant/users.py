@@ -149,7 +149,7 @@ class Users:
         self.auth_pair = self._auth_pair(settings.auth)
         self._failures: dict[tuple[str, str], list[float]] = {}
         self._locked: dict[tuple[str, str], float] = {}
-        self._mutex = threading.Lock()
+        self._attempts_lock = threading.Lock()
 
     @staticmethod
     def _auth_pair(auth: str) -> tuple[str, str] | None:
@@ -299,13 +299,13 @@ class Users:
 
     def locked(self, name: str, address: str) -> float:
         """Seconds the (name, address) pair stays locked after too many failures (0: not locked)."""
-        with self._mutex:
+        with self._attempts_lock:
             until = self._locked.get((name, address), 0.0)
             return max(0.0, until - time.monotonic())
 
     def _failed(self, key: tuple[str, str]) -> None:
         now = time.monotonic()
-        with self._mutex:
+        with self._attempts_lock:
             if len(self._failures) + len(self._locked) > 10_000:  # many made-up names: forget the stale ones
                 self._failures = {k: v for k, v in self._failures.items() if v and now - v[-1] < WINDOW_S}
                 self._locked = {k: t for k, t in self._locked.items() if t > now}
@@ -337,7 +337,7 @@ class Users:
         if not ok:
             self._failed(key)
         else:
-            with self._mutex:
+            with self._attempts_lock:
                 self._failures.pop(key, None)
         return ok
 
