@@ -11,6 +11,7 @@ from assistant.answer import (
     Answerer,
     ExtractiveAnswerer,
     analyse,
+    cite_span,
     compose,
     idf_from_library,
     periods_in,
@@ -23,7 +24,7 @@ from assistant.index import Library
 from assistant.metadata import places_in
 from assistant.retrieve import Retriever
 from assistant.settings import Settings, get_settings
-from assistant.types import Answer, Citation, Passage
+from assistant.types import Answer, Passage
 
 SHORT_YEAR = re.compile(r"(?<![\d.\-~～至到近第多满每约前后这十几])(1[5-9]|2\d|3[0-5])(?=年)")
 
@@ -187,19 +188,7 @@ class QA:
                 quotes.get((doc_id, start, end))
                 or (self.library.catalog.document(doc_id) or {}).get("text", "")[start:end]
             )
-            citations.append(
-                Citation(
-                    n,
-                    doc_id,
-                    m.get("source", ""),
-                    m.get("title", ""),
-                    m.get("date", ""),
-                    m.get("issuer", ""),
-                    quote,
-                    start,
-                    end,
-                )
-            )
+            citations.append(cite_span(n, doc_id, m, quote, start, end))
         computed = [r["rate"] for r in rendered.rows if r.get("rate")]
         body = rendered.text
         for c in computed:

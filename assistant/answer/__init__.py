@@ -11,7 +11,7 @@ The stages, one module each (the LLM readers in assistant/llm.py share them):
 - `extractive`: the reader that puts them together (ExtractiveAnswerer)
 """
 
-from assistant.answer.compose import citation, compose, refusal
+from assistant.answer.compose import citation, cite_span, compose, refusal
 from assistant.answer.eligibility import eligible, in_scope, is_plan, supported
 from assistant.answer.extractive import Answerer, ExtractiveAnswerer, idf_from_library
 from assistant.answer.question import QuestionInfo, analyse, periods_in, split_question
@@ -34,6 +34,7 @@ __all__ = [
     "abbreviation_match",
     "analyse",
     "citation",
+    "cite_span",
     "compose",
     "coverage",
     "eligible",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from assistant import REFUSAL
 from assistant.cite import verify
 from assistant.types import Answer, Citation, Passage
@@ -26,21 +28,29 @@ def compose(question: str, passages: list[Passage], spans: list[tuple[int, int, 
 
 
 def citation(n: int, p: Passage) -> Citation:
+    """Citation n of a retrieved passage: its whole chunk is the quote."""
+    return cite_span(n, p.chunk.doc_id, p.meta, p.chunk.text, p.chunk.start, p.chunk.end, p.chunk.heading)
+
+
+def cite_span(
+    n: int, doc_id: str, meta: dict[str, Any], quote: str, start: int, end: int, heading: str = ""
+) -> Citation:
+    """Every answer's citation is built here (passages, indicator tables, the page's table view): the document's
+    source, title, date and issuer, the quoted span, and where an OCR'd page it came from."""
     from assistant.ocr import origin
 
-    m = p.meta
     return Citation(
         n,
-        p.chunk.doc_id,
-        m.get("source", ""),
-        m.get("title", ""),
-        m.get("date", ""),
-        m.get("issuer", ""),
-        p.chunk.text,
-        p.chunk.start,
-        p.chunk.end,
-        p.chunk.heading,
-        origin=origin(m, p.chunk.start, p.chunk.end),
+        doc_id,
+        meta.get("source", ""),
+        meta.get("title", ""),
+        meta.get("date", ""),
+        meta.get("issuer", ""),
+        quote,
+        start,
+        end,
+        heading,
+        origin=origin(meta, start, end),
     )
 
 

@@ -157,7 +157,7 @@ class AssistantUI:
     ) -> tuple[str, list[list[str]], list[dict[str, Any]], list[Citation]]:
         """(markdown-style header, cells with [n] markers, plain rows, citations) for one indicator in one place."""
         from assistant import indicators
-        from assistant.types import Citation
+        from assistant.answer import cite_span
 
         with self.lock.read():
             records = self.library.indicator_records(indicator, place)
@@ -198,19 +198,7 @@ class AssistantUI:
             citations = []
             for (doc_id, start, end), n in sorted(numbers.items(), key=lambda kv: kv[1]):
                 m = metas.get(doc_id, {})
-                citations.append(
-                    Citation(
-                        n,
-                        doc_id,
-                        m.get("source", ""),
-                        m.get("title", ""),
-                        m.get("date", ""),
-                        m.get("issuer", ""),
-                        quotes.get((doc_id, start, end), ""),
-                        start,
-                        end,
-                    )
-                )
+                citations.append(cite_span(n, doc_id, m, quotes.get((doc_id, start, end), ""), start, end))
         return ["年份", "目标", "实际完成", "完成率"], cells, plain, citations
 
     def indicator_record(self, place: str, indicator: str) -> dict[str, Any]:
