@@ -49,7 +49,7 @@ eval: install
 	$(VENV)/bin/assistant eval --dataset rgb --limit 60
 
 # unit tests of the stages with fakes only (no server, no browser, no real model): a quick check while editing
-FAST := tests/test_answer_stages.py tests/test_places_and_time.py tests/test_clean.py tests/test_chunk.py \
+FAST := tests/test_answer_stages.py tests/test_evaluate.py tests/test_places_and_time.py tests/test_clean.py tests/test_chunk.py \
 	tests/test_bm25.py tests/test_metadata.py tests/test_load.py
 test-fast: install-test
 	$(VENV)/bin/pytest -q -m "not slow and not browser" $(FAST)
