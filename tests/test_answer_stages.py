@@ -163,3 +163,13 @@ def test_an_ordinal_ranks_a_thing_and_counts_nothing() -> None:
     ranked = [passage("这是南屏县今年认定的第3家省级孵化联盟。")]
     ans = ExtractiveAnswerer()("南屏县这家孵化联盟是今年认定的第几家省级孵化联盟", ranked)
     assert not ans.refused and "第3家" in ans.answer
+
+
+def test_a_question_names_its_own_counter() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    assert analyse("南屏县今年受理了多少起知识产权纠纷").counter == "起"
+    assert analyse("南屏县新增了多少家孵化器").counter == ""  # a known unit: 家 and its kin
+    ps = [passage("南屏县今年共受理知识产权纠纷43起,办结41起。")]
+    ans = ExtractiveAnswerer()("南屏县今年受理了多少起知识产权纠纷", ps)
+    assert not ans.refused and "43起" in ans.answer

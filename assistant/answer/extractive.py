@@ -51,6 +51,13 @@ class Answerer(Protocol):
     def __call__(self, question: str, passages: list[Passage]) -> Answer: ...
 
 
+def counted(info: QuestionInfo, kind: str, sent: str) -> bool:
+    """Whether sent holds a value of the kind asked; for a number, also one in the question's own counter."""
+    if holds_value(kind, sent, info.unit):
+        return True
+    return bool(kind == "number" and info.counter and re.search(rf"\d+(?:\.\d+)?\s*(?:余|多)?{info.counter}", sent))
+
+
 def value_factor(info: QuestionInfo, kind: str, sent: str, has_value: bool) -> float:
     """How much the sentence's values weigh for the kind asked: a figure near the asked terms, a date or name, the
     items of a list."""
@@ -143,9 +150,7 @@ class ExtractiveAnswerer:
                 cover = max(own, own + 0.6 * (coverage(sinfo, sent + " " + context) - own))
                 if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
                     cover = coverage(info, sent + " " + context)  # a byline belongs to the article it heads
-                has_value = holds_value(
-                    kind, sent if ORDINAL_ASKED.search(info.text) else amounts_only(sent), info.unit
-                )
+                has_value = counted(info, kind, sent if ORDINAL_ASKED.search(info.text) else amounts_only(sent))
                 score = cover * value_factor(info, kind, sent, has_value)
                 if prefer is not None:
                     score *= 1.25 if prefer.search(sent) else 0.85

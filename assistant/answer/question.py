@@ -160,6 +160,12 @@ class QuestionInfo:
     measure: str = ""  # the term a 多少 question counts ("总投资是多少" -> 总投资, "几个企校联合创新中心")
     scope: Scope | None = None  # the places (gazetteer) and the year / part of the year asked about
     place_terms: frozenset[str] = frozenset()  # terms that are the names of places asked about
+    counter: str = ""  # the character right after 多少/几 when no known unit is asked ("投诉多少起": 起)
+
+
+# "受理投诉多少起", "购置多少台": the question names its own counter. Only a figure written with that very character
+# ("117起") is added as a value; no list of counters is needed, and a noun ("多少企业") meets no "54企" in a text.
+COUNTER_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")
 
 
 # "是不是已经过300家了": a yes/no about a threshold asks for the figure.
@@ -239,8 +245,21 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     scope = question_scope(q)
     names = {n for p in scope.places for n in (p.name, p.short)}
     place_terms = frozenset(t for t in terms if t in names or t.rstrip("市区县") in names)
+    counter = (m.group(1) if (m := COUNTER_ASKED.search(q)) and not unit else "") if kind == "number" else ""
     return QuestionInfo(
-        q, kind, terms, filters, two_part, weights, unit, wants_achieved, periods_in(q), measure, scope, place_terms
+        q,
+        kind,
+        terms,
+        filters,
+        two_part,
+        weights,
+        unit,
+        wants_achieved,
+        periods_in(q),
+        measure,
+        scope,
+        place_terms,
+        counter,
     )
 
 
