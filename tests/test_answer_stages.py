@@ -173,3 +173,15 @@ def test_a_question_names_its_own_counter() -> None:
     ps = [passage("南屏县今年共受理知识产权纠纷43起,办结41起。")]
     ans = ExtractiveAnswerer()("南屏县今年受理了多少起知识产权纠纷", ps)
     assert not ans.refused and "43起" in ans.answer
+
+
+def test_a_demonstrative_subject_takes_its_antecedent_as_context() -> None:
+    from assistant.answer import ExtractiveAnswerer
+    from assistant.answer.extractive import antecedent
+
+    text = "南屏县青年创客联盟日前举行年会。会上发布了年度报告。该联盟于2019年由县科协发起成立,现有会员单位60家。"
+    start = text.index("该联盟")
+    assert antecedent(text, start, text[start:]) == "南屏县青年创客联盟日前举行年会。"
+    assert antecedent(text, 0, "会上发布了年度报告。") == ""
+    ans = ExtractiveAnswerer()("南屏县青年创客联盟是哪一年发起成立的", [passage(text)])
+    assert not ans.refused and "2019年" in ans.answer

@@ -51,6 +51,24 @@ class Answerer(Protocol):
     def __call__(self, question: str, passages: list[Passage]) -> Answer: ...
 
 
+# A sentence whose subject is a demonstrative and a head noun ("该论坛由…主办", "该机制从2017年发起建立") is about the
+# thing an earlier sentence names in full ("京台青年科学家论坛"): that sentence is part of its context.
+ANAPHOR = re.compile(r"(?:该|这一|此)([\u4e00-\u9fff]{2})")
+
+
+def antecedent(text: str, start: int, sent: str) -> str:
+    """The nearest sentence before start (within 600 characters) that names the head of sent's anaphoric subject
+    without the demonstrative; "" when sent opens with no such subject."""
+    m = ANAPHOR.search(sent[:12])
+    if not m:
+        return ""
+    head = re.escape(m.group(1))
+    for prev in reversed([x.group() for x in SENTENCE.finditer(text[max(0, start - 600) : start])]):
+        if re.search(rf"(?<![该此一]){head}", prev):
+            return prev.strip()
+    return ""
+
+
 def counted(info: QuestionInfo, kind: str, sent: str) -> bool:
     """Whether sent holds a value of the kind asked; for a number, also one in the question's own counter."""
     if holds_value(kind, sent, info.unit):
@@ -134,7 +152,7 @@ class ExtractiveAnswerer:
         kind = kind or info.kind
         out: list[Candidate] = []
         for i, p in enumerate(passages):
-            context = f"{p.meta.get('title', '')} {p.chunk.heading}"
+            base_context = f"{p.meta.get('title', '')} {p.chunk.heading}"
             doc_ok = info.filters.matches(p.meta, "")
             for m in SENTENCE.finditer(p.text):
                 sent = m.group().strip()
@@ -145,6 +163,7 @@ class ExtractiveAnswerer:
                     info, sent, p.text, start, p.meta
                 ):
                     continue
+                context = f"{base_context} {antecedent(p.text, start, sent)}".rstrip()
                 sinfo = info if not info.place_terms else _unnamed_places_dropped(info, sent + " " + context)
                 own = coverage(sinfo, sent)
                 cover = max(own, own + 0.6 * (coverage(sinfo, sent + " " + context) - own))
