@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -29,6 +30,9 @@ def console_script() -> Path:
 
 
 LAUNCHERS = {
+    # `make run` exactly as the README says to type it (in the repository root; its install step is a no-op once
+    # installed), with this interpreter's environment as the venv
+    "make": lambda: ["make", "run", f"VENV={Path(sys.executable).parent.parent}"],
     "app.py": lambda: [sys.executable, str(ROOT / "app.py")],
     "console": lambda: [str(console_script()), "serve"],
     "module": lambda: [sys.executable, "-m", "assistant", "serve"],
@@ -65,7 +69,14 @@ def running_app(
     env.update(env_extra)
     log = tmp / "app.log"
     with log.open("wb") as fh:
-        proc = subprocess.Popen(LAUNCHERS[launcher](), cwd=cwd or ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            LAUNCHERS[launcher](),
+            cwd=cwd or ROOT,
+            env=env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: make's child server is stopped with it
+        )
     try:
         deadline = time.monotonic() + 240
         while True:
@@ -80,11 +91,19 @@ def running_app(
             time.sleep(0.3)
         yield f"http://127.0.0.1:{port}", proc, log
     finally:
-        proc.terminate()
+        _signal_group(proc, signal.SIGTERM)
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            _signal_group(proc, signal.SIGKILL)
+            proc.wait(timeout=15)
+
+
+def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 def listening_addresses(port: int) -> set[str]:

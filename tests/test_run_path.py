@@ -1,6 +1,6 @@
-"""The README's run command as a user types it: the installed `assistant serve` (what `make run` starts) and
-`python -m assistant serve`, each started outside the repository with its own index and port; one question
-through the page's HTTP API must come back answered and cited."""
+"""The README's run command as a user types it: `make run` in the repository root, the installed `assistant serve`
+(what it starts) and `python -m assistant serve` from outside the repository, each with its own index and port;
+one question through the page's HTTP API must come back answered and cited."""
 
 from __future__ import annotations
 
@@ -31,11 +31,12 @@ def ask_over_http(url: str, question: str) -> dict:
     return json.loads(data[-1])[0]
 
 
-@pytest.mark.parametrize("launcher", ["console", "module"])
+@pytest.mark.parametrize("launcher", ["make", "console", "module"])
 def test_serve_as_the_readme_runs_it(tmp_path: Path, launcher: str) -> None:
+    """`make run` typed in the repository root, and the installed command it starts run from elsewhere."""
     elsewhere = tmp_path / "cwd"
     elsewhere.mkdir()
-    with running_app(tmp_path, launcher=launcher, cwd=elsewhere) as (url, _, log):
+    with running_app(tmp_path, launcher=launcher, cwd=None if launcher == "make" else elsewhere) as (url, _, log):
         assert "政策问答助手" in httpx.get(url, timeout=30).text
         ans = ask_over_http(url, "大冶市2022年末高新技术企业数量是多少")
         assert not ans["refused"] and "243" in ans["answer"], ans["answer"]
