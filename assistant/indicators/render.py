@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from assistant.indicators.catalogue import KINDS, Record
 from assistant.indicators.extraction import strip_name
 from assistant.indicators.routing import match_indicator
+from assistant.labels import INDICATOR_COLUMNS, RATE, RATE_FORMULA
 from assistant.metadata import place_with_parents, places_in
 
 
@@ -109,7 +110,7 @@ def render_answer(question: str, records: Iterable[Record]) -> Rendered:
     marks = _Marks()
     multi_place = len({r["place"] for r in rows}) > 1
     multi_name = len({r["indicator"] for r in rows}) > 1
-    head = (["指标"] if multi_name else []) + (["地区"] if multi_place else []) + ["年份", "目标", "实际完成", "完成率"]
+    head = (["指标"] if multi_name else []) + (["地区"] if multi_place else []) + list(INDICATOR_COLUMNS)
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     notes: list[str] = []
     for row in rows:
@@ -117,9 +118,7 @@ def render_answer(question: str, records: Iterable[Record]) -> Rendered:
         lines.append("| " + " | ".join(cells + _figure_cells(row, marks)) + " |")
         notes += _notes(row, f"{row['year']}年{row['place']}{row['indicator'] if multi_name else ''}")
     title = names[0] if len(names) == 1 else "、".join(names)
-    intro = (
-        f"{when}{where}「{title}」目标与实际完成情况如下（数字摘自所引文件原文，完成率=实际完成÷目标，由系统计算）："
-    )
+    intro = f"{when}{where}「{title}」目标与实际完成情况如下（数字摘自所引文件原文，{RATE_FORMULA}，由系统计算）："
     text = "\n".join([intro, "", *lines, "", *notes]).strip()
     return Rendered(text, rows, marks.sources())
 
@@ -173,7 +172,7 @@ def _notes(row: dict[str, Any], label: str) -> list[str]:
         t, d = row["target"]["value"], row[row["rate_basis"]]["value"]
         verdict = "已完成目标" if d >= t else "未完成目标"
         basis = "（按预计数）" if row["rate_basis"] == "forecast" else ""
-        notes.append(f"{label}{basis}完成率{row['rate']}，{verdict}。")
+        notes.append(f"{label}{basis}{RATE}{row['rate']}，{verdict}。")
     return notes
 
 

@@ -20,6 +20,8 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
+from assistant.labels import DOCUMENTS
+
 for _key, _value in (
     ("GRADIO_ANALYTICS_ENABLED", "False"),
     ("HF_HUB_OFFLINE", "1"),
@@ -179,7 +181,7 @@ def main(ingest: bool = True) -> int:
                 print(f"error: {exc}", file=sys.stderr)
                 return 2
             print(
-                f"索引 {settings.corpus_dir}: 新增 {report.added} 份文件（{report.chunks} 个段落），"
+                f"索引 {settings.corpus_dir}: 新增 {report.added} {DOCUMENTS}（{report.chunks} 个段落），"
                 f"跳过 {report.skipped} 份已索引文件，用时 {time.perf_counter() - t0:.1f} 秒",
                 flush=True,
             )
@@ -187,7 +189,8 @@ def main(ingest: bool = True) -> int:
                 print(f"  未能索引: {err}", file=sys.stderr, flush=True)
         stats = library.stats()
         print(
-            f"索引共 {stats['documents']} 份文件、{stats['chunks']} 个段落（嵌入模型 {stats['embedder']}）", flush=True
+            f"索引共 {stats['documents']} {DOCUMENTS}、{stats['chunks']} 个段落（嵌入模型 {stats['embedder']}）",
+            flush=True,
         )
         if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.auth:
             print(

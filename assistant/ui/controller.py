@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.labels import DOCUMENTS, INDICATOR_COLUMNS
 from assistant.ui.lock import RWLock
 from assistant.ui.markup import esc, result_html
 from assistant.ui.render import (
@@ -199,7 +200,7 @@ class AssistantUI:
             for (doc_id, start, end), n in sorted(numbers.items(), key=lambda kv: kv[1]):
                 m = metas.get(doc_id, {})
                 citations.append(cite_span(n, doc_id, m, quotes.get((doc_id, start, end), ""), start, end))
-        return ["年份", "目标", "实际完成", "完成率"], cells, plain, citations
+        return list(INDICATOR_COLUMNS), cells, plain, citations
 
     def indicator_record(self, place: str, indicator: str) -> dict[str, Any]:
         """The 指标 tab's table as an answer record (question, markdown table, rows, citations) for export."""
@@ -405,7 +406,7 @@ class AssistantUI:
         kb_name = getattr(self, "kb_label", "") or getattr(self.library, "kb", "default")
         return (
             f'<div class="pa-stats"><span class="pa-stat">知识库 <b>{esc(kb_name)}</b></span>'
-            f'<span class="pa-stat"><b>{s["documents"]}</b> 份文件</span>'
+            f'<span class="pa-stat"><b>{s["documents"]}</b> {DOCUMENTS}</span>'
             f'<span class="pa-stat"><b>{s["chunks"]}</b> 个段落</span>'
             f'<span class="pa-stat">嵌入模型 <code>{esc(s["embedder"])}</code></span>'
             f'<span class="pa-stat">回答方式 {esc(answerer)}</span>{flag}</div>'
@@ -445,7 +446,8 @@ class AssistantUI:
         except Exception as exc:  # noqa: BLE001
             print(f"error reindexing: {exc!r}", file=sys.stderr)
             return result_html("err", f"重建索引失败：{esc(exc)}")
-        msg = f"✓ 索引已重建：{report.added} 份文件，{report.chunks} 个段落，用时 {time.perf_counter() - t0:.1f} 秒。"
+        took = time.perf_counter() - t0
+        msg = f"✓ 索引已重建：{report.added} {DOCUMENTS}，{report.chunks} 个段落，用时 {took:.1f} 秒。"
         out = result_html("ok", msg)
         if report.errors:
             items = "".join(f"<li>{esc(e)}</li>" for e in report.errors[:20])

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from assistant import kb
+from assistant.labels import DOCUMENTS
 from assistant.ui.controller import AssistantUI
 from assistant.ui.markup import esc, result_html
 
@@ -219,7 +220,9 @@ def manage_kb(pool: Any, action: str, current: str, name: str, confirm: bool = F
         if not confirm:
             return result_html("info", f"请勾选「确认删除」后再删除知识库「{esc(current)}」。"), current
         info = pool.delete(current)
-        return result_html("ok", f"已删除知识库「{esc(current)}」（{info['documents']} 份文件）。"), pool.primary_name
+        return result_html(
+            "ok", f"已删除知识库「{esc(current)}」（{info['documents']} {DOCUMENTS}）。"
+        ), pool.primary_name
     except (kb.KBError, OSError) as exc:
         return result_html("err", esc(exc)), current
     except Exception as exc:  # noqa: BLE001 - IndexBusy and the like, shown to the user

@@ -10,6 +10,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from assistant.labels import ACHIEVED, RATE, TARGET
 from assistant.load import SUPPORTED
 from assistant.ui.controller import TABLE_COLUMNS, AssistantUI
 from assistant.ui.kbs import AcrossKBs
@@ -150,7 +151,7 @@ def build_indicators_tab(c: Components, page: Page) -> None:
     with gr.Tab("指标", id="indicators", elem_id="tab_indicators") as c.ind_tab:
         gr.HTML(
             '<div class="pa-help">按地区和指标查看历年目标与实际完成情况：表中每个数字都标明出处，'
-            "完成率由系统按「实际完成÷目标」计算，文件中没有的数字显示为「未找到」。</div>"
+            f"{RATE}由系统按「{ACHIEVED}÷{TARGET}」计算，文件中没有的数字显示为「未找到」。</div>"
         )
         places, place0, names, name0 = page.ui.indicator_options() if page.open_page else ([], "", [], "")
         with gr.Row(equal_height=True):

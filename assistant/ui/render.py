@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from assistant import REFUSAL
+from assistant.labels import ACHIEVED, INDICATOR_COLUMNS, RATE, TARGET
 from assistant.ui.charts import indicator_chart_svg
 from assistant.ui.markup import CITE_MARK, esc, with_refs
 
@@ -18,11 +19,11 @@ if TYPE_CHECKING:
 
 LABEL = re.compile(r"^(?:目标|完成|实际完成情况)[:：]")
 YEAR = re.compile(r"(?:19|20)\d{2}年?")
-RATE_HEADER = "完成率（系统计算）"
+RATE_HEADER = f"{RATE}（系统计算）"
 NOT_FOUND = "未找到"
 CELL_PART = re.compile(r"((?:预计|另有)+)?([^\[\]；]*?)((?:\[\d{1,2}\])+)")
 RATE_TITLE = "系统计算：实际完成÷目标，不是文件原文中的数字"
-CALC_TITLE = "完成率 = 实际完成 ÷ 目标，由系统计算，不是文件原文中的数字"
+CALC_TITLE = f"{RATE} = {ACHIEVED} ÷ {TARGET}，由系统计算，不是文件原文中的数字"
 REFUSED_HINT = "可以换个问法（写明年份、地区或文件名称），或在「新增公告」中补充文件。"
 NO_INDICATORS = "文档库中还没有可对比的指标数据。新增含有目标或完成情况的文件后，这里会自动列出。"
 
@@ -89,7 +90,7 @@ def cell_phrases(cells: list[str], n: int) -> list[str]:
 
 def _render_cell(cell: str, column: str) -> str:
     cell = cell.strip()
-    if column in ("完成率", RATE_HEADER):
+    if column in (RATE, RATE_HEADER):
         if not cell or cell in ("—", "-"):
             return '<span class="pa-na">—</span>'
         return (
@@ -109,7 +110,7 @@ def _render_cell(cell: str, column: str) -> str:
 
 def indicator_table_html(header: list[str], rows: list[list[str]]) -> str:
     """A target/result table: every cell escaped, [n] as footnote references, computed rates marked."""
-    head = [RATE_HEADER if h == "完成率" else h for h in header]
+    head = [RATE_HEADER if h == RATE else h for h in header]
 
     def cls(h: str) -> str:
         return ' class="pa-col-rate"' if h == RATE_HEADER else ""
@@ -130,9 +131,7 @@ def rows_from_table(table: list[dict[str, Any]]) -> tuple[list[str], list[list[s
     """Header and cells from Answer.table (no [n] markers): used when the answer text has no table."""
     multi_place = len({r.get("place") for r in table}) > 1
     multi_name = len({r.get("indicator") for r in table}) > 1
-    header = (
-        (["指标"] if multi_name else []) + (["地区"] if multi_place else []) + ["年份", "目标", "实际完成", "完成率"]
-    )
+    header = (["指标"] if multi_name else []) + (["地区"] if multi_place else []) + list(INDICATOR_COLUMNS)
     rows = []
     for r in table:
         done = "；".join(x for x in (r.get("achieved") or "", f"预计{r['forecast']}" if r.get("forecast") else "") if x)
@@ -287,7 +286,7 @@ def _meta_line(ans: Answer, elapsed: float | None = None) -> str:
         else:
             bits.append('<span class="pa-badge pa-badge-warn">⚠ 含未核实数字</span>')
         if ans.computed:
-            bits.append(f'<span class="pa-badge pa-badge-calc" title="{CALC_TITLE}">ⓘ 完成率为系统计算</span>')
+            bits.append(f'<span class="pa-badge pa-badge-calc" title="{CALC_TITLE}">ⓘ {RATE}为系统计算</span>')
     if elapsed is not None:
         bits.append(f'<span class="pa-time">用时 {elapsed:.2f} 秒</span>')
     return f'<div class="pa-meta">{"".join(bits)}</div>'
@@ -385,7 +384,7 @@ def indicator_view_html(
     head = (
         f'<div class="pa-ind-head"><span class="pa-ind-title">{esc(place)} · {esc(indicator)}</span>'
         f'<span class="pa-ind-sub">{len(cells)} 个年份 · {len(citations)} 处原文'
-        + (" · 完成率由系统计算（实际完成÷目标）" if rates else "")
+        + (f" · {RATE}由系统计算（{ACHIEVED}÷{TARGET}）" if rates else "")
         + "</span></div>"
     )
     return (
