@@ -160,17 +160,22 @@ def test_feedback_in_the_page_and_the_api_reaches_the_admin_tab(page) -> None:  
         History(settings).feedback("li", state["last"], "down", "y" * 2001)
 
 
-def test_feedback_export_is_accepted_by_validate_and_scored_by_eval(  # type: ignore[no-untyped-def]
-    page, tmp_path: Path
-) -> None:
-    _, _, settings = page
-    env = dict(
+def cli_env(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The environment for running `python -m assistant` on the test's own index."""
+    return dict(
         os.environ,
         ASSISTANT_INDEX_DIR=str(settings.index_dir),
         ASSISTANT_CORPUS_DIR=str(settings.corpus_dir),
         ASSISTANT_EMBEDDER="hash",
         PYTHONPATH=str(ROOT),
     )
+
+
+def test_feedback_export_is_accepted_by_validate_and_scored_by_eval(  # type: ignore[no-untyped-def]
+    page, tmp_path: Path
+) -> None:
+    _, _, settings = page
+    env = cli_env(settings)
     out = tmp_path / "reported.jsonl"
     proc = subprocess.run(
         [sys.executable, "-m", "assistant", "feedback", "export", "--out", str(out)],
@@ -220,13 +225,7 @@ def test_stats_from_the_query_log(page, tmp_path: Path) -> None:  # type: ignore
     assert "需要管理员" in handler(demo, "stats_view")(as_user("wang"))
     view = handler(demo, "stats_view")(as_user("admin1"))
     assert "拒答率" in view and "<svg" in view and "临湖区2031年的登月计划是什么" in view
-    env = dict(
-        os.environ,
-        ASSISTANT_INDEX_DIR=str(settings.index_dir),
-        ASSISTANT_CORPUS_DIR=str(settings.corpus_dir),
-        ASSISTANT_EMBEDDER="hash",
-        PYTHONPATH=str(ROOT),
-    )
+    env = cli_env(settings)
     proc = subprocess.run(
         [sys.executable, "-m", "assistant", "stats", "--json"], env=env, capture_output=True, text=True, timeout=120
     )

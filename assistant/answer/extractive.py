@@ -69,11 +69,13 @@ def antecedent(text: str, start: int, sent: str) -> str:
     return ""
 
 
-def counted(info: QuestionInfo, kind: str, sent: str) -> bool:
-    """Whether sent holds a value of the kind asked; for a number, also one in the question's own counter."""
-    if holds_value(kind, sent, info.unit):
+def asked_value_in(info: QuestionInfo, kind: str, sent: str) -> bool:
+    """Whether sent holds a value of the kind the question asks: its ordinals left out unless a rank is asked
+    ("第几"), and for a number also a figure in the question's own counter ("投诉多少起": 117起)."""
+    text = sent if ORDINAL_ASKED.search(info.text) else amounts_only(sent)
+    if holds_value(kind, text, info.unit):
         return True
-    return bool(kind == "number" and info.counter and re.search(rf"\d+(?:\.\d+)?\s*(?:余|多)?{info.counter}", sent))
+    return bool(kind == "number" and info.counter and re.search(rf"\d+(?:\.\d+)?\s*(?:余|多)?{info.counter}", text))
 
 
 def value_factor(info: QuestionInfo, kind: str, sent: str, has_value: bool) -> float:
@@ -169,7 +171,7 @@ class ExtractiveAnswerer:
                 cover = max(own, own + 0.6 * (coverage(sinfo, sent + " " + context) - own))
                 if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
                     cover = coverage(info, sent + " " + context)  # a byline belongs to the article it heads
-                has_value = counted(info, kind, sent if ORDINAL_ASKED.search(info.text) else amounts_only(sent))
+                has_value = asked_value_in(info, kind, sent)
                 score = cover * value_factor(info, kind, sent, has_value)
                 if prefer is not None:
                     score *= 1.25 if prefer.search(sent) else 0.85
