@@ -185,3 +185,25 @@ def test_a_demonstrative_subject_takes_its_antecedent_as_context() -> None:
     assert antecedent(text, 0, "会上发布了年度报告。") == ""
     ans = ExtractiveAnswerer()("南屏县青年创客联盟是哪一年发起成立的", [passage(text)])
     assert not ans.refused and "2019年" in ans.answer
+
+
+def test_a_place_inside_the_documents_place_is_read_from_its_paragraph() -> None:
+    info = analyse("温江区新增了多少家孵化器")  # a district of 成都; the bulletin is the city's
+    meta = {"title": "成都市科技工作通报", "region": "成都", "region_id": "四川省/成都市"}
+    ok = info.filters.matches(meta, "")
+    para = "温江区聚焦生物医药。全区新增孵化器7家。"
+    assert eligible(info, "全区新增孵化器7家。", meta, ok, "number", None, para)
+    assert not eligible(info, "全区新增孵化器7家。", meta, ok, "number", None, "全区新增孵化器7家。")  # not named
+    wider = analyse("四川省新增了多少家孵化器")  # the province around the city: a city sentence is not its figure
+    assert not eligible(wider, "全市新增孵化器7家。", meta, wider.filters.matches(meta, ""), "number", None, para)
+
+
+def test_a_place_that_begins_a_name_is_matched_by_the_name() -> None:
+    info = analyse("成都天府科学中学能提供多少个学位")
+    meta = {"title": "区里新建一所高中", "region": "朝阳", "region_id": "北京市/朝阳区"}
+    ok = info.filters.matches(meta, "")
+    para = "成都天府科学中学位于新区。学校拟提供1200个学位。"
+    assert eligible(info, "学校拟提供1200个学位。", meta, ok, "number", None, para)
+    assert not eligible(info, "学校拟提供1200个学位。", meta, ok, "number", None, "学校拟提供1200个学位。")
+    assert analyse("全县数字经济规模有多大").unit == ""  # a size, not an area
+    assert analyse("新园区占地多大").unit.startswith("平方米")

@@ -161,7 +161,7 @@ class ExtractiveAnswerer:
                 if len(sent) < 4 or INJECTION.search(sent):
                     continue  # text that tries to instruct the model is never quoted
                 start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-                if not eligible(info, sent, p.meta, doc_ok, kind, plan) or not in_scope(
+                if not eligible(info, sent, p.meta, doc_ok, kind, plan, p.text) or not in_scope(
                     info, sent, p.text, start, p.meta
                 ):
                     continue
