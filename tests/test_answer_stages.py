@@ -219,3 +219,27 @@ def test_a_value_clause_is_judged_on_what_it_adds_to_its_context() -> None:
     assert value_clause_cover(info, sent) < 0.25  # the subject's long name outweighs the clause
     assert value_clause_cover(info, sent, title) >= 0.25  # the title names the subject: the clause adds the rest
     assert value_clause_cover(info, "组建团队20个。", title) < 0.25  # a clause about something else still fails
+
+
+def test_a_question_asking_two_things_is_read_clause_by_clause() -> None:
+    from assistant.answer import ExtractiveAnswerer
+    from assistant.answer.question import split_clauses
+
+    assert split_clauses("清河县创客学院一共多少课时，学什么编程语言？") == [
+        "清河县创客学院一共多少课时",
+        "清河县创客学院一共学什么编程语言",
+    ]
+    assert split_clauses("请问，全县有多少家高企") == ["请问，全县有多少家高企"]  # one thing asked
+    assert analyse("清河县创客学院一共多少课时").measure == "课时"  # the counter ending the clause is what is counted
+    assert analyse("论坛办了几场分论坛").kind == "number" and analyse("论坛是谁主办的").kind == "fact"
+    assert split_clauses("高企、科技型中小企业各有多少家") == ["高企、科技型中小企业各有多少家"]
+    p = passage(
+        "清河县创客学院今年开班。课程共24个课时,每周两次。课程讲授Python编程语言和机器人搭建。报名截至7月1日。",
+        title="清河县创客学院暑期开班",
+        region="清河",
+    )
+    ans = ExtractiveAnswerer()("清河县创客学院一共多少课时，学什么编程语言？", [p])
+    assert "24个课时" in ans.answer and "Python" in ans.answer
+    # a clause the documents do not answer: the question is read whole, as before
+    half = ExtractiveAnswerer()("清河县创客学院一共多少课时，学费多少元？", [p])
+    assert "Python" not in half.answer

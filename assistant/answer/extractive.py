@@ -17,6 +17,7 @@ from assistant.answer.question import (
     QuestionInfo,
     _unnamed_places_dropped,
     analyse,
+    split_clauses,
     split_question,
 )
 from assistant.answer.scoring import (
@@ -309,9 +310,26 @@ class ExtractiveAnswerer:
                 ]
         return [(c.passage_index, *self.trim(info, c, info.kind), "") for c in picks]
 
+    def clause_spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
+        """A question asking two things in one sentence, answered clause by clause: the spans when every clause
+        is supported, None otherwise (the question is then read whole)."""
+        clauses = split_clauses(question)
+        if len(clauses) < 2 or analyse(question).two_part:
+            return None
+        spans: list[tuple[int, int, int, str]] = []
+        for clause in clauses:
+            got = self.spans(clause, passages) or self.learned_spans(clause, passages)
+            if not got:
+                return None
+            spans += [sp for sp in got if not any(sp[0] == o[0] and sp[1] < o[2] and o[1] < sp[2] for o in spans)]
+        return spans
+
     def __call__(self, question: str, passages: list[Passage]) -> Answer:
         if not passages:
             return refusal(question, passages, self.name)
+        by_clause = self.clause_spans(question, passages)
+        if by_clause:
+            return compose(question, passages, by_clause, self.name)
         parts = split_question(question) if not analyse(question).two_part else [question]
         spans: list[tuple[int, int, int, str]] = []
         context = parse_filters(question)

@@ -21,13 +21,15 @@ WORDS = tomllib.loads((Path(__file__).resolve().parent.parent / "data" / "questi
 FILLER_KEPT = frozenset(WORDS["filler_kept_in_text"])
 
 
+# Chinese measure words that follow 几 in a count ("几家", "几场", "几轮"): a closed class of the grammar.
+COUNTERS = "家个项人所次批名件趟回座条位种类场期轮台辆届起笔套"
 QUESTION_WORDS = re.compile(
-    r"是多少|多少|几[家个项人所次批名件年号趟回座条]?|(?:什么|啥)时候|何时|哪一?年|哪一?天|哪些|哪[几一二两三四五六七八九十]+[个家项类条种所位大]?(?:方面)?|哪[个位里儿类种份部项条篇]|是什么|什么|谁|如何|怎么样|怎样|是否|有没有|吗|呢|请问|请|告诉我|一下"
+    rf"是多少|多少|几[{COUNTERS}年号]?|(?:什么|啥)时候|何时|哪一?年|哪一?天|哪些|哪[几一二两三四五六七八九十]+[个家项类条种所位大]?(?:方面)?|哪[个位里儿类种份部项条篇]|是什么|什么|谁|如何|怎么样|怎样|是否|有没有|吗|呢|请问|请|告诉我|一下"
 )
 
 
 NUMBER_CUE = re.compile(
-    r"多少|几[家个项人所次批名件趟回座条位种类]|多大|多高|多长|多久|面积|比重|比例|占比|强度|增长|金额|规模|总额|数量|数目|成交额|交易额|增加值|人数|家数"
+    rf"多少|几[{COUNTERS}]|多大|多高|多长|多久|面积|比重|比例|占比|强度|增长|金额|规模|总额|数量|数目|成交额|交易额|增加值|人数|家数"
 )
 
 
@@ -40,7 +42,11 @@ PERSON_CUE = re.compile(r"谁|哪位|负责人|局长|书记|主任|记者|通�
 
 
 # "谁牵头" asks for a unit of the bureau (高新科, 战资科), not a person.
-ORG_CUE = re.compile(r"牵头|(?:责任|负责|主管)(?:单位|部门)|哪[个家](?:科室|处室|部门|单位|机构)")
+# An event's organisers (主办, 承办, 协办, 指导) are organisations, not people: "谁主办的" asks for one.
+ORG_CUE = re.compile(
+    r"牵头|(?:责任|负责|主管)(?:单位|部门)|哪[个家](?:科室|处室|部门|单位|机构)|谁(?:来)?(?:主办|承办|协办|指导|举办)"
+    r"|(?:主办|承办|协办|指导)(?:单位|方)"
+)
 
 
 PLACE_CUE = re.compile(r"哪里|哪儿|在哪|什么地方|地点|选址|位于")
@@ -160,12 +166,21 @@ class QuestionInfo:
     measure: str = ""  # the term a 多少 question counts ("总投资是多少" -> 总投资, "几个企校联合创新中心")
     scope: Scope | None = None  # the places (gazetteer) and the year / part of the year asked about
     place_terms: frozenset[str] = frozenset()  # terms that are the names of places asked about
-    counter: str = ""  # the character right after 多少/几 when no known unit is asked ("投诉多少起": 起)
+    counter: str = ""  # the question's own counter when no known unit is asked ("投诉多少起": 起, "多少课时": 课时)
 
 
 # "受理投诉多少起", "购置多少台": the question names its own counter. Only a figure written with that very character
 # ("117起") is added as a value; no list of counters is needed, and a noun ("多少企业") meets no "54企" in a text.
 COUNTER_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")
+# A count word that ends its clause with a short word after it ("一共多少课时", "投诉多少起"): that word is the
+# counter and also what is counted.
+COUNTER_ENDS = re.compile(r"(?:多少|几)(?:个)?([\u4e00-\u9fff]{1,3}?)(?:呢|啊|呀)?(?=[?？,，;；。!！]|$)")
+
+
+def asked_counter(question: str) -> str:
+    """The question's own counter: the short word ending the clause after 多少/几, else the character after it."""
+    m = COUNTER_ENDS.search(question) or COUNTER_ASKED.search(question)
+    return m.group(1) if m else ""
 
 
 # "是不是已经过300家了": a yes/no about a threshold asks for the figure.
@@ -178,7 +193,7 @@ THRESHOLD = re.compile(
 NOT_A_FIGURE = re.compile(r"(?:什么|哪些|怎么|怎样)(?:要求|目标|规定|标准)|什么样|如何")
 
 
-COUNT_ASKED = re.compile(r"多少|几[家个项人所次批名件趟回座条位]|多大|多高|多长")
+COUNT_ASKED = re.compile(rf"多少|几[{COUNTERS}]|多大|多高|多长")
 
 
 # A measure that is a ratio by its word formation (利率, 增长率, 占比, 比重): its figure is a percentage.
@@ -245,7 +260,7 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     scope = question_scope(q)
     names = {n for p in scope.places for n in (p.name, p.short)}
     place_terms = frozenset(t for t in terms if t in names or t.rstrip("市区县") in names)
-    counter = (m.group(1) if (m := COUNTER_ASKED.search(q)) and not unit else "") if kind == "number" else ""
+    counter = asked_counter(q) if kind == "number" and not unit else ""
     return QuestionInfo(
         q,
         kind,
@@ -273,7 +288,7 @@ def _unnamed_places_dropped(info: QuestionInfo, text: str) -> QuestionInfo:
 
 
 COUNT_WORD = re.compile(
-    r"(?:是|有|为|共|一共|总共|了|占|要|能|约|大概|达到|达|到)*(?:多少|(?<!第)几)(?:[家个项人所次批名件趟回座条位种类]|亿元|万元|元)?"
+    rf"(?:是|有|为|共|一共|总共|了|占|要|能|约|大概|达到|达|到)*(?:多少|(?<!第)几)(?:[{COUNTERS}]|亿元|万元|元)?"
 )
 
 
@@ -300,6 +315,9 @@ def asked_measure(question: str, terms: list[str]) -> str:
     m = COUNT_WORD.search(question)
     if not m or not terms:
         return ""
+    counter = asked_counter(question)
+    if len(counter) >= 2 and counter in terms and not re.search(UNITS, counter):
+        return counter  # "一共多少课时": the counter is what is counted
     after, before = question[m.end() : m.end() + 12], question[: m.start()]
     tags = pos_tags(question)
     # What is counted is a noun or a distinguishing attribute ("入库比例提出的目标是多少": 比例, not the verb
@@ -375,6 +393,24 @@ def split_question(question: str) -> list[str]:
     """A compound question ("…多少家?2022年新增了几家?") as its parts; one part otherwise."""
     parts = [p.strip() for p in re.split(r"[?？]\s*(?=\S)", question) if len(p.strip()) >= 4]
     return parts if len(parts) > 1 else [question]
+
+
+# What makes a clause a question of its own: an asking word (not the polite "请问", not a trailing "吗/呢").
+ASKS = re.compile(r"多少|几(?!乎)|什么|啥|哪|谁|何时|如何|怎么|怎样|多大|多久|多长|多高|是否|有没有")
+
+
+def split_clauses(question: str) -> list[str]:
+    """A question that asks two things in one sentence ("一共多少课时，学什么编程语言", "谁主办、谁指导") as its
+    clauses, each asking one; a later clause is given the subject the first one opens with (the words before its
+    asking word): "贵澳科创学堂信息学课堂一共" + "学什么编程语言". One clause when it asks one thing."""
+    q = question.strip().rstrip("?？。")
+    pieces = [p.strip() for p in re.split(r"[,，、;；]", q) if p.strip()]
+    if len(pieces) < 2 or not all(ASKS.search(p) for p in pieces):
+        return [question]
+    first = pieces[0]
+    m = ASKS.search(first)
+    subject = first[: m.start()] if m else ""
+    return [first, *(p if subject and p.startswith(subject) else subject + p for p in pieces[1:])]
 
 
 REST_ASKED = re.compile(r"其余|其他的?[几那]|另外[几那两]|除了|还有哪|剩下")
