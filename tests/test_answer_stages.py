@@ -243,3 +243,18 @@ def test_a_question_asking_two_things_is_read_clause_by_clause() -> None:
     # a clause the documents do not answer: the question is read whole, as before
     half = ExtractiveAnswerer()("清河县创客学院一共多少课时，学费多少元？", [p])
     assert "Python" not in half.answer
+
+
+def test_what_is_asked_outranks_the_subject() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    assert analyse("青藤创新论坛是谁主办的").focus == ("主办",)
+    assert analyse("青藤创新论坛学员学什么编程语言").focus[-1] == "编程语言"
+    p = passage(
+        "第三届青藤创新论坛昨天在清河县开幕,青藤创新论坛已成为青年科技人才交流的重要平台。"
+        "该论坛由清河县科技局主办,县青年联合会承办。",
+        title="青藤创新论坛开幕",
+    )
+    rare = {"青藤": 4.0, "创新": 2.0, "论坛": 3.0}  # in a library the forum's name is rarer than 主办
+    ans = ExtractiveAnswerer(idf=lambda t: rare.get(t, 1.0))("青藤创新论坛是谁主办的", [p])
+    assert "科技局主办" in ans.answer and "重要平台" not in ans.answer

@@ -24,6 +24,7 @@ from assistant.answer.scoring import (
     Candidate,
     coverage,
     ordinal_items,
+    term_match,
     value_near_terms,
     value_unit,
 )
@@ -89,6 +90,14 @@ def value_factor(info: QuestionInfo, kind: str, sent: str, has_value: bool) -> f
     if kind == "list":
         return 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2, 10)
     return 1.0
+
+
+def focus_factor(info: QuestionInfo, kind: str, sent: str) -> float:
+    """For a question that asks for no figure or date: a sentence naming what is asked ("谁主办": 主办) outranks
+    one that only names the subject."""
+    if kind in ("number", "date") or not info.focus:
+        return 1.0
+    return 1.15 if any(term_match(t, sent) >= 1.0 for t in info.focus) else 0.8
 
 
 class ExtractiveAnswerer:
@@ -173,7 +182,7 @@ class ExtractiveAnswerer:
                 if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
                     cover = coverage(info, sent + " " + context)  # a byline belongs to the article it heads
                 has_value = asked_value_in(info, kind, sent)
-                score = cover * value_factor(info, kind, sent, has_value)
+                score = cover * value_factor(info, kind, sent, has_value) * focus_factor(info, kind, sent)
                 if prefer is not None:
                     score *= 1.25 if prefer.search(sent) else 0.85
                 elif plan is None and not TARGET_CUE.search(info.text) and is_plan(sent, p.meta):

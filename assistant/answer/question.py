@@ -167,6 +167,7 @@ class QuestionInfo:
     scope: Scope | None = None  # the places (gazetteer) and the year / part of the year asked about
     place_terms: frozenset[str] = frozenset()  # terms that are the names of places asked about
     counter: str = ""  # the question's own counter when no known unit is asked ("投诉多少起": 起, "多少课时": 课时)
+    focus: tuple[str, ...] = ()  # the terms next to the asking word: what is asked about ("谁主办": 主办)
 
 
 # "受理投诉多少起", "购置多少台": the question names its own counter. Only a figure written with that very character
@@ -175,6 +176,22 @@ COUNTER_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")
 # A count word that ends its clause with a short word after it ("一共多少课时", "投诉多少起"): that word is the
 # counter and also what is counted.
 COUNTER_ENDS = re.compile(r"(?:多少|几)(?:个)?([\u4e00-\u9fff]{1,3}?)(?:呢|啊|呀)?(?=[?？,，;；。!！]|$)")
+
+
+# What makes a clause a question of its own: an asking word (not the polite "请问", not a trailing "吗/呢").
+ASKS = re.compile(r"多少|几(?!乎)|什么|啥|哪|谁|何时|如何|怎么|怎样|多大|多久|多长|多高|是否|有没有")
+
+
+def question_focus(question: str, terms: list[str]) -> tuple[str, ...]:
+    """The terms right after the first asking word, within its clause, else right before it ("论坛是谁主办的" -> 主办,
+    "学什么编程语言" -> 编程语言, "对学生有什么要求" -> 学生): the thing asked about, beside the subject."""
+    m = ASKS.search(question)
+    if not m:
+        return ()
+    clause = re.compile(r"[,，;；。?？!！]")
+    before = clause.split(question[max(0, m.start() - 4) : m.start()])[-1]
+    after = clause.split(question[m.end() : m.end() + 6])[0]
+    return tuple(t for t in terms if t in after) or tuple(t for t in terms if t in before)
 
 
 def asked_counter(question: str) -> str:
@@ -275,6 +292,7 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
         scope,
         place_terms,
         counter,
+        question_focus(q, terms),
     )
 
 
@@ -393,10 +411,6 @@ def split_question(question: str) -> list[str]:
     """A compound question ("…多少家?2022年新增了几家?") as its parts; one part otherwise."""
     parts = [p.strip() for p in re.split(r"[?？]\s*(?=\S)", question) if len(p.strip()) >= 4]
     return parts if len(parts) > 1 else [question]
-
-
-# What makes a clause a question of its own: an asking word (not the polite "请问", not a trailing "吗/呢").
-ASKS = re.compile(r"多少|几(?!乎)|什么|啥|哪|谁|何时|如何|怎么|怎样|多大|多久|多长|多高|是否|有没有")
 
 
 def split_clauses(question: str) -> list[str]:
