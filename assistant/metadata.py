@@ -105,6 +105,20 @@ def _title(text: str) -> str:
     return text.strip().split("\n")[0][:40]
 
 
+def dominant_place(places: list[Place], text: str) -> Place | None:
+    """The place the body names most often, when it dominates: named at least twice and at least twice as often
+    as any place outside its province. A round-up naming 上海, 天津, 山西 and 山东 once or twice each is about no
+    one place: its region stays empty and nothing is filtered on it."""
+    if not places:
+        return None
+    g = gazetteer()
+    top = places[0]
+    counts = Counter(m.places[0].uid for m in g.mentions(text) if len(m.places) == 1)
+    root = g.lineage(top)[-1]
+    rival = max((counts[p.uid] for p in places if not g.contains(root, p)), default=0)
+    return top if counts[top.uid] >= 2 and counts[top.uid] >= 2 * rival else None
+
+
 def frequent_places(text: str, min_count: int = 3) -> list[str]:
     """uids of the places text names at least min_count times: what a bulletin is also about (徐汇区 in a
     上海 item), not a place it names in passing."""
@@ -180,7 +194,9 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
     body_places = g.places_in(text[:4000])
     # The most specific place the title names, else the wire lead's city (中新网合肥…电), else the place the body
     # names most often.
-    unit = g.most_specific(title_places) or g.most_specific(g.places_in(lead)) or (body_places or [None])[0]
+    unit = (
+        g.most_specific(title_places) or g.most_specific(g.places_in(lead)) or dominant_place(body_places, text[:4000])
+    )
     region = place_name(unit) if unit else ""
     years = re.findall(r"(20\d{2})年", title)
     if not years and date and doc_type(title, text) in ("新闻", "其他") and document_date(text):

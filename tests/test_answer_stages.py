@@ -258,3 +258,30 @@ def test_what_is_asked_outranks_the_subject() -> None:
     rare = {"青藤": 4.0, "创新": 2.0, "论坛": 3.0}  # in a library the forum's name is rarer than 主办
     ans = ExtractiveAnswerer(idf=lambda t: rare.get(t, 1.0))("青藤创新论坛是谁主办的", [p])
     assert "科技局主办" in ans.answer and "重要平台" not in ans.answer
+
+
+def test_a_sentence_naming_no_place_is_about_the_place_before_it() -> None:
+    info = analyse("2020年平江县返还失业保险预计多少家单位受益")
+    meta = {"title": "各地稳岗政策", "year": "2020"}
+    text = "平江县继续返还失业保险费。政策实施后,预计约2万家单位受益。湘阴县预计约1万家单位受益。"
+    sent = "政策实施后,预计约2万家单位受益。"
+    start = text.index(sent)
+    prev = "平江县继续返还失业保险费。"
+    ok = info.filters.matches(meta, "")
+    assert eligible(info, sent, meta, ok, "number", None, text, prev) and in_scope(info, sent, text, start, meta)
+    assert not eligible(info, sent, meta, ok, "number", None, text, "")  # the place is named nowhere near
+    other = "湘阴县预计约1万家单位受益。"
+    assert not in_scope(info, other, text, text.index(other), meta)  # names another place itself
+
+
+def test_two_clauses_answered_by_one_sentence_quote_both_figures() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    p = passage(
+        "清河县第一批享受稳岗补贴的企业共计73家,涉及企业职工1.2万人,预计返还资金390万元,并将于2月底前发放到位,"
+        "确保政策红利及时惠及企业和职工,县人社局将持续跟踪政策落实情况并开展满意度回访调查工作。",
+        title="稳岗补贴发放",
+        region="清河",
+    )
+    ans = ExtractiveAnswerer()("清河县第一批稳岗补贴涉及多少家企业，返还多少资金？", [p])
+    assert "73家" in ans.answer and "390万元" in ans.answer

@@ -107,3 +107,13 @@ def test_bulletin_metadata(bulletin: str) -> None:
 )
 def test_normalize_date(raw: str, expected: str) -> None:
     assert normalize_date(raw) == expected
+
+
+def test_a_round_up_of_several_provinces_has_no_region() -> None:
+    roundup = (
+        "各地出台稳岗政策\n近日，各地人社部门密集出台政策。上海继续返还失业保险费，上海预计14万家单位受益。"
+        "天津阶段性降低失业保险费率，天津单位费率为0.5%；山西预计为企业减负20亿元。"
+    )
+    assert parse_metadata(clean(roundup))["region"] == ""  # 上海 and 天津 twice each: about no one place
+    one = "清河县科技工作简报\n清河县新增孵化器12家。清河县技术合同成交额3.2亿元。邻近的临西县也有进展。"
+    assert parse_metadata(clean(one))["region"] == "清河"

@@ -15,10 +15,10 @@ from assistant.answer.scoring import (
     value_clause_cover,
     value_clauses,
 )
-from assistant.answer.values import COUNTED_SET, FLOW, NAMED_ONE_AND_ETC, max_items
+from assistant.answer.values import COUNTED_SET, FLOW, NAMED_ONE_AND_ETC, SENTENCE, max_items
 from assistant.gazetteer import gazetteer
 from assistant.metadata import PLAN_DOCS, is_furniture_line
-from assistant.scope import doc_place, place_conflict, time_conflict, time_of
+from assistant.scope import doc_place, place_conflict, subject_places, time_conflict, time_of
 from assistant.tables import is_row, row_sides
 
 
@@ -39,9 +39,11 @@ def eligible(
     kind: str,
     plan: bool | None,
     passage: str = "",
+    previous: str = "",
 ) -> bool:
     """Hard rules: the right year, the right place, a result when a result is asked. The place is right when the
-    sentence names it, the document is about it, the passage names it inside the document's place (a 上海
+    sentence names it (or names none and the sentence before it does: "上海…。政策实施后，预计…"), the document is
+    about it, the passage names it inside the document's place (a 上海
     bulletin's paragraph on 徐汇区), or the place begins the name of the thing asked about and the passage uses that
     name (北京科学高中); a sentence about another place is then refused by the gazetteer's check (in_scope)."""
     years_in = set(re.findall(r"20\d{2}", sent))
@@ -53,6 +55,7 @@ def eligible(
         info.filters.places
         and meta.get("region") not in info.filters.places
         and not any(pl in sent for pl in info.filters.places)
+        and not (previous and not subject_places(sent) and any(pl in previous for pl in info.filters.places))
         and not inside_document_place(info, passage, meta)
         and not place_named_thing(info, passage)
     ):
@@ -143,12 +146,24 @@ def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -
     return True
 
 
+def previous_sentence(text: str, start: int) -> str:
+    """The sentence right before start in the same paragraph ("" at a paragraph's start)."""
+    head = text[max(0, start - 300) : start]
+    if not head.strip() or head.rstrip(" \t").endswith("\n"):
+        return ""
+    sents = [x.group().strip() for x in SENTENCE.finditer(head.split("\n")[-1])]
+    return sents[-1] if sents else ""
+
+
 def in_scope(info: QuestionInfo, sent: str, text: str, start: int, meta: dict[str, object]) -> bool:
     """The gazetteer's and the time resolver's check: the sentence (at start in text) is not about another place,
     year or part of the year than the question asks, and is not a dateline or byline on its own."""
     # (a table row's parts of the year are per column, "全年目标" next to "上半年完成": its headers say them)
+    prev = previous_sentence(text, start)
+    # a sentence naming no place is about the place the sentence before it names ("上海…。政策实施后，预计…")
+    about = prev if prev and not subject_places(sent) and subject_places(prev) else sent
     if info.scope and (
-        place_conflict(info.scope, sent, meta)
+        place_conflict(info.scope, about, meta)
         or (not is_row(sent) and time_conflict(info.scope, time_of(text, start, meta)))
     ):
         return False

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from assistant.answer.compose import compose, refusal
-from assistant.answer.eligibility import eligible, in_scope, is_plan, supported
+from assistant.answer.eligibility import eligible, in_scope, is_plan, previous_sentence, supported
 from assistant.answer.question import (
     BYLINE_ASKED,
     TARGET_CUE,
@@ -171,11 +171,12 @@ class ExtractiveAnswerer:
                 if len(sent) < 4 or INJECTION.search(sent):
                     continue  # text that tries to instruct the model is never quoted
                 start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-                if not eligible(info, sent, p.meta, doc_ok, kind, plan, p.text) or not in_scope(
+                prev = previous_sentence(p.text, start)
+                if not eligible(info, sent, p.meta, doc_ok, kind, plan, p.text, prev) or not in_scope(
                     info, sent, p.text, start, p.meta
                 ):
                     continue
-                context = f"{base_context} {antecedent(p.text, start, sent)}".rstrip()
+                context = f"{base_context} {antecedent(p.text, start, sent) or prev}".rstrip()
                 sinfo = info if not info.place_terms else _unnamed_places_dropped(info, sent + " " + context)
                 own = coverage(sinfo, sent)
                 cover = max(own, own + 0.6 * (coverage(sinfo, sent + " " + context) - own))
@@ -330,7 +331,14 @@ class ExtractiveAnswerer:
             got = self.spans(clause, passages) or self.learned_spans(clause, passages)
             if not got:
                 return None
-            spans += [sp for sp in got if not any(sp[0] == o[0] and sp[1] < o[2] and o[1] < sp[2] for o in spans)]
+            for sp in got:
+                # a clause answered from the same sentence widens the span already taken ("…737家,…返还资金3900万元")
+                same = next((k for k, o in enumerate(spans) if sp[0] == o[0] and sp[1] < o[2] and o[1] < sp[2]), None)
+                if same is None:
+                    spans.append(sp)
+                else:
+                    o = spans[same]
+                    spans[same] = (o[0], min(o[1], sp[1]), max(o[2], sp[2]), o[3])
         return spans
 
     def __call__(self, question: str, passages: list[Passage]) -> Answer:
