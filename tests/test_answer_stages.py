@@ -34,6 +34,8 @@ def test_kind_of_value_asked() -> None:
     assert analyse("园区建设由哪个处室负责").kind == "fact"  # a unit of the bureau, not a person
     assert analyse("乡村振兴科技行动的主要举措有哪些").kind == "list"
     assert analyse("通讯员是谁").kind == "person"
+    assert analyse("县里八条措施中，贴息贷款最长可以延期多久").kind == "number"  # the measures are the subject
+    assert analyse("县里八条措施包括哪些内容").kind == "list"
 
 
 def test_spoken_phrases_are_not_terms() -> None:
@@ -285,3 +287,16 @@ def test_two_clauses_answered_by_one_sentence_quote_both_figures() -> None:
     )
     ans = ExtractiveAnswerer()("清河县第一批稳岗补贴涉及多少家企业，返还多少资金？", [p])
     assert "73家" in ans.answer and "390万元" in ans.answer
+
+
+def test_a_date_the_question_states_is_no_answer_to_when() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    p = passage(
+        "清河县2025年青少年科创营开始报名,让更多学生了解人工智能,经县教育局等部门指导,"
+        "将于8月7日至16日在县职业技术学院举办,每期招收学员50名,报名请联系县教育局基础教育股工作人员。",
+        title="科创营报名",
+        region="清河",
+    )
+    ans = ExtractiveAnswerer()("清河县2025年青少年科创营什么时候办", [p])
+    assert "8月7日至16日" in ans.answer

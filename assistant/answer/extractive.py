@@ -32,6 +32,7 @@ from assistant.answer.values import (
     ACHIEVED_WORDS,
     BYLINE,
     CLAUSE,
+    DATE_VALUE,
     ORDINAL_ASKED,
     SENTENCE,
     TARGET_WORDS,
@@ -71,10 +72,27 @@ def antecedent(text: str, start: int, sent: str) -> str:
     return ""
 
 
+def one_sentence(passages: list[Passage], a: tuple[int, int, int, str], b: tuple[int, int, int, str]) -> bool:
+    """Whether two spans of one passage overlap or lie in the same sentence."""
+    text = passages[a[0]].text
+    lo, hi = min(a[2], b[2]), max(a[1], b[1])
+    return lo > hi or not re.search(r"[。!?！？\n]", text[lo:hi])
+
+
+def given_dates_masked(info: QuestionInfo, text: str) -> str:
+    """text without the dates the question itself states ("2023年暑期…什么时候": 2023年 is no answer to when)."""
+    for d in DATE_VALUE.findall(info.text):
+        text = text.replace(d, "#" * len(d))
+    return text
+
+
 def asked_value_in(info: QuestionInfo, kind: str, sent: str) -> bool:
     """Whether sent holds a value of the kind the question asks: its ordinals left out unless a rank is asked
-    ("第几"), and for a number also a figure in the question's own counter ("投诉多少起": 117起)."""
+    ("第几"), a date the question itself states left out of a date asked, and for a number also a figure in the
+    question's own counter ("投诉多少起": 117起)."""
     text = sent if ORDINAL_ASKED.search(info.text) else amounts_only(sent)
+    if kind == "date":
+        text = given_dates_masked(info, text)
     if holds_value(kind, text, info.unit):
         return True
     return bool(kind == "number" and info.counter and re.search(rf"\d+(?:\.\d+)?\s*(?:余|多)?{info.counter}", text))
@@ -218,8 +236,10 @@ class ExtractiveAnswerer:
         if len(clauses) <= 1:
             return c.start, c.end
 
+        text = given_dates_masked(info, c.text) if kind == "date" else c.text
+
         def useful(a: int, b: int) -> float:
-            piece = c.text[a:b]
+            piece = text[a:b]
             return coverage(info, piece) + (
                 0.5
                 if kind in ("number", "date", "person", "name", "title") and holds_value(kind, piece, info.unit)
@@ -235,14 +255,14 @@ class ExtractiveAnswerer:
         while hi + 1 < len(clauses) and hi - best < 2 and scores[hi + 1] >= bar:
             hi += 1
         if kind in ("number", "date", "person", "name", "title") and not holds_value(
-            kind, c.text[clauses[lo][0] : clauses[hi][1]], info.unit
+            kind, text[clauses[lo][0] : clauses[hi][1]], info.unit
         ):
             # The clause naming the subject lacks the value ("2022年8月,…验收,获评…百强县市"): reach the nearest one.
             reach = len(clauses) if kind == "date" else 3  # a news sentence opens with its date ("2月23日,…")
             near = [
                 i
                 for i in range(max(0, lo - reach), min(len(clauses), hi + 4))
-                if holds_value(kind, c.text[clauses[i][0] : clauses[i][1]], info.unit)
+                if holds_value(kind, text[clauses[i][0] : clauses[i][1]], info.unit)
             ]
             if near:
                 i = min(near, key=lambda i: min(abs(i - lo), abs(i - hi)))
@@ -333,7 +353,7 @@ class ExtractiveAnswerer:
                 return None
             for sp in got:
                 # a clause answered from the same sentence widens the span already taken ("…737家,…返还资金3900万元")
-                same = next((k for k, o in enumerate(spans) if sp[0] == o[0] and sp[1] < o[2] and o[1] < sp[2]), None)
+                same = next((k for k, o in enumerate(spans) if sp[0] == o[0] and one_sentence(passages, o, sp)), None)
                 if same is None:
                     spans.append(sp)
                 else:

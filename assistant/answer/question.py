@@ -72,6 +72,14 @@ ACHIEVED_ONLY = re.compile(
 
 # How long ("最长可以延期多久", "贴息期限是多长"): a duration, never a year such as 2020年
 # (one or two digits before 年).
+# List cues that are nouns, not asking words: a question about 措施 may still ask for one figure in them.
+LIST_NOUN_ONLY = re.compile(r"措施|举措|内容|包括|包含")
+
+
+def asks_a_figure(q: str) -> bool:
+    return bool(DURATION_ASKED.search(q) or COUNT_ASKED.search(q))
+
+
 DURATION_ASKED = re.compile(
     r"多久|多长时间|(?:期限|期|时长|时间)(?:是|为|有)?多长|多少(?:天|个月|年|周|小时|个工作日)|几(?:天|个月|年|周)"
 )
@@ -245,8 +253,8 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
         kind = "name" if NAME_ASKED.search(q) else "person"
     elif NAME_ASKED.search(q) or DOC_ASKED.search(q):
         kind = "title"  # the name of a thing: "培育行动叫什么名字" -> “春晓行动”
-    elif LIST_CUE.search(q):
-        kind = "list"
+    elif LIST_CUE.search(q) and not (LIST_NOUN_ONLY.fullmatch(LIST_CUE.search(q).group()) and asks_a_figure(q)):
+        kind = "list"  # ("措施里…延期多久": the measures are the subject; a duration is asked)
     elif (NUMBER_CUE.search(q) and not (NOT_A_FIGURE.search(q) and not COUNT_ASKED.search(q))) or THRESHOLD.search(q):
         kind = "number"
     elif PLACE_CUE.search(q):
