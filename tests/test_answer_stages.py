@@ -300,3 +300,20 @@ def test_a_date_the_question_states_is_no_answer_to_when() -> None:
     )
     ans = ExtractiveAnswerer()("清河县2025年青少年科创营什么时候办", [p])
     assert "8月7日至16日" in ans.answer
+
+
+def test_where_is_answered_by_a_place_the_question_does_not_name() -> None:
+    from assistant.answer.extractive import place_value_in
+
+    info = analyse("青藤医疗总部在加拿大哪个城市")
+    assert info.kind == "place"
+    assert not place_value_in(info, "青藤医疗加拿大青藤医疗致力于为全球提供穿戴医疗产品。")  # names only 加拿大
+    assert place_value_in(info, "青藤医疗总部位于加拿大温哥华市。")
+    assert place_value_in(analyse("科创营在哪里办"), "将于8月7日至16日在县职业技术学院举办。")
+
+
+def test_a_follow_up_naming_another_subject_asks_the_same() -> None:
+    assert split_question("本科生申请公积金贷款，额度能上浮多少？博士呢？") == [
+        "本科生申请公积金贷款，额度能上浮多少",
+        "博士额度能上浮多少",
+    ]

@@ -114,7 +114,7 @@ def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -
     a value is asked, the counted thing (a stock, not a flow), as many items as asked, the asked measure."""
     if c.cover < min_support:
         return False
-    if kind in ("number", "date", "person", "name", "title") and not c.has_value:
+    if kind in ("number", "date", "person", "name", "title", "place") and not c.has_value:
         return False
     if kind == "number" and STOCK_ASKED.search(info.text) and not FLOW.search(info.text):
         clauses = value_clauses(info, c.text)

@@ -42,6 +42,7 @@ from assistant.answer.values import (
     mask_quoted,
 )
 from assistant.injection import INJECTION
+from assistant.metadata import places_in
 from assistant.retrieve import parse_filters
 from assistant.settings import AnswerSettings
 from assistant.tables import is_row
@@ -86,6 +87,20 @@ def given_dates_masked(info: QuestionInfo, text: str) -> str:
     return text
 
 
+# Where a thing is, when the place is not in the gazetteer (a foreign city, a venue): "总部位于新加坡…", "在…学院举办".
+WHERE = re.compile(
+    r"(?:位于|坐落于?|落户|设在|总部在)[\u4e00-\u9fff]{2,}|在[^,，。;；]{2,30}?(?:举办|举行|召开|开幕|开班)"
+)
+
+
+def place_value_in(info: QuestionInfo, sent: str) -> bool:
+    """Whether sent says where: a place the question does not name itself ("越凡医疗总部在加拿大哪个城市" is not
+    answered by a sentence naming only 加拿大), or a location phrase."""
+    asked = set(info.filters.places) | {p.short for p in (info.scope.places if info.scope else ())}
+    named = [p for p in places_in(sent) if p not in asked and p not in info.text]
+    return bool(named) or any(m.group() not in info.text for m in WHERE.finditer(sent))
+
+
 def asked_value_in(info: QuestionInfo, kind: str, sent: str) -> bool:
     """Whether sent holds a value of the kind the question asks: its ordinals left out unless a rank is asked
     ("第几"), a date the question itself states left out of a date asked, and for a number also a figure in the
@@ -93,6 +108,8 @@ def asked_value_in(info: QuestionInfo, kind: str, sent: str) -> bool:
     text = sent if ORDINAL_ASKED.search(info.text) else amounts_only(sent)
     if kind == "date":
         text = given_dates_masked(info, text)
+    if kind == "place":
+        return place_value_in(info, sent)
     if holds_value(kind, text, info.unit):
         return True
     return bool(kind == "number" and info.counter and re.search(rf"\d+(?:\.\d+)?\s*(?:余|多)?{info.counter}", text))
@@ -139,7 +156,7 @@ class ExtractiveAnswerer:
         if scorer is None or not info.terms:
             return info, [], []
         cands = self.candidates(info, passages)[:12]
-        if info.kind in ("number", "date", "person", "name"):
+        if info.kind in ("number", "date", "person", "name", "place"):
             cands = [c for c in cands if c.has_value]  # a figure, date or name question needs one in the sentence
         probs = [
             scorer.prob(

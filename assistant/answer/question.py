@@ -49,7 +49,7 @@ ORG_CUE = re.compile(
 )
 
 
-PLACE_CUE = re.compile(r"哪里|哪儿|在哪|什么地方|地点|选址|位于")
+PLACE_CUE = re.compile(r"哪里|哪儿|在哪|什么地方|地点|选址|位于|哪[个座](?:城市|国家|省|市|县|区)")
 
 
 LIST_CUE = re.compile(
@@ -416,8 +416,15 @@ def periods_in(text: str) -> tuple[str, ...]:
 
 
 def split_question(question: str) -> list[str]:
-    """A compound question ("…多少家?2022年新增了几家?") as its parts; one part otherwise."""
+    """A compound question ("…多少家?2022年新增了几家?") as its parts; one part otherwise. A follow-up that only
+    names another subject ("引进的高层次人才呢?") asks what the part before it asked."""
     parts = [p.strip() for p in re.split(r"[?？]\s*(?=\S)", question) if len(p.strip()) >= 4]
+    for i in range(1, len(parts)):
+        bare = parts[i].rstrip("?？ ")
+        if bare.endswith("呢") and not ASKS.search(bare):
+            # "…，额度能上浮多少？引进的高层次人才呢？": the follow-up asks the same of another subject
+            asking = re.split(r"[,，;；]", parts[i - 1])[-1]
+            parts[i] = bare[:-1] + asking
     return parts if len(parts) > 1 else [question]
 
 
