@@ -211,18 +211,6 @@ def test_a_place_that_begins_a_name_is_matched_by_the_name() -> None:
     assert analyse("新园区占地多大").unit.startswith("平方米")
 
 
-def test_a_value_clause_is_judged_on_what_it_adds_to_its_context() -> None:
-    from assistant.answer.scoring import value_clause_cover
-
-    rare = {"青年", "创新", "学院"}  # the subject's words are rare in a library; 孵化 and 企业 are common
-    info = analyse("清河县青年创新学院孵化了多少家企业", lambda t: 4.0 if t in rare else 1.0)
-    sent = "三年来累计引进人才200余名,组建团队20个;孵化企业54家。"
-    title = "清河县青年创新学院建院三周年"
-    assert value_clause_cover(info, sent) < 0.25  # the subject's long name outweighs the clause
-    assert value_clause_cover(info, sent, title) >= 0.25  # the title names the subject: the clause adds the rest
-    assert value_clause_cover(info, "组建团队20个。", title) < 0.25  # a clause about something else still fails
-
-
 def test_a_question_asking_two_things_is_read_clause_by_clause() -> None:
     from assistant.answer import ExtractiveAnswerer
     from assistant.answer.question import split_clauses

@@ -4,7 +4,7 @@ matches, the asked measure, the value near the terms)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from assistant.answer.question import QuestionInfo
 from assistant.answer.values import CLAUSE, ORDINAL_ITEM, UNITS, VALUE, holds_value, mask_quoted
@@ -142,18 +142,8 @@ def ordinal_items(passages: list[Passage], head: Candidate) -> list[tuple[int, i
     return items if len(items) >= 2 else []
 
 
-def value_clause_cover(info: QuestionInfo, text: str, context: str = "") -> float:
-    """How well the clauses holding a value of the asked unit (with the clause before) match the question. The
-    terms the sentence's context already names (its title, heading, antecedent: the subject, "安徽大学绿色产业
-    创新研究院") may be left out when others remain: a clause is also judged on what it adds."""
-    rest = {t: w for t, w in info.weights.items() if not context or term_match(t, context) < 1.0}
-    own = _value_clause_cover(info, text)
-    if rest and len(rest) < len(info.weights):
-        return max(own, _value_clause_cover(replace(info, weights=rest), text))
-    return own
-
-
-def _value_clause_cover(info: QuestionInfo, text: str) -> float:
+def value_clause_cover(info: QuestionInfo, text: str) -> float:
+    """How well the clauses holding a value of the asked unit (with the clause before) match the question."""
     clauses = [m.group() for m in CLAUSE.finditer(text)]
     best = 0.0
     for i, clause in enumerate(clauses):
