@@ -194,6 +194,8 @@ def test_a_place_inside_the_documents_place_is_read_from_its_paragraph() -> None
     meta = {"title": "成都市科技工作通报", "region": "成都", "region_id": "四川省/成都市"}
     ok = info.filters.matches(meta, "")
     para = "温江区聚焦生物医药。全区新增孵化器7家。"
+    assert not eligible(info, "全区新增孵化器7家。", meta, ok, "number", None, para)  # named only in passing
+    meta["mentioned"] = "四川省/成都市/温江区,四川省/成都市"  # the bulletin is also about 温江区
     assert eligible(info, "全区新增孵化器7家。", meta, ok, "number", None, para)
     assert not eligible(info, "全区新增孵化器7家。", meta, ok, "number", None, "全区新增孵化器7家。")  # not named
     wider = analyse("四川省新增了多少家孵化器")  # the province around the city: a city sentence is not its figure

@@ -76,12 +76,17 @@ def eligible(
 
 
 def inside_document_place(info: QuestionInfo, passage: str, meta: dict[str, object]) -> bool:
-    """The passage names a place the question asks about, and that place lies inside the document's own place."""
+    """The passage names a place the question asks about, that place lies inside the document's own place, and
+    the document is also about it (names it at least three times: metadata's `mentioned`), not in passing."""
     home = doc_place(meta)
-    if home is None or not passage:
+    if home is None or not passage or not info.scope:
         return False
     g = gazetteer()
-    return any(g.contains(home, q) and any(n and n in passage for n in (q.name, q.short)) for q in info.scope.places)
+    also_about = set(str(meta.get("mentioned", "")).split(","))
+    return any(
+        q.uid in also_about and g.contains(home, q) and any(n and n in passage for n in (q.name, q.short))
+        for q in info.scope.places
+    )
 
 
 def place_named_thing(info: QuestionInfo, passage: str) -> bool:
