@@ -189,30 +189,6 @@ def test_a_demonstrative_subject_takes_its_antecedent_as_context() -> None:
     assert not ans.refused and "2019年" in ans.answer
 
 
-def test_a_place_inside_the_documents_place_is_read_from_its_paragraph() -> None:
-    info = analyse("温江区新增了多少家孵化器")  # a district of 成都; the bulletin is the city's
-    meta = {"title": "成都市科技工作通报", "region": "成都", "region_id": "四川省/成都市"}
-    ok = info.filters.matches(meta, "")
-    para = "温江区聚焦生物医药。全区新增孵化器7家。"
-    assert not eligible(info, "全区新增孵化器7家。", meta, ok, "number", None, para)  # named only in passing
-    meta["mentioned"] = "四川省/成都市/温江区,四川省/成都市"  # the bulletin is also about 温江区
-    assert eligible(info, "全区新增孵化器7家。", meta, ok, "number", None, para)
-    assert not eligible(info, "全区新增孵化器7家。", meta, ok, "number", None, "全区新增孵化器7家。")  # not named
-    wider = analyse("四川省新增了多少家孵化器")  # the province around the city: a city sentence is not its figure
-    assert not eligible(wider, "全市新增孵化器7家。", meta, wider.filters.matches(meta, ""), "number", None, para)
-
-
-def test_a_place_that_begins_a_name_is_matched_by_the_name() -> None:
-    info = analyse("成都天府科学中学能提供多少个学位")
-    meta = {"title": "区里新建一所高中", "region": "朝阳", "region_id": "北京市/朝阳区"}
-    ok = info.filters.matches(meta, "")
-    para = "成都天府科学中学位于新区。学校拟提供1200个学位。"
-    assert eligible(info, "学校拟提供1200个学位。", meta, ok, "number", None, para)
-    assert not eligible(info, "学校拟提供1200个学位。", meta, ok, "number", None, "学校拟提供1200个学位。")
-    assert analyse("全县数字经济规模有多大").unit == ""  # a size, not an area
-    assert analyse("新园区占地多大").unit.startswith("平方米")
-
-
 def test_a_question_asking_two_things_is_read_clause_by_clause() -> None:
     from assistant.answer import ExtractiveAnswerer
     from assistant.answer.question import split_clauses
@@ -260,8 +236,8 @@ def test_a_sentence_naming_no_place_is_about_the_place_before_it() -> None:
     start = text.index(sent)
     prev = "平江县继续返还失业保险费。"
     ok = info.filters.matches(meta, "")
-    assert eligible(info, sent, meta, ok, "number", None, text, prev) and in_scope(info, sent, text, start, meta)
-    assert not eligible(info, sent, meta, ok, "number", None, text, "")  # the place is named nowhere near
+    assert eligible(info, sent, meta, ok, "number", None, prev) and in_scope(info, sent, text, start, meta)
+    assert not eligible(info, sent, meta, ok, "number", None, "")  # the place is named nowhere near
     other = "湘阴县预计约1万家单位受益。"
     assert not in_scope(info, other, text, text.index(other), meta)  # names another place itself
 

@@ -16,9 +16,8 @@ from assistant.answer.scoring import (
     value_clauses,
 )
 from assistant.answer.values import COUNTED_SET, FLOW, NAMED_ONE_AND_ETC, SENTENCE, max_items
-from assistant.gazetteer import gazetteer
 from assistant.metadata import PLAN_DOCS, is_furniture_line
-from assistant.scope import doc_place, place_conflict, subject_places, time_conflict, time_of
+from assistant.scope import place_conflict, subject_places, time_conflict, time_of
 from assistant.tables import is_row, row_sides
 
 
@@ -38,14 +37,11 @@ def eligible(
     doc_ok: dict[str, bool],
     kind: str,
     plan: bool | None,
-    passage: str = "",
     previous: str = "",
 ) -> bool:
     """Hard rules: the right year, the right place, a result when a result is asked. The place is right when the
-    sentence names it (or names none and the sentence before it does: "上海…。政策实施后，预计…"), the document is
-    about it, the passage names it inside the document's place (a 上海
-    bulletin's paragraph on 徐汇区), or the place begins the name of the thing asked about and the passage uses that
-    name (北京科学高中); a sentence about another place is then refused by the gazetteer's check (in_scope)."""
+    sentence names it (or names none and the sentence before it, `previous`, does: "上海…。政策实施后，预计…") or the
+    document is about it; a sentence about another place is then refused by the gazetteer's check (in_scope)."""
     years_in = set(re.findall(r"20\d{2}", sent))
     if info.filters.years and not doc_ok.get("year", True) and not years_in & set(info.filters.years):
         return False
@@ -56,8 +52,6 @@ def eligible(
         and meta.get("region") not in info.filters.places
         and not any(pl in sent for pl in info.filters.places)
         and not (previous and not subject_places(sent) and any(pl in previous for pl in info.filters.places))
-        and not inside_document_place(info, passage, meta)
-        and not place_named_thing(info, passage)
     ):
         return False  # and the gazetteer's check of what the sentence is about: scope.place_conflict (candidates)
     if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods):
@@ -73,31 +67,6 @@ def eligible(
     if info.wants_achieved and planned:
         return False
     return True
-
-
-def inside_document_place(info: QuestionInfo, passage: str, meta: dict[str, object]) -> bool:
-    """The passage names a place the question asks about, that place lies inside the document's own place, and
-    the document is also about it (names it at least three times: metadata's `mentioned`), not in passing."""
-    home = doc_place(meta)
-    if home is None or not passage or not info.scope:
-        return False
-    g = gazetteer()
-    also_about = set(str(meta.get("mentioned", "")).split(","))
-    return any(
-        q.uid in also_about and g.contains(home, q) and any(n and n in passage for n in (q.name, q.short))
-        for q in info.scope.places
-    )
-
-
-def place_named_thing(info: QuestionInfo, passage: str) -> bool:
-    """A place the question names begins the name of what it asks about ("北京科学高中总建筑面积"), and the passage
-    uses that whole name (at least three characters after the place, not its 省/市/区/县 suffix)."""
-    for pl in info.filters.places:
-        for m in re.finditer(re.escape(pl), info.text):
-            tail = re.match(r"(?![省市区县])[\u4e00-\u9fff]{3,8}", info.text[m.end() :])
-            if tail and any(f"{pl}{tail.group()[:k]}" in passage for k in range(len(tail.group()), 2, -1)):
-                return True
-    return False
 
 
 LEVEL = r"国家级|省级|市级|县级|区级"

@@ -207,7 +207,7 @@ class ExtractiveAnswerer:
                     continue  # text that tries to instruct the model is never quoted
                 start = m.start() + (len(m.group()) - len(m.group().lstrip()))
                 prev = previous_sentence(p.text, start)
-                if not eligible(info, sent, p.meta, doc_ok, kind, plan, p.text, prev) or not in_scope(
+                if not eligible(info, sent, p.meta, doc_ok, kind, plan, prev) or not in_scope(
                     info, sent, p.text, start, p.meta
                 ):
                     continue
