@@ -242,30 +242,28 @@ def test_a_sentence_naming_no_place_is_about_the_place_before_it() -> None:
     assert not in_scope(info, other, text, text.index(other), meta)  # names another place itself
 
 
-def test_two_clauses_answered_by_one_sentence_quote_both_figures() -> None:
+def read(question: str, text: str, title: str) -> str:
+    """The extractive reader's answer from one passage of a 清河县 bulletin."""
     from assistant.answer import ExtractiveAnswerer
 
-    p = passage(
+    return ExtractiveAnswerer()(question, [passage(text, title=title, region="清河")]).answer
+
+
+def test_two_clauses_answered_by_one_sentence_quote_both_figures() -> None:
+    text = (
         "清河县第一批享受稳岗补贴的企业共计73家,涉及企业职工1.2万人,预计返还资金390万元,并将于2月底前发放到位,"
-        "确保政策红利及时惠及企业和职工,县人社局将持续跟踪政策落实情况并开展满意度回访调查工作。",
-        title="稳岗补贴发放",
-        region="清河",
+        "确保政策红利及时惠及企业和职工,县人社局将持续跟踪政策落实情况并开展满意度回访调查工作。"
     )
-    ans = ExtractiveAnswerer()("清河县第一批稳岗补贴涉及多少家企业，返还多少资金？", [p])
-    assert "73家" in ans.answer and "390万元" in ans.answer
+    answer = read("清河县第一批稳岗补贴涉及多少家企业，返还多少资金？", text, "稳岗补贴发放")
+    assert "73家" in answer and "390万元" in answer
 
 
 def test_a_date_the_question_states_is_no_answer_to_when() -> None:
-    from assistant.answer import ExtractiveAnswerer
-
-    p = passage(
+    text = (
         "清河县2025年青少年科创营开始报名,让更多学生了解人工智能,经县教育局等部门指导,"
-        "将于8月7日至16日在县职业技术学院举办,每期招收学员50名,报名请联系县教育局基础教育股工作人员。",
-        title="科创营报名",
-        region="清河",
+        "将于8月7日至16日在县职业技术学院举办,每期招收学员50名,报名请联系县教育局基础教育股工作人员。"
     )
-    ans = ExtractiveAnswerer()("清河县2025年青少年科创营什么时候办", [p])
-    assert "8月7日至16日" in ans.answer
+    assert "8月7日至16日" in read("清河县2025年青少年科创营什么时候办", text, "科创营报名")
 
 
 def test_where_is_answered_by_a_place_the_question_does_not_name() -> None:
