@@ -358,10 +358,10 @@ class ExtractiveAnswerer:
         return [(c.passage_index, *self.trim(info, c, info.kind), "") for c in picks]
 
     def clause_spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
-        """A question asking two things in one sentence, answered clause by clause: the spans when every clause
-        is supported, None otherwise (the question is then read whole)."""
+        """A question asking two things in one sentence (not a target-and-result one), answered clause by clause:
+        the spans when every clause is supported, None otherwise (the question is then read whole)."""
         clauses = split_clauses(question)
-        if len(clauses) < 2 or analyse(question).two_part:
+        if len(clauses) < 2:
             return None
         spans: list[tuple[int, int, int, str]] = []
         for clause in clauses:
@@ -381,10 +381,11 @@ class ExtractiveAnswerer:
     def __call__(self, question: str, passages: list[Passage]) -> Answer:
         if not passages:
             return refusal(question, passages, self.name)
-        by_clause = self.clause_spans(question, passages)
+        two_part = analyse(question).two_part  # a target-and-result question is read whole, by its own path
+        by_clause = None if two_part else self.clause_spans(question, passages)
         if by_clause:
             return compose(question, passages, by_clause, self.name)
-        parts = split_question(question) if not analyse(question).two_part else [question]
+        parts = split_question(question) if not two_part else [question]
         spans: list[tuple[int, int, int, str]] = []
         context = parse_filters(question)
         for part in parts:
