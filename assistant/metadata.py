@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from assistant.clean import _WIRE
+from assistant.clean import _WIRE, NEWS_PHOTO
 from assistant.gazetteer import Place, gazetteer
 from assistant.timeref import document_date
 
@@ -83,7 +83,16 @@ def is_furniture_line(line: str) -> bool:
     """A news head or tail line on its own (dateline, 原标题, 来源, the wire lead with its byline, 编辑): metadata,
     not content. A sentence that goes on after the lead ("本报讯（记者 X）近日，…") is content."""
     line = line.strip()
-    return (len(line) <= 60 and bool(NEWS_HEAD_LINE.match(line))) or bool(WIRE_LEAD.match(line))
+    return (
+        (len(line) <= 60 and bool(NEWS_HEAD_LINE.match(line)))
+        or bool(WIRE_LEAD.match(line))
+        or bool(NEWS_PHOTO.fullmatch(line))
+    )
+
+
+# A news lead opens with when it happened ("7月31日,2023年长三角…大会在上海青浦举办"); as a title it is the rest.
+LEAD_DATE = re.compile(r"^(?:\d{1,2}月\d{1,2}日(?:上午|下午|晚)?|\d{1,2}日|近日|日前|昨天|今天)[,，]")
+LEAD_TITLE = 40
 
 
 def _title(text: str) -> str:
@@ -99,9 +108,9 @@ def _title(text: str) -> str:
             continue
         if 4 <= len(line) <= 60 and not re.match(r"^(索引号|主题分类|日期|来源|●|记者)", line):
             return line
-        if len(line) > 60:  # a bulletin without a title line: its first sentence, shortened
-            first = re.split(r"[。!?！？]", line)[0]
-            return first[:30] + ("…" if len(first) > 30 else "")
+        if len(line) > 60:  # a bulletin without a title line: its first sentence without its date, shortened
+            first = LEAD_DATE.sub("", re.split(r"[。!?！？]", line)[0])
+            return first[:LEAD_TITLE] + ("…" if len(first) > LEAD_TITLE else "")
     return text.strip().split("\n")[0][:40]
 
 

@@ -30,6 +30,7 @@ from assistant.answer.scoring import (
 )
 from assistant.answer.values import (
     ACHIEVED_WORDS,
+    BARE_DAY,
     BYLINE,
     CLAUSE,
     DATE_VALUE,
@@ -37,6 +38,7 @@ from assistant.answer.values import (
     SENTENCE,
     TARGET_WORDS,
     VALUE,
+    WIRE_DATELINE,
     amounts_only,
     holds_value,
     mask_quoted,
@@ -91,6 +93,22 @@ def given_dates_masked(info: QuestionInfo, text: str) -> str:
 WHERE = re.compile(
     r"(?:位于|坐落于?|落户|设在|总部在)[\u4e00-\u9fff]{2,}|在[^,，。;；]{2,30}?(?:举办|举行|召开|开幕|开班)"
 )
+
+
+def with_dateline(passages: list[Passage], spans: list[tuple[int, int, int, str]]) -> list[tuple[int, int, int, str]]:
+    """A date answered by a bare day ("29日在湖南长沙发布") is quoted with the wire dateline of its passage that gives
+    the month ("电头：中新社长沙7月29日电"); a day whose month the passage never states is quoted as it is."""
+    if not spans or spans[0][0] < 0:
+        return spans
+    pi, a, b, _ = spans[0]
+    text = passages[pi].text
+    quoted = text[a:b]
+    if not BARE_DAY.search(quoted) or DATE_VALUE.search(BARE_DAY.sub("", quoted)):
+        return spans  # a full date, or no bare day
+    m = WIRE_DATELINE.search(text[:a])
+    if not m:
+        return spans
+    return [(pi, m.start(), m.end(), "电头："), *spans]
 
 
 def place_value_in(info: QuestionInfo, sent: str) -> bool:
@@ -355,7 +373,8 @@ class ExtractiveAnswerer:
                     (picks[0].passage_index, picks[0].start, picks[0].end, ""),
                     *((i, a, b, "") for i, a, b in items),
                 ]
-        return [(c.passage_index, *self.trim(info, c, info.kind), "") for c in picks]
+        out = [(c.passage_index, *self.trim(info, c, info.kind), "") for c in picks]
+        return with_dateline(passages, out) if info.kind == "date" else out
 
     def clause_spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
         """A question asking two things in one sentence (not a target-and-result one), answered clause by clause:

@@ -12,9 +12,14 @@ UNITS = r"(?:%|亿元|万元|元|亿|万|家|项|个|人|名|件|次|趟|所|条
 VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?" + UNITS + r"|[一二三四五六七八九十两]+(?:个|家|项|所|批|人|名)")
 
 
+# News writes the day alone ("29日在湖南长沙发布") and gives the month in its wire dateline ("中新社长沙7月29日电");
+# "30日内" is a time limit, not a day.
+BARE_DAY = re.compile(r"(?<![\d月])(?:[1-9]|[12]\d|3[01])日(?!内|以内|之内|起|电)")
 DATE_VALUE = re.compile(
-    r"20\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|\d{1,2}月(?:\d{1,2}日|上旬|中旬|下旬|底|初)|〔\d{4}〕\d+号|\d{9}/\d{4}-\d+|20\d{2}年"
+    r"20\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|\d{1,2}月(?:\d{1,2}日|上旬|中旬|下旬|底|初)|〔\d{4}〕\d+号|\d{9}/\d{4}-\d+|20\d{2}年|"
+    + BARE_DAY.pattern
 )
+WIRE_DATELINE = re.compile(r"[\u4e00-\u9fff]{2,12}?\d{1,2}月\d{1,2}日电")
 
 
 # A person is a title with a name that starts with a common surname ("局长吴文胜", "通讯员 向美琳");
@@ -122,19 +127,15 @@ SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*(?:\([^
 CLAUSE = re.compile(r"[^,;:、，；：]+[,;:，；：]?")
 
 
+def unit_value(unit: str) -> str:
+    """The pattern of a figure in one of the units of the regex unit ("54家", "约200人", "两个")."""
+    return rf"\d+(?:\.\d+)?\s*(?:余|多)?(?:万|亿|千)?(?:{unit})|[一二三四五六七八九十两]+(?:{unit})"
+
+
 def holds_value(kind: str, text: str, unit: str = "") -> bool:
     if kind == "number":
         if unit:
-            return bool(
-                re.search(
-                    r"\d+(?:\.\d+)?\s*(?:余|多)?(?:万|亿|千)?(?:"
-                    + unit
-                    + ")|[一二三四五六七八九十两]+(?:"
-                    + unit
-                    + ")",
-                    text,
-                )
-            )
+            return bool(re.search(unit_value(unit), text))
         return bool(VALUE.search(text))
     if kind == "date":
         return bool(DATE_VALUE.search(text))
