@@ -90,7 +90,9 @@ _WIRE = (
 NEWS_NO_DATE = re.compile(r"^\s*[，,]?\s*正文[:：]\s*")
 NEWS_ORIGINAL_TITLE = re.compile(rf"^(原标题[:：]\s*[^\n]{{4,80}}?)(?:\s+|(?=(?:近日|日前|来源[:：]|{_WIRE})))")
 # A photo credit that heads the text: its caption, the photographer ("澎湃新闻记者 朱奕奕 图", "记者 张三 摄").
-NEWS_PHOTO = re.compile(r"^((?:[^\s,，。:：]{1,20}\s+)?[\u4e00-\u9fff]{0,8}记者\s*[\u4e00-\u9fff]{2,4}?\s*(?:图|摄))\s*")
+NEWS_PHOTO = re.compile(
+    r"^((?:[^\s,，。:：]{1,20}\s+)?[\u4e00-\u9fff]{0,8}记者\s*[\u4e00-\u9fff]{2,4}?\s*(?:图|摄))\s*"
+)
 NEWS_SOURCE = re.compile(r"^(来源[:：]\s*[^\s，。]{2,30})\s*")
 # "本报讯（记者 … 通讯员 …）", "人民网柏林7月28日电 （记者刘仲华、张慧中）", "中新网天津8月18日电 (周亚强)"
 NEWS_LEAD = re.compile(rf"^({_WIRE}\s*(?:[(（][^()（）\n]{{1,60}}[)）])?)\s*")

@@ -281,3 +281,27 @@ def test_a_follow_up_naming_another_subject_asks_the_same() -> None:
         "本科生申请公积金贷款，额度能上浮多少",
         "博士额度能上浮多少",
     ]
+
+
+def test_a_bare_day_is_a_date_quoted_with_its_wire_dateline() -> None:
+    text = (
+        "新华社清河6月12日电 (记者 张明) 《清河县科技成果转化十条》11日在县城发布,"
+        "从资金、人才、场地等方面支持高校院所的科技成果在本地转化落地。"
+    )
+    answer = read("《清河县科技成果转化十条》是哪天发布的", text, "科技成果转化十条发布")
+    assert "6月12日电" in answer and "11日在县城发布" in answer
+
+
+def test_a_time_limit_in_days_is_no_bare_day() -> None:
+    from assistant.answer.values import holds_value
+
+    assert holds_value("date", "材料齐全的,于15日在县政务中心办理")
+    assert not holds_value("date", "材料齐全的,自受理之日起15日内办结")
+
+
+def test_a_value_beside_the_asked_verb_answers_though_the_subject_is_named_earlier() -> None:
+    text = (
+        "清河县第三届青少年机器人大赛在县体育馆举行,该赛事由县科技局主办,县教育局协办,"
+        "来自全县各中小学的学生和指导教师约350人参加。"
+    )
+    assert "约350人参加" in read("清河县第三届青少年机器人大赛大概有多少人参加", text, "机器人大赛举行")

@@ -126,3 +126,15 @@ def test_canonical_ignores_whitespace_and_width() -> None:
 def test_body_sentence_starting_with_jintianshi_is_kept() -> None:
     line = "今天是全国科技工作者日,市科技局举行座谈会,表彰优秀科技工作者代表。"
     assert line in clean("科技快讯\n" + line)
+
+
+def test_a_photo_credit_heading_a_news_item_is_furniture() -> None:
+    from assistant.metadata import parse_metadata
+
+    text = clean(
+        "2025-05-06 10:00，正文：活动现场 清河日报记者 王小明 图5月6日，清河县第二届科技活动周在县科技馆开幕。"
+        "活动为期一周，设置科普展览、专家讲座和青少年科技创新成果展示等内容，吸引全县师生和市民参加。"
+    )
+    assert text.split("\n")[1] == "活动现场 清河日报记者 王小明 图"
+    title = parse_metadata(text)["title"]
+    assert title.startswith("清河县第二届科技活动周") and "记者" not in title
