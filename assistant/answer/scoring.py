@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer.question import QuestionInfo
-from assistant.answer.values import CLAUSE, ORDINAL_ITEM, UNITS, VALUE, holds_value, mask_quoted, unit_value
+from assistant.answer.values import CLAUSE, ORDINAL_ITEM, UNITS, VALUE, holds_value, mask_quoted
 from assistant.terms import SYNONYMS
 from assistant.types import Passage
 
@@ -149,30 +149,7 @@ def value_clause_cover(info: QuestionInfo, text: str) -> float:
     for i, clause in enumerate(clauses):
         if holds_value("number", clause, info.unit):
             best = max(best, coverage(info, clause), 0.9 * coverage(info, (clauses[i - 1] if i else "") + clause))
-            if value_beside_focus(info, clause):
-                best = max(best, FOCUS_CLAUSE)
     return best
-
-
-# A clause that states the asked value right beside every term the question puts next to its asking word ("多少人
-# 参加" ~ "约200人参加", "孵化了多少家企业" ~ "培育孵化企业54家") is about the asked thing even when the subject is
-# named only earlier in the sentence or paragraph: it counts as this share of the question.
-FOCUS_CLAUSE = 0.3
-FOCUS_REACH = 6
-
-
-def value_beside_focus(info: QuestionInfo, clause: str) -> bool:
-    """Every focus term occurs in clause, within FOCUS_REACH characters of a value in the asked unit."""
-    if not info.focus or not info.unit:
-        return False
-    values = [m.span() for m in re.finditer(unit_value(info.unit), clause)]
-    if not values:
-        return False
-    for t in info.focus:
-        spots = [m.span() for m in re.finditer(re.escape(t), clause)]
-        if not any(max(a, va) - min(b, vb) <= FOCUS_REACH for a, b in spots for va, vb in values):
-            return False
-    return True
 
 
 def value_near_terms(info: QuestionInfo, text: str) -> bool:
