@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.clean import _WIRE
 from assistant.metadata import places_in
 
 UNITS = r"(?:%|亿元|万元|元|亿|万|家|项|个|人|名|件|次|趟|所|条|批|倍|场|期|平方米|平方公里|公顷|㎡|亩|吨|位|座)"
@@ -19,7 +20,8 @@ DATE_VALUE = re.compile(
     r"20\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|\d{1,2}月(?:\d{1,2}日|上旬|中旬|下旬|底|初)|〔\d{4}〕\d+号|\d{9}/\d{4}-\d+|20\d{2}年|"
     + BARE_DAY.pattern
 )
-WIRE_DATELINE = re.compile(r"[\u4e00-\u9fff]{2,12}?\d{1,2}月\d{1,2}日电")
+# the cleaner's wire lead ("中新社长沙7月29日电"), when it carries the month
+WIRE_DATELINE = re.compile(_WIRE.replace(r"(?:\d{1,2}月\d{1,2}日)?", r"\d{1,2}月\d{1,2}日"))
 
 
 # A person is a title with a name that starts with a common surname ("局长吴文胜", "通讯员 向美琳");
