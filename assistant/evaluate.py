@@ -44,6 +44,8 @@ def fact_in(variants: list[str], text: str) -> bool:
 
 
 UNSEEN_DIR = EVAL_DIR / "unseen"
+# a second tuning split on documents nobody tuned on (eval/dev2/README.md): more to tune on than unseen-dev alone
+DEV2_DIR = EVAL_DIR / "dev2"
 
 
 def load_questions(path: Path | None = None, split: str = "test") -> list[dict[str, Any]]:
@@ -51,6 +53,8 @@ def load_questions(path: Path | None = None, split: str = "test") -> list[dict[s
     `unseen-dev` / `unseen-test`: eval/unseen/questions.jsonl (documents nobody tuned on)."""
     if split.startswith("unseen") and not path:
         paths = [UNSEEN_DIR / "questions.jsonl"]
+    elif split == "dev2" and not path:
+        paths = sorted(DEV2_DIR.glob("questions*.jsonl"))
     elif split == "reported" and not path:
         # staff corrections accepted as regression cases (`assistant feedback export`, reviewed, then committed)
         paths = sorted(EVAL_DIR.glob("reported*.jsonl"))
@@ -77,26 +81,28 @@ def load_questions(path: Path | None = None, split: str = "test") -> list[dict[s
     ]
 
 
-def unseen_qa(backend: str | None = None) -> Any:
-    """A QA over its own index of the seed corpus plus eval/unseen/docs (build/eval-unseen/, rebuilt on every
-    run; the product's index/ is not touched)."""
+def unseen_qa(backend: str | None = None, split: str = "unseen") -> Any:
+    """A QA over its own index of the seed corpus plus eval/unseen/docs (`dev2`: eval/dev2/docs) in
+    build/eval-unseen/ (build/eval-dev2/), rebuilt on every run; the product's index/ is not touched."""
     from assistant.chain import QA
     from assistant.index import Library, reset_index
     from assistant.settings import get_settings
 
+    name = "dev2" if split == "dev2" else "unseen"
+    docs = DEV2_DIR / "docs" if split == "dev2" else UNSEEN_DIR / "docs"
     base = get_settings()
     settings = base.model_copy(
         update={
-            "index_dir": ROOT / "build" / "eval-unseen" / "index",
-            "corpus_dir": ROOT / "build" / "eval-unseen" / "corpus",
+            "index_dir": ROOT / "build" / f"eval-{name}" / "index",
+            "corpus_dir": ROOT / "build" / f"eval-{name}" / "corpus",
         }
     )
     settings.corpus_dir.mkdir(parents=True, exist_ok=True)
     reset_index(settings)  # a cache: rebuilt each run, so that changed cleaning or metadata is measured
     lib = Library(settings, writer=True)
-    report = lib.ingest_paths([base.corpus_dir, UNSEEN_DIR / "docs"], progress=False)
+    report = lib.ingest_paths([base.corpus_dir, docs], progress=False)
     if report.errors:
-        raise RuntimeError(f"unseen split: documents not indexed: {report.errors}")
+        raise RuntimeError(f"{name} split: documents not indexed: {report.errors}")
     return QA(settings, lib)
 
 
@@ -298,7 +304,8 @@ def main(args: Any) -> int:
     from assistant.chain import QA
     from assistant.llm import make_answerer
 
-    qa = unseen_qa() if args.split.startswith("unseen") and not args.questions else QA()
+    own_index = args.split.startswith("unseen") or args.split == "dev2"
+    qa = unseen_qa(split=args.split) if own_index and not args.questions else QA()
     if args.backend:
         qa.answerer = make_answerer(args.backend, qa)
     questions = load_questions(Path(args.questions) if args.questions else None, args.split)

@@ -1,0 +1,86 @@
+"""Draws the documents of the second tuning split (`dev2`), reproducibly, from ../shared/data.
+
+    python eval/dev2/build_docs.py [--shared ../shared]
+
+Same genre filter as `eval/unseen/build_docs.py` (CRUD-RAG corpus parts 1 and 4 only; parts 2, 3, 5, 6 stay a
+reserve), a different seed, and never a document already drawn for `eval/unseen/` (same source line or same
+text). 30 CRUD news items and 6 NCPQA policy documents of `with_context_dev.jsonl` not used by `eval/unseen/`.
+This split exists to tune on: more documents nobody tuned on, so that a change is judged on more than the 105
+questions of `unseen-dev` before the frozen `unseen-test` measures it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "unseen"))
+from build_docs import crud_candidates  # noqa: E402  (the genre filter of the unseen split)
+
+SEED = 20261205
+N_CRUD = 30
+N_NCPQA = 6
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default=str(HERE.parents[2] / "shared"))
+    args = ap.parse_args()
+    data = Path(args.shared) / "data"
+    out = HERE / "docs"
+    out.mkdir(exist_ok=True)
+    used = [json.loads(line) for line in (HERE.parent / "unseen" / "sources.jsonl").read_text().splitlines()]
+    used_lines = {(r["source"].rsplit("/", 1)[-1], r.get("line")) for r in used}
+    used_docids = {r["docid"] for r in used if "docid" in r}
+    used_text = {p.read_text(encoding="utf-8").strip()[:200] for p in (HERE.parent / "unseen" / "docs").iterdir()}
+    rng = random.Random(SEED)
+    cands = [
+        c
+        for c in crud_candidates(data / "crud_rag" / "corpus")
+        if (c[0], c[1]) not in used_lines and c[2][:200] not in used_text
+    ]
+    seen_text: set[str] = set()
+    rows = []
+    for part, lineno, text in rng.sample(cands, len(cands)):
+        if len(rows) == N_CRUD:
+            break
+        if text[:200] in seen_text:  # the corpus holds duplicates ("dup"): one copy each
+            continue
+        seen_text.add(text[:200])
+        name = f"crud_{part.replace('documents_dup_', '')}_{lineno:05d}.txt"
+        (out / name).write_text(text + "\n", encoding="utf-8")
+        rows.append({"file": name, "source": f"crud_rag/corpus/{part}", "line": lineno, "chars": len(text)})
+    docs: dict[str, str] = {}
+    for line in (data / "ncpqa_gov_policy" / "with_context_dev.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        if r["docid"] not in used_docids:
+            docs.setdefault(r["docid"], r["context"])
+    for docid in rng.sample(sorted(docs), N_NCPQA):
+        name = f"ncpqa_{docid[:12]}.txt"
+        (out / name).write_text(docs[docid].strip() + "\n", encoding="utf-8")
+        rows.append(
+            {
+                "file": name,
+                "source": "ncpqa_gov_policy/with_context_dev.jsonl",
+                "docid": docid,
+                "chars": len(docs[docid]),
+            }
+        )
+    for r in rows:
+        r["sha1"] = hashlib.sha1((out / r["file"]).read_bytes()).hexdigest()[:12]
+    (HERE / "sources.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    (HERE / "excluded_docids.txt").write_text(
+        "".join(r["docid"] + "\n" for r in rows if "docid" in r), encoding="utf-8"
+    )
+    print(f"{len(cands)} CRUD candidates not in eval/unseen; wrote {len(rows)} documents to {out}")
+
+
+if __name__ == "__main__":
+    main()
