@@ -153,6 +153,16 @@ def focus_factor(info: QuestionInfo, kind: str, sent: str) -> float:
     return 1.15 if any(term_match(t, sent) >= 1.0 for t in info.focus) else 0.8
 
 
+# How much a sentence around the earlier part's answer weighs for a later part, and what "around" is (characters).
+NEAR_BOOST = 1.3
+NEAR_CHARS = 300
+
+
+def local_to(c: Candidate, near: tuple[int, int]) -> bool:
+    """Whether c is in the passage of near (passage index, end of the earlier answer) and within NEAR_CHARS."""
+    return c.passage_index == near[0] and -NEAR_CHARS <= c.start - near[1] <= NEAR_CHARS
+
+
 class ExtractiveAnswerer:
     """Quote the sentences that answer; never write a figure that is not in a passage."""
 
@@ -263,7 +273,7 @@ class ExtractiveAnswerer:
     def supported(self, info: QuestionInfo, c: Candidate, kind: str) -> bool:
         return supported(info, c, kind, self.settings.min_support)
 
-    def trim(self, info: QuestionInfo, c: Candidate, kind: str) -> tuple[int, int]:
+    def trim(self, info: QuestionInfo, c: Candidate, kind: str, near: tuple[int, int] | None = None) -> tuple[int, int]:
         """Long sentences shrink to the clauses holding the value and the matched terms; lists stay whole."""
         if kind == "list" or len(c.text) <= 90 or is_row(c.text):
             return c.start, c.end  # (a table row is quoted whole: each figure under its header)
@@ -282,6 +292,12 @@ class ExtractiveAnswerer:
             )
 
         scores = [useful(a, b) for a, b in clauses]
+        if near is not None and near[0] == c.passage_index:
+            # a later part of a compound question: the clause right after the earlier part's answer
+            # ("余额2.36万亿元，同比增长25.1%", not the 同比增长 of the clause before)
+            scores = [
+                x + (0.5 if 0 <= c.start + a - near[1] <= 4 else 0.0) for x, (a, _) in zip(scores, clauses, strict=True)
+            ]
         best = max(range(len(clauses)), key=lambda i: scores[i])
         lo = hi = best
         bar = 0.5 * scores[best]
@@ -313,10 +329,15 @@ class ExtractiveAnswerer:
         kind: str,
         prefer: re.Pattern[str] | None = None,
         plan: bool | None = None,
+        near: tuple[int, int] | None = None,
     ) -> list[Candidate]:
         cands = [c for c in self.candidates(info, passages, kind, prefer, plan) if self.supported(info, c, kind)]
         if not cands:
             return []
+        if near is not None:
+            # A later part of a compound question ("…余额是多少？同比增长多少？") is about what the earlier part's
+            # answer is about: among the supported sentences, one right around that answer comes first.
+            cands.sort(key=lambda c: -c.score * (NEAR_BOOST if local_to(c, near) else 1.0))
         best = cands[0]
         chosen = [best]
         if kind == "list":
@@ -334,7 +355,9 @@ class ExtractiveAnswerer:
             chosen.sort(key=lambda c: c.start)
         return chosen
 
-    def spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
+    def spans(
+        self, question: str, passages: list[Passage], near: tuple[int, int] | None = None
+    ) -> list[tuple[int, int, int, str]] | None:
         """(passage index, start, end, label) of the answer; None when nothing supports one."""
         info = analyse(question, self.idf)
         if not info.terms:
@@ -363,7 +386,7 @@ class ExtractiveAnswerer:
                 info, passages, info.kind, TARGET_WORDS
             )
         else:
-            picks = self.pick(info, passages, info.kind)
+            picks = self.pick(info, passages, info.kind, near=near)
         if not picks:
             return None
         if info.kind == "list":
@@ -373,7 +396,7 @@ class ExtractiveAnswerer:
                     (picks[0].passage_index, picks[0].start, picks[0].end, ""),
                     *((i, a, b, "") for i, a, b in items),
                 ]
-        out = [(c.passage_index, *self.trim(info, c, info.kind), "") for c in picks]
+        out = [(c.passage_index, *self.trim(info, c, info.kind, near), "") for c in picks]
         return with_dateline(passages, out) if info.kind == "date" else out
 
     def clause_spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
@@ -415,7 +438,8 @@ class ExtractiveAnswerer:
                     "" if pf.years else "".join(f"{y}年" for y in context.years[:1])
                 )
                 part = prefix + part
-            got = self.spans(part, passages)
+            near = next(((sp[0], sp[2]) for sp in spans if sp[0] >= 0), None)
+            got = self.spans(part, passages, near)
             if got is None and len(parts) == 1:
                 got = self.learned_spans(part, passages)
             if got is None:
