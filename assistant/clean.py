@@ -87,6 +87,8 @@ _WIRE = (
     r"(?:本报|[\u4e00-\u9fff]{1,8}?(?:日报|晚报|网|社|电视台|客户端|APP))"
     r"[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)"
 )
+# A portal's head on one line: the title, the date, then 来源 ("…发布《…办法》 2018年1月24日 来源：中国银监会").
+NEWS_TITLE_DATE = re.compile(r"^\s*([^\n\s][^\n]{3,80}?)\s+((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)\s*(?=来源[:：])")
 NEWS_NO_DATE = re.compile(r"^\s*[，,]?\s*正文[:：]\s*")
 NEWS_ORIGINAL_TITLE = re.compile(rf"^(原标题[:：]\s*[^\n]{{4,80}}?)(?:\s+|(?=(?:近日|日前|来源[:：]|{_WIRE})))")
 # A photo credit that heads the text: its caption, the photographer ("澎湃新闻记者 朱奕奕 图", "记者 张三 摄").
@@ -106,9 +108,13 @@ def separate_news_furniture(text: str) -> str:
     """Put a dateline, 原标题, 来源, the news lead with its byline and trailing 编辑 lines on lines of their own."""
     head: list[str] = []
     m = NEWS_DATELINE.match(text)
+    titled = NEWS_TITLE_DATE.match(text)
     if m:
         head.append(m.group(1).strip())
         text = text[m.end() :]
+    elif titled:
+        head += [titled.group(1).strip(), titled.group(2)]
+        text = text[titled.end() :]
     else:
         text = NEWS_NO_DATE.sub("", text, count=1)
     found = True

@@ -73,7 +73,7 @@ def place_with_parents(place: str, context: str = "") -> list[str]:
 
 
 NEWS_HEAD_LINE = re.compile(
-    r"^(?:\[?\s*(?:19|20)?\d{2}-\d{1,2}-\d{1,2}[\d:： \]]*$"
+    r"^(?:\[?\s*(?:19|20)?\d{2}-\d{1,2}-\d{1,2}[\d:： \]]*$|(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$"
     r"|原标题[:：]|来源[:：]\s*\S+$|(?:责任)?编辑[:：]\s*\S*$|\(完\)$)"
 )
 WIRE_LEAD = re.compile(rf"^{_WIRE}\s*(?:[(（]([^()（）]*)[)）])?$")

@@ -297,3 +297,32 @@ def test_a_time_limit_in_days_is_no_bare_day() -> None:
 
     assert holds_value("date", "材料齐全的,于15日在县政务中心办理")
     assert not holds_value("date", "材料齐全的,自受理之日起15日内办结")
+
+
+def test_a_later_part_is_answered_beside_the_earlier_answer() -> None:
+    text = (
+        "截至2025年9月末,清河县工业企业中长期贷款余额80亿元,同比增长12.5%,连续3年保持10%以上的增速;"
+        "清河县科技型企业贷款余额9.6亿元,同比增长31.2%,连续3年保持30%以上的增速;"
+        "清河县涉农贷款余额45亿元,同比增长8.1%,连续3年保持8%以上的增速。"
+    )
+    answer = read("截至2025年9月末，清河县科技型企业贷款余额是多少？同比增长多少？", text, "金融支持科技创新")
+    assert "9.6亿元" in answer and "31.2%" in answer
+    assert "12.5%" not in answer
+
+
+def test_a_share_of_another_whole_is_no_answer() -> None:
+    from assistant.answer.eligibility import share_conflict
+
+    sent = "清河县基础研究经费支出1.2亿元,占研发经费比重为7.5%。"
+    assert share_conflict("清河县基础研究经费占GDP的比重是多少", sent)
+    assert not share_conflict("清河县基础研究经费占研发经费的比重是多少", sent)
+    assert not share_conflict("清河县基础研究经费是多少", sent)
+    assert "现有文件中没有找到" in read("清河县基础研究经费占GDP的比重是多少？", sent, "研发投入统计")
+
+
+def test_a_date_of_another_event_is_no_answer_to_when() -> None:
+    text = "《清河县科技项目管理办法》于2025年3月2日印发。该办法自2025年5月1日起施行,有效期五年。"
+    answer = read("《清河县科技项目管理办法》什么时候起施行？", text, "科技项目管理办法")
+    assert "2025年5月1日" in answer and "3月2日" not in answer
+    # passages that never name the asked event leave the date sentence be (it may be said in other words)
+    assert "3月2日" in read("《清河县科技项目管理办法》什么时候出台的？", text.split("。")[0] + "。", "办法")

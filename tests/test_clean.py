@@ -138,3 +138,14 @@ def test_a_photo_credit_heading_a_news_item_is_furniture() -> None:
     assert text.split("\n")[1] == "活动现场 清河日报记者 王小明 图"
     title = parse_metadata(text)["title"]
     assert title.startswith("清河县第二届科技活动周") and "记者" not in title
+
+
+def test_a_portal_head_of_title_date_and_source_goes_on_lines_of_its_own() -> None:
+    from assistant.clean import clean
+    from assistant.metadata import is_furniture_line
+
+    raw = "清河县科技局发布《科技项目管理办法》 2025年3月2日    来源：清河县科技局\t为规范科技项目管理,制定本办法。"
+    lines = clean(raw).split("\n")
+    assert lines[:3] == ["清河县科技局发布《科技项目管理办法》", "2025年3月2日", "来源:清河县科技局"]
+    assert is_furniture_line(lines[1]) and is_furniture_line(lines[2])  # metadata, never an answer on its own
+    assert not is_furniture_line("2025年3月2日召开科技工作会议")

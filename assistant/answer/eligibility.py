@@ -117,7 +117,24 @@ def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -
         return False  # "项目总投资是多少": a sentence about the project that never states its 总投资
     if kind == "number" and info.unit and value_clause_cover(info, c.text) < 0.25:
         return False  # the asked-for figure sits in a clause about something else
+    if kind == "number" and share_conflict(info.text, c.text):
+        return False  # "占GDP的比重" is not answered by "占研发经费比重为6.32%"
     return True
+
+
+# A share names what it is a share of: "占GDP的比重", "占全省总量的比例", "占比".
+SHARE = re.compile(r"占([^,，;；。?？占]{1,14}?)的?(?:比重|比例|份额|百分比)")
+
+
+def share_conflict(question: str, text: str) -> bool:
+    """The question asks a share of one whole ("占GDP的比重") and text states shares only of others
+    ("占研发经费比重"); a text stating no share with a named whole is no conflict."""
+    asked = SHARE.search(question)
+    if not asked:
+        return False
+    whole = asked.group(1)
+    stated = [m.group(1) for m in SHARE.finditer(text)]
+    return bool(stated) and not any(term_match(whole, s) >= 1.0 or term_match(s, whole) >= 1.0 for s in stated)
 
 
 def previous_sentence(text: str, start: int) -> str:

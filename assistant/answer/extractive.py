@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from assistant.answer.compose import compose, refusal
-from assistant.answer.eligibility import eligible, in_scope, is_plan, previous_sentence, supported
+from assistant.answer.eligibility import eligible, in_scope, is_plan, previous_sentence, share_conflict, supported
 from assistant.answer.question import (
     BYLINE_ASKED,
     TARGET_CUE,
@@ -153,6 +153,16 @@ def focus_factor(info: QuestionInfo, kind: str, sent: str) -> float:
     return 1.15 if any(term_match(t, sent) >= 1.0 for t in info.focus) else 0.8
 
 
+def focus_elsewhere(info: QuestionInfo, kind: str, c: Candidate, passages: list[Passage]) -> bool:
+    """A when-question's asked event ("什么时候起施行": 施行) that the passages name, but not in this sentence: the
+    date here is of another event (the rules' publication). Passages that never name it leave the sentence be
+    (they may say it in other words: 选出 ~ 选举产生)."""
+    if kind != "date" or not info.focus:
+        return False
+    named = [t for t in info.focus if any(t in p.text for p in passages)]
+    return bool(named) and not any(t in c.text for t in named)
+
+
 # How much a sentence around the earlier part's answer weighs for a later part, and what "around" is (characters).
 NEAR_BOOST = 1.3
 NEAR_CHARS = 300
@@ -185,7 +195,13 @@ class ExtractiveAnswerer:
             return info, [], []
         cands = self.candidates(info, passages)[:12]
         if info.kind in ("number", "date", "person", "name", "place"):
-            cands = [c for c in cands if c.has_value]  # a figure, date or name question needs one in the sentence
+            cands = [
+                c
+                for c in cands
+                if c.has_value
+                and not focus_elsewhere(info, info.kind, c, passages)
+                and not (info.kind == "number" and share_conflict(info.text, c.text))
+            ]  # a figure, date or name question needs one in the sentence
         probs = [
             scorer.prob(
                 features(info, c.text, c.cover, coverage(info, c.text), is_plan(c.text, passages[c.passage_index].meta))
@@ -301,7 +317,13 @@ class ExtractiveAnswerer:
         best = max(range(len(clauses)), key=lambda i: scores[i])
         lo = hi = best
         bar = 0.5 * scores[best]
-        while lo > 0 and best - lo < 2 and (scores[lo - 1] >= bar or clauses[lo - 1][1] - clauses[lo - 1][0] <= 8):
+        floor = near[1] if near is not None and near[0] == c.passage_index else -1  # not back into the earlier answer
+        while (
+            lo > 0
+            and best - lo < 2
+            and c.start + clauses[lo - 1][0] >= floor
+            and (scores[lo - 1] >= bar or clauses[lo - 1][1] - clauses[lo - 1][0] <= 8)
+        ):
             lo -= 1
         while hi + 1 < len(clauses) and hi - best < 2 and scores[hi + 1] >= bar:
             hi += 1
@@ -331,7 +353,11 @@ class ExtractiveAnswerer:
         plan: bool | None = None,
         near: tuple[int, int] | None = None,
     ) -> list[Candidate]:
-        cands = [c for c in self.candidates(info, passages, kind, prefer, plan) if self.supported(info, c, kind)]
+        cands = [
+            c
+            for c in self.candidates(info, passages, kind, prefer, plan)
+            if self.supported(info, c, kind) and not focus_elsewhere(info, kind, c, passages)
+        ]
         if not cands:
             return []
         if near is not None:
