@@ -22,6 +22,10 @@ ORGANISATION_AFTER = re.compile(
     r"|机场|火车站|港口|实验室|产业园|科创园|科技园|基地|平台)"
 )
 
+# A place opening a short name in a list of names ("签约浙江星煜机电、华润电力、青岛纳辉等四家企业"): where a firm
+# comes from, not what the sentence is about ("赴成都、武汉等地": the place alone is an item, still a place).
+NAME_IN_LIST = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:、|等)")
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -39,7 +43,9 @@ def subject_mentions(text: str, lenient: bool = False) -> list[Mention]:
     return [
         m
         for m in gazetteer().mentions(text, lenient)
-        if len(m.places) == 1 and not ORGANISATION_AFTER.match(text[m.end : m.end + 16])
+        if len(m.places) == 1
+        and not ORGANISATION_AFTER.match(text[m.end : m.end + 16])
+        and not NAME_IN_LIST.match(text[m.end : m.end + 8])
     ]
 
 

@@ -326,3 +326,37 @@ def test_a_date_of_another_event_is_no_answer_to_when() -> None:
     assert "2025年5月1日" in answer and "3月2日" not in answer
     # passages that never name the asked event leave the date sentence be (it may be said in other words)
     assert "3月2日" in read("《清河县科技项目管理办法》什么时候出台的？", text.split("。")[0] + "。", "办法")
+
+
+def test_a_count_in_its_own_counter_is_not_money() -> None:
+    info = analyse("《清河县科技贷款管理办法》一共分几章几条？")
+    assert info.unit == "" and info.counter == "条"  # 贷款 in the title does not make it a money question
+    answer = read("《清河县科技贷款管理办法》一共分几章几条？", "《办法》分为五章、三十三条。", "科技贷款管理办法")
+    assert "五章" in answer
+    assert analyse("清河县给人才的租房补贴一个月大概多少钱").measure == ""  # 一个 (a numeral, a counter) counts nothing
+
+
+def test_a_duration_in_working_days_is_a_value() -> None:
+    text = "县科技局于受理申请材料之日起,5个工作日内随机抽取服务对象进行调查核实,并将结果在县政府网站公示。"
+    assert "5个工作日" in read("清河县科技局受理申请后多少天内抽查核实？", text, "补助办法")
+
+
+def test_a_sentence_stating_the_asked_year_beside_another_is_in_time() -> None:
+    text = "清河县大学生留县率已从2024年的21.4%提升至2025年的22.3%,人才吸引力持续增强。"
+    assert "22.3%" in read("清河县大学生留县率2025年是多少", text, "人才工作")
+
+
+def test_a_place_opening_a_firm_name_in_a_list_is_not_the_subject() -> None:
+    from assistant.scope import subject_places
+
+    assert subject_places("4月18日,签约浙江星煜机电、华润电力、青岛纳辉等四家企业") == []
+    assert [p.short for p in subject_places("赴成都、武汉、青岛等地考察")] == ["成都", "武汉", "青岛"]
+
+
+def test_a_question_about_a_district_is_not_answered_for_its_city() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    text = "市政府发布重大功能性事项名单,今年共导入30个重大功能性事项,涵盖科技创新、公共服务等领域。"
+    city = [passage(text, title="重大功能性事项发布", region="上海")]
+    assert "30个" in ExtractiveAnswerer()("上海今年导入的重大功能性事项有几项？", city).answer
+    assert "没有找到" in ExtractiveAnswerer()("上海松江今年导入的重大功能性事项有几项？", city).answer

@@ -47,11 +47,12 @@ def eligible(
         return False
     if info.filters.years and years_in and not years_in & set(info.filters.years) and re.search(r"20\d{2}年", sent):
         return False
+    places = most_specific(info)
     if (
-        info.filters.places
-        and meta.get("region") not in info.filters.places
-        and not any(pl in sent for pl in info.filters.places)
-        and not (previous and not subject_places(sent) and any(pl in previous for pl in info.filters.places))
+        places
+        and meta.get("region") not in places
+        and not any(pl in sent for pl in places)
+        and not (previous and not subject_places(sent) and any(pl in previous for pl in places))
     ):
         return False  # and the gazetteer's check of what the sentence is about: scope.place_conflict (candidates)
     if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods):
@@ -67,6 +68,15 @@ def eligible(
     if info.wants_achieved and planned:
         return False
     return True
+
+
+def most_specific(info: QuestionInfo) -> tuple[str, ...]:
+    """The places asked, without those the question names only as the parent of another ("上海松江新城": 松江; a
+    sentence about all of 上海 does not answer for 松江)."""
+    scope = info.scope.places if info.scope else ()
+    parents = {p.short for p in scope if any(q.uid.startswith(p.uid + "/") for q in scope)}
+    parents |= {p.name for p in scope if p.short in parents}
+    return tuple(pl for pl in info.filters.places if pl not in parents) or info.filters.places
 
 
 LEVEL = r"国家级|省级|市级|县级|区级"
@@ -146,6 +156,13 @@ def previous_sentence(text: str, start: int) -> str:
     return sents[-1] if sents else ""
 
 
+def year_stated(info: QuestionInfo, sent: str) -> bool:
+    """The sentence states the asked year itself, beside others ("从2021年的21.42%提升至2022年的22.33%"), and the
+    question names no part of the year: the sentence's first year is not its only time."""
+    year = info.scope.time.year if info.scope else None
+    return bool(year and not info.periods and f"{year}年" in sent)
+
+
 def in_scope(info: QuestionInfo, sent: str, text: str, start: int, meta: dict[str, object]) -> bool:
     """The gazetteer's and the time resolver's check: the sentence (at start in text) is not about another place,
     year or part of the year than the question asks, and is not a dateline or byline on its own."""
@@ -155,7 +172,7 @@ def in_scope(info: QuestionInfo, sent: str, text: str, start: int, meta: dict[st
     about = prev if prev and not subject_places(sent) and subject_places(prev) else sent
     if info.scope and (
         place_conflict(info.scope, about, meta)
-        or (not is_row(sent) and time_conflict(info.scope, time_of(text, start, meta)))
+        or (not is_row(sent) and not year_stated(info, sent) and time_conflict(info.scope, time_of(text, start, meta)))
     ):
         return False
     return not (is_furniture_line(sent) and not BYLINE_ASKED.search(info.text))

@@ -130,7 +130,11 @@ def asked_value_in(info: QuestionInfo, kind: str, sent: str) -> bool:
         return place_value_in(info, sent)
     if holds_value(kind, text, info.unit):
         return True
-    return bool(kind == "number" and info.counter and re.search(rf"\d+(?:\.\d+)?\s*(?:余|多)?{info.counter}", text))
+    return bool(
+        kind == "number"
+        and info.counter
+        and re.search(rf"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:余|多)?{info.counter}", text)
+    )
 
 
 def value_factor(info: QuestionInfo, kind: str, sent: str, has_value: bool) -> float:

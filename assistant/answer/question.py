@@ -22,7 +22,7 @@ FILLER_KEPT = frozenset(WORDS["filler_kept_in_text"])
 
 
 # Chinese measure words that follow 几 in a count ("几家", "几场", "几轮"): a closed class of the grammar.
-COUNTERS = "家个项人所次批名件趟回座条位种类场期轮台辆届起笔套"
+COUNTERS = "家个项人所次批名件趟回座条位种类场期轮台辆届起笔套章节款"
 QUESTION_WORDS = re.compile(
     rf"是多少|多少|几[{COUNTERS}年号]?|(?:什么|啥)时候|何时|哪一?年|哪一?天|哪些|哪[几一二两三四五六七八九十]+[个家项类条种所位大]?(?:方面)?|哪[个位里儿类种份部项条篇]|是什么|什么|谁|如何|怎么样|怎样|是否|有没有|吗|呢|请问|请|告诉我|一下"
 )
@@ -83,7 +83,8 @@ def asks_a_figure(q: str) -> bool:
 DURATION_ASKED = re.compile(
     r"多久|多长时间|(?:期限|期|时长|时间)(?:是|为|有)?多长|多少(?:天|个月|年|周|小时|个工作日)|几(?:天|个月|年|周)"
 )
-DURATION_UNITS = r"个月|周|天|小时|工作日|(?<=(?<!\d)\d)年|(?<=(?<!\d)\d\d)年|(?<=[一二两三四五六七八九十半])年"
+DURATION_UNITS = r"个月|周|天|个?小时|个?工作日|(?<=(?<!\d)\d)年|(?<=(?<!\d)\d\d)年|(?<=[一二两三四五六七八九十半])年"
+MONEY_UNITS = r"亿元|万元|元|亿|万"
 UNIT_ASKED = [
     (DURATION_ASKED, DURATION_UNITS),
     # Counting words are loose in speech ("几个平台" is counted in 家 in the text); measures are not.
@@ -103,7 +104,7 @@ UNIT_ASKED = [
         re.compile(
             r"金额|资金|收入|估值|经费|授信|债券|产值|增加值|税收|投资额|成交额|交易额|贷款|保证金|多少(?:钱|元|亿|万)"
         ),
-        r"亿元|万元|元|亿|万",
+        MONEY_UNITS,
     ),
 ]
 
@@ -183,7 +184,9 @@ class QuestionInfo:
 COUNTER_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")
 # A count word that ends its clause with a short word after it ("一共多少课时", "投诉多少起"): that word is the
 # counter and also what is counted.
-COUNTER_ENDS = re.compile(r"(?:多少|几)(?:个)?([\u4e00-\u9fff]{1,3}?)(?:呢|啊|呀)?(?=[?？,，;；。!！]|$)")
+COUNTER_ENDS = re.compile(
+    r"(?:多少|几)(?:个)?((?:(?!几|多少)[\u4e00-\u9fff]){1,3}?)(?:呢|啊|呀)?(?=[?？,，;；。!！]|$)"
+)
 
 
 # What makes a clause a question of its own: an asking word (not the polite "请问", not a trailing "吗/呢").
@@ -278,6 +281,8 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     two_part = bool(TARGET_CUE.search(q) and ACHIEVED_CUE.search(q))
     weights = {t: (idf(t) if idf else 1.0) * (1.0 + 0.15 * min(len(t), 6)) for t in terms}
     unit = next((u for pattern, u in UNIT_ASKED if pattern.search(q)), "")
+    if unit == MONEY_UNITS and re.search(rf"(?:多少|几)[{COUNTERS}]", q):
+        unit = ""  # "《…贷款管理办法》分几章几条": a count in its own counter, whatever the title's words
     measure = asked_measure(q, terms)
     if RATE_WORD.search(measure):
         unit = "%"  # "贷款利率下浮多少": a rate is asked, whatever the words around it count
@@ -363,7 +368,9 @@ def asked_measure(question: str, terms: list[str]) -> str:
     if following:  # "几家省级产业技术研究院": the head noun ends the phrase
         return with_modifier(after, max(following)[2])
     placed = [(before.rfind(t) + len(t), len(t), t) for t in terms if t in before]
-    return with_modifier(before, max(placed)[2]) if placed else ""
+    measure = with_modifier(before, max(placed)[2]) if placed else ""
+    # a numeral and its counter ("一个月大概多少钱": 一个) count nothing
+    return "" if re.fullmatch(rf"[\d一二两三四五六七八九十百千万]+[{COUNTERS}]?", measure) else measure
 
 
 NOUNISH = re.compile(r"n|vn|b|nz|j|ng|an|x")
