@@ -360,3 +360,13 @@ def test_a_question_about_a_district_is_not_answered_for_its_city() -> None:
     city = [passage(text, title="重大功能性事项发布", region="上海")]
     assert "30个" in ExtractiveAnswerer()("上海今年导入的重大功能性事项有几项？", city).answer
     assert "没有找到" in ExtractiveAnswerer()("上海松江今年导入的重大功能性事项有几项？", city).answer
+
+
+def test_an_aside_in_brackets_does_not_cut_the_clause_of_a_figure() -> None:
+    from assistant.answer.values import FLOW
+
+    text = "下一步,清河县科技服务平台还将实现与全县84个村(社区、园区)科技特派员服务站点的精准对接,让服务更加方便快捷。"
+    assert "84个" in read(
+        "清河县科技服务平台下一步要与多少个村（社区、园区）的科技特派员服务站点精准对接？", text, "科技服务"
+    )
+    assert not FLOW.search("围绕科技创新建立指标体系") and FLOW.search("新建孵化器3家")  # 创新建立 is no 新建

@@ -144,7 +144,7 @@ def ordinal_items(passages: list[Passage], head: Candidate) -> list[tuple[int, i
 
 def value_clause_cover(info: QuestionInfo, text: str) -> float:
     """How well the clauses holding a value of the asked unit (with the clause before) match the question."""
-    clauses = [m.group() for m in CLAUSE.finditer(text)]
+    clauses = [text[m.start() : m.end()] for m in CLAUSE.finditer(mask_quoted(text))]
     best = 0.0
     for i, clause in enumerate(clauses):
         if holds_value("number", clause, info.unit):

@@ -156,8 +156,9 @@ NAMED_ONE_AND_ETC = re.compile(r"等\s*(?:\d+|[一二两三四五六七八九十
 
 
 def mask_quoted(text: str) -> str:
-    """text with the separators inside “…” replaced (same length), so clauses never cut a quotation."""
-    return re.sub(r"“[^”]{0,80}”", lambda m: re.sub(r"[,;:、，；：]", "_", m.group()), text)
+    """text with the separators inside “…” and short brackets ("84个县(市、区)") replaced (same length), so clauses
+    never cut a quotation or an aside."""
+    return re.sub(r"“[^”]{0,80}”|[(（][^()（）]{0,20}[)）]", lambda m: re.sub(r"[,;:、，；：]", "_", m.group()), text)
 
 
 ORDINAL = re.compile(r"第\s*[\d一二三四五六七八九十百千两]+")
@@ -170,7 +171,7 @@ def amounts_only(text: str) -> str:
     return ORDINAL.sub(lambda m: "第" + "#" * (len(m.group()) - 1), text)
 
 
-FLOW = re.compile(r"新(?:增|建|认定|引进|获批|培育|组建|设立)|增加")
+FLOW = re.compile(r"(?<![创更革])新(?:增|建|认定|引进|获批|培育|组建|设立)|增加")  # not 创新建立
 
 
 COUNTED_SET = re.compile(r"\d+\s*[家个所项名位]\S{0,8}(?:都是|分别是|是哪|有哪|叫什么|名单|列(?:一下|出))")
