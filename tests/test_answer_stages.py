@@ -370,3 +370,12 @@ def test_an_aside_in_brackets_does_not_cut_the_clause_of_a_figure() -> None:
         "清河县科技服务平台下一步要与多少个村（社区、园区）的科技特派员服务站点精准对接？", text, "科技服务"
     )
     assert not FLOW.search("围绕科技创新建立指标体系") and FLOW.search("新建孵化器3家")  # 创新建立 is no 新建
+
+
+def test_a_later_clause_takes_the_subject_without_its_verb() -> None:
+    from assistant.answer.question import split_clauses
+
+    assert split_clauses("截至2月16日清河县发了几台次返岗包车，一共运送多少人？") == [
+        "截至2月16日清河县发了几台次返岗包车",
+        "截至2月16日清河县一共运送多少人",
+    ]

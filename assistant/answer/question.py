@@ -444,9 +444,25 @@ def split_clauses(question: str) -> list[str]:
     if len(pieces) < 2 or not all(ASKS.search(p) for p in pieces):
         return [question]
     first = pieces[0]
-    m = ASKS.search(first)
-    subject = first[: m.start()] if m else ""
+    subject = question_subject(first)
     return [first, *(p if subject and p.startswith(subject) else subject + p for p in pieces[1:])]
+
+
+# The words that end a subject without being part of it: a verb, an auxiliary, an adverb ("重庆发了", "余额是",
+# "全县有", "课堂一共").
+NOT_SUBJECT_END = re.compile(r"v|u.*|d|p|c")
+
+
+def question_subject(part: str) -> str:
+    """The words of a question part before its asking word, less a trailing verb or adverb ("截至2月16日重庆发了几台次"
+    -> 截至2月16日重庆): the subject a later part that names none asks about."""
+    m = ASKS.search(part)
+    if not m:
+        return ""
+    words = list(pos_words(part[: m.start()]))
+    while words and NOT_SUBJECT_END.fullmatch(words[-1][1]) and not re.search(r"\d", words[-1][0]):
+        words.pop()
+    return "".join(w for w, _ in words)
 
 
 REST_ASKED = re.compile(r"其余|其他的?[几那]|另外[几那两]|除了|还有哪|剩下")
