@@ -341,11 +341,6 @@ def test_a_duration_in_working_days_is_a_value() -> None:
     assert "5个工作日" in read("清河县科技局受理申请后多少天内抽查核实？", text, "补助办法")
 
 
-def test_a_sentence_stating_the_asked_year_beside_another_is_in_time() -> None:
-    text = "清河县大学生留县率已从2024年的21.4%提升至2025年的22.3%,人才吸引力持续增强。"
-    assert "22.3%" in read("清河县大学生留县率2025年是多少", text, "人才工作")
-
-
 def test_a_place_opening_a_firm_name_in_a_list_is_not_the_subject() -> None:
     from assistant.scope import subject_places
 

@@ -156,13 +156,6 @@ def previous_sentence(text: str, start: int) -> str:
     return sents[-1] if sents else ""
 
 
-def year_stated(info: QuestionInfo, sent: str) -> bool:
-    """The sentence states the asked year itself, beside others ("从2021年的21.42%提升至2022年的22.33%"), and the
-    question names no part of the year: the sentence's first year is not its only time."""
-    year = info.scope.time.year if info.scope else None
-    return bool(year and not info.periods and f"{year}年" in sent)
-
-
 def in_scope(info: QuestionInfo, sent: str, text: str, start: int, meta: dict[str, object]) -> bool:
     """The gazetteer's and the time resolver's check: the sentence (at start in text) is not about another place,
     year or part of the year than the question asks, and is not a dateline or byline on its own."""
@@ -172,7 +165,7 @@ def in_scope(info: QuestionInfo, sent: str, text: str, start: int, meta: dict[st
     about = prev if prev and not subject_places(sent) and subject_places(prev) else sent
     if info.scope and (
         place_conflict(info.scope, about, meta)
-        or (not is_row(sent) and not year_stated(info, sent) and time_conflict(info.scope, time_of(text, start, meta)))
+        or (not is_row(sent) and time_conflict(info.scope, time_of(text, start, meta)))
     ):
         return False
     return not (is_furniture_line(sent) and not BYLINE_ASKED.search(info.text))
