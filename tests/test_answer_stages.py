@@ -374,3 +374,17 @@ def test_a_later_clause_takes_the_subject_without_its_verb() -> None:
         "截至2月16日清河县发了几台次返岗包车",
         "截至2月16日清河县一共运送多少人",
     ]
+
+
+def test_a_running_total_is_no_answer_to_what_one_year_added() -> None:
+    from assistant.answer.eligibility import stock_flow_conflict, vetoed
+    from assistant.answer.scoring import Candidate
+
+    total = "清河县鹰眼科技、清源医疗等4家企业的5个三类创新医疗器械产品已获批上市。"
+    asked = analyse("清河县2025年新获批上市的三类创新医疗器械有几个？")
+    assert stock_flow_conflict(asked, total)
+    assert not stock_flow_conflict(asked, "2025年,清河县新获批三类创新医疗器械2个。")
+    assert not stock_flow_conflict(analyse("清河县已获批上市的三类创新医疗器械有几个？"), total)
+    # the veto holds for the learned scorer's fallback as well as for the rules
+    assert vetoed(asked, Candidate(0, 0, len(total), total, 1.0, 1.0, True), "number")
+    assert "没有找到" in read("清河县2025年新获批上市的三类创新医疗器械有几个？", total, "医疗器械产业")

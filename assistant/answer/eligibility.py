@@ -79,6 +79,22 @@ def most_specific(info: QuestionInfo) -> tuple[str, ...]:
     return tuple(pl for pl in info.filters.places if pl not in parents) or info.filters.places
 
 
+# A running total: what has accumulated so far, not what one year added.
+TALLY = re.compile(r"累计|已|共有|总数|总量|至今|以来")
+
+
+def stock_flow_conflict(info: QuestionInfo, text: str) -> bool:
+    """A total asked ("总数有多少家") and only an increment stated ("新增…16家"), or what one year added asked
+    ("23年新获批几个") and only a running total of no year stated ("5个…产品已获批上市")."""
+    clauses = value_clauses(info, text)
+    about = [cl for cl in clauses if info.measure and term_match(info.measure, cl) > 0] or clauses
+    if STOCK_ASKED.search(info.text) and not FLOW.search(info.text):
+        return all(FLOW.search(cl) for cl in about)
+    if FLOW.search(info.text) and info.filters.years:
+        return all(TALLY.search(cl) and not FLOW.search(cl) and not re.search(r"20\d\d", cl) for cl in about)
+    return False
+
+
 LEVEL = r"国家级|省级|市级|县级|区级"
 
 
@@ -100,11 +116,8 @@ def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -
         return False
     if kind in ("number", "date", "person", "name", "title", "place") and not c.has_value:
         return False
-    if kind == "number" and STOCK_ASKED.search(info.text) and not FLOW.search(info.text):
-        clauses = value_clauses(info, c.text)
-        about = [cl for cl in clauses if info.measure and term_match(info.measure, cl) > 0] or clauses
-        if all(FLOW.search(cl) for cl in about):
-            return False  # "总数有多少家" is not answered by "新增…16家"
+    if vetoed(info, c, kind):
+        return False
     if (
         kind == "list"
         and COUNTED_SET.search(info.text)
@@ -121,15 +134,20 @@ def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -
         and not (len(c.text) <= 40 and "一是" in c.follows)
     ):
         return False  # "分别是哪两个团队": a sentence that names none of them
-    if REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text):
-        return False  # "除了武汉理工还有哪两所": the text names one and says "等3所"
     if kind == "number" and info.measure and not info.two_part and measure_match(info, c.text, c.context) < 0.5:
         return False  # "项目总投资是多少": a sentence about the project that never states its 总投资
     if kind == "number" and info.unit and value_clause_cover(info, c.text) < 0.25:
         return False  # the asked-for figure sits in a clause about something else
-    if kind == "number" and share_conflict(info.text, c.text):
-        return False  # "占GDP的比重" is not answered by "占研发经费比重为6.32%"
     return True
+
+
+def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
+    """What rules a sentence out whatever scores it (the rules' support or the learned scorer's): it states
+    another kind of count (an increment for a total, a running total for a year's increment), a share of another
+    whole, or one of the things asked "besides" and "等" for the rest."""
+    if kind == "number" and (stock_flow_conflict(info, c.text) or share_conflict(info.text, c.text)):
+        return True  # "总数有多少家" is not answered by "新增…16家"; "占GDP的比重" not by "占研发经费比重"
+    return bool(REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text))  # "除了…还有哪两所": "等3所"
 
 
 # A share names what it is a share of: "占GDP的比重", "占全省总量的比例", "占比".

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from assistant.answer.compose import compose, refusal
-from assistant.answer.eligibility import eligible, in_scope, is_plan, previous_sentence, share_conflict, supported
+from assistant.answer.eligibility import eligible, in_scope, is_plan, previous_sentence, supported, vetoed
 from assistant.answer.question import (
     BYLINE_ASKED,
     TARGET_CUE,
@@ -202,9 +202,7 @@ class ExtractiveAnswerer:
             cands = [
                 c
                 for c in cands
-                if c.has_value
-                and not focus_elsewhere(info, info.kind, c, passages)
-                and not (info.kind == "number" and share_conflict(info.text, c.text))
+                if c.has_value and not focus_elsewhere(info, info.kind, c, passages) and not vetoed(info, c, info.kind)
             ]  # a figure, date or name question needs one in the sentence
         probs = [
             scorer.prob(
