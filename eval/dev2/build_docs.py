@@ -12,7 +12,6 @@ questions of `unseen-dev` before the frozen `unseen-test` measures it.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "unseen"))
-from build_docs import crud_candidates  # noqa: E402  (the genre filter of the unseen split)
+from build_docs import crud_candidates, draw_ncpqa, write_sources  # noqa: E402  (the unseen split's)
 
 SEED = 20261205
 N_CRUD = 30
@@ -55,30 +54,8 @@ def main() -> None:
         name = f"crud_{part.replace('documents_dup_', '')}_{lineno:05d}.txt"
         (out / name).write_text(text + "\n", encoding="utf-8")
         rows.append({"file": name, "source": f"crud_rag/corpus/{part}", "line": lineno, "chars": len(text)})
-    docs: dict[str, str] = {}
-    for line in (data / "ncpqa_gov_policy" / "with_context_dev.jsonl").read_text(encoding="utf-8").splitlines():
-        r = json.loads(line)
-        if r["docid"] not in used_docids:
-            docs.setdefault(r["docid"], r["context"])
-    for docid in rng.sample(sorted(docs), N_NCPQA):
-        name = f"ncpqa_{docid[:12]}.txt"
-        (out / name).write_text(docs[docid].strip() + "\n", encoding="utf-8")
-        rows.append(
-            {
-                "file": name,
-                "source": "ncpqa_gov_policy/with_context_dev.jsonl",
-                "docid": docid,
-                "chars": len(docs[docid]),
-            }
-        )
-    for r in rows:
-        r["sha1"] = hashlib.sha1((out / r["file"]).read_bytes()).hexdigest()[:12]
-    (HERE / "sources.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
-    )
-    (HERE / "excluded_docids.txt").write_text(
-        "".join(r["docid"] + "\n" for r in rows if "docid" in r), encoding="utf-8"
-    )
+    rows += draw_ncpqa(data, out, rng, N_NCPQA, frozenset(used_docids))
+    write_sources(HERE, out, rows)
     print(f"{len(cands)} CRUD candidates not in eval/unseen; wrote {len(rows)} documents to {out}")
 
 

@@ -55,6 +55,35 @@ def crud_candidates(corpus: Path) -> list[tuple[str, int, str]]:
     return out
 
 
+def draw_ncpqa(data: Path, out: Path, rng: random.Random, n: int, skip: frozenset[str] = frozenset()) -> list[dict]:
+    """n distinct NCPQA policy documents of `with_context_dev.jsonl` (not those in skip), written to out."""
+    docs: dict[str, str] = {}
+    for line in (data / "ncpqa_gov_policy" / "with_context_dev.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        if r["docid"] not in skip:
+            docs.setdefault(r["docid"], r["context"])
+    rows = []
+    for docid in rng.sample(sorted(docs), n):
+        name = f"ncpqa_{docid[:12]}.txt"
+        (out / name).write_text(docs[docid].strip() + "\n", encoding="utf-8")
+        source = "ncpqa_gov_policy/with_context_dev.jsonl"
+        rows.append({"file": name, "source": source, "docid": docid, "chars": len(docs[docid])})
+    return rows
+
+
+def write_sources(here: Path, out: Path, rows: list[dict]) -> None:
+    """sources.jsonl (each file's source and sha1 prefix) and excluded_docids.txt (NCPQA docids a scorer must not
+    train on) beside the documents."""
+    for r in rows:
+        r["sha1"] = hashlib.sha1((out / r["file"]).read_bytes()).hexdigest()[:12]
+    (here / "sources.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    (here / "excluded_docids.txt").write_text(
+        "".join(r["docid"] + "\n" for r in rows if "docid" in r), encoding="utf-8"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[3] / "shared"))
@@ -69,29 +98,8 @@ def main() -> None:
         name = f"crud_{part.replace('documents_dup_', '')}_{lineno:05d}.txt"
         (out / name).write_text(text + "\n", encoding="utf-8")
         rows.append({"file": name, "source": f"crud_rag/corpus/{part}", "line": lineno, "chars": len(text)})
-    docs: dict[str, str] = {}
-    for line in (data / "ncpqa_gov_policy" / "with_context_dev.jsonl").read_text(encoding="utf-8").splitlines():
-        r = json.loads(line)
-        docs.setdefault(r["docid"], r["context"])
-    for docid in rng.sample(sorted(docs), N_NCPQA):
-        name = f"ncpqa_{docid[:12]}.txt"
-        (out / name).write_text(docs[docid].strip() + "\n", encoding="utf-8")
-        rows.append(
-            {
-                "file": name,
-                "source": "ncpqa_gov_policy/with_context_dev.jsonl",
-                "docid": docid,
-                "chars": len(docs[docid]),
-            }
-        )
-    for r in rows:
-        r["sha1"] = hashlib.sha1((out / r["file"]).read_bytes()).hexdigest()[:12]
-    (Path(__file__).parent / "sources.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
-    )
-    (Path(__file__).parent / "excluded_docids.txt").write_text(
-        "".join(r["docid"] + "\n" for r in rows if "docid" in r), encoding="utf-8"
-    )
+    rows += draw_ncpqa(data, out, rng, N_NCPQA)
+    write_sources(Path(__file__).parent, out, rows)
     print(f"{len(cands)} CRUD candidates; wrote {len(rows)} documents to {out}")
 
 
