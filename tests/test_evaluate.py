@@ -4,7 +4,10 @@ and the gate. Questions and answers of its own, about made-up bulletins."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+import pytest
 
 from assistant.evaluate import fact_in, gate, score_one, summarize, wrong_place_time
 from assistant.types import Answer, Chunk, Citation, Passage
@@ -75,3 +78,28 @@ def test_summary_and_gate(tmp_path: Path) -> None:
     assert gate(s, th) == ["wrong_place_time = 1 > 0"]
     th.write_text(json.dumps({"unseen": {"min": {"refusal_accuracy": 0.6}}}))
     assert gate(s, th, "unseen") == ["refusal_accuracy = 0.5 < 0.6"]
+
+
+@pytest.mark.parametrize(("split", "folder", "n"), [("unseen", "unseen", 210), ("dev2", "dev2", 108)])
+def test_unseen_question_sets_are_grounded_in_their_documents(split: str, folder: str, n: int) -> None:
+    """Every key fact of an answerable question occurs in a reference source, every trap figure in the document the
+    near-miss was written for; about 30 % are near misses; no document is in both sets."""
+    from assistant.evaluate import EVAL_DIR, load_questions
+
+    docs = EVAL_DIR / folder / "docs"
+    rows = load_questions(split=split)
+    assert len(rows) == n and len({r["id"] for r in rows}) == n
+
+    def text(name: str) -> str:
+        return re.sub(r"\s+", "", (docs / name).read_text(encoding="utf-8"))
+
+    for r in rows:
+        for fact in r["reference_key_facts"]:
+            assert any(re.sub(r"\s+", "", v) in text(s) for v in fact for s in r["reference_sources"]), r["id"]
+        for w in r.get("wrong_facts", []):
+            assert re.sub(r"\s+", "", w) in text(r["written_for"]), r["id"]
+    unanswerable = [r for r in rows if not r["reference_key_facts"]]
+    assert 0.25 <= len(unanswerable) / n <= 0.35
+    assert all(r.get("near_miss") for r in unanswerable)
+    other = EVAL_DIR / ("dev2" if folder == "unseen" else "unseen") / "docs"
+    assert not {p.name for p in docs.iterdir()} & {p.name for p in other.iterdir()}
