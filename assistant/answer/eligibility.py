@@ -19,6 +19,7 @@ from assistant.answer.values import COUNTED_SET, FLOW, NAMED_ONE_AND_ETC, SENTEN
 from assistant.metadata import PLAN_DOCS, is_furniture_line
 from assistant.scope import place_conflict, subject_places, time_conflict, time_of
 from assistant.tables import is_row, row_sides
+from assistant.types import Passage
 
 
 def is_plan(sentence: str, meta: dict[str, object]) -> bool:
@@ -163,6 +164,16 @@ def share_conflict(question: str, text: str) -> bool:
     whole = asked.group(1)
     stated = [m.group(1) for m in SHARE.finditer(text)]
     return bool(stated) and not any(term_match(whole, s) >= 1.0 or term_match(s, whole) >= 1.0 for s in stated)
+
+
+def focus_elsewhere(info: QuestionInfo, kind: str, c: Candidate, passages: list[Passage]) -> bool:
+    """A when-question's asked event ("什么时候起施行": 施行) that the passages name, but not in this sentence: the
+    date here is of another event (the rules' publication). Passages that never name it leave the sentence be
+    (they may say it in other words: 选出 ~ 选举产生)."""
+    if kind != "date" or not info.focus:
+        return False
+    named = [t for t in info.focus if any(t in p.text for p in passages)]
+    return bool(named) and not any(t in c.text for t in named)
 
 
 def previous_sentence(text: str, start: int) -> str:

@@ -10,7 +10,15 @@ from dataclasses import replace
 from typing import Protocol
 
 from assistant.answer.compose import compose, refusal
-from assistant.answer.eligibility import eligible, in_scope, is_plan, previous_sentence, supported, vetoed
+from assistant.answer.eligibility import (
+    eligible,
+    focus_elsewhere,
+    in_scope,
+    is_plan,
+    previous_sentence,
+    supported,
+    vetoed,
+)
 from assistant.answer.question import (
     BYLINE_ASKED,
     TARGET_CUE,
@@ -21,8 +29,10 @@ from assistant.answer.question import (
     split_question,
 )
 from assistant.answer.scoring import (
+    NEAR_BOOST,
     Candidate,
     coverage,
+    local_to,
     ordinal_items,
     term_match,
     value_near_terms,
@@ -155,26 +165,6 @@ def focus_factor(info: QuestionInfo, kind: str, sent: str) -> float:
     if kind in ("number", "date") or not info.focus:
         return 1.0
     return 1.15 if any(term_match(t, sent) >= 1.0 for t in info.focus) else 0.8
-
-
-def focus_elsewhere(info: QuestionInfo, kind: str, c: Candidate, passages: list[Passage]) -> bool:
-    """A when-question's asked event ("什么时候起施行": 施行) that the passages name, but not in this sentence: the
-    date here is of another event (the rules' publication). Passages that never name it leave the sentence be
-    (they may say it in other words: 选出 ~ 选举产生)."""
-    if kind != "date" or not info.focus:
-        return False
-    named = [t for t in info.focus if any(t in p.text for p in passages)]
-    return bool(named) and not any(t in c.text for t in named)
-
-
-# How much a sentence around the earlier part's answer weighs for a later part, and what "around" is (characters).
-NEAR_BOOST = 1.3
-NEAR_CHARS = 300
-
-
-def local_to(c: Candidate, near: tuple[int, int]) -> bool:
-    """Whether c is in the passage of near (passage index, end of the earlier answer) and within NEAR_CHARS."""
-    return c.passage_index == near[0] and -NEAR_CHARS <= c.start - near[1] <= NEAR_CHARS
 
 
 class ExtractiveAnswerer:

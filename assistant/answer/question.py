@@ -448,8 +448,8 @@ def split_clauses(question: str) -> list[str]:
     return [first, *(p if subject and p.startswith(subject) else subject + p for p in pieces[1:])]
 
 
-# The words that end a subject without being part of it: a verb, an auxiliary, an adverb ("重庆发了", "余额是",
-# "全县有", "课堂一共").
+# The words that end a subject without being part of it: a verb, an auxiliary, an adverb, a preposition or a
+# conjunction ("重庆发了", "余额是", "全县有").
 NOT_SUBJECT_END = re.compile(r"v|u.*|d|p|c")
 
 

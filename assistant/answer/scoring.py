@@ -161,3 +161,13 @@ def value_near_terms(info: QuestionInfo, text: str) -> bool:
             ):
                 return True
     return False
+
+
+# How much a sentence around the earlier part's answer weighs for a later part, and what "around" is (characters).
+NEAR_BOOST = 1.3
+NEAR_CHARS = 300
+
+
+def local_to(c: Candidate, near: tuple[int, int]) -> bool:
+    """Whether c is in the passage of near (passage index, end of the earlier answer) and within NEAR_CHARS."""
+    return c.passage_index == near[0] and -NEAR_CHARS <= c.start - near[1] <= NEAR_CHARS
