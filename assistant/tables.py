@@ -15,8 +15,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from assistant.labels import RATE
-
 SEP = "｜"  # full-width bar between cells; NFKC in clean() turns it (and "：") into "|" and ":"
 UNITS = r"亿元|万元|千元|元|万人|人次|人|家|项|个|件|名|亩|吨|平方米|万平方米|公里|台|套|所|篇|次|%|‰"
 HEADER_UNIT = re.compile(r"[（(]\s*(?:单位\s*[:：]\s*)?(" + UNITS + r")\s*[)）]")
@@ -356,8 +354,12 @@ def cell_time(line: str, figure_text: str) -> str:
     return year
 
 
+# How far a target was reached, as reports write it: a verb of attainment with a ratio ("完成率", "完成比例",
+# "实现率", "达成率", "完成程度"). One pattern for table headers and for questions that ask for the rate; the
+# indicator table's own column label (labels.RATE) is only written, never matched on.
+ATTAINMENT_RATE = r"(?:完成|实现|达成|达标)(?:率|比例|比率|程度)"
 # Column headers that say which figures of a row are targets, which results, which rates.
-RATE_HEAD = re.compile(rf"{RATE}|完成比例|进度|增幅|增速|增长|同比|比上年|占比")
+RATE_HEAD = re.compile(rf"{ATTAINMENT_RATE}|进度|增幅|增速|增长|同比|比上年|占比")
 TARGET_HEAD = re.compile(r"目标|计划|预期|任务|规划")
 
 

@@ -471,3 +471,16 @@ def test_relative_years_are_resolved_and_part_years_are_not_records() -> None:
     assert (
         extract("d", "今年上半年,全市技术合同成交额达到23.6亿元。", dated) == []
     )  # half a year is not the year's figure
+
+
+def test_a_rate_of_attainment_is_read_in_any_of_its_wordings() -> None:
+    """Questions and table headers name how far a target was reached in several wordings; the table's own column
+    label is only written, never the one word matched."""
+    from assistant.indicators.routing import TARGET_ASKED
+    from assistant.tables import RATE_HEAD
+
+    for question in ("清河县技术合同成交额的达成率是多少", "清河县孵化器建设完成比例多少", "清河县实现率怎么样"):
+        assert TARGET_ASKED.search(question), question
+    for head in ("完成率", "实现率（%）", "达成比例", "完成程度"):
+        assert RATE_HEAD.search(head), head
+    assert not RATE_HEAD.search("完成值")

@@ -7,7 +7,8 @@ from typing import Any
 
 from assistant.indicators.catalogue import KINDS
 from assistant.indicators.extraction import compose, mentions
-from assistant.labels import RATE, TARGET
+from assistant.labels import TARGET
+from assistant.tables import ATTAINMENT_RATE
 
 COMPARE_CUE = re.compile(
     r"(?:目标|计划|预期|要求|任务).{0,24}(?:实际|完成|实现|达到|达成|做到|落实)|实际|完成(?:情况|率|了?多少|得)|进度|[这近]几年|"
@@ -15,9 +16,9 @@ COMPARE_CUE = re.compile(
 )
 
 
-# A question about targets, or naming the indicator table's own columns (its target and its computed rate).
+# A question about targets, or about how far one was reached (its rate of attainment).
 TARGET_ASKED = re.compile(
-    rf"{TARGET}|计划|任务|要求|预期|力争|对比|比较|相比|{RATE}|超额|差距|进度|[这近]几年|历年|逐年|每年|各年|几年来|变化|趋势|走势"
+    rf"{TARGET}|计划|任务|要求|预期|力争|对比|比较|相比|{ATTAINMENT_RATE}|超额|差距|进度|[这近]几年|历年|逐年|每年|各年|几年来|变化|趋势|走势"
 )
 
 
