@@ -88,8 +88,8 @@ def unseen_qa(backend: str | None = None, split: str = "unseen") -> Any:
     from assistant.index import Library, reset_index
     from assistant.settings import get_settings
 
-    name = "dev2" if split == "dev2" else "unseen"
-    docs = DEV2_DIR / "docs" if split == "dev2" else UNSEEN_DIR / "docs"
+    folder = DEV2_DIR if split == "dev2" else UNSEEN_DIR
+    name, docs = folder.name, folder / "docs"
     base = get_settings()
     settings = base.model_copy(
         update={

@@ -114,6 +114,12 @@ def document_places(meta: dict[str, Any]) -> list[Place]:
     return ([home] if home else []) + [p for p in others if not (home and (p.uid == home.uid or g.contains(p, home)))]
 
 
+def deepest_places(places: tuple[Place, ...]) -> list[Place]:
+    """The places asked less those named only as the parent of another ("黄石下陆区" asks about 下陆区)."""
+    g = gazetteer()
+    return [q for q in places if not any(o.uid != q.uid and g.contains(q, o) for o in places)]
+
+
 def place_conflict(asked: Scope, sentence: str, meta: dict[str, Any]) -> bool:
     """The sentence is not about the place the question asks about: every place it is about is another one, or
     around it, or inside it (a city's figure does not answer a question about one of its counties, nor a
@@ -124,8 +130,7 @@ def place_conflict(asked: Scope, sentence: str, meta: dict[str, Any]) -> bool:
     stated = sentence_places(sentence, meta)
     if not stated:
         return False
-    # the deepest places asked ("黄石下陆区" asks about 下陆区); a sentence about any of them agrees
-    deepest = [q for q in asked.places if not any(o.uid != q.uid and g.contains(q, o) for o in asked.places)]
+    deepest = deepest_places(asked.places)  # a sentence about any of them agrees
     # a province named in the question frames it ("湖北科创供应链平台"): its cities' sentences agree
     return not any(g.contains(q, s) for q in deepest for s in stated)
 

@@ -17,7 +17,7 @@ from assistant.answer.scoring import (
 )
 from assistant.answer.values import COUNTED_SET, FLOW, NAMED_ONE_AND_ETC, SENTENCE, max_items
 from assistant.metadata import PLAN_DOCS, is_furniture_line
-from assistant.scope import place_conflict, subject_places, time_conflict, time_of
+from assistant.scope import deepest_places, place_conflict, subject_places, time_conflict, time_of
 from assistant.tables import is_row, row_sides
 from assistant.types import Passage
 
@@ -75,8 +75,7 @@ def most_specific(info: QuestionInfo) -> tuple[str, ...]:
     """The places asked, without those the question names only as the parent of another ("上海松江新城": 松江; a
     sentence about all of 上海 does not answer for 松江)."""
     scope = info.scope.places if info.scope else ()
-    parents = {p.short for p in scope if any(q.uid.startswith(p.uid + "/") for q in scope)}
-    parents |= {p.name for p in scope if p.short in parents}
+    parents = {n for p in scope if p not in deepest_places(scope) for n in (p.name, p.short)}
     return tuple(pl for pl in info.filters.places if pl not in parents) or info.filters.places
 
 
@@ -87,13 +86,14 @@ TALLY = re.compile(r"累计|已|共有|总数|总量|至今|以来")
 def stock_flow_conflict(info: QuestionInfo, text: str) -> bool:
     """A total asked ("总数有多少家") and only an increment stated ("新增…16家"), or what one year added asked
     ("23年新获批几个") and only a running total of no year stated ("5个…产品已获批上市")."""
+    total_asked = bool(STOCK_ASKED.search(info.text) and not FLOW.search(info.text))
+    if not total_asked and not (FLOW.search(info.text) and info.filters.years):
+        return False  # (checked first: this runs for every candidate sentence)
     clauses = value_clauses(info, text)
     about = [cl for cl in clauses if info.measure and term_match(info.measure, cl) > 0] or clauses
-    if STOCK_ASKED.search(info.text) and not FLOW.search(info.text):
+    if total_asked:
         return all(FLOW.search(cl) for cl in about)
-    if FLOW.search(info.text) and info.filters.years:
-        return all(TALLY.search(cl) and not FLOW.search(cl) and not re.search(r"20\d\d", cl) for cl in about)
-    return False
+    return all(TALLY.search(cl) and not FLOW.search(cl) and not re.search(r"20\d\d", cl) for cl in about)
 
 
 LEVEL = r"国家级|省级|市级|县级|区级"
