@@ -388,3 +388,25 @@ def test_a_running_total_is_no_answer_to_what_one_year_added() -> None:
     # the veto holds for the learned scorer's fallback as well as for the rules
     assert vetoed(asked, Candidate(0, 0, len(total), total, 1.0, 1.0, True), "number")
     assert "没有找到" in read("清河县2025年新获批上市的三类创新医疗器械有几个？", total, "医疗器械产业")
+
+
+def test_a_later_part_naming_little_is_read_after_the_earlier_answer() -> None:
+    text = (
+        "为进一步提升政务服务便利度,按照全县数字政府建设统一部署,清河县政务服务中心充分发挥大数据和网上政务服务能力优势,"
+        "依托清河通APP,于3月8日上线了“清河码”服务,更好方便群众在节假日期间办理各类事项。"
+        "全县另有12个乡镇便民服务站,依托县政务网运行。"
+    )
+    answer = read("清河县“清河码”哪天上线的？依托哪个APP？", text, "清河县上线清河码")
+    # one quote for both parts, from the sentence that answers the first: the APP, not the 政务网 after it
+    assert "3月8日" in answer and "清河通APP" in answer and answer.count("[1]") == 1
+    assert "政务网" not in answer
+    # the later part alone names too little to be answered from anywhere in the passages
+    assert "现有文件中没有找到" in read("依托哪个网站？", text, "清河县上线清河码")
+
+
+def test_ascii_terms_match_in_any_case() -> None:
+    from assistant.answer.scoring import term_match
+
+    assert term_match("app", "依托清河通APP上线") == 1.0
+    assert term_match("gdp", "全县GDP增长6%") == 1.0
+    assert term_match("app", "依托清河通小程序上线") == 0.0

@@ -30,6 +30,7 @@ from assistant.answer.question import (
 )
 from assistant.answer.scoring import (
     NEAR_BOOST,
+    NEAR_CHARS,
     Candidate,
     coverage,
     local_to,
@@ -87,9 +88,10 @@ def antecedent(text: str, start: int, sent: str) -> str:
 
 def one_sentence(passages: list[Passage], a: tuple[int, int, int, str], b: tuple[int, int, int, str]) -> bool:
     """Whether two spans of one passage overlap or lie in the same sentence."""
-    text = passages[a[0]].text
-    lo, hi = min(a[2], b[2]), max(a[1], b[1])
-    return lo > hi or not re.search(r"[。!?！？\n]", text[lo:hi])
+    first, second = sorted((a, b), key=lambda sp: sp[1])
+    if second[1] < first[2]:
+        return True
+    return not re.search(r"[。!?！？\n]", passages[a[0]].text[max(first[1], first[2] - 1) : second[1]])
 
 
 def given_dates_masked(info: QuestionInfo, text: str) -> str:
@@ -165,6 +167,10 @@ def focus_factor(info: QuestionInfo, kind: str, sent: str) -> float:
     if kind in ("number", "date") or not info.focus:
         return 1.0
     return 1.15 if any(term_match(t, sent) >= 1.0 for t in info.focus) else 0.8
+
+
+# A later part read around the earlier answer needs this share of the support a whole question needs.
+LOCAL_SUPPORT = 0.5
 
 
 class ExtractiveAnswerer:
@@ -373,6 +379,23 @@ class ExtractiveAnswerer:
             chosen.sort(key=lambda c: c.start)
         return chosen
 
+    def local_pick(self, info: QuestionInfo, passages: list[Passage], near: tuple[int, int]) -> list[Candidate]:
+        """A later part of a compound question that names little of its own ("依托哪个APP？", "项目总工程师叫什么？")
+        is read after the earlier part's answer only (its own sentence or one of the next): the best sentence there
+        that matches some of the part's own terms and holds a value of the asked kind (no such sentence elsewhere
+        would be enough)."""
+        kind = info.kind
+        plan = True if TARGET_CUE.search(info.text) else None
+        for c in self.candidates(info, passages, kind, plan=plan):
+            after = c.passage_index == near[0] and c.end >= near[1] and c.start - near[1] <= NEAR_CHARS
+            if not after or c.cover < LOCAL_SUPPORT * self.settings.min_support:
+                continue
+            if kind in ("number", "date", "person", "name", "title", "place") and not c.has_value:
+                continue
+            if not vetoed(info, c, kind) and not focus_elsewhere(info, kind, c, passages):
+                return [c]
+        return []
+
     def spans(
         self, question: str, passages: list[Passage], near: tuple[int, int] | None = None
     ) -> list[tuple[int, int, int, str]] | None:
@@ -405,6 +428,8 @@ class ExtractiveAnswerer:
             )
         else:
             picks = self.pick(info, passages, info.kind, near=near)
+        if not picks and near is not None:
+            picks = self.local_pick(info, passages, near)
         if not picks:
             return None
         if info.kind == "list":
@@ -465,8 +490,15 @@ class ExtractiveAnswerer:
                     return refusal(question, passages, self.name)
                 continue
             for sp in got:
-                if sp[0] < 0 or not any(sp[0] == o[0] and sp[1] < o[2] and o[1] < sp[2] for o in spans):
+                same = next(
+                    (k for k, o in enumerate(spans) if sp[0] >= 0 and sp[0] == o[0] and one_sentence(passages, o, sp)),
+                    None,
+                )
+                if same is None:
                     spans.append(sp)
+                else:  # the later part is answered in the earlier answer's sentence: one quote covering both
+                    o = spans[same]
+                    spans[same] = (o[0], min(o[1], sp[1]), max(o[2], sp[2]), o[3])
         if not any(sp[0] >= 0 for sp in spans):
             return refusal(question, passages, self.name)
         return compose(question, passages, spans, self.name)

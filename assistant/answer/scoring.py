@@ -64,6 +64,8 @@ def term_match(term: str, text: str) -> float:
     """1 for an exact occurrence, partial credit for a long term whose bigrams mostly occur."""
     if term not in text and len(term) >= 3:
         text = QUOTES.sub("", text)  # “百强”县市 is a 百强县市
+    if term not in text and re.search(r"[a-z]", term):
+        text = text.lower()  # question terms are lower-cased (terms.tokenize): "app" is the text's APP
     if term in text or any(alt in text for alt in SYNONYMS.get(term, ())) or abbreviation_match(term, text):
         return 1.0
     if len(term) >= 4:
