@@ -267,7 +267,7 @@ def test_a_date_the_question_states_is_no_answer_to_when() -> None:
 
 
 def test_where_is_answered_by_a_place_the_question_does_not_name() -> None:
-    from assistant.answer.extractive import place_value_in
+    from assistant.answer.scoring import place_value_in
 
     info = analyse("青藤医疗总部在加拿大哪个城市")
     assert info.kind == "place"

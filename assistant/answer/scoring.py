@@ -7,7 +7,18 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer.question import QuestionInfo
-from assistant.answer.values import CLAUSE, ORDINAL_ITEM, UNITS, VALUE, holds_value, mask_quoted
+from assistant.answer.values import (
+    CLAUSE,
+    DATE_VALUE,
+    ORDINAL_ASKED,
+    ORDINAL_ITEM,
+    UNITS,
+    VALUE,
+    amounts_only,
+    holds_value,
+    mask_quoted,
+)
+from assistant.metadata import places_in
 from assistant.terms import SYNONYMS
 from assistant.types import Passage
 
@@ -173,3 +184,62 @@ NEAR_CHARS = 300
 def local_to(c: Candidate, near: tuple[int, int]) -> bool:
     """Whether c is in the passage of near (passage index, end of the earlier answer) and within NEAR_CHARS."""
     return c.passage_index == near[0] and -NEAR_CHARS <= c.start - near[1] <= NEAR_CHARS
+
+
+def given_dates_masked(info: QuestionInfo, text: str) -> str:
+    """text without the dates the question itself states ("2023年暑期…什么时候": 2023年 is no answer to when)."""
+    for d in DATE_VALUE.findall(info.text):
+        text = text.replace(d, "#" * len(d))
+    return text
+
+
+# Where a thing is, when the place is not in the gazetteer (a foreign city, a venue): "总部位于新加坡…", "在…学院举办".
+WHERE = re.compile(
+    r"(?:位于|坐落于?|落户|设在|总部在)[\u4e00-\u9fff]{2,}|在[^,，。;；]{2,30}?(?:举办|举行|召开|开幕|开班)"
+)
+
+
+def place_value_in(info: QuestionInfo, sent: str) -> bool:
+    """Whether sent says where: a place the question does not name itself ("越凡医疗总部在加拿大哪个城市" is not
+    answered by a sentence naming only 加拿大), or a location phrase."""
+    asked = set(info.filters.places) | {p.short for p in (info.scope.places if info.scope else ())}
+    named = [p for p in places_in(sent) if p not in asked and p not in info.text]
+    return bool(named) or any(m.group() not in info.text for m in WHERE.finditer(sent))
+
+
+def asked_value_in(info: QuestionInfo, kind: str, sent: str) -> bool:
+    """Whether sent holds a value of the kind the question asks: its ordinals left out unless a rank is asked
+    ("第几"), a date the question itself states left out of a date asked, and for a number also a figure in the
+    question's own counter ("投诉多少起": 117起)."""
+    text = sent if ORDINAL_ASKED.search(info.text) else amounts_only(sent)
+    if kind == "date":
+        text = given_dates_masked(info, text)
+    if kind == "place":
+        return place_value_in(info, sent)
+    if holds_value(kind, text, info.unit):
+        return True
+    return bool(
+        kind == "number"
+        and info.counter
+        and re.search(rf"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:余|多)?{info.counter}", text)
+    )
+
+
+def value_factor(info: QuestionInfo, kind: str, sent: str, has_value: bool) -> float:
+    """How much the sentence's values weigh for the kind asked: a figure near the asked terms, a date or name, the
+    items of a list."""
+    if kind == "number":
+        return 1.2 if value_near_terms(info, sent) else (1.0 if has_value else 0.35)
+    if kind in ("date", "person", "name", "title", "place"):
+        return 1.15 if has_value else 0.4
+    if kind == "list":
+        return 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2, 10)
+    return 1.0
+
+
+def focus_factor(info: QuestionInfo, kind: str, sent: str) -> float:
+    """For a question that asks for no figure or date: a sentence naming what is asked ("谁主办": 主办) outranks
+    one that only names the subject."""
+    if kind in ("number", "date") or not info.focus:
+        return 1.0
+    return 1.15 if any(term_match(t, sent) >= 1.0 for t in info.focus) else 0.8
