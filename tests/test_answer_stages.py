@@ -410,3 +410,14 @@ def test_ascii_terms_match_in_any_case() -> None:
     assert term_match("app", "依托清河通APP上线") == 1.0
     assert term_match("gdp", "全县GDP增长6%") == 1.0
     assert term_match("app", "依托清河通小程序上线") == 0.0
+
+
+def test_a_figure_of_the_year_before_it_is_in_time_beside_another_year() -> None:
+    text = "清河县持续优化人才服务,高校毕业生留县率已从2023年的18.6%提升至2024年的21.4%。"
+    for asked in ("2024年", "2023年", "24年"):
+        answer = read(f"清河县{asked}高校毕业生留县率是多少？", text, "清河县人才工作")
+        assert "21.4%" in answer and "18.6%" in answer
+    assert "现有文件中没有找到" in read("清河县2022年高校毕业生留县率是多少？", text, "清河县人才工作")
+    # a figure after a verb may be measured against the year before it: no figure of that year
+    compared = "2024年,清河县技术合同成交额9.8亿元,比2023年增长12%。"
+    assert "现有文件中没有找到" in read("清河县2023年技术合同成交额是多少？", compared, "清河县科技工作")

@@ -194,7 +194,22 @@ def in_scope(info: QuestionInfo, sent: str, text: str, start: int, meta: dict[st
     about = prev if prev and not subject_places(sent) and subject_places(prev) else sent
     if info.scope and (
         place_conflict(info.scope, about, meta)
-        or (not is_row(sent) and time_conflict(info.scope, time_of(text, start, meta)))
+        or (
+            not is_row(sent)
+            and time_conflict(info.scope, time_of(text, start, meta))
+            and not year_of_value(info.scope.time.year, sent)
+        )
     ):
         return False
     return not (is_furniture_line(sent) and not BYLINE_ASKED.search(info.text))
+
+
+# "2022年的22.33%", "2022年底的66.17万人": a figure that belongs to the year right before it ("Y of year X").
+# Only this form binds: a figure after a verb ("比2022年增长5%") may be measured against that year.
+YEAR_OF_VALUE = r"{year}年(?:底|末|全年|年底|年末)?的\s*(?:\d|[一二两三四五六七八九十])"
+
+
+def year_of_value(year: int | None, sent: str) -> bool:
+    """Whether sent states a figure of the asked year in the "X年的Y" form, however many other years it names
+    ("留镇率已从2021年的21.42%提升至2022年的22.33%" states a 2021 and a 2022 figure)."""
+    return year is not None and bool(re.search(YEAR_OF_VALUE.format(year=year), sent))
