@@ -80,7 +80,7 @@ def _join_wrapped(lines: list[str]) -> list[str]:
 # News furniture that arrives inline (a whole article on one line): each piece goes on a line of its own, so that it
 # is read as metadata and never quoted as part of a body sentence.
 NEWS_DATELINE = re.compile(
-    r"^\s*(?:[^\n，,]{0,40}?\s)?\[?\s*((?:19|20)?\d{2}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)"
+    r"^\s*(?:[^\n，,]{0,40}?\s)?\[?\s*((?:(?:19|20)?\d{2}[-/])?\d{1,2}[-/]\d{1,2}(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)"
     r"\s*\]?\s*[，,]?\s*正文[:：]\s*"
 )
 _WIRE = (
@@ -95,7 +95,13 @@ NEWS_ORIGINAL_TITLE = re.compile(rf"^(原标题[:：]\s*[^\n]{{4,80}}?)(?:\s+|(?
 NEWS_PHOTO = re.compile(
     r"^((?:[^\s,，。:：]{1,20}\s+)?[\u4e00-\u9fff]{0,8}记者\s*[\u4e00-\u9fff]{2,4}?\s*(?:图|摄))\s*"
 )
-NEWS_SOURCE = re.compile(r"^(来源[:：]\s*[^\s，。]{2,30})\s*")
+# "来源：X", "转自：新华社": the source may run into the wire lead ("转自:新华社新华社贵阳8月3日电") or the text
+# ("来源：人民网－辽宁频道为全面推进…": a channel's name ends at 频道)
+# A column tag that heads the text ("【热点追踪】", "【大河财立方消息】").
+NEWS_TAG = re.compile(r"^(【[^】\n]{2,12}】)\s*")
+NEWS_SOURCE = re.compile(
+    r"^((?:来源|转自|转载自)[:：]\s*(?:(?P<src>[^\s，。,]{2,12}?)(?=(?P=src))|[^\s，。,]{2,20}?(?:频道|客户端)|[^\s，。,]{2,30}))\s*"
+)
 # "本报讯（记者 … 通讯员 …）", "人民网柏林7月28日电 （记者刘仲华、张慧中）", "中新网天津8月18日电 (周亚强)"
 NEWS_LEAD = re.compile(rf"^({_WIRE}\s*(?:[(（][^()（）\n]{{1,60}}[)）])?)\s*")
 NEWS_TAIL = re.compile(
@@ -120,7 +126,7 @@ def separate_news_furniture(text: str) -> str:
     found = True
     while found:  # the pieces come in any order (来源 before or after 原标题)
         found = False
-        for pattern in (NEWS_SOURCE, NEWS_ORIGINAL_TITLE, NEWS_LEAD, NEWS_PHOTO):
+        for pattern in (NEWS_TAG, NEWS_SOURCE, NEWS_ORIGINAL_TITLE, NEWS_LEAD, NEWS_PHOTO):
             m = pattern.match(text)
             if m and len(m.group(1)) < len(text):
                 head.append(m.group(1).strip())

@@ -149,3 +149,33 @@ def test_a_portal_head_of_title_date_and_source_goes_on_lines_of_its_own() -> No
     assert lines[:3] == ["清河县科技局发布《科技项目管理办法》", "2025年3月2日", "来源:清河县科技局"]
     assert is_furniture_line(lines[1]) and is_furniture_line(lines[2])  # metadata, never an answer on its own
     assert not is_furniture_line("2025年3月2日召开科技工作会议")
+
+
+@pytest.mark.parametrize(
+    ("raw", "head", "date"),
+    [
+        # a dateline that lost its year: on a line of its own, and no year guessed
+        ("05-06 10:00，正文：", ["05-06 10:00"], ""),
+        ("2025/05/06 ，正文：", ["2025/05/06"], "2025-05-06"),
+        # the source runs into the wire lead ("转自：新华社新华社…电")
+        (
+            "2025-05-06，正文：转自：新华社新华社清河5月6日电（记者 王小明）",
+            ["2025-05-06", "转自:新华社"],
+            "2025-05-06",
+        ),
+        # a column tag before the outlet's lead
+        ("2025-05-06，正文：【科技快讯】清河日报讯(记者 王小明) ", ["2025-05-06", "【科技快讯】"], "2025-05-06"),
+        # a channel's name ends at 频道 even when the text follows without a break
+        ("来源：清河网－科技频道", ["来源:清河网-科技频道"], ""),
+    ],
+)
+def test_news_heads_of_every_form_are_metadata(raw: str, head: list[str], date: str) -> None:
+    from assistant.metadata import is_furniture_line, parse_metadata
+
+    body = "清河县第二届科技活动周5月6日在县科技馆开幕,活动为期一周,吸引全县师生和市民参加。"
+    text = clean(raw + body)
+    lines = text.split("\n")
+    assert lines[: len(head)] == head
+    assert all(is_furniture_line(line) for line in head)
+    meta = parse_metadata(text)
+    assert meta["title"].startswith("清河县第二届科技活动周") and meta["date"] == date
