@@ -114,6 +114,18 @@ def _title(text: str) -> str:
     return text.strip().split("\n")[0][:40]
 
 
+def _untruncated(title: str, text: str) -> str:
+    """A title shortened from the text's first sentence ("…第二场——“加快城市…") up to the end of the clause it cuts:
+    the places it names may come after the cut ("…徐汇区专场"), while later clauses name venues ("于沈阳市和平区…召开")."""
+    if not title.endswith("…"):
+        return title
+    i = text.find(title[:-1])
+    if i < 0:
+        return title
+    cut = i + len(title) - 1
+    return text[i:cut] + re.split(r"[。!?！？\n,，;；]", text[cut:])[0]
+
+
 def dominant_place(places: list[Place], text: str) -> Place | None:
     """The place the body names most often, when it dominates: named at least twice and at least twice as often
     as any place outside its province. A round-up naming 上海, 天津, 山西 and 山东 once or twice each is about no
@@ -198,7 +210,7 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
     number = m.group(0) if m else ""
     index_no = _field(head, "索引号").split(" ")[0]
     g = gazetteer()
-    title_places = g.places_in(title)
+    title_places = g.places_in(_untruncated(title, text))
     lead = next((ln for ln in text.split("\n")[:5] if WIRE_LEAD.match(ln.strip())), "")
     body_places = g.places_in(text[:4000])
     # The most specific place the title names, else the wire lead's city (中新网合肥…电), else the place the body

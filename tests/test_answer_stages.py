@@ -421,3 +421,27 @@ def test_a_figure_of_the_year_before_it_is_in_time_beside_another_year() -> None
     # a figure after a verb may be measured against the year before it: no figure of that year
     compared = "2024年,清河县技术合同成交额9.8亿元,比2023年增长12%。"
     assert "现有文件中没有找到" in read("清河县2023年技术合同成交额是多少？", compared, "清河县科技工作")
+
+
+def test_a_round_magnitude_in_words_is_a_figure() -> None:
+    from assistant.answer.values import holds_value
+
+    assert holds_value("number", "清河县电子信息产业规模近千亿")
+    assert holds_value("number", "总投资超百亿元")
+    assert not holds_value("number", "千万不要错过申报时间")
+    assert not holds_value("number", "清河县入选全国百强县")
+
+
+def test_how_big_asks_an_area_only_of_land() -> None:
+    assert analyse("清河县电子信息产业规模有多大").unit == ""
+    assert "平方米" in analyse("清河科创园占地有多大").unit
+    assert "平方米" in analyse("清河科创园面积多大").unit
+
+
+def test_a_clause_may_be_answered_in_a_sibling_clause_answer_sentence() -> None:
+    text = (
+        "清河大学与县政府共建的绿色产业创新研究院位于清河县城东新区,主要开展新材料和节能环保技术研发。"
+        "2021年成立以来,累计成果转化31项;引进培养各类人才120余名;培育孵化企业27家,新增营业收入3.15亿元。"
+    )
+    answer = read("清河大学绿色产业创新研究院孵化了多少家企业，新增营收多少？", text, "产学研合作")
+    assert "27家" in answer and "3.15亿元" in answer

@@ -179,3 +179,15 @@ def test_news_heads_of_every_form_are_metadata(raw: str, head: list[str], date: 
     assert all(is_furniture_line(line) for line in head)
     meta = parse_metadata(text)
     assert meta["title"].startswith("清河县第二届科技活动周") and meta["date"] == date
+
+
+def test_the_place_of_a_title_cut_from_a_long_first_sentence_is_read_to_the_end_of_its_clause() -> None:
+    from assistant.metadata import parse_metadata
+
+    text = clean(
+        "2025-05-06，正文：清河市政府新闻办举行“高质量发展”系列新闻发布会第二场——“加快城市更新 推动产业升级”"
+        "江北区专场,介绍城市更新情况,发布会在清河市新闻中心举行。区长介绍了有关情况。"
+    )
+    meta = parse_metadata(text)
+    assert meta["title"].endswith("…") and "江北" not in meta["title"]
+    assert meta["region"] == "江北"

@@ -318,7 +318,9 @@ class ExtractiveAnswerer:
             chosen.sort(key=lambda c: c.start)
         return chosen
 
-    def local_pick(self, info: QuestionInfo, passages: list[Passage], near: tuple[int, int]) -> list[Candidate]:
+    def local_pick(
+        self, info: QuestionInfo, passages: list[Passage], near: tuple[int, int], sentence_only: bool = False
+    ) -> list[Candidate]:
         """A later part of a compound question that names little of its own ("依托哪个APP？", "项目总工程师叫什么？")
         is read after the earlier part's answer only (its own sentence or one of the next): the best sentence there
         that matches some of the part's own terms and holds a value of the asked kind (no such sentence elsewhere
@@ -326,7 +328,8 @@ class ExtractiveAnswerer:
         kind = info.kind
         plan = True if TARGET_CUE.search(info.text) else None
         for c in self.candidates(info, passages, kind, plan=plan):
-            after = c.passage_index == near[0] and c.end >= near[1] and c.start - near[1] <= NEAR_CHARS
+            reach = 0 if sentence_only else NEAR_CHARS  # (sentence_only: the sentence holding near[1] only)
+            after = c.passage_index == near[0] and c.end > near[1] and c.start - near[1] <= reach
             if not after or c.cover < LOCAL_SUPPORT * self.settings.min_support:
                 continue
             if kind in ("number", "date", "person", "name", "title", "place") and not c.has_value:
@@ -388,8 +391,15 @@ class ExtractiveAnswerer:
         if len(clauses) < 2:
             return None
         spans: list[tuple[int, int, int, str]] = []
-        for clause in clauses:
-            got = self.spans(clause, passages) or self.learned_spans(clause, passages)
+        found = [self.spans(clause, passages) or self.learned_spans(clause, passages) for clause in clauses]
+        anchors = [(sp[0], sp[1]) for got in found if got for sp in got if sp[0] >= 0]
+        for clause, got in zip(clauses, found, strict=True):
+            if not got and anchors:
+                # a clause the whole passages do not support may be answered in a sibling clause's answer
+                # sentence ("孵化了多少家企业，新增营收多少": "…孵化企业54家,新增营业收入6.26亿元")
+                info = analyse(clause, self.idf)
+                near = [c for a in anchors for c in self.local_pick(info, passages, a, sentence_only=True)]
+                got = [(c.passage_index, *self.trim(info, c, info.kind), "") for c in near[:1]]
             if not got:
                 return None
             for sp in got:

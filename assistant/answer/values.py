@@ -10,7 +10,15 @@ from assistant.metadata import places_in
 UNITS = r"(?:%|亿元|万元|元|亿|万|家|项|个|人|名|件|次|趟|所|条|批|倍|场|期|平方米|平方公里|公顷|㎡|亩|吨|位|座)"
 
 
-VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?" + UNITS + r"|[一二三四五六七八九十两]+(?:个|家|项|所|批|人|名)")
+# A round magnitude in words ("产业规模近千亿", "超百亿元", "上千万元"); after a word of approximation or with a unit,
+# never alone ("千万不要").
+ROUND_MAGNITUDE = (
+    r"(?:(?:近|超|超过|上|逾|数|约|达|突破|破)[一二三四五六七八九两]?[十百千]+[万亿]"
+    r"|[一二三四五六七八九两]?[十百千]+[万亿](?:元|美元|人|吨|平方米))"
+)
+VALUE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:余|多)?" + UNITS + r"|[一二三四五六七八九十两]+(?:个|家|项|所|批|人|名)|" + ROUND_MAGNITUDE
+)
 
 
 # News writes the day alone ("29日在湖南长沙发布") and gives the month in its wire dateline ("中新社长沙7月29日电");
