@@ -116,7 +116,8 @@ def _title(text: str) -> str:
 
 def _untruncated(title: str, text: str) -> str:
     """A title shortened from the text's first sentence ("…第二场——“加快城市…") up to the end of the clause it cuts:
-    the places it names may come after the cut ("…徐汇区专场"), while later clauses name venues ("于沈阳市和平区…召开")."""
+    the places it names may come after the cut ("…徐汇区专场"), while later clauses name venues
+    ("于沈阳市和平区…召开")."""
     if not title.endswith("…"):
         return title
     i = text.find(title[:-1])
