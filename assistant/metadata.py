@@ -114,6 +114,11 @@ def _title(text: str) -> str:
     return text.strip().split("\n")[0][:40]
 
 
+# Where an event was held ("…今天在松江广富林国际文化交流中心举办", "…活动日前在莒县启动"): a title naming only its
+# venue says where the reporter was, not what the item is about; the body's dominant place says that.
+VENUE = re.compile(r"在[^,，。;；在]{1,24}?(?:举办|举行|召开|开幕|启动|开班|开营|落幕|闭幕)")
+
+
 def _untruncated(title: str, text: str) -> str:
     """A title shortened from the text's first sentence ("…第二场——“加快城市…") up to the end of the clause it cuts:
     the places it names may come after the cut ("…徐汇区专场"), while later clauses name venues
@@ -139,6 +144,24 @@ def dominant_place(places: list[Place], text: str) -> Place | None:
     root = g.lineage(top)[-1]
     rival = max((counts[p.uid] for p in places if not g.contains(root, p)), default=0)
     return top if counts[top.uid] >= 2 and counts[top.uid] >= 2 * rival else None
+
+
+def covering_place(venues: list[Place], text: str, share: float = 0.6) -> Place | None:
+    """For a title naming only the venue: the deepest place that holds the venue and at least `share` of the places
+    the body names (a district or city counts for its province): 上海 for an item held in 松江 that names 上海,
+    嘉定, 青浦 and 奉贤; None when the body is mostly about somewhere else."""
+    g = gazetteer()
+    named = [m.places[0] for m in g.mentions(text) if len(m.places) == 1]
+    if not named:
+        return None
+    counts: Counter[str] = Counter(a.uid for p in named for a in g.lineage(p))
+    best = None
+    for venue in venues:
+        for outer in g.lineage(venue):
+            if counts[outer.uid] >= share * len(named) and (best is None or outer.level > best.level):
+                best = outer
+                break
+    return best
 
 
 def frequent_places(text: str, min_count: int = 3) -> list[str]:
@@ -216,8 +239,12 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
     body_places = g.places_in(text[:4000])
     # The most specific place the title names, else the wire lead's city (中新网合肥…电), else the place the body
     # names most often.
+    venue_only = not g.places_in(VENUE.sub("", _untruncated(title, text))) and bool(title_places)
     unit = (
-        g.most_specific(title_places) or g.most_specific(g.places_in(lead)) or dominant_place(body_places, text[:4000])
+        (covering_place(title_places, text[:4000]) if venue_only else None)
+        or g.most_specific(title_places)
+        or g.most_specific(g.places_in(lead))
+        or dominant_place(body_places, text[:4000])
     )
     region = place_name(unit) if unit else ""
     years = re.findall(r"(20\d{2})年", title)

@@ -191,3 +191,16 @@ def test_the_place_of_a_title_cut_from_a_long_first_sentence_is_read_to_the_end_
     meta = parse_metadata(text)
     assert meta["title"].endswith("…") and "江北" not in meta["title"]
     assert meta["region"] == "江北"
+
+
+def test_a_title_naming_only_a_venue_gives_the_place_the_body_is_about() -> None:
+    from assistant.metadata import parse_metadata
+
+    title = "2025重大项目发布活动今天在松江广富林文化中心举办"
+    body = "上海发布2025年重大项目清单,嘉定、青浦、松江、奉贤、南汇五个新城共导入项目40项。上海将持续推进新城建设。"
+    assert parse_metadata(clean(f"{title}\n{body}"))["region"] == "上海"
+    # a body about somewhere else does not move the item away from its venue
+    other = "杭州代表团参加活动,杭州、宁波两地企业签约项目12个。杭州将加强合作。"
+    assert parse_metadata(clean(f"{title}\n{other}"))["region"] == "松江"
+    # a title that names a place besides its venue keeps the usual reading
+    assert parse_metadata(clean(f"嘉定区科技节今天在松江广富林文化中心举办\n{body}"))["region"] != "上海"
