@@ -445,3 +445,13 @@ def test_a_clause_may_be_answered_in_a_sibling_clause_answer_sentence() -> None:
     )
     answer = read("清河大学绿色产业创新研究院孵化了多少家企业，新增营收多少？", text, "产学研合作")
     assert "27家" in answer and "3.15亿元" in answer
+
+
+def test_a_venue_in_the_sentence_before_is_not_what_a_sentence_is_about() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    text = "2025重大项目发布活动今天在松江广富林文化中心举办。市领导发布40个重大项目名单,覆盖五个新城。"
+    p = passage(text, title="2025重大项目发布活动举办", region="上海")
+    read_ = ExtractiveAnswerer()
+    assert "40个" in read_("2025年上海发布了多少个重大项目？", [p]).answer
+    assert "现有文件中没有找到" in read_("2025年上海松江发布了多少个重大项目？", [p]).answer

@@ -16,7 +16,7 @@ from assistant.answer.scoring import (
     value_clauses,
 )
 from assistant.answer.values import COUNTED_SET, FLOW, NAMED_ONE_AND_ETC, SENTENCE, max_items
-from assistant.metadata import PLAN_DOCS, is_furniture_line
+from assistant.metadata import PLAN_DOCS, VENUE, is_furniture_line
 from assistant.scope import deepest_places, place_conflict, subject_places, time_conflict, time_of
 from assistant.tables import is_row, row_sides
 from assistant.types import Passage
@@ -53,7 +53,7 @@ def eligible(
         places
         and meta.get("region") not in places
         and not any(pl in sent for pl in places)
-        and not (previous and not subject_places(sent) and any(pl in previous for pl in places))
+        and not (previous and not subject_places(sent) and any(pl in VENUE.sub("", previous) for pl in places))
     ):
         return False  # and the gazetteer's check of what the sentence is about: scope.place_conflict (candidates)
     if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods):
@@ -189,7 +189,7 @@ def in_scope(info: QuestionInfo, sent: str, text: str, start: int, meta: dict[st
     """The gazetteer's and the time resolver's check: the sentence (at start in text) is not about another place,
     year or part of the year than the question asks, and is not a dateline or byline on its own."""
     # (a table row's parts of the year are per column, "全年目标" next to "上半年完成": its headers say them)
-    prev = previous_sentence(text, start)
+    prev = VENUE.sub("", previous_sentence(text, start))  # (where an event was held is not what it is about)
     # a sentence naming no place is about the place the sentence before it names ("上海…。政策实施后，预计…")
     about = prev if prev and not subject_places(sent) and subject_places(prev) else sent
     if info.scope and (
