@@ -44,8 +44,9 @@ def fact_in(variants: list[str], text: str) -> bool:
 
 
 UNSEEN_DIR = EVAL_DIR / "unseen"
-# a second tuning split on documents nobody tuned on (eval/dev2/README.md): more to tune on than unseen-dev alone
-DEV2_DIR = EVAL_DIR / "dev2"
+# further tuning splits on documents nobody tuned on (eval/dev2/README.md, eval/dev3/…): more to tune on than
+# unseen-dev alone
+DEV_SPLIT = re.compile(r"dev[2-9]")
 
 
 def load_questions(path: Path | None = None, split: str = "test") -> list[dict[str, Any]]:
@@ -53,8 +54,8 @@ def load_questions(path: Path | None = None, split: str = "test") -> list[dict[s
     `unseen-dev` / `unseen-test`: eval/unseen/questions.jsonl (documents nobody tuned on)."""
     if split.startswith("unseen") and not path:
         paths = [UNSEEN_DIR / "questions.jsonl"]
-    elif split == "dev2" and not path:
-        paths = sorted(DEV2_DIR.glob("questions*.jsonl"))
+    elif DEV_SPLIT.fullmatch(split) and not path:
+        paths = sorted((EVAL_DIR / split).glob("questions*.jsonl"))
     elif split == "reported" and not path:
         # staff corrections accepted as regression cases (`assistant feedback export`, reviewed, then committed)
         paths = sorted(EVAL_DIR.glob("reported*.jsonl"))
@@ -82,13 +83,13 @@ def load_questions(path: Path | None = None, split: str = "test") -> list[dict[s
 
 
 def unseen_qa(backend: str | None = None, split: str = "unseen") -> Any:
-    """A QA over its own index of the seed corpus plus eval/unseen/docs (`dev2`: eval/dev2/docs) in
-    build/eval-unseen/ (build/eval-dev2/), rebuilt on every run; the product's index/ is not touched."""
+    """A QA over its own index of the seed corpus plus eval/unseen/docs (`devN`: eval/devN/docs) in
+    build/eval-unseen/ (build/eval-devN/), rebuilt on every run; the product's index/ is not touched."""
     from assistant.chain import QA
     from assistant.index import Library, reset_index
     from assistant.settings import get_settings
 
-    folder = DEV2_DIR if split == "dev2" else UNSEEN_DIR
+    folder = EVAL_DIR / split if DEV_SPLIT.fullmatch(split) else UNSEEN_DIR
     name, docs = folder.name, folder / "docs"
     base = get_settings()
     settings = base.model_copy(
@@ -304,7 +305,7 @@ def main(args: Any) -> int:
     from assistant.chain import QA
     from assistant.llm import make_answerer
 
-    own_index = args.split.startswith("unseen") or args.split == "dev2"
+    own_index = args.split.startswith("unseen") or bool(DEV_SPLIT.fullmatch(args.split))
     qa = unseen_qa(split=args.split) if own_index and not args.questions else QA()
     if args.backend:
         qa.answerer = make_answerer(args.backend, qa)
