@@ -80,7 +80,9 @@ def test_summary_and_gate(tmp_path: Path) -> None:
     assert gate(s, th, "unseen") == ["refusal_accuracy = 0.5 < 0.6"]
 
 
-@pytest.mark.parametrize(("split", "folder", "n"), [("unseen", "unseen", 210), ("dev2", "dev2", 108)])
+@pytest.mark.parametrize(
+    ("split", "folder", "n"), [("unseen", "unseen", 210), ("dev2", "dev2", 108), ("dev3", "dev3", 108)]
+)
 def test_unseen_question_sets_are_grounded_in_their_documents(split: str, folder: str, n: int) -> None:
     """Every key fact of an answerable question occurs in a reference source, every trap figure in the document the
     near-miss was written for; about 30 % are near misses; no document is in both sets."""
@@ -101,5 +103,6 @@ def test_unseen_question_sets_are_grounded_in_their_documents(split: str, folder
     unanswerable = [r for r in rows if not r["reference_key_facts"]]
     assert 0.25 <= len(unanswerable) / n <= 0.35
     assert all(r.get("near_miss") for r in unanswerable)
-    other = EVAL_DIR / ("dev2" if folder == "unseen" else "unseen") / "docs"
-    assert not {p.name for p in docs.iterdir()} & {p.name for p in other.iterdir()}
+    for other in ("unseen", "dev2", "dev3"):
+        if other != folder:
+            assert not {p.name for p in docs.iterdir()} & {p.name for p in (EVAL_DIR / other / "docs").iterdir()}
