@@ -91,6 +91,8 @@ class Gazetteer:
     def __init__(self, rows: list[tuple[str, str, str]], tags: dict[str, str] | None = None) -> None:
         self.places: dict[str, Place] = {}
         for sheng, shi, qu in rows:
+            if not sheng.endswith(("省", "市", "自治区", "特别行政区")):
+                continue  # the package's catch-all "国外" is no division: "国外部分要走访…" names no place
             self._add(sheng, "", 1)
             city_parent = sheng
             if shi and shi != sheng:  # 直辖市 repeat the province as the city
@@ -109,6 +111,8 @@ class Gazetteer:
             if not p.short or p.short in full_names:
                 continue
             self.by_name.setdefault(p.short, []).append(p)
+            if p.name.endswith("自治州"):  # an autonomous prefecture is called by its short form and 州: 海南州, 恩施州
+                self.by_name.setdefault(p.short + "州", []).append(p)
         for surface, places in self.by_name.items():
             self._guard(surface, places, tags.get(surface), surface in full_names)
         names = sorted(self.by_name, key=len, reverse=True)

@@ -37,7 +37,8 @@ class QueryFilters:
 
 
 def parse_filters(question: str) -> QueryFilters:
-    years = tuple(dict.fromkeys(re.findall(r"(20\d{2})\s*年?", question)))
+    # a year something is compared with ("比2021年增长了多少") is not the year asked about
+    years = tuple(dict.fromkeys(re.findall(r"(?<![比较与])(20\d{2})\s*年?", question)))
     # A place inside a name ("黄石(武汉)离岸科创园") is not the place the question is about when the
     # question names another ("下陆区有几家企业入驻了黄石(武汉)离岸科创园"); alone, the name's own place is.
     name = re.compile(r"([\u4e00-\u9fff]{2,4})[(（][\u4e00-\u9fff]{2,4}[)）]")

@@ -131,6 +131,8 @@ PERIODS: list[tuple[re.Pattern[str], object]] = [
 YEAR = re.compile(
     r"(?<![\d.])((?:19|20)\d{2})\s*年(?!代)|(?<![\d.])((?:19|20)\d{2})(?=\s*[-—~至到]\s*(?:19|20)\d{2}年)"
 )
+# what a question compares with ("比2021年增长了多少"): not the time it asks about
+BASE_YEAR = re.compile(r"[比较与]\s*$")
 RELATIVE_YEAR = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 RELATIVE = re.compile("|".join(RELATIVE_YEAR))
 TO_DATE = re.compile(r"截至目前|截止目前|目前|至今|近日|日前|近期|当前")
@@ -143,20 +145,28 @@ def resolve(text: str, doc_date: str = "", infer_year: bool = True) -> TimeRef:
     infer_year: a part of the year or "目前" without a year is the document's year (False for questions)."""
     doc_year = int(doc_date[:4]) if doc_date[:4].isdigit() else None
     year, how = None, ""
-    m = YEAR.search(text)
+    m = (
+        YEAR.search(text)
+        if infer_year
+        else next((y for y in YEAR.finditer(text) if not BASE_YEAR.search(text[: y.start()])), None)
+    )
     rel = RELATIVE.search(text)
     if m:  # "今年(2021年)": the explicit year
         year, how = int(m.group(1) or m.group(2)), "explicit"
     elif rel and doc_year:
         year, how = doc_year + RELATIVE_YEAR[rel.group()], "relative"
     months = None
-    for pattern, fn in PERIODS:
+    # the part of the year named first is the text's own ("今年上半年…增速高于一季度"); ties go to the more specific
+    # pattern (listed first); 全年/年度 only when nothing else is named
+    found = []
+    for rank, (pattern, fn) in enumerate(PERIODS):
         pm = pattern.search(text)
         if pm:
             a, b = fn(pm)  # type: ignore[operator]
             if 1 <= a <= b <= 12:
-                months = (a, b)
-                break
+                found.append((pm.group() in ("全年", "年度"), pm.start(), rank, (a, b)))
+    if found:
+        months = min(found)[3]
     if not infer_year:
         return TimeRef(year, months, how, bool(PLAN.search(text)))
     if months is None and year is None and TO_DATE.search(text) and doc_year:

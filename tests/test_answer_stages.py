@@ -468,3 +468,56 @@ def test_a_figure_counting_the_asked_thing_with_another_is_no_answer() -> None:
     text = "清河县科普夏令营7月10日开营,来自全县8个乡镇的营员及带队教师等90余人参加。"
     assert "现有文件中没有找到" in read("清河县科普夏令营有多少名营员？", text, "清河县科普夏令营开营")
     assert "90余人" in read("清河县科普夏令营营员及带队教师共有多少人？", text, "清河县科普夏令营开营")
+
+
+def test_a_year_compared_with_is_not_the_year_asked() -> None:
+    from assistant.retrieve import parse_filters
+    from assistant.timeref import question_time
+
+    assert parse_filters("清河县2024年技术合同成交额比2023年增长了多少").years == ("2024",)
+    assert parse_filters("清河县引进大学生人数比2023年增长了多少").years == ()
+    assert question_time("清河县2024年成交额比2023年增长了多少", "2025-01-01").year == 2024
+
+
+def test_the_part_of_the_year_named_first_is_the_sentence_s_own() -> None:
+    from assistant.timeref import resolve
+
+    assert resolve("今年上半年,全县生产总值同比增长6.1%,高于一季度1.2个百分点", "2025-07-20").months == (1, 6)
+    assert resolve("1至9月全县完成投资", "2025-10-20").months == (1, 9)
+    assert resolve("2025年度上半年", "").months == (1, 6)  # 年度 only when no part of the year is named
+
+
+def test_gazetteer_knows_prefectures_by_their_short_name_and_no_catch_all() -> None:
+    from assistant.gazetteer import gazetteer
+
+    g = gazetteer()
+    assert [m.places[0].uid for m in g.mentions("恩施州科技局")] == ["湖北省/恩施土家族苗族自治州"]
+    assert not g.mentions("国外部分要走访17个国家", lenient=True)
+
+
+def test_what_unit_a_count_asks() -> None:
+    assert analyse("清河县每年设多少人才发展专项资金？").unit != "人|名|位"
+    assert analyse("清河县引进了多少人才？").unit == "人|名|位"
+    assert analyse("清河县高企营业收入同比增长多少？").unit == "%"
+
+
+def test_a_counter_the_question_names_needs_a_figure_in_it() -> None:
+    text = "清河县建立起一套人才评价机制,今年新增人才公寓300套,发放补贴520万元。"
+    assert "300套" in read("清河县今年新增了多少套人才公寓？", text, "清河县人才工作")
+    only_article = "清河县建立起一套人才评价机制,发放补贴520万元。"  # 一套 is an article, 520万元 another counter
+    assert "现有文件中没有找到" in read("清河县今年新增了多少套人才公寓？", only_article, "清河县人才工作")
+
+
+def test_two_measures_asked_each_are_read_one_by_one() -> None:
+    from assistant.answer.question import split_clauses
+
+    assert split_clauses("2025年上半年清河县生产总值和一般公共预算收入同比各增长多少？") == [
+        "2025年上半年清河县生产总值同比增长多少",
+        "2025年上半年清河一般公共预算收入同比增长多少",
+    ]
+    text = (
+        "今年上半年,清河县经济运行稳中向好,生产总值同比增长6.1%,高于一季度1.2个百分点;"
+        "一般公共预算收入同比增长9.3%,居民人均可支配收入同比增长5.2%。"
+    )
+    answer = read("2025年上半年清河县生产总值和一般公共预算收入同比各增长多少？", text, "清河县上半年经济运行")
+    assert "6.1%" in answer and "9.3%" in answer

@@ -93,7 +93,8 @@ UNIT_ASKED = [
     (re.compile(r"(?:多少|几)(?:个)"), r"个|项|家|所|座|条|批"),
     (
         re.compile(
-            r"(?:多少|几)(?:人|名|位)|人数|(?:多少|几个)[\u4e00-\u9fff]{0,6}(?:人员|人才|专家|特派员|员工|学生)"
+            r"(?:多少|几)(?:人(?!才)|名|位)|人数"
+            r"|(?:多少|几个)[\u4e00-\u9fff]{0,6}(?:人员|人才|专家|特派员|员工|学生)(?![\u4e00-\u9fff])"
         ),
         r"人|名|位",
     ),
@@ -103,7 +104,11 @@ UNIT_ASKED = [
         re.compile(r"面积|多大(?:的)?(?:地|场地|面积)$|(?:占地|用地|场地|地块|园区|基地|厂房)[^,，。]{0,6}多大"),
         r"平方米|平方公里|公顷|㎡|亩",
     ),
-    (re.compile(r"比重|比例|占比|百分之|强度|增长率|增速|开工率|率[是为达]|多少%"), r"%"),
+    # ("同比各增长多少": a rate of growth; "比上年增加了多少" may be an amount, so only 同比/环比)
+    (
+        re.compile(r"比重|比例|占比|百分之|强度|增长率|增速|开工率|率[是为达]|多少%|[同环]比[\u4e00-\u9fff]{0,3}增长"),
+        r"%",
+    ),
     (
         re.compile(
             r"金额|资金|收入|估值|经费|授信|债券|产值|增加值|税收|投资额|成交额|交易额|贷款|保证金|多少(?:钱|元|亿|万)"
@@ -441,11 +446,29 @@ def split_question(question: str) -> list[str]:
     return parts if len(parts) > 1 else [question]
 
 
+# "A和B(同比)各/分别(增长)多少": two measures asked at once, each with its own figure.
+EACH_ASKED = re.compile(
+    r"([^,，、;；和与及]{4,})(?:和|与|及)([^,，、;；和与及]{2,}?)((?:同比|环比)?(?:各|分别)[^,，、;；]{0,8}(?:多少|几)[^,，;；]*)"
+)
+
+
+EACH_PERIOD = re.compile(r"[上下]半年|前?[一二三四1-4]季度|\d{1,2}\s*[-至到]\s*\d{1,2}月|全年")
+
+
 def split_clauses(question: str) -> list[str]:
     """A question that asks two things in one sentence ("一共多少课时，学什么编程语言", "谁主办、谁指导") as its
     clauses, each asking one; a later clause is given the subject the first one opens with (the words before its
     asking word): "贵澳科创学堂信息学课堂一共" + "学什么编程语言". One clause when it asks one thing."""
     q = question.strip().rstrip("?？。")
+    both = EACH_ASKED.fullmatch(q)
+    if both:  # "A和B同比各增长多少": A's and B's own figures, each asked with the time and place A names
+        a, b, rest = both.group(1), both.group(2), re.sub(r"^((?:同比|环比)?)(?:各|分别)", r"\1", both.group(3))
+        from assistant.retrieve import parse_filters
+
+        f = parse_filters(a)
+        period = EACH_PERIOD.search(a)
+        frame = "".join(f"{y}年" for y in f.years) + (period.group() if period else "") + "".join(f.places[:1])
+        return [a + rest, (frame if frame and frame not in b else "") + b + rest]
     pieces = [p.strip() for p in re.split(r"[,，、;；]", q) if p.strip()]
     if len(pieces) < 2 or not all(ASKS.search(p) for p in pieces):
         return [question]

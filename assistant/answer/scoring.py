@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.question import QuestionInfo
+from assistant.answer.question import COUNTERS, QuestionInfo
 from assistant.answer.values import (
     CLAUSE,
     DATE_VALUE,
@@ -207,6 +207,10 @@ def place_value_in(info: QuestionInfo, sent: str) -> bool:
     return bool(named) or any(m.group() not in info.text for m in WHERE.finditer(sent))
 
 
+# A count in words; a lone 一 before a counter is an article ("建立起一套机制"), not a count.
+CN_COUNT = r"(?!一(?![十百千万]))[一二两三四五六七八九十百千]+"
+
+
 def asked_value_in(info: QuestionInfo, kind: str, sent: str) -> bool:
     """Whether sent holds a value of the kind the question asks: its ordinals left out unless a rank is asked
     ("第几"), a date the question itself states left out of a date asked, and for a number also a figure in the
@@ -216,13 +220,15 @@ def asked_value_in(info: QuestionInfo, kind: str, sent: str) -> bool:
         text = given_dates_masked(info, text)
     if kind == "place":
         return place_value_in(info, sent)
-    if holds_value(kind, text, info.unit):
-        return True
-    return bool(
+    in_counter = bool(
         kind == "number"
         and info.counter
-        and re.search(rf"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:余|多)?{info.counter}", text)
+        and re.search(rf"(?:\d+(?:\.\d+)?|{CN_COUNT})\s*(?:余|多)?[万亿]?{info.counter}", text)
     )
+    # (人 opens nouns of its own: "多少人才发展专项资金" asks an amount of money)
+    if kind == "number" and not info.unit and len(info.counter) == 1 and info.counter in COUNTERS.replace("人", ""):
+        return in_counter  # "新增了多少套", "发了几台次": a figure in another counter ("76人") counts something else
+    return in_counter or holds_value(kind, text, info.unit)
 
 
 def value_factor(info: QuestionInfo, kind: str, sent: str, has_value: bool) -> float:
