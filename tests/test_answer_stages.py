@@ -191,7 +191,7 @@ def test_a_demonstrative_subject_takes_its_antecedent_as_context() -> None:
 
 def test_a_question_asking_two_things_is_read_clause_by_clause() -> None:
     from assistant.answer import ExtractiveAnswerer
-    from assistant.answer.question import split_clauses
+    from assistant.answer.parts import split_clauses
 
     assert split_clauses("清河县创客学院一共多少课时，学什么编程语言？") == [
         "清河县创客学院一共多少课时",
@@ -368,7 +368,7 @@ def test_an_aside_in_brackets_does_not_cut_the_clause_of_a_figure() -> None:
 
 
 def test_a_later_clause_takes_the_subject_without_its_verb() -> None:
-    from assistant.answer.question import split_clauses
+    from assistant.answer.parts import split_clauses
 
     assert split_clauses("截至2月16日清河县发了几台次返岗包车，一共运送多少人？") == [
         "截至2月16日清河县发了几台次返岗包车",
@@ -509,7 +509,7 @@ def test_a_counter_the_question_names_needs_a_figure_in_it() -> None:
 
 
 def test_two_measures_asked_each_are_read_one_by_one() -> None:
-    from assistant.answer.question import split_clauses
+    from assistant.answer.parts import split_clauses
 
     assert split_clauses("2025年上半年清河县生产总值和一般公共预算收入同比各增长多少？") == [
         "2025年上半年清河县生产总值同比增长多少",

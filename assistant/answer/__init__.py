@@ -14,7 +14,8 @@ The stages, one module each (the LLM readers in assistant/llm.py share them):
 from assistant.answer.compose import citation, cite_span, compose, refusal
 from assistant.answer.eligibility import eligible, in_scope, is_plan, supported
 from assistant.answer.extractive import Answerer, ExtractiveAnswerer, idf_from_library
-from assistant.answer.question import QuestionInfo, analyse, periods_in, split_question
+from assistant.answer.parts import split_question
+from assistant.answer.question import QuestionInfo, analyse, periods_in
 from assistant.answer.scoring import (
     Candidate,
     abbreviation_match,

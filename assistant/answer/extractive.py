@@ -19,14 +19,13 @@ from assistant.answer.eligibility import (
     supported,
     vetoed,
 )
+from assistant.answer.parts import split_clauses, split_question
 from assistant.answer.question import (
     BYLINE_ASKED,
     TARGET_CUE,
     QuestionInfo,
     _unnamed_places_dropped,
     analyse,
-    split_clauses,
-    split_question,
 )
 from assistant.answer.scoring import (
     NEAR_BOOST,

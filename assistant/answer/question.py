@@ -433,67 +433,6 @@ def periods_in(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def split_question(question: str) -> list[str]:
-    """A compound question ("…多少家?2022年新增了几家?") as its parts; one part otherwise. A follow-up that only
-    names another subject ("引进的高层次人才呢?") asks what the part before it asked."""
-    parts = [p.strip() for p in re.split(r"[?？]\s*(?=\S)", question) if len(p.strip()) >= 4]
-    for i in range(1, len(parts)):
-        bare = parts[i].rstrip("?？ ")
-        if bare.endswith("呢") and not ASKS.search(bare):
-            # "…，额度能上浮多少？引进的高层次人才呢？": the follow-up asks the same of another subject
-            asking = re.split(r"[,，;；]", parts[i - 1])[-1]
-            parts[i] = bare[:-1] + asking
-    return parts if len(parts) > 1 else [question]
-
-
-# "A和B(同比)各/分别(增长)多少": two measures asked at once, each with its own figure.
-EACH_ASKED = re.compile(
-    r"([^,，、;；和与及]{4,})(?:和|与|及)([^,，、;；和与及]{2,}?)((?:同比|环比)?(?:各|分别)[^,，、;；]{0,8}(?:多少|几)[^,，;；]*)"
-)
-
-
-EACH_PERIOD = re.compile(r"[上下]半年|前?[一二三四1-4]季度|\d{1,2}\s*[-至到]\s*\d{1,2}月|全年")
-
-
-def split_clauses(question: str) -> list[str]:
-    """A question that asks two things in one sentence ("一共多少课时，学什么编程语言", "谁主办、谁指导") as its
-    clauses, each asking one; a later clause is given the subject the first one opens with (the words before its
-    asking word): "贵澳科创学堂信息学课堂一共" + "学什么编程语言". One clause when it asks one thing."""
-    q = question.strip().rstrip("?？。")
-    both = EACH_ASKED.fullmatch(q)
-    if both:  # "A和B同比各增长多少": A's and B's own figures, each asked with the time and place A names
-        a, b, rest = both.group(1), both.group(2), re.sub(r"^((?:同比|环比)?)(?:各|分别)", r"\1", both.group(3))
-        from assistant.retrieve import parse_filters
-
-        f = parse_filters(a)
-        period = EACH_PERIOD.search(a)
-        frame = "".join(f"{y}年" for y in f.years) + (period.group() if period else "") + "".join(f.places[:1])
-        return [a + rest, (frame if frame and frame not in b else "") + b + rest]
-    pieces = [p.strip() for p in re.split(r"[,，、;；]", q) if p.strip()]
-    if len(pieces) < 2 or not all(ASKS.search(p) for p in pieces):
-        return [question]
-    first = pieces[0]
-    subject = question_subject(first)
-    return [first, *(p if subject and p.startswith(subject) else subject + p for p in pieces[1:])]
-
-
-# The words that end a subject without being part of it: a verb, an auxiliary, an adverb, a preposition or a
-# conjunction ("重庆发了", "余额是", "全县有").
-NOT_SUBJECT_END = re.compile(r"v|u.*|d|p|c")
-
-
-def question_subject(part: str) -> str:
-    """The words of a question part before its asking word, less a trailing verb or adverb ("截至2月16日重庆发了几台次"
-    -> 截至2月16日重庆): the subject a later part that names none asks about."""
-    m = ASKS.search(part)
-    if not m:
-        return ""
-    words = list(pos_words(part[: m.start()]))
-    while words and NOT_SUBJECT_END.fullmatch(words[-1][1]) and not re.search(r"\d", words[-1][0]):
-        words.pop()
-    return "".join(w for w, _ in words)
-
-
 REST_ASKED = re.compile(r"其余|其他的?[几那]|另外[几那两]|除了|还有哪|剩下")
 
 
