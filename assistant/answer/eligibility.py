@@ -146,9 +146,7 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
     """What rules a sentence out whatever scores it (the rules' support or the learned scorer's): it states
     another kind of count (an increment for a total, a running total for a year's increment), a share of another
     whole, or one of the things asked "besides" and "等" for the rest."""
-    if kind == "number" and (
-        stock_flow_conflict(info, c.text) or share_conflict(info.text, c.text) or counted_with_others(info, c.text)
-    ):
+    if kind == "number" and (stock_flow_conflict(info, c.text) or share_conflict(info.text, c.text)):
         return True  # "总数有多少家" is not answered by "新增…16家"; "占GDP的比重" not by "占研发经费比重"
     return bool(REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text))  # "除了…还有哪两所": "等3所"
 
@@ -215,21 +213,3 @@ def year_of_value(year: int | None, sent: str) -> bool:
     """Whether sent states a figure of the asked year in the "X年的Y" form, however many other years it names
     ("留镇率已从2021年的21.42%提升至2022年的22.33%" states a 2021 and a 2022 figure)."""
     return year is not None and bool(re.search(YEAR_OF_VALUE.format(year=year), sent))
-
-
-# "营员及带队教师等70余人": a figure counting the asked thing together with another ("及", "和", "与", "、").
-COUNTED_TOGETHER = (
-    r"(?:以及|及|和|与|、)([\u4e00-\u9fff]{2,8}?)等?(?:共|合计|总计)?(?:约|近|超|逾)?\s*(?:\d|[一二两三四五六七八九十])"
-)
-
-
-def counted_with_others(info: QuestionInfo, text: str) -> bool:
-    """The asked measure is counted only together with something the question does not ask ("有多少名营员": "营员及
-    带队教师等70余人"); "A和B分别为…" gives each its own figure."""
-    if not info.measure or "分别" in text:
-        return False
-    for m in re.finditer(re.escape(info.measure), text):
-        together = re.match(COUNTED_TOGETHER, text[m.end() : m.end() + 20])
-        if together and together.group(1) not in info.text:
-            return True
-    return False

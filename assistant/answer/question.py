@@ -277,8 +277,6 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     stripped = THRESHOLD.sub(
         " ", ANSWER_TYPE.sub(" ", SPOKEN.sub(" ", q))
     )  # "过300家了": the user's figure, not a term
-    # the counter after the count word is no part of what is counted ("多少名营员": jieba reads 名营员 as one word)
-    stripped = re.sub(rf"((?:多少|几))[{COUNTERS}](?=[\u4e00-\u9fff]{{2}})", r"\1 ", stripped)
     stripped = QUESTION_WORDS.sub(" ", re.sub(r"20\d{2}\s*年?", " ", stripped))
     stripped = re.sub(r"《[^》]{2,40}》", " ", stripped) if "这篇" in q or "报道" in q else stripped
     stripped = PERIOD.sub(" ", stripped)  # "三季度" is checked as a part of the year, not matched as a word
