@@ -165,16 +165,6 @@ def value_clause_cover(info: QuestionInfo, text: str) -> float:
     return best
 
 
-def measured_here(info: QuestionInfo, text: str) -> bool:
-    """Whether a clause of text holds a figure of the asked unit with the asked measure itself ("…国外采访部分,…联合
-    进行,走访亚非欧及南美的17个国家" for "走访多少个国家"), however many of the question's other words it leaves to
-    the clauses before."""
-    if not info.measure:
-        return False
-    clauses = [text[m.start() : m.end()] for m in CLAUSE.finditer(mask_quoted(text))]
-    return any(holds_value("number", cl, info.unit) and term_match(info.measure, cl) >= 1.0 for cl in clauses)
-
-
 def value_near_terms(info: QuestionInfo, text: str) -> bool:
     """A value within a short distance after a matched key term, or right before it ("10家重点产业研究院")."""
     for t in info.terms:
