@@ -513,3 +513,15 @@ def test_two_measures_asked_each_are_read_one_by_one() -> None:
 def test_how_many_times_asks_a_multiple() -> None:
     info = analyse("清河县植保无人机的喷药效率是人工的几倍？")
     assert info.kind == "number" and info.unit == "倍"
+
+
+def test_another_thing_of_the_asked_kind_is_no_answer() -> None:
+    from assistant.answer.eligibility import contrast_term
+
+    info = analyse("清河县支持清河大学开展成果转化试点，累计实现技术交易多少？")
+    sent = "其中,支持江北大学开展成果转化试点改革,累计实现技术交易3.2亿元。"
+    assert contrast_term(info, sent) == "江北大学"
+    assert not contrast_term(info, sent.replace("江北大学", "清河大学"))
+    assert not contrast_term(info, sent, context="清河大学成果转化")  # the asked one named by its context
+    assert "现有文件中没有找到" in read("清河县支持清河大学开展成果转化试点，累计实现技术交易多少？", sent, "成果转化")
+    assert "3.2亿元" in read("清河县支持江北大学开展成果转化试点，累计实现技术交易多少？", sent, "成果转化")

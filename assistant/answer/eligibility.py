@@ -148,6 +148,8 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
     whole, or one of the things asked "besides" and "等" for the rest."""
     if kind == "number" and (stock_flow_conflict(info, c.text) or share_conflict(info.text, c.text)):
         return True  # "总数有多少家" is not answered by "新增…16家"; "占GDP的比重" not by "占研发经费比重"
+    if kind == "number" and contrast_term(info, c.text, c.context):
+        return True  # "同济大学…累计实现技术交易多少" is not answered by a sentence about 复旦大学
     return bool(REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text))  # "除了…还有哪两所": "等3所"
 
 
@@ -213,3 +215,20 @@ def year_of_value(year: int | None, sent: str) -> bool:
     """Whether sent states a figure of the asked year in the "X年的Y" form, however many other years it names
     ("留镇率已从2021年的21.42%提升至2022年的22.33%" states a 2021 and a 2022 figure)."""
     return year is not None and bool(re.search(YEAR_OF_VALUE.format(year=year), sent))
+
+
+def contrast_term(info: QuestionInfo, text: str, context: str = "") -> str:
+    """A word of text that names another thing of the kind a question term names: the same head, another modifier
+    (同济大学 asked, 复旦大学 in the sentence; 青年基金 vs 面上基金), when the asked term itself is in neither the
+    sentence nor its context. "" when there is none."""
+    from assistant.terms import tokenize
+
+    missing = [t for t in info.terms if len(t) >= 3 and t not in info.place_terms and t not in text + context]
+    if not missing:
+        return ""
+    words = set(tokenize(text))
+    for t in missing:
+        for w in words:
+            if len(w) == len(t) and w[-2:] == t[-2:] and w[:-2] != t[:-2] and w not in info.text:
+                return w
+    return ""
