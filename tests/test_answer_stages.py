@@ -518,10 +518,11 @@ def test_how_many_times_asks_a_multiple() -> None:
 def test_another_thing_of_the_asked_kind_is_no_answer() -> None:
     from assistant.answer.eligibility import contrast_term
 
-    info = analyse("清河县支持清河大学开展成果转化试点，累计实现技术交易多少？")
-    sent = "其中,支持江北大学开展成果转化试点改革,累计实现技术交易3.2亿元。"
-    assert contrast_term(info, sent) == "江北大学"
-    assert not contrast_term(info, sent.replace("江北大学", "清河大学"))
-    assert not contrast_term(info, sent, context="清河大学成果转化")  # the asked one named by its context
-    assert "现有文件中没有找到" in read("清河县支持清河大学开展成果转化试点，累计实现技术交易多少？", sent, "成果转化")
-    assert "3.2亿元" in read("清河县支持江北大学开展成果转化试点，累计实现技术交易多少？", sent, "成果转化")
+    question = "清河县支持县师范大学开展成果转化试点，累计实现技术交易多少？"
+    info = analyse(question)
+    sent = "其中,支持县理工大学开展成果转化试点改革,累计实现技术交易3.2亿元。"
+    assert contrast_term(info, sent) == "理工大学"
+    assert not contrast_term(info, sent.replace("理工大学", "师范大学"))
+    assert not contrast_term(info, sent, context="县师范大学成果转化")  # the asked one named by its context
+    assert "现有文件中没有找到" in read(question, sent, "成果转化")
+    assert "3.2亿元" in read(question.replace("师范", "理工"), sent, "成果转化")
