@@ -11,8 +11,10 @@ _TABLE = _LABELS["indicator_table"]
 
 YEAR: str = _TABLE["year"]
 TARGET: str = _TABLE["target"]
-ACHIEVED: str = _TABLE["achieved"]
-RATE: str = _TABLE["rate"]  # computed by the system: ACHIEVED ÷ TARGET
+ACHIEVED: str = _TABLE["achieved_prefix"] + _TABLE["verb"]  # "the figure actually reached"
+# The rate of the achieved to the target, named as Chinese names the rate of an action: its verb and the suffix of a
+# rate (labels.toml); computed by the system: ACHIEVED ÷ TARGET.
+RATE: str = _TABLE["verb"] + _TABLE["rate_suffix"]
 INDICATOR_COLUMNS: tuple[str, ...] = (YEAR, TARGET, ACHIEVED, RATE)
 RATE_FORMULA = f"{RATE}={ACHIEVED}÷{TARGET}"
 
