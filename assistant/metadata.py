@@ -234,12 +234,13 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
     number = m.group(0) if m else ""
     index_no = _field(head, "索引号").split(" ")[0]
     g = gazetteer()
-    title_places = g.places_in(_untruncated(title, text))
+    head = _untruncated(title, text)
+    title_places = g.places_in(head)
     lead = next((ln for ln in text.split("\n")[:5] if WIRE_LEAD.match(ln.strip())), "")
     body_places = g.places_in(text[:4000])
     # The most specific place the title names, else the wire lead's city (中新网合肥…电), else the place the body
     # names most often.
-    venue_only = not g.places_in(VENUE.sub("", _untruncated(title, text))) and bool(title_places)
+    venue_only = bool(title_places) and not g.places_in(VENUE.sub("", head))
     unit = (
         (covering_place(title_places, text[:4000]) if venue_only else None)
         or g.most_specific(title_places)

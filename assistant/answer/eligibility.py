@@ -15,7 +15,7 @@ from assistant.answer.scoring import (
     value_clause_cover,
     value_clauses,
 )
-from assistant.answer.values import COUNTED_SET, FLOW, NAMED_ONE_AND_ETC, SENTENCE, max_items
+from assistant.answer.values import COUNTED_SET, FLOW, NAMED_ONE_AND_ETC, SENTENCE, VALUE_KINDS, max_items
 from assistant.metadata import PLAN_DOCS, VENUE, is_furniture_line
 from assistant.scope import deepest_places, place_conflict, subject_places, time_conflict, time_of
 from assistant.tables import is_row, row_sides
@@ -115,7 +115,7 @@ def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -
     a value is asked, the counted thing (a stock, not a flow), as many items as asked, the asked measure."""
     if c.cover < min_support:
         return False
-    if kind in ("number", "date", "person", "name", "title", "place") and not c.has_value:
+    if kind in VALUE_KINDS and not c.has_value:
         return False
     if vetoed(info, c, kind):
         return False

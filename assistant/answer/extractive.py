@@ -48,6 +48,7 @@ from assistant.answer.values import (
     DATE_VALUE,
     SENTENCE,
     TARGET_WORDS,
+    VALUE_KINDS,
     WIRE_DATELINE,
     holds_value,
     mask_quoted,
@@ -105,6 +106,18 @@ def with_dateline(passages: list[Passage], spans: list[tuple[int, int, int, str]
     if not m:
         return spans
     return [(pi, m.start(), m.end(), "电头："), *spans]
+
+
+def add_span(passages: list[Passage], spans: list[tuple[int, int, int, str]], sp: tuple[int, int, int, str]) -> None:
+    """Add sp to spans, widening the span already taken when sp lies in the same sentence of the same passage."""
+    same = next(
+        (k for k, o in enumerate(spans) if sp[0] >= 0 and sp[0] == o[0] and one_sentence(passages, o, sp)), None
+    )
+    if same is None:
+        spans.append(sp)
+    else:
+        o = spans[same]
+        spans[same] = (o[0], min(o[1], sp[1]), max(o[2], sp[2]), o[3])
 
 
 # A later part read around the earlier answer needs this share of the support a whole question needs.
@@ -326,12 +339,12 @@ class ExtractiveAnswerer:
         would be enough)."""
         kind = info.kind
         plan = True if TARGET_CUE.search(info.text) else None
+        reach = 0 if sentence_only else NEAR_CHARS  # (sentence_only: the sentence holding near[1] only)
         for c in self.candidates(info, passages, kind, plan=plan):
-            reach = 0 if sentence_only else NEAR_CHARS  # (sentence_only: the sentence holding near[1] only)
             after = c.passage_index == near[0] and c.end > near[1] and c.start - near[1] <= reach
             if not after or c.cover < LOCAL_SUPPORT * self.settings.min_support:
                 continue
-            if kind in ("number", "date", "person", "name", "title", "place") and not c.has_value:
+            if kind in VALUE_KINDS and not c.has_value:
                 continue
             if not vetoed(info, c, kind) and not focus_elsewhere(info, kind, c, passages):
                 return [c]
@@ -403,12 +416,7 @@ class ExtractiveAnswerer:
                 return None
             for sp in got:
                 # a clause answered from the same sentence widens the span already taken ("…737家,…返还资金3900万元")
-                same = next((k for k, o in enumerate(spans) if sp[0] == o[0] and one_sentence(passages, o, sp)), None)
-                if same is None:
-                    spans.append(sp)
-                else:
-                    o = spans[same]
-                    spans[same] = (o[0], min(o[1], sp[1]), max(o[2], sp[2]), o[3])
+                add_span(passages, spans, sp)
         return spans
 
     def __call__(self, question: str, passages: list[Passage]) -> Answer:
@@ -437,16 +445,8 @@ class ExtractiveAnswerer:
                 if len(parts) == 1:
                     return refusal(question, passages, self.name)
                 continue
-            for sp in got:
-                same = next(
-                    (k for k, o in enumerate(spans) if sp[0] >= 0 and sp[0] == o[0] and one_sentence(passages, o, sp)),
-                    None,
-                )
-                if same is None:
-                    spans.append(sp)
-                else:  # the later part is answered in the earlier answer's sentence: one quote covering both
-                    o = spans[same]
-                    spans[same] = (o[0], min(o[1], sp[1]), max(o[2], sp[2]), o[3])
+            for sp in got:  # (a later part answered in the earlier answer's sentence: one quote covering both)
+                add_span(passages, spans, sp)
         if not any(sp[0] >= 0 for sp in spans):
             return refusal(question, passages, self.name)
         return compose(question, passages, spans, self.name)

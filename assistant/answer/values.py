@@ -66,6 +66,8 @@ PROPER_NAME = re.compile(
 )
 
 
+# The kinds of question answered by a value the sentence must hold (a figure, a date, a name, a place).
+VALUE_KINDS = ("number", "date", "person", "name", "title", "place")
 ROLE = re.compile(r"(?:市|区|县|镇|乡|省)(?:委书记|长)|(?:局|部|厅|处|科|室|办|中心)(?:长|主任)|书记|局长|主任|负责人")
 
 
