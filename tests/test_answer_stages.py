@@ -526,3 +526,40 @@ def test_another_thing_of_the_asked_kind_is_no_answer() -> None:
     assert not contrast_term(info, sent, context="县师范大学成果转化")  # the asked one named by its context
     assert "现有文件中没有找到" in read(question, sent, "成果转化")
     assert "3.2亿元" in read(question.replace("师范", "理工"), sent, "成果转化")
+
+
+def test_a_later_part_naming_nothing_of_its_own_asks_about_the_earlier_subject() -> None:
+    text = (
+        "目前,清河县生物医药产业规模320亿元,位居全市第二。"
+        "全县去年新认定高新技术企业41家。"
+        "力争到2027年,实现生物医药产业规模突破600亿元。"
+    )
+    answer = read("清河县生物医药产业规模目前多少？到2027年的目标是多少？", text, "清河县生物医药产业")
+    assert "320亿元" in answer and "600亿元" in answer
+
+
+def test_an_enumeration_of_items_with_a_counter_and_its_noun() -> None:
+    from assistant.answer.values import ordinal_items_in
+
+    assert ordinal_items_in("一类是评估企业的研发能力,第二类是评估企业的成长潜力。") == (2, "类")
+    assert ordinal_items_in("第一道关口是入县检测;第二道关口是网格排查。") == (2, "道关口")
+    assert ordinal_items_in("一是加强排查。二是集中隔离。")[0] == 2
+    assert ordinal_items_in("这一项目是全县重点。") == (0, "")
+    assert analyse("清河县科技积分的12项指标分成哪两类？").kind == "list"
+    announced = (
+        "清河县科技积分制围绕创新建立指标体系,一共12项核心指标,分两类。"
+        "县科技局局长 周明远:一类是评估企业的研发能力,第二类是评估企业的成长潜力。"
+    )
+    answer = read("清河县科技积分制的12项核心指标分成哪两类？", announced, "清河县科技积分制")
+    assert "研发能力" in answer and "成长潜力" in answer
+
+
+def test_items_in_the_answer_sentence_are_followed_by_the_rest_of_that_enumeration_only() -> None:
+    text = (
+        "目前清河县设立三道关口全力防范输入,第一道关口是在高速路口对来县人员检测体温;第二道关口是社区网格化管理。"
+        "全县共排查5.2万人次;第三道关口是医院发热门诊,全县共设立12个发热门诊。"
+        "县里还新增三项措施。一是完成全部排查;二是确诊病例集中收治;三是密切接触者集中观察;四是加快核酸检测。"
+    )
+    answer = read("清河县防范输入设立的三道关口分别是什么？", text, "清河县疫情防控")
+    assert "检测体温" in answer and "网格化" in answer and "发热门诊" in answer
+    assert "核酸检测" not in answer  # the 四是 of the next enumeration is not a fourth 关口

@@ -10,12 +10,21 @@ from assistant.answer.scoring import (
     CN_DIGIT,
     Candidate,
     abbreviation_match,
+    enumerates,
     measure_match,
     term_match,
     value_clause_cover,
     value_clauses,
 )
-from assistant.answer.values import COUNTED_SET, FLOW, NAMED_ONE_AND_ETC, SENTENCE, VALUE_KINDS, max_items
+from assistant.answer.values import (
+    COUNTED_SET,
+    FLOW,
+    NAMED_ONE_AND_ETC,
+    SENTENCE,
+    VALUE_KINDS,
+    max_items,
+    ordinal_count,
+)
 from assistant.metadata import PLAN_DOCS, VENUE, is_furniture_line
 from assistant.scope import deepest_places, place_conflict, subject_places, time_conflict, time_of
 from assistant.tables import is_row, row_sides
@@ -119,20 +128,15 @@ def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -
         return False
     if vetoed(info, c, kind):
         return False
-    if (
-        kind == "list"
-        and COUNTED_SET.search(info.text)
-        and max_items(c.text) < 2
-        and not (len(c.text) <= 40 and "一是" in c.follows)
-    ):
+    if kind == "list" and COUNTED_SET.search(info.text) and max_items(c.text) < 2 and not enumerates(c):
         return False  # "那26家企业都是哪些": a sentence that only counts them names none
     n_asked = ITEMS_ASKED.search(info.text)
     if (
         n_asked
         and kind == "list"
-        and max_items(c.text) < CN_DIGIT[n_asked.group(1)]
+        and max(max_items(c.text), ordinal_count(c.text)) < CN_DIGIT[n_asked.group(1)]
         and not abbreviation_match(n_asked.group(0)[1:], c.text)
-        and not (len(c.text) <= 40 and "一是" in c.follows)
+        and not enumerates(c)
     ):
         return False  # "分别是哪两个团队": a sentence that names none of them
     if kind == "number" and info.measure and not info.two_part and measure_match(info, c.text, c.context) < 0.5:

@@ -19,7 +19,7 @@ from assistant.answer.eligibility import (
     supported,
     vetoed,
 )
-from assistant.answer.parts import split_clauses, split_question
+from assistant.answer.parts import question_subject, split_clauses, split_question
 from assistant.answer.question import (
     BYLINE_ASKED,
     TARGET_CUE,
@@ -429,6 +429,7 @@ class ExtractiveAnswerer:
         parts = split_question(question) if not two_part else [question]
         spans: list[tuple[int, int, int, str]] = []
         context = parse_filters(question)
+        previous = ""
         for part in parts:
             if len(parts) > 1:
                 # A later part inherits the place and year named in an earlier one.
@@ -436,7 +437,14 @@ class ExtractiveAnswerer:
                 prefix = ("" if pf.places else "".join(context.places[:1])) + (
                     "" if pf.years else "".join(f"{y}年" for y in context.years[:1])
                 )
-                part = prefix + part
+                own = analyse(part, self.idf)
+                if previous and not set(own.terms) - own.place_terms:
+                    # "…产业规模目前多少？到2025年的目标是多少？": a part naming nothing of its own asks about the
+                    # earlier part's subject (less the time that part named: this one names its own)
+                    part = question_subject(previous, drop_time=True) + part
+                else:
+                    part = prefix + part
+            previous = part
             near = next(((sp[0], sp[2]) for sp in spans if sp[0] >= 0), None)
             got = self.spans(part, passages, near)
             if got is None and len(parts) == 1:

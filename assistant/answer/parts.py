@@ -57,13 +57,15 @@ def split_clauses(question: str) -> list[str]:
 NOT_SUBJECT_END = re.compile(r"v|u.*|d|p|c")
 
 
-def question_subject(part: str) -> str:
+def question_subject(part: str, drop_time: bool = False) -> str:
     """The words of a question part before its asking word, less a trailing verb or adverb ("截至2月16日重庆发了几台次"
-    -> 截至2月16日重庆): the subject a later part that names none asks about."""
+    -> 截至2月16日重庆): the subject a later part that names none asks about. drop_time: less a trailing time word
+    too ("产业规模目前": the later part names its own time)."""
     m = ASKS.search(part)
     if not m:
         return ""
     words = list(pos_words(part[: m.start()]))
-    while words and NOT_SUBJECT_END.fullmatch(words[-1][1]) and not re.search(r"\d", words[-1][0]):
+    end = re.compile(f"{NOT_SUBJECT_END.pattern}|t") if drop_time else NOT_SUBJECT_END
+    while words and end.fullmatch(words[-1][1]) and not re.search(r"\d", words[-1][0]):
         words.pop()
     return "".join(w for w, _ in words)

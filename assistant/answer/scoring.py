@@ -10,13 +10,16 @@ from assistant.answer.question import COUNTERS, QuestionInfo
 from assistant.answer.values import (
     CLAUSE,
     DATE_VALUE,
+    NUMERALS,
     ORDINAL_ASKED,
-    ORDINAL_ITEM,
     UNITS,
     VALUE,
     amounts_only,
     holds_value,
     mask_quoted,
+    ordinal_count,
+    ordinal_item,
+    ordinal_items_in,
 )
 from assistant.metadata import places_in
 from assistant.terms import SYNONYMS
@@ -127,32 +130,54 @@ def value_clauses(info: QuestionInfo, text: str) -> list[str]:
     return [m.group() for m in CLAUSE.finditer(mask_quoted(text)) if holds_value("number", m.group(), info.unit)]
 
 
+# How far after a long sentence its enumeration may open ("…分两类。科技部副部长 吴朝晖：一类是…").
+ITEM_OPENS = 20
+# The most text between one item of an enumeration and the next.
+ITEM_GAP = 300
+
+
+def enumerates(c: Candidate) -> bool:
+    """The sentence heads an enumeration: its items open right after it ("…分两类。吴朝晖：一类是…"; a short heading:
+    anywhere in the text after it) or it holds them itself."""
+    opening = ordinal_item(0).search(c.follows)
+    return bool(opening and (len(c.text) <= 40 or opening.start() <= ITEM_OPENS)) or ordinal_count(c.text) >= 2
+
+
 def ordinal_items(passages: list[Passage], head: Candidate) -> list[tuple[int, int, int]]:
     """The first sentence of each "一是… 二是… 三是…" item that follows a heading sentence, across the
-    consecutive chunks of its document that were retrieved; [] when the heading is not followed by one."""
+    consecutive chunks of its document that were retrieved; [] when the heading is not followed by one. A sentence
+    holding the first items itself ("设立三道防线，第一道防线是…；第二道防线是…。") is followed by the rest of the same
+    form (not by the "四是" of another enumeration)."""
     first = passages[head.passage_index]
-    if (
-        len(head.text) > 40
-        or head.text.count("、") >= 2
-        or not re.search("一是", first.text[head.end : head.end + 160])
+    inner, form = ordinal_items_in(head.text)
+    if inner >= len(NUMERALS):
+        return []
+    opening = ordinal_item(inner, form if inner else None).search(first.text[head.end : head.end + 160])
+    if not inner and (
+        head.text.count("、") >= 2 or not opening or (len(head.text) > 40 and opening.start() > ITEM_OPENS)
     ):
-        return []  # only a heading-like sentence stands for the items after it
+        return []  # a heading-like sentence stands for the items after it; a long one only when they open right after
+    form = form if inner else (opening.group(1) if opening else None)
     chunks = {p.chunk.ord: i for i, p in enumerate(passages) if p.chunk.doc_id == first.chunk.doc_id}
     items: list[tuple[int, int, int]] = []
-    ordinal, start = 0, head.end
+    ordinal, start, limit = inner, head.end, len(first.text) + 160
     for ord_ in range(first.chunk.ord, first.chunk.ord + 4):
         if ord_ not in chunks:
             break  # only consecutive chunks: a gap could hide an item
         i = chunks[ord_]
         text = passages[i].text
-        while ordinal < len(ORDINAL_ITEM):
-            m = ORDINAL_ITEM[ordinal].search(text, start)
-            if not m:
-                break
+        while ordinal < len(NUMERALS):
+            m = ordinal_item(ordinal, form).search(text, start)
+            if not m or m.start() > limit:
+                break  # (an item far on starts another enumeration)
+            if items and items[-1][0] == i and items[-1][2] > m.start():
+                items[-1] = (i, items[-1][1], m.start())  # items in one sentence: each ends where the next opens
             items.append((i, m.start(), m.end()))
-            ordinal, start = ordinal + 1, m.end()
-        start = 0
-    return items if len(items) >= 2 else []
+            ordinal, start, limit = ordinal + 1, m.start() + 1, m.end() + ITEM_GAP
+        if limit <= len(text):
+            break  # the next item was not within reach in this chunk
+        start, limit = 0, limit - len(text)
+    return items if len(items) >= (1 if inner else 2) else []
 
 
 def value_clause_cover(info: QuestionInfo, text: str) -> float:
@@ -239,7 +264,7 @@ def value_factor(info: QuestionInfo, kind: str, sent: str, has_value: bool) -> f
     if kind in ("date", "person", "name", "title", "place"):
         return 1.15 if has_value else 0.4
     if kind == "list":
-        return 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2, 10)
+        return 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2 + ordinal_count(sent), 10)
     return 1.0
 
 

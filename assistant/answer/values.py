@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.clean import _WIRE
 from assistant.metadata import places_in
@@ -192,4 +193,33 @@ def max_items(text: str) -> int:
     return max((len(re.split(r"、|和|及|与", m.group())) for m in re.finditer(r"[^,;:。，；：]+", text)), default=0)
 
 
-ORDINAL_ITEM = [re.compile(c + r"是[^。！？!?\n]{2,80}[。！？!?]?") for c in "一二三四五六七八九十"]
+# The items of an enumeration: "一是…", and with a counter and its noun ("一类是…第二类是…", "第一道防线是…").
+# Every item of one enumeration has the form its first has (form: the words between the numeral and 是).
+NUMERALS = "一二三四五六七八九十"
+ANY_FORM = r"(?:[类道项个条种批点][\u4e00-\u9fff]{0,3}?)?"
+
+
+@lru_cache(maxsize=256)
+def ordinal_item(n: int, form: str | None = None) -> re.Pattern[str]:
+    """The n-th item (0: the first) of an enumeration of the given form (None: any form)."""
+    f = ANY_FORM if form is None else re.escape(form)
+    return re.compile(rf"(?:第)?{NUMERALS[n]}({f})是[^。！？!?\n]{{2,80}}[。！？!?]?")
+
+
+def ordinal_items_in(text: str, start: int = 0) -> tuple[int, str]:
+    """How many items of an enumeration ("一是…二是…", "第一道防线是…第二道防线是…") text holds in order from start,
+    and their form; (0, "") when fewer than two."""
+    m = ordinal_item(0).search(text, start)
+    if not m:
+        return 0, ""
+    n, at, form = 1, m.start() + 1, m.group(1)
+    while n < len(NUMERALS):
+        m = ordinal_item(n, form).search(text, at)
+        if not m:
+            break
+        n, at = n + 1, m.start() + 1
+    return (n, form) if n >= 2 else (0, "")
+
+
+def ordinal_count(text: str) -> int:
+    return ordinal_items_in(text)[0]
