@@ -146,6 +146,18 @@ def dominant_place(places: list[Place], text: str) -> Place | None:
     return top if counts[top.uid] >= 2 and counts[top.uid] >= 2 * rival else None
 
 
+def focus_place(unit: Place | None, body_places: list[Place], text: str) -> Place | None:
+    """The one place inside the document's own that its body names more than once, when it names no other there:
+    杨浦区 in a 上海 press item where 杨浦区's director answers, 南山区 in a 深圳 item about a 南山 project. None when
+    the body names two places inside (a round-up of districts), or one in passing (丽江 once in a 云南 briefing)."""
+    if unit is None:
+        return None
+    g = gazetteer()
+    inside = list(dict.fromkeys(p for p in body_places if p.uid != unit.uid and g.contains(unit, p)))
+    deepest = [p for p in inside if not any(o.uid != p.uid and g.contains(p, o) for o in inside)]
+    return deepest[0] if len(deepest) == 1 and text.count(place_name(deepest[0])) >= 2 else None
+
+
 def covering_place(venues: list[Place], text: str, share: float = 0.6) -> Place | None:
     """For a title naming only the venue: the deepest place that holds the venue and at least `share` of the places
     the body names (a district or city counts for its province): 上海 for an item held in 松江 that names 上海,
@@ -248,6 +260,7 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
         or dominant_place(body_places, text[:4000])
     )
     region = place_name(unit) if unit else ""
+    focus = None if venue_only else focus_place(unit, body_places, text[:4000])  # (the venue is not the subject)
     years = re.findall(r"(20\d{2})年", title)
     if not years and date and doc_type(title, text) in ("新闻", "其他") and document_date(text):
         years = [date[:4]]  # a dated bulletin is about its own year unless its title names another
@@ -266,6 +279,7 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
         "region_id": unit.uid if unit else "",
         "places": ",".join(place_name(p) for p in g.lineage(unit)) if unit else "",
         "mentioned": ",".join(frequent_places(text[:4000])),
+        "focus_id": focus.uid if focus else "",
         "outlet": news["outlet"],
         "author": news["author"],
         "doc_type": doc_type(title, text),

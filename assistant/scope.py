@@ -77,6 +77,9 @@ def time_of(passage_text: str, start: int, meta: dict[str, Any]) -> TimeRef:
     return ref
 
 
+# A sentence about the whole of a province, city or the country names it by its level alone.
+WHOLE_UNIT = re.compile(r"[全我本][省市国]")
+
 ENUMERATION_GAP = re.compile(r"^[市区县省]?(?:、|和|及|与|,)$")
 
 
@@ -102,6 +105,8 @@ def sentence_places(sentence: str, meta: dict[str, Any]) -> list[Place]:
     listed = any(ENUMERATION_GAP.match(sentence[a.end : b.start]) for a, b in zip(mentions, mentions[1:], strict=False))
     if stated and not listed:
         return stated
+    if not stated and home and WHOLE_UNIT.search(sentence):
+        return [home]  # "全市…" in a 上海 item about 杨浦区 is about 上海, not the district it focuses on
     return [*stated, *document_places(meta)]
 
 
@@ -109,7 +114,8 @@ def document_places(meta: dict[str, Any]) -> list[Place]:
     """The document's place and the other places it names (a 上海 bulletin about 徐汇区 names both)."""
     g = gazetteer()
     home = doc_place(meta)
-    others = [g.places[u] for u in str(meta.get("mentioned", "")).split(",") if u in g.places]
+    named = [*str(meta.get("mentioned", "")).split(","), str(meta.get("focus_id", ""))]
+    others = list(dict.fromkeys(g.places[u] for u in named if u in g.places))
     # a place around the document's own (黄石 in a 下陆区 bulletin) frames it and is not a subject
     return ([home] if home else []) + [p for p in others if not (home and (p.uid == home.uid or g.contains(p, home)))]
 

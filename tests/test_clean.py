@@ -204,3 +204,28 @@ def test_a_title_naming_only_a_venue_gives_the_place_the_body_is_about() -> None
     assert parse_metadata(clean(f"{title}\n{other}"))["region"] == "松江"
     # a title that names a place besides its venue keeps the usual reading
     assert parse_metadata(clean(f"嘉定区科技节今天在松江广富林文化中心举办\n{body}"))["region"] != "上海"
+
+
+def test_the_one_district_a_city_item_names_more_than_once_is_what_it_focuses_on() -> None:
+    from assistant.answer import ExtractiveAnswerer
+    from assistant.metadata import parse_metadata
+    from assistant.types import Chunk, Passage
+
+    title = "成都市政府举行新闻发布会 介绍城区科技创新进展"
+    body = (
+        "有媒体提问,武侯汇集了众多高校,如何推动成果转化?武侯区科技局局长回答,我们与四川大学共同打造了环川大知识经济圈,"
+        "在3.1平方公里的土地上,实现近420亿元产值。全市技术合同成交额达到1200亿元。"
+    )
+    meta = parse_metadata(clean(f"{title}\n{body}"))
+    assert meta["region"] == "成都" and meta["focus_id"].endswith("/武侯区")
+    # two districts named: a round-up, no focus; one named once: in passing, no focus
+    assert not parse_metadata(clean(f"{title}\n{body}锦江区同期实现产值300亿元。"))["focus_id"]
+    assert not parse_metadata(clean(f"{title}\n{body.replace('武侯汇集', '城区汇集')}"))["focus_id"]
+
+    text = clean(f"{title}\n{body}")
+    read_ = ExtractiveAnswerer()
+    p = Passage(Chunk("d:0", "d", 0, 0, len(text), text), 1.0, meta)
+    assert "420亿元" in read_("武侯区环川大知识经济圈实现了多少产值？", [p]).answer
+    # a sentence about the whole city (全市) is not about the district the item focuses on
+    assert "现有文件中没有找到" in read_("武侯区技术合同成交额是多少？", [p]).answer
+    assert "1200亿元" in read_("成都市技术合同成交额是多少？", [p]).answer

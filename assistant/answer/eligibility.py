@@ -25,8 +25,9 @@ from assistant.answer.values import (
     max_items,
     ordinal_count,
 )
+from assistant.gazetteer import gazetteer
 from assistant.metadata import PLAN_DOCS, VENUE, is_furniture_line
-from assistant.scope import deepest_places, place_conflict, subject_places, time_conflict, time_of
+from assistant.scope import WHOLE_UNIT, deepest_places, place_conflict, subject_places, time_conflict, time_of
 from assistant.tables import is_row, row_sides
 from assistant.types import Passage
 
@@ -58,9 +59,11 @@ def eligible(
     if info.filters.years and years_in and not years_in & set(info.filters.years) and re.search(r"20\d{2}年", sent):
         return False
     places = most_specific(info)
+    focus = gazetteer().places.get(str(meta.get("focus_id", "")))
     if (
         places
         and meta.get("region") not in places
+        and not (focus and (focus.short or focus.name) in places)
         and not any(pl in sent for pl in places)
         and not (previous and not subject_places(sent) and any(pl in VENUE.sub("", previous) for pl in places))
     ):
@@ -197,7 +200,8 @@ def in_scope(info: QuestionInfo, sent: str, text: str, start: int, meta: dict[st
     # (a table row's parts of the year are per column, "全年目标" next to "上半年完成": its headers say them)
     prev = VENUE.sub("", previous_sentence(text, start))  # (where an event was held is not what it is about)
     # a sentence naming no place is about the place the sentence before it names ("上海…。政策实施后，预计…")
-    about = prev if prev and not subject_places(sent) and subject_places(prev) else sent
+    # (one naming the whole of its unit, "全市…", is about that: scope.WHOLE_UNIT)
+    about = prev if prev and not subject_places(sent) and subject_places(prev) and not WHOLE_UNIT.search(sent) else sent
     if info.scope and (
         place_conflict(info.scope, about, meta)
         or (
