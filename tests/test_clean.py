@@ -229,3 +229,14 @@ def test_the_one_district_a_city_item_names_more_than_once_is_what_it_focuses_on
     # a sentence about the whole city (全市) is not about the district the item focuses on
     assert "现有文件中没有找到" in read_("武侯区技术合同成交额是多少？", [p]).answer
     assert "1200亿元" in read_("成都市技术合同成交额是多少？", [p]).answer
+
+
+def test_a_venue_or_filing_city_inside_a_place_the_title_names_is_not_the_title_s_place() -> None:
+    from assistant.metadata import parse_metadata
+
+    body = "会议指出,全省将推进水利科技创新,到2028年争创5个以上省级科普教育基地。"
+    assert parse_metadata(clean(f"四川省水利科技工作会议在成都召开\n{body}"))["region"] == "四川"
+    wire = "中新网成都7月25日电(记者 周明远)\n25日,四川省人大常委会会议在成都举行。全省上半年实际使用外资增长12%。"
+    assert parse_metadata(clean(wire))["region"] == "四川"
+    # a venue in no place the title names keeps the usual reading
+    assert parse_metadata(clean(f"川渝人才交流会在成都启动\n{body}"))["region"] == "成都"
