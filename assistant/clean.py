@@ -80,8 +80,8 @@ def _join_wrapped(lines: list[str]) -> list[str]:
 # News furniture that arrives inline (a whole article on one line): each piece goes on a line of its own, so that it
 # is read as metadata and never quoted as part of a body sentence.
 NEWS_DATELINE = re.compile(
-    r"^\s*(?:[^\n，,]{0,40}?\s)?\[?\s*((?:(?:19|20)?\d{2}[-/])?\d{1,2}[-/]\d{1,2}(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)"
-    r"\s*\]?\s*[，,]?\s*正文[:：]\s*"
+    r"^\s*(?:(?P<pre>[^\n，,]{0,40}?)\s)?\[?\s*(?P<date>(?:(?:(?:19|20)?\d{2}[-/])?\d{1,2}[-/]\d{1,2}|(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
+    r"(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)\s*\]?\s*[，,]?\s*正文[:：]\s*"
 )
 _WIRE = (
     r"(?:本报|[\u4e00-\u9fff]{1,8}?(?:日报|晚报|网|社|电视台|客户端|APP))"
@@ -116,7 +116,11 @@ def separate_news_furniture(text: str) -> str:
     m = NEWS_DATELINE.match(text)
     titled = NEWS_TITLE_DATE.match(text)
     if m:
-        head.append(m.group(1).strip())
+        source = NEWS_SOURCE.match(
+            (m.group("pre") or "").strip(" |｜")
+        )  # "来源：江西日报 | 2023年08月16日 13:55:06，正文："
+        head += [source.group(1).strip()] if source else []
+        head.append(m.group("date").strip())
         text = text[m.end() :]
     elif titled:
         head += [titled.group(1).strip(), titled.group(2)]

@@ -74,10 +74,12 @@ def place_with_parents(place: str, context: str = "") -> list[str]:
 
 
 NEWS_HEAD_LINE = re.compile(
-    r"^(?:\[?\s*(?:(?:19|20)?\d{2}[-/])?\d{1,2}[-/]\d{1,2}[\d:： \]]*$|(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$"
+    r"^(?:\[?\s*(?:(?:19|20)?\d{2}[-/])?\d{1,2}[-/]\d{1,2}[\d:： \]]*$"
+    r"|(?:19|20)\d{2}年\d{1,2}月\d{1,2}日(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?$"
     r"|原标题[:：]|(?:来源|转自|转载自)[:：]\s*\S+$|【[^】]{2,12}】$|(?:责任)?编辑[:：]\s*\S*$|\(完\)$)"
 )
 WIRE_LEAD = re.compile(rf"^{_WIRE}\s*(?:[(（]([^()（）]*)[)）])?$")
+QUOTED_NAME = re.compile(r"“[^”]{1,20}”")
 WIRE_IN_TITLE = re.compile(rf"^{_WIRE}\s*(?:[(（][^()（）]*[)）])?")
 
 
@@ -249,15 +251,17 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
     index_no = _field(head, "索引号").split(" ")[0]
     g = gazetteer()
     head = _untruncated(title, text)
-    title_places = g.places_in(head)
+    # a place inside a quoted name ("第二期“庐山对话”活动") names the event, not where the item is about
+    named = QUOTED_NAME.sub("", head) if g.places_in(QUOTED_NAME.sub("", head)) else head
+    title_places = g.places_in(named)
     lead = next((ln for ln in text.split("\n")[:5] if WIRE_LEAD.match(ln.strip())), "")
     body_places = g.places_in(text[:4000])
     # The most specific place the title names, else the wire lead's city (中新网合肥…电), else the place the body
     # names most often.
-    venue_only = bool(title_places) and not g.places_in(VENUE.sub("", head))
+    venue_only = bool(title_places) and not g.places_in(VENUE.sub("", named))
     # what the title is about: not the city a wire item was filed from, nor the venue beside another place it names
     # ("中新网杭州7月25日电…浙江省…会议在杭州举行": 浙江; "山东省水利科技工作会议在济南召开": 山东)
-    about = g.places_in(VENUE.sub("", WIRE_IN_TITLE.sub("", head)))
+    about = g.places_in(VENUE.sub("", WIRE_IN_TITLE.sub("", named)))
     framed = all(any(g.contains(o, p) for o in about) for p in title_places)  # each venue lies in a place named
     unit = (
         (covering_place(title_places, text[:4000]) if venue_only else None)

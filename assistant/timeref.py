@@ -20,7 +20,9 @@ DATELINE = re.compile(
 )
 # the same dateline once cleaning has put it on a line of its own
 FIRST_LINE_DATE = re.compile(
-    r"^\s*\[?\s*((?:19|20)?\d{2})[-/](\d{1,2})[-/](\d{1,2})(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*\]?\s*$", re.M
+    r"^\s*\[?\s*((?:19|20)?\d{2})(?:[-/](\d{1,2})[-/](\d{1,2})|(?<=\d)年(\d{1,2})月(\d{1,2})日)"
+    r"(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*\]?\s*$",
+    re.M,
 )
 HEAD_DATE = re.compile(
     r"(?:发布日期|发布时间|发文日期|成文日期|日期|时间)[:：]\s*((?:19|20)\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2})"
@@ -38,9 +40,10 @@ def _date(y: int, m: int, d: int) -> str:
 def document_date(text: str) -> str:
     """YYYY-MM-DD from the head fields, a dateline, or the signature date at the end; '' when none parses."""
     head = text[:400]
-    m = DATELINE.search(head) or FIRST_LINE_DATE.match(head)
+    m = DATELINE.search(head) or FIRST_LINE_DATE.search(head)  # (the dateline's line may follow a 来源 line)
     if m:
-        got = _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
+        got = _date(int(m.group(1)), int(month), int(day))
         if got:
             return got
     m = HEAD_DATE.search(text[:1500])

@@ -563,3 +563,14 @@ def test_items_in_the_answer_sentence_are_followed_by_the_rest_of_that_enumerati
     answer = read("清河县防范输入设立的三道关口分别是什么？", text, "清河县疫情防控")
     assert "检测体温" in answer and "网格化" in answer and "发热门诊" in answer
     assert "核酸检测" not in answer  # the 四是 of the next enumeration is not a fourth 关口
+
+
+def test_another_edition_of_the_asked_thing_is_no_answer() -> None:
+    from assistant.answer.eligibility import edition_conflict
+
+    assert edition_conflict("第一期清河论坛是什么主题？", "这一期论坛以科技创新为主题。", "第二期清河论坛举行")
+    assert not edition_conflict("第二期清河论坛是什么主题？", "这一期论坛以科技创新为主题。", "第二期清河论坛举行")
+    assert not edition_conflict("第一期清河论坛是什么主题？", "第二批项目签约。", "")  # another kind of edition
+    text = "第二期清河论坛今天举行。这一期论坛以“科技支撑乡村振兴”为主题,吸引200余名专家参加。"
+    assert "乡村振兴" in read("第二期清河论坛是什么主题？", text, "第二期清河论坛举行")
+    assert "现有文件中没有找到" in read("第一期清河论坛是什么主题？", text, "第二期清河论坛举行")

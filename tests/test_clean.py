@@ -167,6 +167,12 @@ def test_a_portal_head_of_title_date_and_source_goes_on_lines_of_its_own() -> No
         ("2025-05-06，正文：【科技快讯】清河日报讯(记者 王小明) ", ["2025-05-06", "【科技快讯】"], "2025-05-06"),
         # a channel's name ends at 频道 even when the text follows without a break
         ("来源：清河网－科技频道", ["来源:清河网-科技频道"], ""),
+        # the source, a bar and a dateline in words with its time
+        (
+            "来源：清河日报  |  2025年05月06日 13:55:06，正文：   本报讯 （记者 王小明）",
+            ["来源:清河日报", "2025年05月06日 13:55:06", "本报讯 (记者 王小明)"],
+            "2025-05-06",
+        ),
     ],
 )
 def test_news_heads_of_every_form_are_metadata(raw: str, head: list[str], date: str) -> None:
@@ -240,3 +246,12 @@ def test_a_venue_or_filing_city_inside_a_place_the_title_names_is_not_the_title_
     assert parse_metadata(clean(wire))["region"] == "四川"
     # a venue in no place the title names keeps the usual reading
     assert parse_metadata(clean(f"川渝人才交流会在成都启动\n{body}"))["region"] == "成都"
+
+
+def test_a_place_inside_a_quoted_name_is_not_the_title_s_place() -> None:
+    from assistant.metadata import parse_metadata
+
+    body = "会议指出,要推动电子信息产业高质量发展。与会专家围绕产业链建设建言献策。"
+    title = "省委书记在成都会见出席第二期“都江堰论坛”的院士专家"
+    assert parse_metadata(clean(f"{title}\n{body}"))["region"] == "成都"  # not 都江堰
+    assert parse_metadata(clean(f"“都江堰论坛”举行\n{body}"))["region"] == "都江堰"  # nothing else is named

@@ -157,7 +157,23 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
         return True  # "总数有多少家" is not answered by "新增…16家"; "占GDP的比重" not by "占研发经费比重"
     if kind == "number" and contrast_term(info, c.text, c.context):
         return True  # "同济大学…累计实现技术交易多少" is not answered by a sentence about 复旦大学
+    if edition_conflict(info.text, c.text, c.context):
+        return True  # "第一期…是什么主题" is not answered by "这一期…" under a title about the 第二期
     return bool(REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text))  # "除了…还有哪两所": "等3所"
+
+
+# The edition of a recurring thing: "第二期", "第十一批", "第5届", "第三轮".
+EDITION = re.compile(r"第([一二三四五六七八九十百零〇两\d]+)(期|届|批|轮|季)")
+
+
+def edition_conflict(question: str, text: str, context: str = "") -> bool:
+    """The question asks about one edition ("第一期") and the sentence, or its title and the sentence before, names
+    another of the same kind ("第二期") and not the asked one."""
+    stated = set(EDITION.findall(f"{text} {context}"))
+    for n, kind in set(EDITION.findall(question)):
+        if (n, kind) not in stated and any(k == kind for _, k in stated):
+            return True
+    return False
 
 
 # A share names what it is a share of: "占GDP的比重", "占全省总量的比例", "占比".
