@@ -574,3 +574,14 @@ def test_another_edition_of_the_asked_thing_is_no_answer() -> None:
     text = "第二期清河论坛今天举行。这一期论坛以“科技支撑乡村振兴”为主题,吸引200余名专家参加。"
     assert "乡村振兴" in read("第二期清河论坛是什么主题？", text, "第二期清河论坛举行")
     assert "现有文件中没有找到" in read("第一期清河论坛是什么主题？", text, "第二期清河论坛举行")
+
+
+def test_a_running_total_up_to_a_day_does_not_answer_a_whole_month() -> None:
+    from assistant.answer.eligibility import partial_period
+
+    text = "截至2月16日,清河县通过包车共运送返岗务工人员760人。"
+    assert partial_period("清河县2月全月包车共运送返岗务工人员多少人？", text)
+    assert not partial_period("截至2月16日清河县包车共运送返岗务工人员多少人？", text)
+    assert not partial_period("清河县全年共运送多少人？", "截至12月31日,全县共运送2.1万人。")
+    assert "现有文件中没有找到" in read("清河县2月全月包车共运送返岗务工人员多少人？", text, "清河县包车")
+    assert "760人" in read("截至2月16日清河县包车共运送返岗务工人员多少人？", text, "清河县包车")

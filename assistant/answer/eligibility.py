@@ -157,6 +157,8 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
         return True  # "总数有多少家" is not answered by "新增…16家"; "占GDP的比重" not by "占研发经费比重"
     if kind == "number" and contrast_term(info, c.text, c.context):
         return True  # "同济大学…累计实现技术交易多少" is not answered by a sentence about 复旦大学
+    if kind == "number" and partial_period(info.text, c.text):
+        return True  # "2月全月…共多少" is not answered by a running total "截至2月16日"
     if edition_conflict(info.text, c.text, c.context):
         return True  # "第一期…是什么主题" is not answered by "这一期…" under a title about the 第二期
     return bool(REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text))  # "除了…还有哪两所": "等3所"
@@ -256,3 +258,21 @@ def contrast_term(info: QuestionInfo, text: str, context: str = "") -> str:
             if len(w) == len(t) and w[-2:] == t[-2:] and w[:-2] != t[:-2] and w not in info.text:
                 return w
     return ""
+
+
+# A question about a whole month or year ("2月全月", "全年") and a sentence counting only up to a day inside it.
+WHOLE_PERIOD = re.compile(r"全月|整月|全年|整年")
+UP_TO_DAY = re.compile(r"截至(?:(?:19|20)\d{2}年)?(\d{1,2})月(\d{1,2})日")
+
+
+def partial_period(question: str, text: str) -> bool:
+    """The question asks the total of a whole month or year and the sentence states a running total up to a day
+    before its end ("截至2月16日共运送…" for "2月全月…共多少")."""
+    if not WHOLE_PERIOD.search(question):
+        return False
+    m = UP_TO_DAY.search(text)
+    if not m:
+        return False
+    month, day = int(m.group(1)), int(m.group(2))
+    whole_year = "年" in WHOLE_PERIOD.search(question).group()
+    return (month, day) != (12, 31) if whole_year else day < 28
