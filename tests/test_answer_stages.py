@@ -585,3 +585,14 @@ def test_a_running_total_up_to_a_day_does_not_answer_a_whole_month() -> None:
     assert not partial_period("清河县全年共运送多少人？", "截至12月31日,全县共运送2.1万人。")
     assert "现有文件中没有找到" in read("清河县2月全月包车共运送返岗务工人员多少人？", text, "清河县包车")
     assert "760人" in read("截至2月16日清河县包车共运送返岗务工人员多少人？", text, "清河县包车")
+
+
+def test_which_city_with_a_modifier_asks_a_place_and_keeps_its_clause() -> None:
+    assert analyse("西部哪个老工业城市把城市更新和海绵城市建设协同推进？").kind == "place"
+    assert analyse("哪个市场主体获得了奖励？").kind != "place"  # 市场 is no 市
+    text = (
+        "多地积极探索城市更新路径,其中西部老工业城市四川省攀枝花市则将城市更新与海绵城市建设协同推进,"
+        "依托钢铁产业优势,出台海绵产业发展规划,推广优质海绵企业,解决了弄弄坪等老工业片区的治理难题。"
+    )
+    answer = read("西部哪个老工业城市把城市更新和海绵城市建设协同推进，解决了弄弄坪片区治理难题？", text, "城市更新")
+    assert "攀枝花" in answer

@@ -250,11 +250,8 @@ class ExtractiveAnswerer:
 
         def useful(a: int, b: int) -> float:
             piece = text[a:b]
-            return coverage(info, piece) + (
-                0.5
-                if kind in ("number", "date", "person", "name", "title") and holds_value(kind, piece, info.unit)
-                else 0.0
-            )
+            valued = kind in VALUE_KINDS and holds_value(kind, piece, info.unit)
+            return coverage(info, piece) + (0.5 if valued else 0.0)
 
         scores = [useful(a, b) for a, b in clauses]
         if near is not None and near[0] == c.passage_index:
@@ -276,9 +273,7 @@ class ExtractiveAnswerer:
             lo -= 1
         while hi + 1 < len(clauses) and hi - best < 2 and scores[hi + 1] >= bar:
             hi += 1
-        if kind in ("number", "date", "person", "name", "title") and not holds_value(
-            kind, text[clauses[lo][0] : clauses[hi][1]], info.unit
-        ):
+        if kind in VALUE_KINDS and not holds_value(kind, text[clauses[lo][0] : clauses[hi][1]], info.unit):
             # The clause naming the subject lacks the value ("2022年8月,…验收,获评…百强县市"): reach the nearest one.
             reach = len(clauses) if kind == "date" else 3  # a news sentence opens with its date ("2月23日,…")
             near = [
