@@ -596,3 +596,12 @@ def test_which_city_with_a_modifier_asks_a_place_and_keeps_its_clause() -> None:
     )
     answer = read("西部哪个老工业城市把城市更新和海绵城市建设协同推进，解决了弄弄坪片区治理难题？", text, "城市更新")
     assert "攀枝花" in answer
+
+
+def test_a_query_ending_with_a_noun_of_quantity_asks_a_figure() -> None:
+    assert analyse("2024年清河县新能源汽车交付量").kind == "number"
+    assert analyse("清河县2024年人口出生率？").kind == "number"
+    assert analyse("清河县2024年全年营收").kind == "number"
+    assert analyse("清河县科技特派员制度").kind == "fact"  # no quantity named
+    text = "2024年,清河县新能源汽车产业加快发展,全年交付量达到3.2万辆,同比增长18%。"
+    assert "3.2万辆" in read("2024年清河县新能源汽车交付量", text, "清河县新能源汽车")

@@ -55,6 +55,11 @@ PLACE_CUE = re.compile(
 )
 
 
+# A query with no asking word that ends with a noun of quantity: a word formed with 量/额/率/数/值 (交付量, 营收额,
+# 出生率, 人数, 产值) or a word for income or takings. Word formation, not a list of measures.
+NOMINAL_FIGURE = re.compile(r"[\u4e00-\u9fff](?:[量额率数值]|营收|收入|票房)[?？]?$")
+
+
 LIST_CUE = re.compile(
     r"哪些|哪几|有什么|包括|包含|分别|措施|举措|内容|目标是什么|任务是什么|重点是什么|几个方面|哪[两二三四五六七八九十]"
 )
@@ -275,6 +280,8 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
         kind = "number"
     elif PLACE_CUE.search(q):
         kind = "place"
+    elif NOMINAL_FIGURE.search(q):
+        kind = "number"  # "2022年特斯拉交付量": a query naming a quantity by its noun asks its figure
     else:
         kind = "fact"
     filters = parse_filters(q)
