@@ -116,9 +116,8 @@ def separate_news_furniture(text: str) -> str:
     m = NEWS_DATELINE.match(text)
     titled = NEWS_TITLE_DATE.match(text)
     if m:
-        source = NEWS_SOURCE.match(
-            (m.group("pre") or "").strip(" |｜")
-        )  # "来源：江西日报 | 2023年08月16日 13:55:06，正文："
+        # "来源：江西日报 | 2023年08月16日 13:55:06，正文：": the source before the dateline is metadata too
+        source = NEWS_SOURCE.match((m.group("pre") or "").strip(" |｜"))
         head += [source.group(1).strip()] if source else []
         head.append(m.group("date").strip())
         text = text[m.end() :]

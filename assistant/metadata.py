@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from assistant.clean import _WIRE, NEWS_PHOTO
+from assistant.clean import _WIRE, NEWS_LEAD, NEWS_PHOTO
 from assistant.gazetteer import Place, gazetteer
 from assistant.scope import subject_places
 from assistant.timeref import document_date
@@ -80,7 +80,6 @@ NEWS_HEAD_LINE = re.compile(
 )
 WIRE_LEAD = re.compile(rf"^{_WIRE}\s*(?:[(（]([^()（）]*)[)）])?$")
 QUOTED_NAME = re.compile(r"“[^”]{1,20}”")
-WIRE_IN_TITLE = re.compile(rf"^{_WIRE}\s*(?:[(（][^()（）]*[)）])?")
 
 
 def is_furniture_line(line: str) -> bool:
@@ -252,8 +251,10 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
     g = gazetteer()
     head = _untruncated(title, text)
     # a place inside a quoted name ("第二期“庐山对话”活动") names the event, not where the item is about
-    named = QUOTED_NAME.sub("", head) if g.places_in(QUOTED_NAME.sub("", head)) else head
-    title_places = g.places_in(named)
+    unquoted = QUOTED_NAME.sub("", head)
+    title_places = g.places_in(unquoted)
+    named = unquoted if title_places else head
+    title_places = title_places or g.places_in(head)
     lead = next((ln for ln in text.split("\n")[:5] if WIRE_LEAD.match(ln.strip())), "")
     body_places = g.places_in(text[:4000])
     # The most specific place the title names, else the wire lead's city (中新网合肥…电), else the place the body
@@ -261,7 +262,7 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
     venue_only = bool(title_places) and not g.places_in(VENUE.sub("", named))
     # what the title is about: not the city a wire item was filed from, nor the venue beside another place it names
     # ("中新网杭州7月25日电…浙江省…会议在杭州举行": 浙江; "山东省水利科技工作会议在济南召开": 山东)
-    about = g.places_in(VENUE.sub("", WIRE_IN_TITLE.sub("", named)))
+    about = g.places_in(VENUE.sub("", NEWS_LEAD.sub("", named)))
     framed = all(any(g.contains(o, p) for o in about) for p in title_places)  # each venue lies in a place named
     unit = (
         (covering_place(title_places, text[:4000]) if venue_only else None)

@@ -26,7 +26,7 @@ from assistant.answer.values import (
     ordinal_count,
 )
 from assistant.gazetteer import gazetteer
-from assistant.metadata import PLAN_DOCS, VENUE, is_furniture_line
+from assistant.metadata import PLAN_DOCS, VENUE, is_furniture_line, place_name
 from assistant.scope import WHOLE_UNIT, deepest_places, place_conflict, subject_places, time_conflict, time_of
 from assistant.tables import is_row, row_sides
 from assistant.types import Passage
@@ -63,7 +63,7 @@ def eligible(
     if (
         places
         and meta.get("region") not in places
-        and not (focus and (focus.short or focus.name) in places)
+        and not (focus and place_name(focus) in places)
         and not any(pl in sent for pl in places)
         and not (previous and not subject_places(sent) and any(pl in VENUE.sub("", previous) for pl in places))
     ):
@@ -268,11 +268,9 @@ UP_TO_DAY = re.compile(r"截至(?:(?:19|20)\d{2}年)?(\d{1,2})月(\d{1,2})日")
 def partial_period(question: str, text: str) -> bool:
     """The question asks the total of a whole month or year and the sentence states a running total up to a day
     before its end ("截至2月16日共运送…" for "2月全月…共多少")."""
-    if not WHOLE_PERIOD.search(question):
-        return False
-    m = UP_TO_DAY.search(text)
+    whole = WHOLE_PERIOD.search(question)
+    m = UP_TO_DAY.search(text) if whole else None
     if not m:
         return False
     month, day = int(m.group(1)), int(m.group(2))
-    whole_year = "年" in WHOLE_PERIOD.search(question).group()
-    return (month, day) != (12, 31) if whole_year else day < 28
+    return (month, day) != (12, 31) if "年" in whole.group() else day < 28

@@ -157,7 +157,8 @@ def ordinal_items(passages: list[Passage], head: Candidate) -> list[tuple[int, i
         head.text.count("、") >= 2 or not opening or (len(head.text) > 40 and opening.start() > ITEM_OPENS)
     ):
         return []  # a heading-like sentence stands for the items after it; a long one only when they open right after
-    form = form if inner else (opening.group(1) if opening else None)
+    if not inner and opening:
+        form = opening.group(1)  # every item has the form the first one has
     chunks = {p.chunk.ord: i for i, p in enumerate(passages) if p.chunk.doc_id == first.chunk.doc_id}
     items: list[tuple[int, int, int]] = []
     ordinal, start, limit = inner, head.end, len(first.text) + 160
