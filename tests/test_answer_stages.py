@@ -605,3 +605,22 @@ def test_a_query_ending_with_a_noun_of_quantity_asks_a_figure() -> None:
     assert analyse("清河县科技特派员制度").kind == "fact"  # no quantity named
     text = "2024年,清河县新能源汽车产业加快发展,全年交付量达到3.2万辆,同比增长18%。"
     assert "3.2万辆" in read("2024年清河县新能源汽车交付量", text, "清河县新能源汽车")
+
+
+def test_a_query_naming_a_quantity_counts_that_noun() -> None:
+    # the noun that ends the query is the measure: a sentence about another quantity does not answer it
+    assert analyse("2024年清河县新能源汽车交付量").measure.endswith("交付")
+    assert analyse("清河县2024年人口出生率").unit.startswith("%")  # a rate is answered by a percentage or ‰
+    text = "2024年,清河县新能源汽车产业加快发展,全年产量达到3.2万辆,新建充电桩1200个。"
+    assert read("2024年清河县新能源汽车交付量", text, "清河县新能源汽车") == REFUSAL
+    births = "2024年清河县出生人口4120人,人口出生率为6.85‰,比上年下降0.3个千分点。"
+    assert "6.85‰" in read("清河县2024年人口出生率", births, "清河县人口")
+    assert read("清河县2024年人口出生率", "2024年清河县出生人口4120人,死亡人口3980人。", "清河县人口") == REFUSAL
+
+
+def test_a_who_question_is_answered_by_a_name_beside_the_asked_role() -> None:
+    # no title word beside the name ("局长李明"): jieba's tagger finds it, next to the role the question asks about
+    text = "清河县科技馆新馆于5月开馆。新馆展陈设计由知名策展人、总设计师韩寒担任,共设六个展区。"
+    assert "韩寒" in read("清河县科技馆新馆的总设计师是谁", text, "清河县科技馆")
+    other = "清河县科技馆新馆于5月开馆。韩寒等市民代表参观了新馆,共设六个展区。"
+    assert read("清河县科技馆新馆的总设计师是谁", other, "清河县科技馆") == REFUSAL

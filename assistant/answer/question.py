@@ -304,8 +304,10 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     if unit == MONEY_UNITS and re.search(rf"(?:多少|几)[{COUNTERS}]", q):
         unit = ""  # "《…贷款管理办法》分几章几条": a count in its own counter, whatever the title's words
     measure = asked_measure(q, terms)
+    if not measure and kind == "number" and NOMINAL_FIGURE.search(q):
+        measure = nominal_measure(q, terms)  # "2022年特斯拉交付量": the noun that ends the query is counted
     if RATE_WORD.search(measure):
-        unit = "%"  # "贷款利率下浮多少": a rate is asked, whatever the words around it count
+        unit = "%|‰|个百分点"  # "贷款利率下浮多少": a rate is asked, whatever the words around it count
     wants_achieved = bool(ACHIEVED_ONLY.search(q)) and not TARGET_CUE.search(q)
     scope = question_scope(q)
     names = {n for p in scope.places for n in (p.name, p.short)}
@@ -391,6 +393,16 @@ def asked_measure(question: str, terms: list[str]) -> str:
     measure = with_modifier(before, max(placed)[2]) if placed else ""
     # a numeral and its counter ("一个月大概多少钱": 一个) count nothing
     return "" if re.fullmatch(rf"[\d一二两三四五六七八九十百千万]+[{COUNTERS}]?", measure) else measure
+
+
+def nominal_measure(question: str, terms: list[str]) -> str:
+    """The term that ends a query naming a quantity by its noun ("我国人口出生率" -> 出生率, "宝马全球销量" -> 销量)."""
+    q = re.sub(r"[?？\s]+$", "", question)
+    ending = [(q.rfind(t) + len(t), len(t), t) for t in terms if t in q and len(t) >= 2 and t not in NOT_A_MEASURE]
+    if not ending:
+        return ""
+    end, _, head = max(ending)
+    return with_modifier(q[:end], head) if end >= len(q) - 1 else ""
 
 
 NOUNISH = re.compile(r"n|vn|b|nz|j|ng|an|x")

@@ -20,6 +20,7 @@ from assistant.answer.values import (
     ordinal_count,
     ordinal_item,
     ordinal_items_in,
+    tagged_persons,
 )
 from assistant.metadata import places_in
 from assistant.terms import SYNONYMS
@@ -254,7 +255,31 @@ def asked_value_in(info: QuestionInfo, kind: str, sent: str) -> bool:
     # (人 opens nouns of its own: "多少人才发展专项资金" asks an amount of money)
     if kind == "number" and not info.unit and len(info.counter) == 1 and info.counter in COUNTERS.replace("人", ""):
         return in_counter  # "新增了多少套", "发了几台次": a figure in another counter ("76人") counts something else
+    if kind in ("person", "name") and role_holder_in(info, text):
+        return True
     return in_counter or holds_value(kind, text, info.unit)
+
+
+# How far a name may stand from the asked role word ("导演韩寒", "韩寒导演的", "编剧由…王海鸰担任").
+ROLE_REACH = 12
+
+
+def role_holder_in(info: QuestionInfo, text: str) -> bool:
+    """A person name (jieba's tagger) within a few characters of the role the question asks about ("《四海》的导演是谁":
+    导演), in the same clause: the name of whoever holds that role."""
+    roles = [t for t in info.focus if t in text]
+    if not roles:
+        return False
+    for clause in CLAUSE.finditer(text):
+        piece = clause.group()
+        at = [m.start() for t in roles for m in re.finditer(re.escape(t), piece)]
+        if not at:
+            continue
+        for name in tagged_persons(piece):
+            i = piece.find(name)
+            if any(abs(i - a) <= ROLE_REACH for a in at):
+                return True
+    return False
 
 
 def value_factor(info: QuestionInfo, kind: str, sent: str, has_value: bool) -> float:
