@@ -624,3 +624,26 @@ def test_a_who_question_is_answered_by_a_name_beside_the_asked_role() -> None:
     assert "韩寒" in read("清河县科技馆新馆的总设计师是谁", text, "清河县科技馆")
     other = "清河县科技馆新馆于5月开馆。韩寒等市民代表参观了新馆,共设六个展区。"
     assert read("清河县科技馆新馆的总设计师是谁", other, "清河县科技馆") == REFUSAL
+
+
+def test_a_figure_is_dated_by_the_year_stated_before_it() -> None:
+    text = "据清河县2024年统计年鉴,2023年清河县技术合同成交额为8.6亿元,居全市第三。"
+    assert read("2024年清河县技术合同成交额是多少", text, "清河县科技统计") == REFUSAL
+    grown = "2024年,清河县技术合同成交额达到9.8亿元,比2023年增长14%。"
+    assert "9.8亿元" in read("2024年清河县技术合同成交额是多少", grown, "清河县科技统计")
+    since = "2024年,清河县自2019年以来累计登记技术合同成交额31.5亿元。"
+    assert "31.5亿元" in read("2024年清河县累计技术合同成交额是多少", since, "清河县科技统计")
+
+
+def test_a_question_in_the_text_states_nothing() -> None:
+    text = "清河县科技馆新馆开馆。新馆一年能接待30万名参观者吗？馆方没有公布。"
+    assert read("清河县科技馆新馆一年接待多少参观者", text, "清河县科技馆") == REFUSAL
+
+
+def test_a_whole_year_is_not_answered_by_a_quarter_or_an_amount_by_a_share() -> None:
+    quarter = "清河县智能装备公司第四季度营收为2.4亿元,同比增长12%。"
+    assert read("2024年清河县智能装备公司全年营收", quarter, "清河县智能装备公司2024年") == REFUSAL
+    share = "2024年,清河县智能装备公司在省内市场的销量已占其全部销量的近34%。"
+    assert read("2024年清河县智能装备公司销量", share, "清河县智能装备公司") == REFUSAL
+    rate = "2024年,清河县智能装备公司销量同比增长34%。"
+    assert "34%" in read("2024年清河县智能装备公司销量增长了多少", rate, "清河县智能装备公司")

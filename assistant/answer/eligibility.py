@@ -21,9 +21,11 @@ from assistant.answer.values import (
     FLOW,
     NAMED_ONE_AND_ETC,
     SENTENCE,
+    VALUE,
     VALUE_KINDS,
     max_items,
     ordinal_count,
+    unit_value,
 )
 from assistant.gazetteer import gazetteer
 from assistant.metadata import PLAN_DOCS, VENUE, is_furniture_line, place_name
@@ -80,6 +82,40 @@ def eligible(
         return False
     if info.wants_achieved and planned:
         return False
+    return True
+
+
+# A year that dates the figure after it ("2020年的出生率为4.84‰"), not one it is compared with or counted from
+# ("比2020年增长", "自2019年以来", "2019年起").
+STATED_YEAR = re.compile(r"(?<![比较与从自至到和同])(20\d{2})年(?!以来|起|以前|之前|相比|同期|底前)")
+
+
+# A question that asks a change, a rate or a share: a percentage answers it.
+RELATIVE_ASKED = re.compile(r"增|降|涨|跌|浮|提高|提升|下调|上调|减少|扩大|缩小|比|率|占|幅|百分|成|倍|速|折")
+RATIO_VALUE = re.compile(r"(?:%|％|‰|个百分点|成)$")
+
+
+def ratio_for_amount(info: QuestionInfo, sent: str) -> bool:
+    """The question asks an amount (a sales volume, a revenue) and every figure of sent is a percentage."""
+    if RELATIVE_ASKED.search(info.text) or info.unit:
+        return False
+    figures = [m.group() for m in VALUE.finditer(sent)]
+    return bool(figures) and all(RATIO_VALUE.search(f) for f in figures)
+
+
+def value_year_conflict(info: QuestionInfo, sent: str) -> bool:
+    """Every figure of the asked unit in sent is dated by a year the question does not ask: the nearest year stated
+    before each figure is another one."""
+    if not info.filters.years:
+        return False
+    pattern = re.compile(unit_value(info.unit)) if info.unit else VALUE
+    values = [m.start() for m in pattern.finditer(sent)]
+    if not values:
+        return False
+    for at in values:
+        years = STATED_YEAR.findall(sent[:at])
+        if not years or years[-1] in info.filters.years:
+            return False
     return True
 
 
@@ -159,6 +195,10 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
         return True  # "同济大学…累计实现技术交易多少" is not answered by a sentence about 复旦大学
     if kind == "number" and partial_period(info.text, c.text):
         return True  # "2月全月…共多少" is not answered by a running total "截至2月16日"
+    if kind == "number" and ratio_for_amount(info, c.text):
+        return True  # "宝马全球销量" is not answered by "…销量已占全球销量的近34%"
+    if kind == "number" and value_year_conflict(info, c.text):
+        return True  # "2021年出生率": not "…2021年统计年鉴…,2020年的出生率为…4.84‰"
     if edition_conflict(info.text, c.text, c.context):
         return True  # "第一期…是什么主题" is not answered by "这一期…" under a title about the 第二期
     return bool(REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text))  # "除了…还有哪两所": "等3所"
@@ -262,13 +302,16 @@ def contrast_term(info: QuestionInfo, text: str, context: str = "") -> str:
 
 # A question about a whole month or year ("2月全月", "全年") and a sentence counting only up to a day inside it.
 WHOLE_PERIOD = re.compile(r"全月|整月|全年|整年")
+PART_OF_YEAR = re.compile(r"第?[一二三四1-4]季度|[QH][1-4]|[上下]半年|前三季度|前\d{1,2}个月|1[-—至~]\d{1,2}月")
 UP_TO_DAY = re.compile(r"截至(?:(?:19|20)\d{2}年)?(\d{1,2})月(\d{1,2})日")
 
 
 def partial_period(question: str, text: str) -> bool:
     """The question asks the total of a whole month or year and the sentence states a running total up to a day
-    before its end ("截至2月16日共运送…" for "2月全月…共多少")."""
+    before its end ("截至2月16日共运送…" for "2月全月…共多少") or, for a year, only a part of it (a quarter, a half)."""
     whole = WHOLE_PERIOD.search(question)
+    if whole and "年" in whole.group() and PART_OF_YEAR.search(text) and not WHOLE_PERIOD.search(text):
+        return True  # "全年营收" is not answered by "第四季度营收为140亿美元"
     m = UP_TO_DAY.search(text) if whole else None
     if not m:
         return False

@@ -68,6 +68,8 @@ class Answerer(Protocol):
 
 # A sentence whose subject is a demonstrative and a head noun ("该论坛由…主办", "该机制从2017年发起建立") is about the
 # thing an earlier sentence names in full ("京台青年科学家论坛"): that sentence is part of its context.
+# A sentence that ends with a question mark (outside a quotation or title) asks; it states nothing.
+ASKED_IN_TEXT = re.compile(r"[?？]\s*$")
 ANAPHOR = re.compile(r"(?:该|这一|此)([\u4e00-\u9fff]{2})")
 
 
@@ -198,6 +200,8 @@ class ExtractiveAnswerer:
                 sent = m.group().strip()
                 if len(sent) < 4 or INJECTION.search(sent):
                     continue  # text that tries to instruct the model is never quoted
+                if ASKED_IN_TEXT.search(sent):
+                    continue  # a question the text asks ("这超67亿的票房会分给谁？") answers nothing
                 start = m.start() + (len(m.group()) - len(m.group().lstrip()))
                 prev = previous_sentence(p.text, start)
                 if not eligible(info, sent, p.meta, doc_ok, kind, plan, prev) or not in_scope(
