@@ -44,6 +44,12 @@ class AnswerSettings(BaseModel):
         0.55,
         description="Refusal threshold: share of the question's key terms a sentence must cover (calibrated on dev).",
     )
+    min_support_short: float = Field(
+        0.75,
+        description="Refusal threshold for a question of at most short_question_words words (one word missed is an "
+        "entity missed; chosen on the RGB tuning half and the dev splits).",
+    )
+    short_question_words: int = Field(3, description="Words (terms no other term contains) of a short question.")
     max_sentences: int = Field(4, description="Most sentences in an extractive answer.")
 
 

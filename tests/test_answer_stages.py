@@ -647,3 +647,19 @@ def test_a_whole_year_is_not_answered_by_a_quarter_or_an_amount_by_a_share() -> 
     assert read("2024年清河县智能装备公司销量", share, "清河县智能装备公司") == REFUSAL
     rate = "2024年,清河县智能装备公司销量同比增长34%。"
     assert "34%" in read("2024年清河县智能装备公司销量增长了多少", rate, "清河县智能装备公司")
+
+
+def test_a_short_question_needs_more_of_its_words_covered() -> None:
+    from assistant.answer import Candidate, ExtractiveAnswerer
+    from assistant.answer.question import content_words
+
+    words = content_words(analyse("伊丽莎白二世去世时间"))
+    assert "伊丽莎白" in words and "丽莎" not in words  # a term inside a longer one is no word of its own
+    reader = ExtractiveAnswerer()
+    sent = "清河县科技局组织专家评审,共有18家企业通过认定。"
+    c = Candidate(0, 0, len(sent), sent, 0.7, 0.7, True)  # 70 % of the question's weight covered
+    short = analyse("清河县认定企业数量")  # three words or fewer: one missed is an entity missed
+    long = analyse("清河县科技局今年组织专家评审后认定的企业一共有多少家")
+    assert len(content_words(short)) <= 3 < len(content_words(long))
+    assert not reader.supported(short, c, "number")
+    assert reader.supported(long, c, "number")

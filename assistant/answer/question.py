@@ -197,6 +197,11 @@ class QuestionInfo:
     focus: tuple[str, ...] = ()  # the terms next to the asking word: what is asked about ("谁主办": 主办)
 
 
+def content_words(info: QuestionInfo) -> list[str]:
+    """The question's words: its terms that no longer term contains (伊丽莎白, not its part 丽莎)."""
+    return [t for t in info.terms if not any(t != u and t in u for u in info.terms)]
+
+
 # "受理投诉多少起", "购置多少台": the question names its own counter. Only a figure written with that very character
 # ("117起") is added as a value; no list of counters is needed, and a noun ("多少企业") meets no "54企" in a text.
 COUNTER_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")
