@@ -28,9 +28,13 @@ class QueryFilters:
         # a field the document does not have (no date, no place found) is unknown: nothing is filtered on it
         if self.years and (meta.get("year") or text):
             out["year"] = meta.get("year") in self.years or any(f"{y}年" in text for y in self.years)
-        if self.places and (meta.get("places") or meta.get("region")):
-            doc_places = set(str(meta.get("places", "")).split(",")) | {str(meta.get("region", ""))}
-            out["place"] = any(p in doc_places for p in self.places)
+        if self.places:
+            # the document's places, or the passage itself naming the place ("浙江省…平台" in a national roundup);
+            # a document with no place found and a passage naming none is unknown, not another place
+            doc_places = {p for p in str(meta.get("places", "")).split(",") + [str(meta.get("region", ""))] if p}
+            named = any(p in doc_places or p in text for p in self.places)
+            if named or doc_places:
+                out["place"] = named
         if self.doc_type:
             out["doc_type"] = meta.get("doc_type") == self.doc_type
         return out

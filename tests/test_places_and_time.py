@@ -131,3 +131,28 @@ def test_the_scorer_ships_and_matches_the_code() -> None:
     x = features(info, "全年共选派科技特派员118名，服务企业260家。", 0.9, 0.9, False)
     y = features(info, "会议强调要提高认识。", 0.1, 0.1, False)
     assert len(x) == len(FEATURES) and scorer.prob(x) > scorer.prob(y)
+
+
+def test_a_passage_naming_the_asked_place_matches_when_its_document_has_none() -> None:
+    from assistant.retrieve import QueryFilters
+
+    f = QueryFilters(places=("浙江",))
+    # a national roundup (no place found for the document) whose passage names the province
+    assert f.matches({"places": "", "region": ""}, "浙江省上线新型肺炎公共服务与管理平台。") == {"place": True}
+    assert f.matches({"places": "", "region": ""}, "各地加强疫情防控。") == {}  # unknown, not another place
+    assert f.matches({"places": "南京,江苏", "region": "南京"}, "江苏出台政策。") == {"place": False}
+    assert f.matches({"places": "杭州,浙江", "region": "杭州"}, "全省出台政策。") == {"place": True}
+
+
+def test_a_figure_in_a_clause_about_other_places_is_not_the_asked_places() -> None:
+    from assistant.answer.eligibility import value_place_conflict
+    from assistant.answer.question import analyse
+
+    q = analyse("2023年总部在上海的数字化服务能力突出企业有几家？")
+    other = "表现突出的企业有76家分布在北京市、上海市、广东省,其中53家企业总部位于北京。"
+    assert value_place_conflict(q, other)  # 76家 names three places together, 53家 another one
+    own = "表现突出的企业中,总部位于上海的有12家。"
+    assert not value_place_conflict(q, own)
+    framed = "上海市浦东新区2023年新增总部企业12家。"  # a district inside the asked city agrees
+    assert not value_place_conflict(q, framed)
+    assert not value_place_conflict(q, "表现突出的企业共76家。")  # no place in the figure's clause: not decided here

@@ -23,6 +23,7 @@ from assistant.answer.values import (
     SENTENCE,
     VALUE,
     VALUE_KINDS,
+    mask_quoted,
     max_items,
     ordinal_count,
     unit_value,
@@ -101,6 +102,30 @@ def ratio_for_amount(info: QuestionInfo, sent: str) -> bool:
         return False
     figures = [m.group() for m in VALUE.finditer(sent)]
     return bool(figures) and all(RATIO_VALUE.search(f) for f in figures)
+
+
+def value_place_conflict(info: QuestionInfo, sent: str) -> bool:
+    """Every figure of the asked unit in sent sits in a clause that names places, and none only the asked one: it
+    is another place's figure ("其中53家企业总部位于北京") or several places' together ("捐赠2500万元驰援北京、河北"
+    does not say what 北京 got)."""
+    if not info.scope or not info.scope.places:
+        return False
+    g = gazetteer()
+    asked = deepest_places(info.scope.places)
+    pattern = re.compile(unit_value(info.unit)) if info.unit else VALUE
+    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^,;:，；：]+", mask_quoted(sent))]  # (、 lists places)
+    values = [m.start() for m in pattern.finditer(sent)]
+    if not values:
+        return False
+    for at in values:
+        a, b = next(((a, b) for a, b in clauses if a <= at < b), (0, len(sent)))
+        # (a county or district of another province is the gazetteer's weakest reading: "上海湾区东湖国际创新中心")
+        provinces = {q.uid.split("/")[0] for q in asked}
+        named = [p for p in subject_places(sent[a:b]) if p.level < 3 or p.uid.split("/")[0] in provinces]
+        if not named or all(any(g.contains(q, p) or g.contains(p, q) for q in asked) for p in named):
+            return False  # the figure's clause names no place (the sentence's check decides) or only the asked one
+            # (or the province around it: "山东淄博第一批…737家")
+    return True
 
 
 def value_year_conflict(info: QuestionInfo, sent: str) -> bool:
@@ -197,6 +222,8 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
         return True  # "2月全月…共多少" is not answered by a running total "截至2月16日"
     if kind == "number" and ratio_for_amount(info, c.text):
         return True  # "宝马全球销量" is not answered by "…销量已占全球销量的近34%"
+    if kind == "number" and value_place_conflict(info, c.text):
+        return True  # "总部在上海的有几家" is not answered by "…分布在北京市、上海市…,其中53家企业总部位于北京"
     if kind == "number" and value_year_conflict(info, c.text):
         return True  # "2021年出生率": not "…2021年统计年鉴…,2020年的出生率为…4.84‰"
     if edition_conflict(info.text, c.text, c.context):
