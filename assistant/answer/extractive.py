@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Protocol
 
@@ -67,10 +68,12 @@ class Answerer(Protocol):
     def __call__(self, question: str, passages: list[Passage]) -> Answer: ...
 
 
-# A sentence whose subject is a demonstrative and a head noun ("该论坛由…主办", "该机制从2017年发起建立") is about the
-# thing an earlier sentence names in full ("京台青年科学家论坛"): that sentence is part of its context.
+# Whether the question being read, as asked, is short (AnswerSettings.short_question_words); None outside a call.
+_ASKED_IS_SHORT: ContextVar[bool | None] = ContextVar("asked_is_short", default=None)
 # A sentence that ends with a question mark (outside a quotation or title) asks; it states nothing.
 ASKED_IN_TEXT = re.compile(r"[?？]\s*$")
+# A sentence whose subject is a demonstrative and a head noun ("该论坛由…主办", "该机制从2017年发起建立") is about the
+# thing an earlier sentence names in full ("京台青年科学家论坛"): that sentence is part of its context.
 ANAPHOR = re.compile(r"(?:该|这一|此)([\u4e00-\u9fff]{2})")
 
 
@@ -243,7 +246,9 @@ class ExtractiveAnswerer:
     def supported(self, info: QuestionInfo, c: Candidate, kind: str) -> bool:
         # A question of three words or fewer ("2022年英特尔全年营收"): one word missed is an entity missed, so the
         # share of the words a sentence must cover is higher (chosen on the RGB tuning half and the dev splits).
-        short = len(content_words(info)) <= self.settings.short_question_words
+        # (the question as asked decides, not the shorter parts and clauses read from it: _ASKED_IS_SHORT)
+        asked = _ASKED_IS_SHORT.get()
+        short = asked if asked is not None else len(content_words(info)) <= self.settings.short_question_words
         return supported(info, c, kind, self.settings.min_support_short if short else self.settings.min_support)
 
     def trim(self, info: QuestionInfo, c: Candidate, kind: str, near: tuple[int, int] | None = None) -> tuple[int, int]:
@@ -425,6 +430,15 @@ class ExtractiveAnswerer:
     def __call__(self, question: str, passages: list[Passage]) -> Answer:
         if not passages:
             return refusal(question, passages, self.name)
+        token = _ASKED_IS_SHORT.set(
+            len(content_words(analyse(question, self.idf))) <= self.settings.short_question_words
+        )
+        try:
+            return self._read(question, passages)
+        finally:
+            _ASKED_IS_SHORT.reset(token)
+
+    def _read(self, question: str, passages: list[Passage]) -> Answer:
         two_part = analyse(question).two_part  # a target-and-result question is read whole, by its own path
         by_clause = None if two_part else self.clause_spans(question, passages)
         if by_clause:
