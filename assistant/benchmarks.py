@@ -53,6 +53,14 @@ def ncpqa_data() -> tuple[dict[str, str], list[dict[str, str]]]:
     return docs, qs
 
 
+def same_text_sources(docs: dict[str, str]) -> dict[str, set[str]]:
+    """Some docids carry the same text; the library keeps one copy, so any of them is the gold source."""
+    by_text: dict[str, set[str]] = {}
+    for docid, text in docs.items():
+        by_text.setdefault(text, set()).add(docid)
+    return by_text
+
+
 def ncpqa_library(docs: dict[str, str], settings: Settings | None = None) -> Any:
     """The NCPQA index under bench/_work (built once, reused while the embedder is the same)."""
     from assistant.index import Library
@@ -81,10 +89,7 @@ def run_ncpqa(limit: int = 0) -> dict[str, Any]:
     docs, qs = ncpqa_data()
     if limit:
         qs = qs[:limit]
-    # Some docids carry the same text; the library keeps one copy, so any of them is the gold source.
-    by_text: dict[str, set[str]] = {}
-    for docid, text in docs.items():
-        by_text.setdefault(text, set()).add(docid)
+    by_text = same_text_sources(docs)
     t0 = time.time()
     lib = ncpqa_library(docs)
     build_s = time.time() - t0

@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.benchmarks import ncpqa_data
+from assistant.benchmarks import ncpqa_data, same_text_sources
 from assistant.index import Library
 from assistant.retrieve import Retriever, parse_filters
 from assistant.settings import Settings
@@ -24,9 +24,7 @@ def main(parent: Path, out: Path) -> None:
     settings = Settings(index_dir=parent / "ncpqa-index", corpus_dir=parent / "ncpqa-empty")
     lib = Library(settings)
     docs, questions = ncpqa_data()
-    same_text: dict[str, set[str]] = {}
-    for docid, text in docs.items():
-        same_text.setdefault(text, set()).add(docid)
+    same_text = same_text_sources(docs)
     retriever = Retriever(lib, settings)
     with out.open("w", encoding="utf-8") as fh:
         for q in questions:

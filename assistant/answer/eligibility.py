@@ -86,11 +86,6 @@ def eligible(
     return True
 
 
-# A year that dates the figure after it ("2020年的出生率为4.84‰"), not one it is compared with or counted from
-# ("比2020年增长", "自2019年以来", "2019年起").
-STATED_YEAR = re.compile(r"(?<![比较与从自至到和同])(20\d{2})年(?!以来|起|以前|之前|相比|同期|底前)")
-
-
 # A question that asks a change, a rate or a share: a percentage answers it.
 RELATIVE_ASKED = re.compile(r"增|降|涨|跌|浮|提高|提升|下调|上调|减少|扩大|缩小|比|率|占|幅|百分|成|倍|速|折")
 RATIO_VALUE = re.compile(r"(?:%|％|‰|个百分点|成)$")
@@ -104,6 +99,12 @@ def ratio_for_amount(info: QuestionInfo, sent: str) -> bool:
     return bool(figures) and all(RATIO_VALUE.search(f) for f in figures)
 
 
+def figure_starts(info: QuestionInfo, sent: str) -> list[int]:
+    """Where the figures of the asked unit (any figure when none is asked) start in sent."""
+    pattern = re.compile(unit_value(info.unit)) if info.unit else VALUE
+    return [m.start() for m in pattern.finditer(sent)]
+
+
 def value_place_conflict(info: QuestionInfo, sent: str) -> bool:
     """Every figure of the asked unit in sent sits in a clause that names places, and none only the asked one: it
     is another place's figure ("其中53家企业总部位于北京") or several places' together ("捐赠2500万元驰援北京、河北"
@@ -112,9 +113,8 @@ def value_place_conflict(info: QuestionInfo, sent: str) -> bool:
         return False
     g = gazetteer()
     asked = deepest_places(info.scope.places)
-    pattern = re.compile(unit_value(info.unit)) if info.unit else VALUE
     clauses = [(m.start(), m.end()) for m in re.finditer(r"[^,;:，；：]+", mask_quoted(sent))]  # (、 lists places)
-    values = [m.start() for m in pattern.finditer(sent)]
+    values = figure_starts(info, sent)
     if not values:
         return False
     # (a county or district of another province is the gazetteer's weakest reading: "上海湾区东湖国际创新中心")
@@ -129,13 +129,17 @@ def value_place_conflict(info: QuestionInfo, sent: str) -> bool:
     return True
 
 
+# A year that dates the figure after it ("2020年的出生率为4.84‰"), not one it is compared with or counted from
+# ("比2020年增长", "自2019年以来", "2019年起").
+STATED_YEAR = re.compile(r"(?<![比较与从自至到和同])(20\d{2})年(?!以来|起|以前|之前|相比|同期|底前)")
+
+
 def value_year_conflict(info: QuestionInfo, sent: str) -> bool:
     """Every figure of the asked unit in sent is dated by a year the question does not ask: the nearest year stated
     before each figure is another one."""
     if not info.filters.years:
         return False
-    pattern = re.compile(unit_value(info.unit)) if info.unit else VALUE
-    values = [m.start() for m in pattern.finditer(sent)]
+    values = figure_starts(info, sent)
     if not values:
         return False
     for at in values:

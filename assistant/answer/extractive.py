@@ -248,8 +248,11 @@ class ExtractiveAnswerer:
         # share of the words a sentence must cover is higher (chosen on the RGB tuning half and the dev splits).
         # (the question as asked decides, not the shorter parts and clauses read from it: _ASKED_IS_SHORT)
         asked = _ASKED_IS_SHORT.get()
-        short = asked if asked is not None else len(content_words(info)) <= self.settings.short_question_words
+        short = asked if asked is not None else self.short(info)
         return supported(info, c, kind, self.settings.min_support_short if short else self.settings.min_support)
+
+    def short(self, info: QuestionInfo) -> bool:
+        return len(content_words(info)) <= self.settings.short_question_words
 
     def trim(self, info: QuestionInfo, c: Candidate, kind: str, near: tuple[int, int] | None = None) -> tuple[int, int]:
         """Long sentences shrink to the clauses holding the value and the matched terms; lists stay whole."""
@@ -430,16 +433,15 @@ class ExtractiveAnswerer:
     def __call__(self, question: str, passages: list[Passage]) -> Answer:
         if not passages:
             return refusal(question, passages, self.name)
-        token = _ASKED_IS_SHORT.set(
-            len(content_words(analyse(question, self.idf))) <= self.settings.short_question_words
-        )
+        info = analyse(question, self.idf)
+        token = _ASKED_IS_SHORT.set(self.short(info))
         try:
-            return self._read(question, passages)
+            return self._read(question, passages, info.two_part)
         finally:
             _ASKED_IS_SHORT.reset(token)
 
-    def _read(self, question: str, passages: list[Passage]) -> Answer:
-        two_part = analyse(question).two_part  # a target-and-result question is read whole, by its own path
+    def _read(self, question: str, passages: list[Passage], two_part: bool) -> Answer:
+        # (two_part: a target-and-result question is read whole, by its own path)
         by_clause = None if two_part else self.clause_spans(question, passages)
         if by_clause:
             return compose(question, passages, by_clause, self.name)

@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.question import COUNTERS, QuestionInfo
+from assistant.answer.question import COUNTERS, QuestionInfo, pos_words
 from assistant.answer.values import (
     CLAUSE,
     DATE_VALUE,
+    NOT_A_NAME,
+    NOT_A_NAME_START,
     NUMERALS,
     ORDINAL_ASKED,
+    SURNAMES,
     UNITS,
     VALUE,
     amounts_only,
@@ -20,7 +23,6 @@ from assistant.answer.values import (
     ordinal_count,
     ordinal_item,
     ordinal_items_in,
-    tagged_persons,
 )
 from assistant.metadata import places_in
 from assistant.terms import SYNONYMS
@@ -262,6 +264,20 @@ def asked_value_in(info: QuestionInfo, kind: str, sent: str) -> bool:
 
 # How far a name may stand from the asked role word ("导演韩寒", "韩寒导演的", "编剧由…王海鸰担任").
 ROLE_REACH = 12
+
+
+def tagged_persons(text: str) -> list[str]:
+    """Person names jieba's tagger finds (nr) with no title beside them ("是韩寒导演的", "编剧由王海鸰担任"), kept
+    when they look like a Chinese name: a surname and one or two characters that no office or place word ends."""
+    return [
+        word
+        for word, flag in pos_words(text)
+        if flag.startswith("nr")
+        and 2 <= len(word) <= 3
+        and word[0] in SURNAMES
+        and not NOT_A_NAME.search(word[1:])
+        and word[:2] not in NOT_A_NAME_START
+    ]
 
 
 def role_holder_in(info: QuestionInfo, text: str) -> bool:

@@ -128,26 +128,6 @@ def persons_in(text: str) -> list[str]:
     ]
 
 
-@lru_cache(maxsize=4096)
-def tagged_persons(text: str) -> tuple[str, ...]:
-    """Person names jieba's tagger finds (nr) with no title beside them ("是韩寒导演的", "编剧由王海鸰担任"), kept
-    when they look like a Chinese name: a surname and one or two characters that no office or place word ends."""
-    from jieba import posseg
-
-    from assistant.terms import _jieba
-
-    _jieba()
-    return tuple(
-        w.word
-        for w in posseg.cut(text)
-        if w.flag.startswith("nr")
-        and 2 <= len(w.word) <= 3
-        and w.word[0] in SURNAMES
-        and not NOT_A_NAME.search(w.word[1:])
-        and w.word[:2] not in NOT_A_NAME_START
-    )
-
-
 ACHIEVED_WORDS = re.compile(r"完成|实现|已|目前|达到|建成|成功|获批|入库|累计|同比|突破|新增授信|立项")
 
 
