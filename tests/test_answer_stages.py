@@ -376,6 +376,16 @@ def test_a_later_clause_takes_the_subject_without_its_verb() -> None:
     ]
 
 
+def test_a_long_sentence_is_cut_to_the_figure_in_the_asked_counter() -> None:
+    text = (
+        "清河县返岗包车恢复运转 原标题:清河县返岗包车恢复运转 严格落实防控措施 清河日报讯 (记者 王明)3月2日,"
+        "来自县交通局消息称,截至3月2日,我县共发送返岗务工人员省际包车5台次,分别为从城关发往广东佛山、"
+        "从河口发往江苏苏州、从城关发往浙江宁波,共运送返岗务工人员132人。"
+    )
+    answer = read("截至3月2日清河县发了几台次返岗务工人员省际包车？", text, "返岗包车")
+    assert "5台次" in answer  # not only the clause of 132人: a figure in another counter counts something else
+
+
 def test_a_running_total_is_no_answer_to_what_one_year_added() -> None:
     from assistant.answer.eligibility import stock_flow_conflict, vetoed
     from assistant.answer.scoring import Candidate

@@ -264,10 +264,15 @@ class ExtractiveAnswerer:
 
         text = given_dates_masked(info, c.text) if kind == "date" else c.text
 
+        def valued(piece: str) -> bool:
+            # a figure counts as the question's asked value does: in its own counter ("发了几台次": 3台次, not 76人)
+            if kind == "number":
+                return asked_value_in(info, kind, piece)
+            return kind in VALUE_KINDS and holds_value(kind, piece, info.unit)
+
         def useful(a: int, b: int) -> float:
             piece = text[a:b]
-            valued = kind in VALUE_KINDS and holds_value(kind, piece, info.unit)
-            return coverage(info, piece) + (0.5 if valued else 0.0)
+            return coverage(info, piece) + (0.5 if valued(piece) else 0.0)
 
         scores = [useful(a, b) for a, b in clauses]
         if near is not None and near[0] == c.passage_index:
@@ -289,13 +294,13 @@ class ExtractiveAnswerer:
             lo -= 1
         while hi + 1 < len(clauses) and hi - best < 2 and scores[hi + 1] >= bar:
             hi += 1
-        if kind in VALUE_KINDS and not holds_value(kind, text[clauses[lo][0] : clauses[hi][1]], info.unit):
+        if kind in VALUE_KINDS and not valued(text[clauses[lo][0] : clauses[hi][1]]):
             # The clause naming the subject lacks the value ("2022年8月,…验收,获评…百强县市"): reach the nearest one.
             reach = len(clauses) if kind == "date" else 3  # a news sentence opens with its date ("2月23日,…")
             near = [
                 i
                 for i in range(max(0, lo - reach), min(len(clauses), hi + 4))
-                if holds_value(kind, text[clauses[i][0] : clauses[i][1]], info.unit)
+                if valued(text[clauses[i][0] : clauses[i][1]])
             ]
             if near:
                 i = min(near, key=lambda i: min(abs(i - lo), abs(i - hi)))
