@@ -186,7 +186,22 @@ class Gazetteer:
 
     def _resolve(self, m: Mention, named: list[Place]) -> Mention:
         """Keep the readings of a shared name that lie inside (or around) another place the text names."""
-        near = [p for p in m.places if any(self.contains(o, p) or self.contains(p, o) for o in named if o.uid != p.uid)]
+
+        def shared_depth(p: Place) -> int:
+            # the level of the deepest unit p shares with another place the text names (0: none): 南京's 鼓楼区
+            # shares 南京 (2) with "南京", 徐州's only 江苏 (1)
+            return max(
+                (
+                    min(o.level, p.level)
+                    for o in named
+                    if o.uid != p.uid and (self.contains(o, p) or self.contains(p, o))
+                ),
+                default=0,
+            )
+
+        depth = {p.uid: shared_depth(p) for p in m.places}
+        deepest = max(depth.values())
+        near = [p for p in m.places if deepest and depth[p.uid] == deepest]
         if near:  # 辽宁朝阳: 朝阳市 and its 朝阳县 are both in 辽宁; the wider unit is meant
             top = min(p.level for p in near)
             return Mention(m.start, m.end, m.surface, tuple(p for p in near if p.level == top))

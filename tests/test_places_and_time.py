@@ -36,6 +36,8 @@ def test_common_words_are_not_places_but_full_names_are() -> None:
 def test_a_shared_name_is_resolved_by_the_other_places_named() -> None:
     assert uids("北京市朝阳区") == ["北京市", "北京市/朝阳区"]
     assert uids("辽宁朝阳") == ["辽宁省", "辽宁省/朝阳市"]
+    # two 鼓楼区 lie in 江苏 (南京's and 徐州's): the one in the city the text also names is meant
+    assert uids("江苏省南京市召开会议，鼓楼区作交流发言") == ["江苏省", "江苏省/南京市", "江苏省/南京市/鼓楼区"]
 
 
 def test_document_date_from_datelines_fields_and_signatures() -> None:
