@@ -12,6 +12,21 @@ from assistant.settings import RetrieveSettings, Settings
 from assistant.terms import tokenize
 from assistant.types import Chunk, Passage
 
+# A place opening the name of an institution the question asks about ("成都大学智农慧眼团队", "武汉理工大学"): the
+# question is about the institution, not about that city; its name stays a term to match.
+INSTITUTION_NAMED = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:大学|学院|银行|医院|研究院|研究所|公司|集团)")
+
+
+def institution_places_masked(question: str) -> str:
+    from assistant.gazetteer import gazetteer
+
+    out = question
+    for m in gazetteer().mentions(question, lenient=True):
+        if INSTITUTION_NAMED.match(question, m.end):
+            out = out[: m.start] + " " * (m.end - m.start) + out[m.end :]
+    return out
+
+
 DOC_TYPE_CUES = {"工作要点": r"工作要点|要点", "进展报告": r"进展|报告", "新闻": r"新闻|报道|报讯"}
 
 
@@ -46,6 +61,7 @@ def parse_filters(question: str) -> QueryFilters:
     # A place inside a name ("黄石(武汉)离岸科创园") is not the place the question is about when the
     # question names another ("下陆区有几家企业入驻了黄石(武汉)离岸科创园"); alone, the name's own place is.
     name = re.compile(r"([\u4e00-\u9fff]{2,4})[(（][\u4e00-\u9fff]{2,4}[)）]")
+    question = institution_places_masked(question)
     outside = places_in(name.sub(" ", question), lenient=True)
     found = outside or places_in(" ".join(name.findall(question)), lenient=True) or places_in(question, lenient=True)
     places = tuple(p for p in found if p != "湖北" or len(found) == 1)

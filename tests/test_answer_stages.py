@@ -673,3 +673,17 @@ def test_a_short_question_needs_more_of_its_words_covered() -> None:
     assert len(content_words(short)) <= 3 < len(content_words(long))
     assert not reader.supported(short, c, "number")
     assert reader.supported(long, c, "number")
+
+
+def test_a_place_opening_an_institution_s_name_is_not_the_place_asked() -> None:
+    from assistant.answer import ExtractiveAnswerer
+    from assistant.retrieve import parse_filters
+
+    assert parse_filters("西安大学青禾团队的灌溉机器人节水多少？").places == ()  # the university, not the city
+    assert parse_filters("西安交通大学在宝鸡建了什么").places == ("宝鸡",)
+    assert parse_filters("2025年西安新增多少家高企").places == ("西安",)
+    text = "青禾团队自主研发的灌溉机器人已交由陕西和甘肃2省的9个合作社使用,节水率达到40%。"
+    answer = ExtractiveAnswerer()(
+        "西安大学青禾团队的灌溉机器人节水率是多少？", [passage(text, title="助力乡村")]
+    ).answer
+    assert "40%" in answer
