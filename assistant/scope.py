@@ -79,6 +79,24 @@ def time_of(passage_text: str, start: int, meta: dict[str, Any]) -> TimeRef:
 
 # A sentence about the whole of a province, city or the country names it by its level alone.
 WHOLE_UNIT = re.compile(r"[全我本][省市国]")
+WHOLE_UNIT_SUBJECT = re.compile(r"(?:^|[,，;；:：])\s*[全我本]([省市])")
+
+
+def whole_unit_place(sentence: str, home: Place | None) -> Place | None:
+    """The unit a sentence naming the whole of its own means ("全省…" in a 南昌 wire item is 江西; "全市…" in a
+    杨浦区 bulletin is 上海): the document's place or the ancestor of that level; its own place for "全国" or when
+    none of that level is above it."""
+    if home is None or not WHOLE_UNIT.search(sentence):
+        return None
+    # only a clause that opens with the unit is about all of it ("位居全市前列", "“全省…优秀县市”" rank within it)
+    m = WHOLE_UNIT_SUBJECT.search(sentence)
+    lineage = gazetteer().lineage(home)
+    if m and m.group(1) == "省":
+        return lineage[-1]
+    if m and m.group(1) == "市":
+        return next((p for p in lineage if p.name.endswith("市")), home)
+    return home
+
 
 ENUMERATION_GAP = re.compile(r"^[市区县省]?(?:、|和|及|与|,)$")
 
@@ -105,8 +123,9 @@ def sentence_places(sentence: str, meta: dict[str, Any]) -> list[Place]:
     listed = any(ENUMERATION_GAP.match(sentence[a.end : b.start]) for a, b in zip(mentions, mentions[1:], strict=False))
     if stated and not listed:
         return stated
-    if not stated and home and WHOLE_UNIT.search(sentence):
-        return [home]  # "全市…" in a 上海 item about 杨浦区 is about 上海, not the district it focuses on
+    whole = whole_unit_place(sentence, home) if not stated else None
+    if whole:
+        return [whole]  # "全市…" in a 上海 item about 杨浦区 is about 上海, not the district it focuses on
     return [*stated, *document_places(meta)]
 
 

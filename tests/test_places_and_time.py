@@ -158,3 +158,18 @@ def test_a_figure_in_a_clause_about_other_places_is_not_the_asked_places() -> No
     framed = "上海市浦东新区2023年新增总部企业12家。"  # a district inside the asked city agrees
     assert not value_place_conflict(q, framed)
     assert not value_place_conflict(q, "表现突出的企业共76家。")  # no place in the figure's clause: not decided here
+
+
+def test_a_clause_opening_with_the_whole_unit_is_about_that_unit() -> None:
+    from assistant.answer import ExtractiveAnswerer
+    from assistant.types import Chunk, Passage
+
+    meta = {"title": "复工复产取得阶段性成效", "region": "九江", "region_id": "江西省/九江市", "places": "九江,江西"}
+    sent = "目前,全省在建省大中型项目复工率达91.2%,其中交通项目复工率达88.4%。"
+    # a 九江 wire item's "全省…" is about 江西, not 九江
+    assert place_conflict(question_scope("九江市在建项目复工率是多少"), sent, meta)
+    assert not place_conflict(question_scope("江西省在建项目复工率是多少"), sent, meta)
+    # ranking within the unit is not about all of it
+    assert not place_conflict(question_scope("九江市高企数量是多少"), "九江市高企数量位居全省前列,达到512家。", meta)
+    p = Passage(Chunk("c0", "d0", 0, 0, len(sent), sent), 1.0, meta)
+    assert "91.2%" in ExtractiveAnswerer()("江西省在建省大中型项目复工率达到了多少？", [p]).answer

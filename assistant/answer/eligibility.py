@@ -30,7 +30,16 @@ from assistant.answer.values import (
 )
 from assistant.gazetteer import gazetteer
 from assistant.metadata import PLAN_DOCS, VENUE, is_furniture_line, place_name
-from assistant.scope import WHOLE_UNIT, deepest_places, place_conflict, subject_places, time_conflict, time_of
+from assistant.scope import (
+    WHOLE_UNIT,
+    deepest_places,
+    doc_place,
+    place_conflict,
+    subject_places,
+    time_conflict,
+    time_of,
+    whole_unit_place,
+)
 from assistant.tables import is_row, row_sides
 from assistant.types import Passage
 
@@ -42,6 +51,14 @@ def is_plan(sentence: str, meta: dict[str, object]) -> bool:
     if meta.get("doc_type") == "进展报告" and re.match(r"^[一二三四五六七八九十]+、", sentence):
         return True  # a progress report's numbered headings restate the year's targets
     return bool(re.search(r"力争|目标|计划|确保|将|拟", sentence))
+
+
+def whole_unit_named(sent: str, meta: dict[str, object], places: tuple[str, ...]) -> bool:
+    """The sentence names the whole of an asked unit by its level alone ("全省…" in a 南昌 wire item, 江西 asked)."""
+    if subject_places(sent):
+        return False
+    whole = whole_unit_place(sent, doc_place(meta))
+    return whole is not None and place_name(whole) in places
 
 
 def eligible(
@@ -69,6 +86,7 @@ def eligible(
         and not (focus and place_name(focus) in places)
         and not any(pl in sent for pl in places)
         and not (previous and not subject_places(sent) and any(pl in VENUE.sub("", previous) for pl in places))
+        and not whole_unit_named(sent, meta, places)
     ):
         return False  # and the gazetteer's check of what the sentence is about: scope.place_conflict (candidates)
     if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods):
