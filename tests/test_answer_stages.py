@@ -687,3 +687,12 @@ def test_a_place_opening_an_institution_s_name_is_not_the_place_asked() -> None:
         "西安大学青禾团队的灌溉机器人节水率是多少？", [passage(text, title="助力乡村")]
     ).answer
     assert "40%" in answer
+
+
+def test_a_figure_in_the_asked_counter_is_an_amount_beside_percentages() -> None:
+    from assistant.answer.eligibility import ratio_for_amount
+
+    text = "截至3月1日,清河县已有326户规模以上工业企业恢复开工,复工率达到61.5%,达到往年同期水平的70.2%。"
+    assert not ratio_for_amount(analyse("清河县有多少户规模以上工业企业恢复开工？"), text)
+    assert ratio_for_amount(analyse("清河县规模以上工业企业营收多少？"), "复工率达到61.5%,达到往年同期水平的70.2%。")
+    assert "326户" in read("清河县有多少户规模以上工业企业恢复开工？", text, "复工复产")
