@@ -696,3 +696,12 @@ def test_a_figure_in_the_asked_counter_is_an_amount_beside_percentages() -> None
     assert not ratio_for_amount(analyse("清河县有多少户规模以上工业企业恢复开工？"), text)
     assert ratio_for_amount(analyse("清河县规模以上工业企业营收多少？"), "复工率达到61.5%,达到往年同期水平的70.2%。")
     assert "326户" in read("清河县有多少户规模以上工业企业恢复开工？", text, "复工复产")
+
+
+def test_same_day_takes_the_date_of_the_sentence_before() -> None:
+    text = (
+        "清河县:公交实名制让防控可追溯 3月5日,清河县汽车站的工作人员为乘客测量体温。\n"
+        "当日,清河县公共交通工具正式启用乘客出行实名登记系统。"
+    )
+    answer = read("清河县何时启用乘客出行实名登记系统？", text, "公交实名制")
+    assert "3月5日" in answer and "正式启用" in answer

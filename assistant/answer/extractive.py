@@ -114,6 +114,33 @@ def with_dateline(passages: list[Passage], spans: list[tuple[int, int, int, str]
     return [(pi, m.start(), m.end(), "电头："), *spans]
 
 
+# "当日/当天/同日": the day the sentence before names ("2月12日,…。当日,长春市…正式启用…").
+SAME_DAY = re.compile(r"当日|当天|同日")
+
+
+def sentence_before(text: str, start: int) -> str:
+    """The sentence right before start, in this paragraph or ending the one before."""
+    sents = [x.group().strip() for x in SENTENCE.finditer(text[max(0, start - 300) : start])]
+    return next((x for x in reversed(sents) if x), "")
+
+
+def with_day_before(
+    info: QuestionInfo, passages: list[Passage], spans: list[tuple[int, int, int, str]]
+) -> list[tuple[int, int, int, str]]:
+    """A date answered by "当日…" is quoted with the sentence before it, which names the day."""
+    if not spans or spans[0][0] < 0:
+        return spans
+    pi, a, b, _ = spans[0]
+    text = passages[pi].text
+    if asked_value_in(info, "date", text[a:b]) or not SAME_DAY.search(text[a:b]):
+        return spans
+    prev = sentence_before(text, a)
+    start = text.rfind(prev, 0, a) if prev else -1
+    if start < 0 or not asked_value_in(info, "date", prev):
+        return spans
+    return [(pi, start, start + len(prev), ""), *spans]
+
+
 def add_span(passages: list[Passage], spans: list[tuple[int, int, int, str]], sp: tuple[int, int, int, str]) -> None:
     """Add sp to spans, widening the span already taken when sp lies in the same sentence of the same passage."""
     same = next(
@@ -218,7 +245,11 @@ class ExtractiveAnswerer:
                 cover = max(own, own + 0.6 * (coverage(sinfo, sent + " " + context) - own))
                 if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
                     cover = coverage(info, sent + " " + context)  # a byline belongs to the article it heads
-                has_value = asked_value_in(info, kind, sent)
+                has_value = asked_value_in(info, kind, sent) or (
+                    kind == "date"
+                    and bool(SAME_DAY.search(sent))
+                    and asked_value_in(info, kind, sentence_before(p.text, start))
+                )
                 score = cover * value_factor(info, kind, sent, has_value) * focus_factor(info, kind, sent)
                 if prefer is not None:
                     score *= 1.25 if prefer.search(sent) else 0.85
@@ -410,7 +441,7 @@ class ExtractiveAnswerer:
                     *((i, a, b, "") for i, a, b in items),
                 ]
         out = [(c.passage_index, *self.trim(info, c, info.kind, near), "") for c in picks]
-        return with_dateline(passages, out) if info.kind == "date" else out
+        return with_dateline(passages, with_day_before(info, passages, out)) if info.kind == "date" else out
 
     def clause_spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
         """A question asking two things in one sentence (not a target-and-result one), answered clause by clause:
