@@ -705,3 +705,11 @@ def test_same_day_takes_the_date_of_the_sentence_before() -> None:
     )
     answer = read("清河县何时启用乘客出行实名登记系统？", text, "公交实名制")
     assert "3月5日" in answer and "正式启用" in answer
+
+
+def test_a_sentence_that_only_announces_its_content_is_quoted_with_what_follows() -> None:
+    text = "清河县税务局推出三项便民举措。\n（三）纳税人涉税问题咨询方式\n拨打12366纳税服务热线,或登录电子税务局留言。"
+    answer = read("清河县纳税人如何咨询涉税问题？", text, "便民举措")
+    assert "12366" in answer
+    long = "清河县纳税人咨询涉税问题可以通过电子税务局的在线咨询栏目提交,税务人员将在两个工作日内答复。另附办税指南。"
+    assert "另附" not in read("清河县纳税人如何咨询涉税问题？", long, "便民举措")  # a whole answer stays as it is

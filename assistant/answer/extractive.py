@@ -141,6 +141,42 @@ def with_day_before(
     return [(pi, start, start + len(prev), ""), *spans]
 
 
+# A sentence that only announces what follows: a heading ("（三）确诊人员的处置流程", "二、对闲置温室…给予补贴"), a
+# lead-in ending with a colon, or a condition ("三是如果需要咨询涉税(费)问题").
+ANNOUNCES = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、是]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])|[:：]$|^.{0,8}(?:如果|若|如需)"
+)
+
+
+def with_what_follows(
+    passages: list[Passage], spans: list[tuple[int, int, int, str]]
+) -> list[tuple[int, int, int, str]]:
+    """A how/what question answered by a sentence that only announces its content, or by a short one, is quoted
+    with the sentence that follows it (the content itself)."""
+    if len(spans) != 1 or spans[0][0] < 0:
+        return spans
+    pi, a, b, label = spans[0]
+    text = passages[pi].text
+    quoted = text[a:b].strip().rstrip("。;；")
+    if len(quoted) >= 40 and not ANNOUNCES.search(quoted):
+        return spans
+    m = SENTENCE.search(text, b)
+    if not m or len(m.group().strip()) < 6 or text[b : m.start()].count("\n") > 1:
+        return spans
+    return [(pi, a, m.end(), label)]
+
+
+def quoted_whole(
+    info: QuestionInfo, passages: list[Passage], spans: list[tuple[int, int, int, str]], near: tuple[int, int] | None
+) -> list[tuple[int, int, int, str]]:
+    """The spans with what completes them: a date's day or month from before, a how/what answer's content after."""
+    if info.kind == "date":
+        return with_dateline(passages, with_day_before(info, passages, spans))
+    if info.kind == "fact" and near is None:  # (a later part read after an earlier answer stays as trimmed)
+        return with_what_follows(passages, spans)
+    return spans
+
+
 def add_span(passages: list[Passage], spans: list[tuple[int, int, int, str]], sp: tuple[int, int, int, str]) -> None:
     """Add sp to spans, widening the span already taken when sp lies in the same sentence of the same passage."""
     same = next(
@@ -440,8 +476,9 @@ class ExtractiveAnswerer:
                     (picks[0].passage_index, picks[0].start, picks[0].end, ""),
                     *((i, a, b, "") for i, a, b in items),
                 ]
-        out = [(c.passage_index, *self.trim(info, c, info.kind, near), "") for c in picks]
-        return with_dateline(passages, with_day_before(info, passages, out)) if info.kind == "date" else out
+        return quoted_whole(
+            info, passages, [(c.passage_index, *self.trim(info, c, info.kind, near), "") for c in picks], near
+        )
 
     def clause_spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
         """A question asking two things in one sentence (not a target-and-result one), answered clause by clause:
