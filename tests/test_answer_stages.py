@@ -713,3 +713,9 @@ def test_a_sentence_that_only_announces_its_content_is_quoted_with_what_follows(
     assert "12366" in answer
     long = "清河县纳税人咨询涉税问题可以通过电子税务局的在线咨询栏目提交,税务人员将在两个工作日内答复。另附办税指南。"
     assert "另附" not in read("清河县纳税人如何咨询涉税问题？", long, "便民举措")  # a whole answer stays as it is
+
+
+def test_a_list_heading_without_items_is_quoted_with_what_follows() -> None:
+    text = "清河县出台稳岗措施。\n（二）企业稳岗的支持措施\n返还失业保险费,发放以工代训补贴和一次性吸纳就业补贴。"
+    answer = read("清河县企业稳岗的支持措施有哪些？", text, "稳岗")
+    assert "以工代训" in answer

@@ -172,7 +172,7 @@ def quoted_whole(
     """The spans with what completes them: a date's day or month from before, a how/what answer's content after."""
     if info.kind == "date":
         return with_dateline(passages, with_day_before(info, passages, spans))
-    if info.kind == "fact" and near is None:  # (a later part read after an earlier answer stays as trimmed)
+    if info.kind in ("fact", "list") and near is None:  # (a later part read after an earlier answer stays as trimmed)
         return with_what_follows(passages, spans)
     return spans
 
