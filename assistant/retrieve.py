@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.gazetteer import gazetteer
 from assistant.index import Library
 from assistant.metadata import places_in
 from assistant.settings import RetrieveSettings, Settings
@@ -18,8 +19,7 @@ INSTITUTION_NAMED = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:大学|学院|银行|�
 
 
 def institution_places_masked(question: str) -> str:
-    from assistant.gazetteer import gazetteer
-
+    """question with the places that open an institution's name blanked out (same length)."""
     out = question
     for m in gazetteer().mentions(question, lenient=True):
         if INSTITUTION_NAMED.match(question, m.end):

@@ -124,6 +124,15 @@ def sentence_before(text: str, start: int) -> str:
     return next((x for x in reversed(sents) if x), "")
 
 
+def day_before(info: QuestionInfo, text: str, start: int, sent: str) -> str:
+    """For a sentence at start saying "当日…" and naming no date itself, the sentence before it when that one
+    names the date; "" otherwise."""
+    if not SAME_DAY.search(sent) or asked_value_in(info, "date", sent):
+        return ""
+    prev = sentence_before(text, start)
+    return prev if asked_value_in(info, "date", prev) else ""
+
+
 def with_day_before(
     info: QuestionInfo, passages: list[Passage], spans: list[tuple[int, int, int, str]]
 ) -> list[tuple[int, int, int, str]]:
@@ -132,13 +141,9 @@ def with_day_before(
         return spans
     pi, a, b, _ = spans[0]
     text = passages[pi].text
-    if asked_value_in(info, "date", text[a:b]) or not SAME_DAY.search(text[a:b]):
-        return spans
-    prev = sentence_before(text, a)
+    prev = day_before(info, text, a, text[a:b])
     start = text.rfind(prev, 0, a) if prev else -1
-    if start < 0 or not asked_value_in(info, "date", prev):
-        return spans
-    return [(pi, start, start + len(prev), ""), *spans]
+    return [(pi, start, start + len(prev), ""), *spans] if start >= 0 else spans
 
 
 # A sentence that only announces what follows: a heading ("（三）确诊人员的处置流程", "二、对闲置温室…给予补贴"), a
@@ -151,8 +156,8 @@ ANNOUNCES = re.compile(
 def with_what_follows(
     passages: list[Passage], spans: list[tuple[int, int, int, str]]
 ) -> list[tuple[int, int, int, str]]:
-    """A how/what question answered by a sentence that only announces its content, or by a short one, is quoted
-    with the sentence that follows it (the content itself)."""
+    """A how/what or list question answered by a sentence that only announces its content, or by a short one, is
+    quoted with the sentence that follows it (the content itself)."""
     if len(spans) != 1 or spans[0][0] < 0:
         return spans
     pi, a, b, label = spans[0]
@@ -282,9 +287,7 @@ class ExtractiveAnswerer:
                 if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
                     cover = coverage(info, sent + " " + context)  # a byline belongs to the article it heads
                 has_value = asked_value_in(info, kind, sent) or (
-                    kind == "date"
-                    and bool(SAME_DAY.search(sent))
-                    and asked_value_in(info, kind, sentence_before(p.text, start))
+                    kind == "date" and bool(day_before(info, p.text, start, sent))
                 )
                 score = cover * value_factor(info, kind, sent, has_value) * focus_factor(info, kind, sent)
                 if prefer is not None:
