@@ -14,7 +14,8 @@ from assistant.terms import tokenize
 from assistant.types import Chunk, Passage
 
 # A place opening the name of an institution the question asks about ("成都大学智农慧眼团队", "武汉理工大学"): the
-# question is about the institution, not about that city; its name stays a term to match.
+# question is about the institution, not about that city; its name stays a term to match. (Narrower than
+# scope.ORGANISATION_AFTER, which also takes parks and platforms: "咸宁离岸科创园" still asks about 咸宁.)
 INSTITUTION_NAMED = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:大学|学院|银行|医院|研究院|研究所|公司|集团)")
 
 

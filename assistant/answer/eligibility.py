@@ -10,6 +10,7 @@ from assistant.answer.scoring import (
     CN_DIGIT,
     Candidate,
     abbreviation_match,
+    counted_in,
     enumerates,
     measure_match,
     term_match,
@@ -114,7 +115,7 @@ def ratio_for_amount(info: QuestionInfo, sent: str) -> bool:
     if RELATIVE_ASKED.search(info.text) or info.unit:
         return False
     figures = [m.group() for m in VALUE.finditer(sent)]
-    if info.counter and re.search(rf"\d+(?:\.\d+)?\s*(?:余|多)?[万亿]?{re.escape(info.counter)}", sent):
+    if counted_in(info, sent):
         return False  # a figure in the question's own counter ("多少户": 4262户) is an amount
     return bool(figures) and all(RATIO_VALUE.search(f) for f in figures)
 

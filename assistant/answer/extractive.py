@@ -118,19 +118,21 @@ def with_dateline(passages: list[Passage], spans: list[tuple[int, int, int, str]
 SAME_DAY = re.compile(r"当日|当天|同日")
 
 
-def sentence_before(text: str, start: int) -> str:
-    """The sentence right before start, in this paragraph or ending the one before."""
-    sents = [x.group().strip() for x in SENTENCE.finditer(text[max(0, start - 300) : start])]
-    return next((x for x in reversed(sents) if x), "")
+def sentence_before(text: str, start: int) -> tuple[int, int]:
+    """Where the sentence right before start lies, in this paragraph or ending the one before ((start, start) if
+    none)."""
+    lo = max(0, start - 300)
+    found = [(lo + m.start(), lo + m.end()) for m in SENTENCE.finditer(text[lo:start]) if m.group().strip()]
+    return found[-1] if found else (start, start)
 
 
-def day_before(info: QuestionInfo, text: str, start: int, sent: str) -> str:
-    """For a sentence at start saying "当日…" and naming no date itself, the sentence before it when that one
-    names the date; "" otherwise."""
+def day_before(info: QuestionInfo, text: str, start: int, sent: str) -> tuple[int, int] | None:
+    """For a sentence at start saying "当日…" and naming no date itself, where the sentence before it lies when
+    that one names the date."""
     if not SAME_DAY.search(sent) or asked_value_in(info, "date", sent):
-        return ""
-    prev = sentence_before(text, start)
-    return prev if asked_value_in(info, "date", prev) else ""
+        return None
+    a, b = sentence_before(text, start)
+    return (a, b) if asked_value_in(info, "date", text[a:b]) else None
 
 
 def with_day_before(
@@ -140,10 +142,8 @@ def with_day_before(
     if not spans or spans[0][0] < 0:
         return spans
     pi, a, b, _ = spans[0]
-    text = passages[pi].text
-    prev = day_before(info, text, a, text[a:b])
-    start = text.rfind(prev, 0, a) if prev else -1
-    return [(pi, start, start + len(prev), ""), *spans] if start >= 0 else spans
+    before = day_before(info, passages[pi].text, a, passages[pi].text[a:b])
+    return [(pi, *before, ""), *spans] if before else spans
 
 
 # A sentence that only announces what follows: a heading ("（三）确诊人员的处置流程", "二、对闲置温室…给予补贴"), a
@@ -287,7 +287,7 @@ class ExtractiveAnswerer:
                 if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
                     cover = coverage(info, sent + " " + context)  # a byline belongs to the article it heads
                 has_value = asked_value_in(info, kind, sent) or (
-                    kind == "date" and bool(day_before(info, p.text, start, sent))
+                    kind == "date" and day_before(info, p.text, start, sent) is not None
                 )
                 score = cover * value_factor(info, kind, sent, has_value) * focus_factor(info, kind, sent)
                 if prefer is not None:

@@ -240,6 +240,13 @@ def place_value_in(info: QuestionInfo, sent: str) -> bool:
 CN_COUNT = r"(?!一(?![十百千万]))[一二两三四五六七八九十百千]+"
 
 
+def counted_in(info: QuestionInfo, text: str) -> bool:
+    """Whether text holds a figure in the question's own counter ("投诉多少起": 117起, "多少户": 4262户)."""
+    return bool(info.counter) and bool(
+        re.search(rf"(?:\d+(?:\.\d+)?|{CN_COUNT})\s*(?:余|多)?[万亿]?{re.escape(info.counter)}", text)
+    )
+
+
 def asked_value_in(info: QuestionInfo, kind: str, sent: str) -> bool:
     """Whether sent holds a value of the kind the question asks: its ordinals left out unless a rank is asked
     ("第几"), a date the question itself states left out of a date asked, and for a number also a figure in the
@@ -249,11 +256,7 @@ def asked_value_in(info: QuestionInfo, kind: str, sent: str) -> bool:
         text = given_dates_masked(info, text)
     if kind == "place":
         return place_value_in(info, sent)
-    in_counter = bool(
-        kind == "number"
-        and info.counter
-        and re.search(rf"(?:\d+(?:\.\d+)?|{CN_COUNT})\s*(?:余|多)?[万亿]?{info.counter}", text)
-    )
+    in_counter = kind == "number" and counted_in(info, text)
     # (人 opens nouns of its own: "多少人才发展专项资金" asks an amount of money)
     if kind == "number" and not info.unit and len(info.counter) == 1 and info.counter in COUNTERS.replace("人", ""):
         return in_counter  # "新增了多少套", "发了几台次": a figure in another counter ("76人") counts something else
