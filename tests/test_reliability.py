@@ -58,7 +58,10 @@ def check_consistent(index: Path, corpus: Path) -> int:
             got = lib.vectors.col.get(ids=ids, include=["embeddings"])
             assert sorted(got["ids"]) == ids
             for cid, vec in zip(got["ids"], got["embeddings"], strict=True):
-                assert lib.vectors.query(np.asarray(vec, np.float32), 1)[0][0] == cid
+                # every stored vector is found: itself among the nearest, or an identical one first (two synthetic
+                # chunks may hash alike; the HNSW search is approximate)
+                hits = lib.vectors.query(np.asarray(vec, np.float32), 3)
+                assert cid in [h for h, _ in hits] or hits[0][1] > 0.9999
         assert len(lib.bm25) == len(committed)
         return len(committed)
     finally:
