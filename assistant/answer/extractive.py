@@ -171,6 +171,63 @@ def with_what_follows(
     return [(pi, a, m.end(), label)]
 
 
+# Section headings of a policy document, outermost first: "四、", "（三）", "2." and "第五条". A heading opens a
+# line or follows a sentence's end or a space (documents flattened to one line keep a space before it).
+HEADING_STYLES = (
+    r"([一二三四五六七八九十]{1,3})、",
+    r"[(（]([一二三四五六七八九十]{1,3})[)）]",
+    r"(\d{1,2})[.．、](?!\d)",
+    r"第([一二三四五六七八九十百]{1,4})条",
+)
+HEADING_BEFORE = r"(?:^|(?<=[\s。！？!?；;:：]))"
+SECTION_CHARS = 400  # a section is quoted up to this long, cut at a sentence's end
+
+
+def numeral(s: str) -> int:
+    """The value of a heading's number ("12", "十二", "二十")."""
+    if s.isdigit():
+        return int(s)
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    if "十" not in s:
+        return digits.get(s[-1], 0) if len(s) == 1 else 0
+    tens, _, ones = s.partition("十")
+    return (digits.get(tens, 0) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+
+
+def section_end(text: str, start: int) -> int | None:
+    """Where the section whose heading opens at start ends: at the next heading of the same style and number, or
+    of an outer style, or SECTION_CHARS on at a sentence's end; None when no heading opens at start."""
+    for level, style in enumerate(HEADING_STYLES):
+        m = re.compile(style).match(text, start)
+        if not m:
+            continue
+        n = numeral(m.group(1))
+        end = min(len(text), start + SECTION_CHARS)
+        for other in HEADING_STYLES[: level + 1]:
+            for nxt in re.finditer(HEADING_BEFORE + other, text[: end]):
+                if nxt.start() > m.end() and (other != style or numeral(nxt.group(1)) == n + 1):
+                    end = min(end, nxt.start())
+                    break
+        if end == start + SECTION_CHARS:
+            stops = [x.end() for x in re.finditer(r"[。！？!?]", text[m.end() : end])]
+            end = m.end() + stops[-1] if stops else end
+        return end
+    return None
+
+
+def with_section(passages: list[Passage], spans: list[tuple[int, int, int, str]]) -> list[tuple[int, int, int, str]]:
+    """A how/what answer whose sentence opens a section ("四、继续做好…工作 组织做好…") is quoted with the whole section
+    body, up to the next heading (a policy document's measure is its section)."""
+    if len(spans) != 1 or spans[0][0] < 0:
+        return spans
+    pi, a, b, label = spans[0]
+    text = passages[pi].text
+    lo = sentence_before(text, a)[1] if a else 0
+    opening = lo + len(text[lo:a]) - len(text[lo:a].lstrip())
+    end = section_end(text, opening)
+    return [(pi, opening, end, label)] if end is not None and end > b else spans
+
+
 def quoted_whole(
     info: QuestionInfo, passages: list[Passage], spans: list[tuple[int, int, int, str]], near: tuple[int, int] | None
 ) -> list[tuple[int, int, int, str]]:
@@ -178,7 +235,8 @@ def quoted_whole(
     if info.kind == "date":
         return with_dateline(passages, with_day_before(info, passages, spans))
     if info.kind in ("fact", "list") and near is None:  # (a later part read after an earlier answer stays as trimmed)
-        return with_what_follows(passages, spans)
+        whole = with_section(passages, spans)
+        return whole if whole != spans else with_what_follows(passages, spans)
     return spans
 
 
@@ -196,6 +254,7 @@ def add_span(passages: list[Passage], spans: list[tuple[int, int, int, str]], sp
 
 # A later part read around the earlier answer needs this share of the support a whole question needs.
 LOCAL_SUPPORT = 0.5
+
 
 
 class ExtractiveAnswerer:
