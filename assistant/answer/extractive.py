@@ -204,7 +204,7 @@ def section_end(text: str, start: int) -> int | None:
         n = numeral(m.group(1))
         end = min(len(text), start + SECTION_CHARS)
         for other in HEADING_STYLES[: level + 1]:
-            for nxt in re.finditer(HEADING_BEFORE + other, text[: end]):
+            for nxt in re.finditer(HEADING_BEFORE + other, text[:end]):
                 if nxt.start() > m.end() and (other != style or numeral(nxt.group(1)) == n + 1):
                     end = min(end, nxt.start())
                     break
@@ -254,7 +254,6 @@ def add_span(passages: list[Passage], spans: list[tuple[int, int, int, str]], sp
 
 # A later part read around the earlier answer needs this share of the support a whole question needs.
 LOCAL_SUPPORT = 0.5
-
 
 
 class ExtractiveAnswerer:
