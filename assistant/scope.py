@@ -25,6 +25,11 @@ ORGANISATION_AFTER = re.compile(
 # A place opening a short name in a list of names ("签约浙江星煜机电、华润电力、青岛纳辉等四家企业"): where a firm
 # comes from, not what the sentence is about ("赴成都、武汉等地": the place alone is an item, still a place).
 NAME_IN_LIST = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:、|等)")
+# A place issuing a document the sentence cites ("按照北京市《…通告》要求,交道口地区…", "根据省政府印发的《…》"):
+# whose rule it is, not what the sentence is about.
+ISSUER_OF_TITLE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{0,8}?(?:政府|办公厅|办公室|委员会|局|厅|委|办))?(?:印发|发布|出台)?的?《"
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ def subject_mentions(text: str, lenient: bool = False) -> list[Mention]:
         if len(m.places) == 1
         and not ORGANISATION_AFTER.match(text[m.end : m.end + 16])
         and not NAME_IN_LIST.match(text[m.end : m.end + 8])
+        and not ISSUER_OF_TITLE.match(text[m.end : m.end + 16])
     ]
 
 

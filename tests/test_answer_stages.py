@@ -741,3 +741,16 @@ def test_a_section_ends_at_its_next_heading_or_an_outer_one() -> None:
     assert numbered[: section_end(numbered, 0)] == "9.做好消毒。每日两次。"
     assert section_end("做好消毒。", 0) is None  # no heading opens there
     assert (numeral("十二"), numeral("二十"), numeral("二十一"), numeral("7")) == (12, 20, 21, 7)
+
+
+def test_a_when_question_asks_about_its_event_not_its_time_word() -> None:
+    from assistant.answer.eligibility import focus_elsewhere
+
+    info = analyse("清河县什么时间开始实行网上查询服务？")
+    assert "时间" not in info.focus and "实行" in info.focus
+    sent = "经研究决定:2020年2月3日起暂停现场查询服务,改为网上查询。"
+    c = Candidate(0, 0, len(sent), sent, 1.0, 1.0, True)
+    other = passage("清河县政务大厅自即日起实行预约办理。", doc="d2")
+    assert not focus_elsewhere(info, "date", c, [passage(sent), other])  # another document's 实行 is its own
+    same = passage(sent + "新办法自3月1日起实行。")
+    assert focus_elsewhere(info, "date", c, [same])  # this document dates 实行 elsewhere: 2月3日 is another event

@@ -173,3 +173,13 @@ def test_a_clause_opening_with_the_whole_unit_is_about_that_unit() -> None:
     assert not place_conflict(question_scope("九江市高企数量是多少"), "九江市高企数量位居全省前列,达到512家。", meta)
     p = Passage(Chunk("c0", "d0", 0, 0, len(sent), sent), 1.0, meta)
     assert "91.2%" in ExtractiveAnswerer()("江西省在建省大中型项目复工率达到了多少？", [p]).answer
+
+
+def test_a_place_issuing_a_cited_document_is_not_what_the_sentence_is_about() -> None:
+    from assistant.scope import sentence_places
+
+    cited = "按照宜宾市《关于加强社区防控工作的通告》要求,翠屏区拟于2月14日起实施封闭式管理。"
+    assert [p.name for p in sentence_places(cited, {})] == ["翠屏区"]
+    cited_by_office = "根据宜宾市人民政府办公室印发的《实施方案》,翠屏区拟于2月14日起实施封闭式管理。"
+    assert [p.name for p in sentence_places(cited_by_office, {})] == ["翠屏区"]
+    assert [p.name for p in sentence_places("宜宾市将于2月14日起实施封闭式管理。", {})] == ["宜宾市"]

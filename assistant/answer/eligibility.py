@@ -288,11 +288,12 @@ def share_conflict(question: str, text: str) -> bool:
 
 def focus_elsewhere(info: QuestionInfo, kind: str, c: Candidate, passages: list[Passage]) -> bool:
     """A when-question's asked event ("什么时候起施行": 施行) that the passages name, but not in this sentence: the
-    date here is of another event (the rules' publication). Passages that never name it leave the sentence be
+    date here is of another event (the rules' publication). A document that never names it leaves the sentence be
     (they may say it in other words: 选出 ~ 选举产生)."""
     if kind != "date" or not info.focus:
         return False
-    named = [t for t in info.focus if any(t in p.text for p in passages)]
+    doc = passages[c.passage_index].chunk.doc_id  # (another document naming the event says nothing of this one)
+    named = [t for t in info.focus if any(t in p.text for p in passages if p.chunk.doc_id == doc)]
     return bool(named) and not any(t in c.text for t in named)
 
 

@@ -225,6 +225,8 @@ def question_focus(question: str, terms: list[str]) -> tuple[str, ...]:
     clause = re.compile(r"[,，;；。?？!！]")
     before = clause.split(question[max(0, m.start() - 4) : m.start()])[-1]
     after = clause.split(question[m.end() : m.end() + 6])[0]
+    # ("什么时间开始实行": 时间 names what is asked, not what it is about)
+    terms = [t for t in terms if not DATE_CUE.fullmatch(t)]
     return tuple(t for t in terms if t in after) or tuple(t for t in terms if t in before)
 
 
