@@ -754,3 +754,20 @@ def test_a_when_question_asks_about_its_event_not_its_time_word() -> None:
     assert not focus_elsewhere(info, "date", c, [passage(sent), other])  # another document's 实行 is its own
     same = passage(sent + "新办法自3月1日起实行。")
     assert focus_elsewhere(info, "date", c, [same])  # this document dates 实行 elsewhere: 2月3日 is another event
+
+
+def test_a_phone_number_or_address_asked_is_a_value_of_its_own() -> None:
+    assert analyse("清河县政务服务热线是多少？").kind == "contact"
+    assert analyse("清河县居民如何电话举报违规聚集？").kind == "contact"
+    assert analyse("清河县电子税务局网址是多少？").kind == "contact"
+    assert analyse("什么时候开通了热线").kind == "date"  # the day it opened is asked
+    assert analyse("专线电话为哪些车辆提供帮助").kind != "contact"  # the vehicles are asked
+    assert holds_value("contact", "举报电话:0523-86222616、12345。")
+    assert holds_value("contact", "可拨打12366纳税服务热线,或登录https://etax.qinghe.gov.cn办理。")
+    assert not holds_value("contact", "全县技术合同成交额15912960元,同比增长12.5%。")  # figures, not numbers to call
+    text = (
+        "清河县疫情防控指挥部发布通告。若有关于政务服务的任何事项,可拨打县审批服务热线(86512345)咨询。"
+        "县政务服务中心已开通线上办理渠道,办理事项共计312项。"
+    )
+    answer = read("清河县审批服务热线是多少？", text, "疫情防控通告")
+    assert "86512345" in answer

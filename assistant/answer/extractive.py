@@ -277,7 +277,7 @@ class ExtractiveAnswerer:
         if scorer is None or not info.terms:
             return info, [], []
         cands = self.candidates(info, passages)[:12]
-        if info.kind in ("number", "date", "person", "name", "place"):
+        if info.kind in ("number", "date", "person", "name", "place", "contact"):
             cands = [
                 c
                 for c in cands
@@ -384,8 +384,9 @@ class ExtractiveAnswerer:
 
     def trim(self, info: QuestionInfo, c: Candidate, kind: str, near: tuple[int, int] | None = None) -> tuple[int, int]:
         """Long sentences shrink to the clauses holding the value and the matched terms; lists stay whole."""
-        if kind == "list" or len(c.text) <= 90 or is_row(c.text):
-            return c.start, c.end  # (a table row is quoted whole: each figure under its header)
+        if kind in ("list", "contact") or len(c.text) <= 90 or is_row(c.text):
+            return c.start, c.end  # (a table row is quoted whole: each figure under its header; numbers to call
+            # with the offices they reach)
         clauses = [(m.start(), m.end()) for m in CLAUSE.finditer(mask_quoted(c.text))]
         if len(clauses) <= 1:
             return c.start, c.end

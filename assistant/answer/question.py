@@ -33,6 +33,11 @@ NUMBER_CUE = re.compile(
 )
 
 
+# A phone number, hotline, web or mail address asked ("咨询电话是多少", "开通了什么热线", "如何电话举报", "联系方式").
+CONTACT_CUE = re.compile(
+    r"(?:电话|热线|号码|网址|邮箱|传真)(?:号码|地址)?(?:是|为)?(?:多少|什么|哪个|几)|(?:什么|哪个|哪些)[^,，;；。?？]{0,4}"
+    r"(?:电话|热线|号码|网址|邮箱)|(?:如何|怎么|怎样)[^,，;；。?？]{0,4}(?:电话|致电|拨打)|联系方式"
+)
 DATE_CUE = re.compile(
     r"(?:什么|啥)时候|何时|哪一?天|哪一?年|哪一?日|日期|时间|哪天|几月|几号|几日|文号|索引号|发文字号"
 )
@@ -182,7 +187,7 @@ ANSWER_TYPE = re.compile(
 @dataclass
 class QuestionInfo:
     text: str
-    kind: str  # number | date | person | place | list | fact
+    kind: str  # number | date | person | name | title | place | contact | list | fact
     terms: list[str]
     filters: QueryFilters
     two_part: bool = False
@@ -275,6 +280,8 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     q = question.strip()
     if DATE_CUE.search(q):
         kind = "date"
+    elif CONTACT_CUE.search(q):
+        kind = "contact"
     elif ORG_CUE.search(q):
         kind = "fact"
     elif PERSON_CUE.search(q):

@@ -306,7 +306,7 @@ def value_factor(info: QuestionInfo, kind: str, sent: str, has_value: bool) -> f
     items of a list."""
     if kind == "number":
         return 1.2 if value_near_terms(info, sent) else (1.0 if has_value else 0.35)
-    if kind in ("date", "person", "name", "title", "place"):
+    if kind in ("date", "person", "name", "title", "place", "contact"):
         return 1.15 if has_value else 0.4
     if kind == "list":
         return 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2 + ordinal_count(sent), 10)

@@ -67,8 +67,16 @@ PROPER_NAME = re.compile(
 )
 
 
-# The kinds of question answered by a value the sentence must hold (a figure, a date, a name, a place).
-VALUE_KINDS = ("number", "date", "person", "name", "title", "place")
+# The kinds of question answered by a value the sentence must hold (a figure, a date, a name, a place, a phone
+# number or address).
+VALUE_KINDS = ("number", "date", "person", "name", "title", "place", "contact")
+# A way to reach an office: a phone number with or without its area code ("0523-86195536", "86512345"), a mobile
+# ("13401016724"), a service number ("12366", "95518", "400-810-5678"), a web or mail address. A run of digits
+# followed by a unit or a decimal point is a figure, not a number to call.
+CONTACT_VALUE = re.compile(
+    r"(?<![\d.])(?:(?:0\d{2,3}\s?[-—–－]{1,2}\s?)?\d{7,8}|1[3-9]\d{9}|12\d{3}|9[56]\d{3,4}|400[-－]?\d{3}[-－]?\d{4})"
+    r"(?![\d.%‰万亿元人家个项次台吨])|https?://[\w./?=&%#:-]+|www\.[\w./-]+|[\w.-]+@[\w-]+(?:\.[\w-]+)+"
+)
 ROLE = re.compile(r"(?:市|区|县|镇|乡|省)(?:委书记|长)|(?:局|部|厅|处|科|室|办|中心)(?:长|主任)|书记|局长|主任|负责人")
 
 
@@ -160,6 +168,8 @@ def holds_value(kind: str, text: str, unit: str = "") -> bool:
         return bool(persons_in(text) or ROLE.search(text))
     if kind == "place":
         return bool(places_in(text)) or "在" in text
+    if kind == "contact":
+        return bool(CONTACT_VALUE.search(text))
     return True
 
 
