@@ -275,29 +275,33 @@ def place_aware_tokens(text: str) -> list[str]:
     return [*(s for _, _, s in spans if s not in kept), *kept]
 
 
+def question_kind(q: str) -> str:
+    """The kind of value the question asks for."""
+    if DATE_CUE.search(q):
+        return "date"
+    if CONTACT_CUE.search(q):
+        return "contact"
+    if ORG_CUE.search(q):
+        return "fact"
+    if PERSON_CUE.search(q):
+        return "name" if NAME_ASKED.search(q) else "person"
+    if NAME_ASKED.search(q) or DOC_ASKED.search(q):
+        return "title"  # the name of a thing: "培育行动叫什么名字" -> “春晓行动”
+    if LIST_CUE.search(q) and not (LIST_NOUN_ONLY.fullmatch(LIST_CUE.search(q).group()) and asks_a_figure(q)):
+        return "list"  # ("措施里…延期多久": the measures are the subject; a duration is asked)
+    if (NUMBER_CUE.search(q) and not (NOT_A_FIGURE.search(q) and not COUNT_ASKED.search(q))) or THRESHOLD.search(q):
+        return "number"
+    if PLACE_CUE.search(q):
+        return "place"
+    if NOMINAL_FIGURE.search(q):
+        return "number"  # "2022年特斯拉交付量": a query naming a quantity by its noun asks its figure
+    return "fact"
+
+
 def analyse(question: str, idf: Callable[[str], float] | None = None) -> QuestionInfo:
     """The kind of value a question asks for, its content terms and the metadata it names."""
     q = question.strip()
-    if DATE_CUE.search(q):
-        kind = "date"
-    elif CONTACT_CUE.search(q):
-        kind = "contact"
-    elif ORG_CUE.search(q):
-        kind = "fact"
-    elif PERSON_CUE.search(q):
-        kind = "name" if NAME_ASKED.search(q) else "person"
-    elif NAME_ASKED.search(q) or DOC_ASKED.search(q):
-        kind = "title"  # the name of a thing: "培育行动叫什么名字" -> “春晓行动”
-    elif LIST_CUE.search(q) and not (LIST_NOUN_ONLY.fullmatch(LIST_CUE.search(q).group()) and asks_a_figure(q)):
-        kind = "list"  # ("措施里…延期多久": the measures are the subject; a duration is asked)
-    elif (NUMBER_CUE.search(q) and not (NOT_A_FIGURE.search(q) and not COUNT_ASKED.search(q))) or THRESHOLD.search(q):
-        kind = "number"
-    elif PLACE_CUE.search(q):
-        kind = "place"
-    elif NOMINAL_FIGURE.search(q):
-        kind = "number"  # "2022年特斯拉交付量": a query naming a quantity by its noun asks its figure
-    else:
-        kind = "fact"
+    kind = question_kind(q)
     filters = parse_filters(q)
     stripped = THRESHOLD.sub(
         " ", ANSWER_TYPE.sub(" ", SPOKEN.sub(" ", q))
