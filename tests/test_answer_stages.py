@@ -771,3 +771,20 @@ def test_a_phone_number_or_address_asked_is_a_value_of_its_own() -> None:
     )
     answer = read("清河县审批服务热线是多少？", text, "疫情防控通告")
     assert "86512345" in answer
+
+
+def test_a_noun_of_quantity_before_de_is_not_what_is_counted() -> None:
+    assert analyse("清河县预拨多少额度的医保基金？").measure == "医保基金"
+    text = "清河县医保局召开发布会。目前,县医保部门已预拨医保基金6900万元,保障定点医院救治。"
+    assert "6900万元" in read("清河县预拨多少额度的医保基金？", text, "医保")
+
+
+def test_a_how_answer_goes_on_with_the_sentences_that_continue_it() -> None:
+    text = (
+        "清河县市场监管局加强疫情期间市场监管。对正常营业的食品经营店及药店,督促严格落实戴口罩、测体温、场所消杀等"
+        "防控要求,对不符合防控要求的一律责令关停。"
+        "同时,每天组织执法人员进行市场巡查,发现问题立即整改。县局还将开展满意度回访。"
+    )
+    answer = read("清河县如何强化食品经营店及药店的疫情防控监管？", text, "市场监管")
+    assert "每天组织执法人员进行市场巡查" in answer  # "同时,…" goes on with the answer
+    assert "满意度回访" not in answer  # a sentence that starts something else does not

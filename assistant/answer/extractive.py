@@ -228,6 +228,29 @@ def with_section(passages: list[Passage], spans: list[tuple[int, int, int, str]]
     return [(pi, opening, end, label)] if end is not None and end > b else spans
 
 
+# A sentence that goes on with what the one before said ("同时,要求重点排查…", "此外,…", "具体包括…").
+CONTINUES = re.compile(r"^(?:同时|此外|另外|并且|其中|具体|包括|对此)")
+CONTINUATION_CHARS = 300  # a how/what answer grows by such sentences up to this long
+
+
+def with_continuation(
+    passages: list[Passage], spans: list[tuple[int, int, int, str]]
+) -> list[tuple[int, int, int, str]]:
+    """A how/what answer quoted with the sentences right after it in its paragraph that go on with it ("同时,…")."""
+    if len(spans) != 1 or spans[0][0] < 0:
+        return spans
+    pi, a, b, label = spans[0]
+    text = passages[pi].text
+    while True:
+        m = SENTENCE.search(text, b)
+        if not m or "\n" in text[b : m.start()] or not CONTINUES.match(m.group().strip()):
+            break
+        if m.end() - a > CONTINUATION_CHARS:
+            break
+        b = m.end()
+    return [(pi, a, b, label)]
+
+
 def quoted_whole(
     info: QuestionInfo, passages: list[Passage], spans: list[tuple[int, int, int, str]], near: tuple[int, int] | None
 ) -> list[tuple[int, int, int, str]]:
@@ -236,7 +259,7 @@ def quoted_whole(
         return with_dateline(passages, with_day_before(info, passages, spans))
     if info.kind in ("fact", "list") and near is None:  # (a later part read after an earlier answer stays as trimmed)
         whole = with_section(passages, spans)
-        return whole if whole != spans else with_what_follows(passages, spans)
+        return whole if whole != spans else with_continuation(passages, with_what_follows(passages, spans))
     return spans
 
 

@@ -380,6 +380,9 @@ def pos_tags(text: str) -> dict[str, str]:
     return dict(pos_words(text))
 
 
+QUANTITY_OF = re.compile(r"^(?:的)?(?:额度|数额|金额|数量|规模|总额|总量)的")
+
+
 def asked_measure(question: str, terms: list[str]) -> str:
     """The term a count question is about: the noun right after the count word ("几个企校联合创新中心"),
     else the last term before it ("项目总投资是多少")."""
@@ -402,7 +405,9 @@ def asked_measure(question: str, terms: list[str]) -> str:
         and not t.startswith("每")
         and (tags.get(t, "n")[:1] in ("n", "x", "b") or tags.get(t) == "vn")
     ]
-    after = first_noun_phrase(re.split(r"[,;:。，；：？?！!]", after)[0])
+    # "预拨多少额度的医保基金": a noun of quantity before 的 says how it is counted; the thing counted follows
+    after = QUANTITY_OF.sub("", re.split(r"[,;:。，；：？?！!]", after)[0])
+    after = first_noun_phrase(after)
     before = re.sub(r"每[\u4e00-\u9fff]{1,4}$", "", before)  # "租金每平方米多少钱": per square metre is the unit
     following = [(after.find(t) + len(t), len(t), t) for t in terms if t in after]
     if following:  # "几家省级产业技术研究院": the head noun ends the phrase
