@@ -788,3 +788,10 @@ def test_a_how_answer_goes_on_with_the_sentences_that_continue_it() -> None:
     answer = read("清河县如何强化食品经营店及药店的疫情防控监管？", text, "市场监管")
     assert "每天组织执法人员进行市场巡查" in answer  # "同时,…" goes on with the answer
     assert "满意度回访" not in answer  # a sentence that starts something else does not
+
+
+def test_written_question_words_are_not_terms() -> None:
+    assert "有何" not in analyse("清河县对坚持在岗的员工有何补助？").terms
+    assert "何种" not in analyse("清河县采用何种方式发放补贴？").terms
+    text = "清河县出台稳岗措施。对坚持在生产一线工作的职工,给予每人每天100元的生活补助,补助期限为30天。"
+    assert "100元" in read("清河县对坚持在生产一线工作的职工有何补助？", text, "稳岗")
