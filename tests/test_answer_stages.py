@@ -795,3 +795,9 @@ def test_written_question_words_are_not_terms() -> None:
     assert "何种" not in analyse("清河县采用何种方式发放补贴？").terms
     text = "清河县出台稳岗措施。对坚持在生产一线工作的职工,给予每人每天100元的生活补助,补助期限为30天。"
     assert "100元" in read("清河县对坚持在生产一线工作的职工有何补助？", text, "稳岗")
+
+
+def test_the_verb_asking_for_measures_is_not_a_term() -> None:
+    assert "采取" not in analyse("清河县交通运输局采取了哪些措施？").terms
+    assert "出台" not in analyse("清河县在延期缴纳税费方面出台了什么政策？").terms
+    assert "出台" in analyse("清河县什么时候出台的稳岗文件").terms  # a verb not asking for measures stays

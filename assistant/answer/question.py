@@ -178,8 +178,9 @@ SPOKEN = re.compile(
 
 
 # The kind of thing asked for ("成立了什么组织", "哪份文件") is not a word the answer contains.
+# (with the verb that asks for it: "采取了哪些措施", "出台了什么政策" ask for the measures, whatever the verb)
 ANSWER_TYPE = re.compile(
-    r"(?:什么|哪[个份部项条篇类种些几]?)(?:组织|机构|文件|单位|部门|措施|举措|活动|荣誉|称号|奖项|政策|制度|方式|模式|"
+    r"(?:(?:采取|提出|出台|推出|做出|作出|给出|制定|给予)了?)?(?:什么|哪[个份部项条篇类种些几]?)(?:组织|机构|文件|单位|部门|措施|举措|活动|荣誉|称号|奖项|政策|制度|方式|模式|"
     r"作风|名称|内容|会议|载体|样的?)"
 )
 
