@@ -801,3 +801,16 @@ def test_the_verb_asking_for_measures_is_not_a_term() -> None:
     assert "采取" not in analyse("清河县交通运输局采取了哪些措施？").terms
     assert "出台" not in analyse("清河县在延期缴纳税费方面出台了什么政策？").terms
     assert "出台" in analyse("清河县什么时候出台的稳岗文件").terms  # a verb not asking for measures stays
+
+
+def test_a_headline_and_lead_are_quoted_with_the_content_that_follows() -> None:
+    from assistant.answer.extractive import with_what_follows
+
+    title = "清河县:加强疫情医疗废物管理"
+    head = f"{title} 2月13日,清河县疫情防控工作领导小组办公室下发紧急通知,对加强疫情医疗废物管理提出要求。"
+    text = head + "处置单位要增加收集频次、专车专线运输,确保24小时内规范转运。"
+    ((pi, a, b, _),) = with_what_follows([passage(text, title=title)], [(0, 0, len(head), "")])
+    assert "24小时内" in text[a:b]  # the headline and lead say what the item is about; the content follows
+    body = "处置单位要增加收集频次、专车专线运输,确保医疗废物24小时内规范转运,县生态环境局每日督查处置情况。"
+    other = passage(body + "县卫健委同步开展院感防控培训。", title=title)
+    assert with_what_follows([other], [(0, 0, len(body), "")]) == [(0, 0, len(body), "")]  # a whole answer stays

@@ -153,6 +153,13 @@ ANNOUNCES = re.compile(
 )
 
 
+def heads_document(sentence: str, meta: dict[str, object]) -> bool:
+    """The sentence opens with its document's title ("河北:加强疫情医疗废物管理 2月13日,…下发紧急通知"): a headline
+    and lead say what the item is about; its content follows."""
+    title = str(meta.get("title", "")).removesuffix("…").strip()
+    return len(title) >= 6 and sentence.startswith(title)
+
+
 def with_what_follows(
     passages: list[Passage], spans: list[tuple[int, int, int, str]]
 ) -> list[tuple[int, int, int, str]]:
@@ -163,7 +170,7 @@ def with_what_follows(
     pi, a, b, label = spans[0]
     text = passages[pi].text
     quoted = text[a:b].strip().rstrip("。;；")
-    if len(quoted) >= 40 and not ANNOUNCES.search(quoted):
+    if len(quoted) >= 40 and not ANNOUNCES.search(quoted) and not heads_document(quoted, passages[pi].meta):
         return spans
     m = SENTENCE.search(text, b)
     if not m or len(m.group().strip()) < 6 or text[b : m.start()].count("\n") > 1:
