@@ -814,3 +814,13 @@ def test_a_headline_and_lead_are_quoted_with_the_content_that_follows() -> None:
     body = "处置单位要增加收集频次、专车专线运输,确保医疗废物24小时内规范转运,县生态环境局每日督查处置情况。"
     other = passage(body + "县卫健委同步开展院感防控培训。", title=title)
     assert with_what_follows([other], [(0, 0, len(body), "")]) == [(0, 0, len(body), "")]  # a whole answer stays
+
+
+def test_a_how_answer_goes_on_with_the_next_sentence_about_what_is_asked() -> None:
+    from assistant.answer.extractive import with_continuation
+
+    info = analyse("清河县对住宅小区如何管理？")
+    first = "县指挥部决定自即日起在全县范围内所有住宅小区实行封闭管理。"
+    text = first + "对确诊患者所在楼栋单元严格进行封控管理。县医保局发布门诊报销新规。"
+    ((_, a, b, _),) = with_continuation(info, [passage(text)], [(0, 0, len(first), "")])
+    assert "楼栋单元" in text[a:b] and "门诊报销" not in text[a:b]  # the next sentence on 管理 goes on with it

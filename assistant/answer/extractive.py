@@ -241,7 +241,7 @@ CONTINUATION_CHARS = 300  # a how/what answer grows by such sentences up to this
 
 
 def with_continuation(
-    passages: list[Passage], spans: list[tuple[int, int, int, str]]
+    info: QuestionInfo, passages: list[Passage], spans: list[tuple[int, int, int, str]]
 ) -> list[tuple[int, int, int, str]]:
     """A how/what answer quoted with the sentences right after it in its paragraph that go on with it ("同时,…")."""
     if len(spans) != 1 or spans[0][0] < 0:
@@ -250,7 +250,9 @@ def with_continuation(
     text = passages[pi].text
     while True:
         m = SENTENCE.search(text, b)
-        if not m or "\n" in text[b : m.start()] or not CONTINUES.match(m.group().strip()):
+        nxt = m.group().strip() if m else ""
+        on_topic = bool(info.focus) and all(t in nxt for t in info.focus)
+        if not m or "\n" in text[b : m.start()] or not (CONTINUES.match(nxt) or on_topic):
             break
         if m.end() - a > CONTINUATION_CHARS:
             break
@@ -266,7 +268,7 @@ def quoted_whole(
         return with_dateline(passages, with_day_before(info, passages, spans))
     if info.kind in ("fact", "list") and near is None:  # (a later part read after an earlier answer stays as trimmed)
         whole = with_section(passages, spans)
-        return whole if whole != spans else with_continuation(passages, with_what_follows(passages, spans))
+        return whole if whole != spans else with_continuation(info, passages, with_what_follows(passages, spans))
     return spans
 
 
