@@ -55,6 +55,7 @@ from assistant.answer.values import (
     holds_value,
     mask_quoted,
 )
+from assistant.cite import cn_to_number
 from assistant.injection import INJECTION
 from assistant.retrieve import parse_filters
 from assistant.settings import AnswerSettings
@@ -191,14 +192,8 @@ SECTION_CHARS = 400  # a section is quoted up to this long, cut at a sentence's 
 
 
 def numeral(s: str) -> int:
-    """The value of a heading's number ("12", "十二", "二十")."""
-    if s.isdigit():
-        return int(s)
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
-    if "十" not in s:
-        return digits.get(s[-1], 0) if len(s) == 1 else 0
-    tens, _, ones = s.partition("十")
-    return (digits.get(tens, 0) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+    """The value of a heading's number ("12", "十二", "二十"); 0 when it is none."""
+    return int(cn_to_number(s) or 0)
 
 
 def section_end(text: str, start: int) -> int | None:

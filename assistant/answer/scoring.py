@@ -17,6 +17,7 @@ from assistant.answer.values import (
     SURNAMES,
     UNITS,
     VALUE,
+    VALUE_KINDS,
     amounts_only,
     holds_value,
     mask_quoted,
@@ -306,7 +307,7 @@ def value_factor(info: QuestionInfo, kind: str, sent: str, has_value: bool) -> f
     items of a list."""
     if kind == "number":
         return 1.2 if value_near_terms(info, sent) else (1.0 if has_value else 0.35)
-    if kind in ("date", "person", "name", "title", "place", "contact"):
+    if kind in VALUE_KINDS:  # (a date, name, place or number to call; a figure is weighed above)
         return 1.15 if has_value else 0.4
     if kind == "list":
         return 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2 + ordinal_count(sent), 10)
