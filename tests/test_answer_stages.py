@@ -824,3 +824,31 @@ def test_a_how_answer_goes_on_with_the_next_sentence_about_what_is_asked() -> No
     text = first + "对确诊患者所在楼栋单元严格进行封控管理。县医保局发布门诊报销新规。"
     ((_, a, b, _),) = with_continuation(info, [passage(text)], [(0, 0, len(first), "")])
     assert "楼栋单元" in text[a:b] and "门诊报销" not in text[a:b]  # the next sentence on 管理 goes on with it
+
+
+def test_the_next_item_number_starts_a_sentence_and_is_not_a_closing_parenthesis() -> None:
+    from assistant.answer.values import SENTENCE
+
+    text = "采取以下措施:(1)设立隔离点。(2)关闭集市。(3)暂停聚餐。记者到场。(县融媒体中心 李四)"
+    assert SENTENCE.findall(text) == [
+        "采取以下措施:(1)设立隔离点。",
+        "(2)关闭集市。",
+        "(3)暂停聚餐。",
+        "记者到场。(县融媒体中心 李四)",  # a parenthesis after the end that is no item number stays with it
+    ]
+
+
+def test_a_list_opened_in_the_answer_is_quoted_with_its_next_items() -> None:
+    from assistant.answer.extractive import next_item
+
+    text = (
+        "清河县疫情防控指挥部要求各乡镇采取以下措施:(1)设立村口检查点。(2)关闭农村集市,暂停庙会等聚集活动。"
+        "(3)暂停农村聚餐。另据了解,县医院已增设发热门诊。"
+    )
+    answer = read("清河县要求各乡镇采取哪些措施？", text, "疫情防控")
+    assert "关闭农村集市" in answer and "暂停农村聚餐" in answer
+    assert "发热门诊" not in answer  # the list ends at its last item
+    assert next_item("主要包括:(1)设立检查点。", "(2)关闭集市。")
+    assert not next_item("主要包括:(1)设立检查点。", "(3)关闭集市。")  # not the next number
+    assert not next_item("主要包括:(1)设立检查点。", "2.关闭集市。")  # another numbering style
+    assert not next_item("四是减轻企业负担。提出5项举措。", "五是加强综合保障。")  # items that are headings

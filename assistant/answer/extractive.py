@@ -235,6 +235,23 @@ CONTINUES = re.compile(r"^(?:同时|此外|另外|并且|其中|具体|包括|�
 CONTINUATION_CHARS = 300  # a how/what answer grows by such sentences up to this long
 
 
+# The number of an item in a list written in one paragraph: "(2)", "（2）", "2.", "2、", "二是".
+ITEM_NUMBER = re.compile(r"[(（](\d{1,2})[)）]|(?<![\d.])(\d{1,2})[、.](?!\d)|([一二三四五六七八九十])是")
+
+
+def next_item(so_far: str, sentence: str) -> bool:
+    """sentence opens the item after the last one so_far numbers, in the same style, of a list so_far opens with a
+    colon ("主要包括:(1)对患者…。" then "(2)采取…"); the next of items that are themselves headings ("四是减轻企业
+    负担。…" then "五是加强综合保障") is not part of the answer."""
+    if not re.search(rf"[:：]\s*(?:{ITEM_NUMBER.pattern})", so_far):
+        return False
+    last = next(reversed(list(ITEM_NUMBER.finditer(so_far))), None)
+    first = ITEM_NUMBER.match(sentence)
+    if last is None or first is None or last.lastindex != first.lastindex:
+        return False
+    return numeral(first.group(first.lastindex)) == numeral(last.group(last.lastindex)) + 1
+
+
 def with_continuation(
     info: QuestionInfo, passages: list[Passage], spans: list[tuple[int, int, int, str]]
 ) -> list[tuple[int, int, int, str]]:
@@ -247,7 +264,7 @@ def with_continuation(
         m = SENTENCE.search(text, b)
         nxt = m.group().strip() if m else ""
         on_topic = bool(info.focus) and all(t in nxt for t in info.focus)
-        if not m or "\n" in text[b : m.start()] or not (CONTINUES.match(nxt) or on_topic):
+        if not m or "\n" in text[b : m.start()] or not (CONTINUES.match(nxt) or on_topic or next_item(text[a:b], nxt)):
             break
         if m.end() - a > CONTINUATION_CHARS:
             break

@@ -142,7 +142,9 @@ ACHIEVED_WORDS = re.compile(r"完成|实现|已|目前|达到|建成|成功|获�
 TARGET_WORDS = re.compile(r"力争|目标|计划|确保|要|不低于|不少于|以上|突破|争取|支持|推动|鼓励|加快|推进")
 
 
-SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*(?:\([^()\n]{1,24}\))?")
+# A sentence, with a parenthesis that follows its end ("…。(新华社)"), but not the next item's number ("…。(2)采取").
+ITEM_NUMBER_AHEAD = r"(?!\(\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*\))"
+SENTENCE = re.compile(rf"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*(?:{ITEM_NUMBER_AHEAD}\([^()\n]{{1,24}}\))?")
 
 
 CLAUSE = re.compile(r"[^,;:、，；：]+[,;:，；：]?")
