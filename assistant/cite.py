@@ -69,9 +69,13 @@ def unsupported_figures(sentence: str, passages: list[str], question: str = "") 
     return [f.text for f in figures(sentence) if not figure_supported(f, pool)]
 
 
+# The end of an answer sentence: its stop, and the closing quotes after it ("…延期。”").
+SENTENCE_CLOSE = r"[。!?！？]+[”’」』]*"
+
+
 def split_answer(answer: str) -> list[str]:
     """Answer sentences, each with its trailing [n] markers kept."""
-    parts = re.findall(r"[^\n]+?(?:[。!?！？]+(?:\s*\[\d{1,2}\])*|$)", answer, flags=re.M)
+    parts = re.findall(rf"[^\n]+?(?:{SENTENCE_CLOSE}(?:\s*\[\d{{1,2}}\])*|$)", answer, flags=re.M)
     return [p.strip() for p in parts if p.strip()]
 
 

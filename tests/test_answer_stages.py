@@ -852,3 +852,17 @@ def test_a_list_opened_in_the_answer_is_quoted_with_its_next_items() -> None:
     assert not next_item("主要包括:(1)设立检查点。", "(3)关闭集市。")  # not the next number
     assert not next_item("主要包括:(1)设立检查点。", "2.关闭集市。")  # another numbering style
     assert not next_item("四是减轻企业负担。提出5项举措。", "五是加强综合保障。")  # items that are headings
+
+
+def test_a_quoted_sentence_keeps_its_closing_quote_and_takes_one_citation() -> None:
+    from assistant.answer.compose import compose
+    from assistant.cite import split_answer
+    from assistant.ui.kbs import stream_pieces
+
+    text = "清河县税务局局长表示:“申报期限延长至2月24日,仍有困难的可申请延期。”该局同时开通了线上咨询。"
+    quote_end = text.index("”") + 1
+    answer = compose("申报期限延长到哪天？", [passage(text)], [(0, text.index("“"), quote_end, "")], "extractive")
+    assert answer.answer == "“申报期限延长至2月24日,仍有困难的可申请延期。”[1]"  # not "…延期[1]。”[1]。"
+    two = "“延长至2月24日。”[1]他说。[1]"
+    assert split_answer(two) == ["“延长至2月24日。”[1]", "他说。[1]"]
+    assert list(stream_pieces(two)) == ["“延长至2月24日。”[1]", "他说。[1]"]

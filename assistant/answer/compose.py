@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant import REFUSAL
@@ -19,7 +20,8 @@ def compose(question: str, passages: list[Passage], spans: list[tuple[int, int, 
             continue
         n = numbers.setdefault(pi, len(numbers) + 1)
         text = passages[pi].text[a:b].strip().rstrip("。;；,，")
-        parts.append(f"{label}{text}[{n}]。")
+        quoted_end = re.search(r"[。!?！？][”’」』]+$", text)  # "…延期。”": the stop stays inside the quote
+        parts.append(f"{label}{text}[{n}]" + ("" if quoted_end else "。"))
     citations = [citation(n, passages[pi]) for pi, n in numbers.items()]
     check = verify("".join(parts), {c.n: c.quote for c in citations}, question)
     return Answer(

@@ -164,8 +164,10 @@ def combine(asked: list[tuple[str, Answer]]) -> Answer:
 
 def stream_pieces(text: str) -> Iterator[str]:
     """The answer sentence by sentence (with their [n] markers); the pieces join to exactly `text`."""
+    from assistant.cite import SENTENCE_CLOSE
+
     start = 0
-    for m in re.finditer(r"[。!?！？]+(?:\s*\[\d{1,2}\])*\n*|\n+", text):
+    for m in re.finditer(rf"{SENTENCE_CLOSE}(?:\s*\[\d{{1,2}}\])*\n*|\n+", text):
         if m.end() > start:
             yield text[start : m.end()]
             start = m.end()
