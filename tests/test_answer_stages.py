@@ -866,3 +866,19 @@ def test_a_quoted_sentence_keeps_its_closing_quote_and_takes_one_citation() -> N
     two = "“延长至2月24日。”[1]他说。[1]"
     assert split_answer(two) == ["“延长至2月24日。”[1]", "他说。[1]"]
     assert list(stream_pieces(two)) == ["“延长至2月24日。”[1]", "他说。[1]"]
+
+
+def test_a_figure_of_a_sibling_kind_is_no_answer() -> None:
+    from assistant.answer.eligibility import sibling_modifier
+
+    question = "清河县上半年外贸出口总额同比增长了多少？"
+    info = analyse(question)
+    sent = "为推动通关提速,清河县上半年外贸进口总额同比增长12.5%。"
+    assert sibling_modifier(info, sent) == "进口"  # 进口总额 stands where 出口总额 is asked
+    assert "现有文件中没有找到" in read(question, sent, "外贸")
+    assert "12.5%" in read(question.replace("出口", "进口"), sent, "外贸")
+    both = "清河县上半年外贸出口总额同比增长8.1%,外贸进口总额同比增长12.5%。"
+    assert not sibling_modifier(info, both)  # the asked pair is named too
+    assert "8.1%" in read(question, both, "外贸")
+    verb = "清河县促进文旅消费券发放金额同比增长12.5%。"  # a verb before a head noun is no sibling modifier
+    assert not sibling_modifier(analyse("清河县促进文旅的消费券发放金额同比增长多少？"), verb)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.question import BYLINE_ASKED, ITEMS_ASKED, REST_ASKED, STOCK_ASKED, QuestionInfo
+from assistant.answer.question import BYLINE_ASKED, ITEMS_ASKED, REST_ASKED, STOCK_ASKED, QuestionInfo, pos_words
 from assistant.answer.scoring import (
     CN_DIGIT,
     Candidate,
@@ -344,12 +344,39 @@ def contrast_term(info: QuestionInfo, text: str, context: str = "") -> str:
     from assistant.terms import tokenize
 
     missing = [t for t in info.terms if len(t) >= 3 and t not in info.place_terms and t not in text + context]
-    if not missing:
-        return ""
     words = set(tokenize(text))
     for t in missing:
         for w in words:
             if len(w) == len(t) and w[-2:] == t[-2:] and w[:-2] != t[:-2] and w not in info.text:
+                return w
+    return sibling_modifier(info, text)
+
+
+# jieba flags of a word that can name a kind of thing before a head noun: nouns, other proper nouns, verbal nouns.
+NOUNISH = frozenset({"n", "nz", "vn"})
+
+
+def sibling_modifier(info: QuestionInfo, text: str) -> str:
+    """A noun standing, in a clause that states a figure of the asked unit, before a head noun the question has
+    another noun before, in a sentence that never names the asked pair: "外贸出口总额…增长多少" asked, "…,外贸进口
+    总额同比增长17.9%" stated; "对游戏企业上市给多少奖励" asked, "对…链主企业给予最高500万元" stated. A sentence
+    that also names the asked thing ("科技企业孵化器、众创空间2家,新增科创企业120家") is no conflict. Words as jieba
+    cuts the clause ("新型冠状病毒肺炎" holds no word "病毒" before "肺炎" to stand for "新冠"); only nouns stand for
+    nouns ("促进文创" is no modifier). "" when there is none."""
+    asked = [t for t in info.terms if len(t) == 2 and t not in info.place_terms and pos_words(t)[0][1] in NOUNISH]
+    pairs = [(t, h) for t in asked for h in info.terms if len(h) >= 2 and t + h in info.text and t + h not in text]
+    if not pairs:
+        return ""
+    for clause in value_clauses(info, text):
+        words = pos_words(clause)
+        for (w, wflag), (h, hflag) in zip(words, words[1:], strict=False):
+            if (
+                hflag.startswith("n")
+                and len(w) == 2
+                and wflag in NOUNISH
+                and w not in info.text
+                and any(h == head and t not in clause for t, head in pairs)
+            ):
                 return w
     return ""
 
