@@ -24,7 +24,6 @@ from assistant.answer.values import (
     SENTENCE,
     VALUE,
     VALUE_KINDS,
-    holds_value,
     mask_quoted,
     max_items,
     ordinal_count,
@@ -251,31 +250,11 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
         return True  # "宝马全球销量" is not answered by "…销量已占全球销量的近34%"
     if kind == "number" and value_place_conflict(info, c.text):
         return True  # "总部在上海的有几家" is not answered by "…分布在北京市、上海市…,其中53家企业总部位于北京"
-    if kind == "number" and set_member_conflict(info, c.text):
-        return True  # "多少名营员" is not answered by "…的营员及带队教师等70余人参加"
     if kind == "number" and value_year_conflict(info, c.text):
         return True  # "2021年出生率": not "…2021年统计年鉴…,2020年的出生率为…4.84‰"
     if edition_conflict(info.text, c.text, c.context):
         return True  # "第一期…是什么主题" is not answered by "这一期…" under a title about the 第二期
     return bool(REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text))  # "除了…还有哪两所": "等3所"
-
-
-# Members of a set a figure right after counts: "营员及带队教师等70余人", "中国科学院、内蒙古农大等院校的人才40余名".
-SET_BEFORE_FIGURE = re.compile(r"([^,，;；。:：]{2,60}?)等([^,，;；。\d]{0,15}?)(?=\d|[一二两三四五六七八九十百千])")
-SET_JOINER = re.compile(r"、|以及|及|和|与")
-
-
-def set_member_conflict(info: QuestionInfo, text: str) -> bool:
-    """The figure counts a set ("营员及带队教师等70余人") of which the question names only some members ("多少名营员");
-    a member is named when it ends as a question term does (the words leading into the set are no member)."""
-    for m in SET_BEFORE_FIGURE.finditer(text):
-        if not holds_value("number", re.split(r"[,，;；。]", text[m.end() : m.end() + 12])[0], info.unit):
-            continue
-        members = [x for x in SET_JOINER.split(m.group(1)) if len(x) >= 2]
-        named = [any(len(t) >= 2 and x.endswith(t[-2:]) for t in info.terms) for x in members]
-        if len(members) >= 2 and any(named) and not all(named):
-            return True
-    return False
 
 
 # The edition of a recurring thing: "第二期", "第十一批", "第5届", "第三轮".
