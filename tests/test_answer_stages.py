@@ -882,3 +882,13 @@ def test_a_figure_of_a_sibling_kind_is_no_answer() -> None:
     assert "8.1%" in read(question, both, "外贸")
     verb = "清河县促进文旅消费券发放金额同比增长12.5%。"  # a verb before a head noun is no sibling modifier
     assert not sibling_modifier(analyse("清河县促进文旅的消费券发放金额同比增长多少？"), verb)
+
+
+def test_how_many_days_asks_a_count_whatever_office_the_question_names() -> None:
+    question = "清河县要求企业复工前提前几天向县应急管理部门报备？"
+    assert analyse(question).kind == "number"  # not "fact" for the 部门 it names
+    assert analyse("近几年来清河县如何推进科技创新？").kind != "number"  # "近几年" asks no count
+    text = "清河县要求企业提前部署复工安全工作,向县应急管理部门报备复工方案。企业应在复工前3天向县应急管理部门报备。"
+    answer = read(question, text.split("。")[0] + "。", "复工")
+    assert "现有文件中没有找到" in answer  # a sentence without a count of days does not answer
+    assert "3天" in read(question, text, "复工")

@@ -96,6 +96,7 @@ def asks_a_figure(q: str) -> bool:
 DURATION_ASKED = re.compile(
     r"多久|多长时间|(?:期限|期|时长|时间)(?:是|为|有)?多长|多少(?:天|个月|年|周|小时|个工作日)|几(?:天|个月|年|周)"
 )
+RECENT_YEARS = re.compile(r"[近这前]几年")
 DURATION_UNITS = r"个月|周|天|个?小时|个?工作日|(?<=(?<!\d)\d)年|(?<=(?<!\d)\d\d)年|(?<=[一二两三四五六七八九十半])年"
 MONEY_UNITS = r"亿元|万元|元|亿|万"
 UNIT_ASKED = [
@@ -282,6 +283,8 @@ def question_kind(q: str) -> str:
         return "date"
     if CONTACT_CUE.search(q):
         return "contact"
+    if DURATION_ASKED.search(RECENT_YEARS.sub("", q)):
+        return "number"  # "提前几天向主管部门报备": a count of days, whatever office it names ("近几年来" asks none)
     if ORG_CUE.search(q):
         return "fact"
     if PERSON_CUE.search(q):
