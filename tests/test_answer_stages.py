@@ -892,3 +892,17 @@ def test_how_many_days_asks_a_count_whatever_office_the_question_names() -> None
     answer = read(question, text.split("。")[0] + "。", "复工")
     assert "现有文件中没有找到" in answer  # a sentence without a count of days does not answer
     assert "3天" in read(question, text, "复工")
+
+
+def test_a_figure_about_this_forum_counts_the_sentence_naming_the_forum() -> None:
+    from assistant.answer.scoring import value_clause_cover
+
+    question = "第三届清河青年创新论坛大约有多少人参加？"
+    sent = "该论坛由县科协主办,来自全县高校、企业、科研院所等的青年科技人才约150人参加。"
+    text = "昨天,第三届清河青年创新论坛在县城举办。" + sent
+    info = analyse(question)
+    named = "昨天,第三届清河青年创新论坛在县城举办。"
+    assert value_clause_cover(info, sent, named) > value_clause_cover(info, sent)
+    assert "150人" in read(question, text, "青年创新论坛")
+    other = "昨天,清河县科技成果展在县城举办。该展会由县科协主办,来自全县高校、企业等的青年科技人才约150人参加。"
+    assert "150人" not in read(question, other, "科技成果展")  # "该展会" is another event

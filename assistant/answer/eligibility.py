@@ -231,7 +231,7 @@ def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -
         return False  # "分别是哪两个团队": a sentence that names none of them
     if kind == "number" and info.measure and not info.two_part and measure_match(info, c.text, c.context) < 0.5:
         return False  # "项目总投资是多少": a sentence about the project that never states its 总投资
-    if kind == "number" and info.unit and value_clause_cover(info, c.text) < 0.25:
+    if kind == "number" and info.unit and value_clause_cover(info, c.text, c.subject) < 0.25:
         return False  # the asked-for figure sits in a clause about something else
     return True
 

@@ -382,7 +382,8 @@ class ExtractiveAnswerer:
                     info, sent, p.text, start, p.meta
                 ):
                     continue
-                context = f"{base_context} {antecedent(p.text, start, sent) or prev}".rstrip()
+                subject = antecedent(p.text, start, sent)
+                context = f"{base_context} {subject or prev}".rstrip()
                 sinfo = info if not info.place_terms else _unnamed_places_dropped(info, sent + " " + context)
                 own = coverage(sinfo, sent)
                 cover = max(own, own + 0.6 * (coverage(sinfo, sent + " " + context) - own))
@@ -410,6 +411,7 @@ class ExtractiveAnswerer:
                         has_value,
                         p.text[start + len(sent) : start + len(sent) + 160],
                         context,
+                        subject,
                     )
                 )
         out.sort(key=lambda c: -c.score)

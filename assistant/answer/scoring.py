@@ -117,6 +117,7 @@ class Candidate:
     has_value: bool
     follows: str = ""  # the passage text right after the sentence (a heading's "一是…")
     context: str = ""  # the document title and the heading the sentence sits under
+    subject: str = ""  # the earlier sentence naming in full what the sentence's "该论坛" refers to
 
 
 def value_unit(info: QuestionInfo, text: str) -> str:
@@ -185,13 +186,17 @@ def ordinal_items(passages: list[Passage], head: Candidate) -> list[tuple[int, i
     return items if len(items) >= (1 if inner else 2) else []
 
 
-def value_clause_cover(info: QuestionInfo, text: str) -> float:
-    """How well the clauses holding a value of the asked unit (with the clause before) match the question."""
+def value_clause_cover(info: QuestionInfo, text: str, subject: str = "") -> float:
+    """How well the clauses holding a value of the asked unit (with the clause before, or with the sentence that
+    names in full the subject text opens with: "该论坛…约200人参加") match the question."""
     clauses = [text[m.start() : m.end()] for m in CLAUSE.finditer(mask_quoted(text))]
     best = 0.0
     for i, clause in enumerate(clauses):
         if holds_value("number", clause, info.unit):
-            best = max(best, coverage(info, clause), 0.9 * coverage(info, (clauses[i - 1] if i else "") + clause))
+            before = clauses[i - 1] if i else ""
+            best = max(best, coverage(info, clause), 0.9 * coverage(info, before + clause))
+            if subject:
+                best = max(best, 0.9 * coverage(info, subject + clause))
     return best
 
 
