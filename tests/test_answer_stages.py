@@ -906,3 +906,19 @@ def test_a_figure_about_this_forum_counts_the_sentence_naming_the_forum() -> Non
     assert "150人" in read(question, text, "青年创新论坛")
     other = "昨天,清河县科技成果展在县城举办。该展会由县科协主办,来自全县高校、企业等的青年科技人才约150人参加。"
     assert "150人" not in read(question, other, "科技成果展")  # "该展会" is another event
+
+
+def test_a_figure_is_about_what_the_short_sentence_heading_it_names() -> None:
+    from assistant.answer.extractive import inline_heading
+
+    question = "清河县受疫情影响的农户小额信贷可以延期多久？"
+    text = (
+        "清河县出台支持农户八条措施。实行小额信贷延期还款。对受疫情影响不能按期还款的农户,延长还款期限,"
+        "延期时间不超过6个月。"
+    )
+    assert inline_heading("实行小额信贷延期还款。")
+    assert not inline_heading("对受疫情影响不能按期还款的农户,延长还款期限。")  # a clause of its own: no heading
+    assert not inline_heading("新增贷款3亿元。")  # a figure: no heading
+    assert "6个月" in read(question, text, "八条措施")
+    other = text.replace("实行小额信贷延期还款。", "实行创业担保贷款延期还款。")
+    assert "6个月" not in read(question, other, "八条措施")  # heading another loan

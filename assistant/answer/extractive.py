@@ -230,6 +230,16 @@ def with_section(passages: list[Passage], spans: list[tuple[int, int, int, str]]
     return [(pi, opening, end, label)] if end is not None and end > b else spans
 
 
+INLINE_HEADING_CHARS = 16  # a sentence this short, of one clause and no figure, heads the one after it
+
+
+def inline_heading(sentence: str) -> bool:
+    """A short sentence of one clause and no figure that heads the next one in its paragraph, naming what it is
+    about ("实行扶贫小额信贷延期快贷。对受疫情影响不能按期还款的贫困户,…延期时间不超过6个月。")."""
+    body = sentence.strip().rstrip("。;；:：")
+    return 4 <= len(body) <= INLINE_HEADING_CHARS and not re.search(r"[,，、\d]", body)
+
+
 # A sentence that goes on with what the one before said ("同时,要求重点排查…", "此外,…", "具体包括…").
 CONTINUES = re.compile(r"^(?:同时|此外|另外|并且|其中|具体|包括|对此)")
 CONTINUATION_CHARS = 300  # a how/what answer grows by such sentences up to this long
@@ -382,10 +392,12 @@ class ExtractiveAnswerer:
                     info, sent, p.text, start, p.meta
                 ):
                     continue
-                subject = antecedent(p.text, start, sent)
-                context = f"{base_context} {subject or prev}".rstrip()
+                ante = antecedent(p.text, start, sent)
+                context = f"{base_context} {ante or prev}".rstrip()
+                subject = ante or (prev if inline_heading(prev) else "")
                 sinfo = info if not info.place_terms else _unnamed_places_dropped(info, sent + " " + context)
-                own = coverage(sinfo, sent)
+                # (a figure's sentence is about what the short sentence heading it names: "实行扶贫小额信贷延期快贷。")
+                own = coverage(sinfo, f"{subject} {sent}" if kind == "number" and subject != ante else sent)
                 cover = max(own, own + 0.6 * (coverage(sinfo, sent + " " + context) - own))
                 if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
                     cover = coverage(info, sent + " " + context)  # a byline belongs to the article it heads

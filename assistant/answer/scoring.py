@@ -117,7 +117,7 @@ class Candidate:
     has_value: bool
     follows: str = ""  # the passage text right after the sentence (a heading's "一是…")
     context: str = ""  # the document title and the heading the sentence sits under
-    subject: str = ""  # the earlier sentence naming in full what the sentence's "该论坛" refers to
+    subject: str = ""  # the earlier sentence naming in full what its "该论坛" is, or the short one heading it
 
 
 def value_unit(info: QuestionInfo, text: str) -> str:
