@@ -70,7 +70,8 @@ def unsupported_figures(sentence: str, passages: list[str], question: str = "") 
 
 
 # The end of an answer sentence: its stop, and the closing quotes after it ("…延期。”").
-SENTENCE_CLOSE = r"[。!?！？]+[”’」』]*"
+CLOSING_QUOTES = "”’」』"
+SENTENCE_CLOSE = rf"[。!?！？]+[{CLOSING_QUOTES}]*"
 
 
 def split_answer(answer: str) -> list[str]:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from assistant import REFUSAL
-from assistant.cite import verify
+from assistant.cite import CLOSING_QUOTES, verify
 from assistant.types import Answer, Citation, Passage
 
 
@@ -20,7 +20,7 @@ def compose(question: str, passages: list[Passage], spans: list[tuple[int, int, 
             continue
         n = numbers.setdefault(pi, len(numbers) + 1)
         text = passages[pi].text[a:b].strip().rstrip("。;；,，")
-        quoted_end = re.search(r"[。!?！？][”’」』]+$", text)  # "…延期。”": the stop stays inside the quote
+        quoted_end = re.search(rf"[。!?！？][{CLOSING_QUOTES}]+$", text)  # "…延期。”": the stop stays inside
         parts.append(f"{label}{text}[{n}]" + ("" if quoted_end else "。"))
     citations = [citation(n, passages[pi]) for pi, n in numbers.items()]
     check = verify("".join(parts), {c.n: c.quote for c in citations}, question)

@@ -344,7 +344,7 @@ def contrast_term(info: QuestionInfo, text: str, context: str = "") -> str:
     from assistant.terms import tokenize
 
     missing = [t for t in info.terms if len(t) >= 3 and t not in info.place_terms and t not in text + context]
-    words = set(tokenize(text))
+    words = set(tokenize(text)) if missing else set()
     for t in missing:
         for w in words:
             if len(w) == len(t) and w[-2:] == t[-2:] and w[:-2] != t[:-2] and w not in info.text:

@@ -394,10 +394,11 @@ class ExtractiveAnswerer:
                     continue
                 ante = antecedent(p.text, start, sent)
                 context = f"{base_context} {ante or prev}".rstrip()
-                subject = ante or (prev if inline_heading(prev) else "")
+                heading = prev if not ante and inline_heading(prev) else ""  # ("实行扶贫小额信贷延期快贷。")
+                subject = ante or heading
                 sinfo = info if not info.place_terms else _unnamed_places_dropped(info, sent + " " + context)
-                # (a figure's sentence is about what the short sentence heading it names: "实行扶贫小额信贷延期快贷。")
-                own = coverage(sinfo, f"{subject} {sent}" if kind == "number" and subject != ante else sent)
+                # (a figure's sentence is about what the short sentence heading it names)
+                own = coverage(sinfo, f"{heading} {sent}" if kind == "number" and heading else sent)
                 cover = max(own, own + 0.6 * (coverage(sinfo, sent + " " + context) - own))
                 if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
                     cover = coverage(info, sent + " " + context)  # a byline belongs to the article it heads
