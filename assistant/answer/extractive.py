@@ -181,10 +181,11 @@ def with_what_follows(
 
 # Section headings of a policy document, outermost first: "四、", "（三）", "2." and "第五条". A heading opens a
 # line or follows a sentence's end or a space (documents flattened to one line keep a space before it).
+DIGIT_NUMBER = r"(\d{1,2})[.．、](?!\d)"  # "9.", "10、": a heading's or a list item's number
 HEADING_STYLES = (
     r"([一二三四五六七八九十]{1,3})、",
     r"[(（]([一二三四五六七八九十]{1,3})[)）]",
-    r"(\d{1,2})[.．、](?!\d)",
+    DIGIT_NUMBER,
     r"第([一二三四五六七八九十百]{1,4})条",
 )
 HEADING_BEFORE = r"(?:^|(?<=[\s。！？!?；;:：]))"
@@ -245,8 +246,9 @@ CONTINUES = re.compile(r"^(?:同时|此外|另外|并且|其中|具体|包括|�
 CONTINUATION_CHARS = 300  # a how/what answer grows by such sentences up to this long
 
 
-# The number of an item in a list written in one paragraph: "(2)", "（2）", "2.", "2、", "二是".
-ITEM_NUMBER = re.compile(r"[(（](\d{1,2})[)）]|(?<![\d.])(\d{1,2})[、.](?!\d)|([一二三四五六七八九十])是")
+# The number of an item in a list written in one paragraph: "(2)", "2.", "2、" (a list of "一是…二是…" is read by
+# scoring.ordinal_items).
+ITEM_NUMBER = re.compile(rf"[(（](\d{{1,2}})[)）]|(?<![\d.]){DIGIT_NUMBER}")
 
 
 def next_item(so_far: str, sentence: str) -> bool:

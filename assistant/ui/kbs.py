@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from assistant import kb
+from assistant.cite import SENTENCE_CLOSE
 from assistant.labels import DOCUMENTS
 from assistant.ui.controller import AssistantUI
 from assistant.ui.markup import esc, result_html
@@ -164,8 +165,6 @@ def combine(asked: list[tuple[str, Answer]]) -> Answer:
 
 def stream_pieces(text: str) -> Iterator[str]:
     """The answer sentence by sentence (with their [n] markers); the pieces join to exactly `text`."""
-    from assistant.cite import SENTENCE_CLOSE
-
     start = 0
     for m in re.finditer(rf"{SENTENCE_CLOSE}(?:\s*\[\d{{1,2}}\])*\n*|\n+", text):
         if m.end() > start:
