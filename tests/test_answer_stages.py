@@ -38,6 +38,14 @@ def test_kind_of_value_asked() -> None:
     assert analyse("县里八条措施包括哪些内容").kind == "list"
 
 
+def test_time_is_asked_only_where_it_is_the_thing_asked() -> None:
+    assert analyse("清河县科技局从什么时间开始受理申报").kind == "date"
+    assert analyse("创新券的兑付时间？").kind == "date"
+    assert analyse("孵化器租金减免延长多长时间").kind == "number"  # a duration, not a day
+    assert analyse("清河县第一时间建立了什么协调机制").kind != "date"
+    assert analyse("为解决审批等候时间长的问题采取了什么办法").kind != "date"
+
+
 def test_spoken_phrases_are_not_terms() -> None:
     info = analyse("那份材料中提到的孵化器目标值是多少")
     assert "孵化器" in info.terms

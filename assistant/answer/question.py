@@ -38,8 +38,11 @@ CONTACT_CUE = re.compile(
     r"(?:电话|热线|号码|网址|邮箱|传真)(?:号码|地址)?(?:是|为)?(?:多少|什么|哪个|几)|(?:什么|哪个|哪些)[^,，;；。?？]{0,4}"
     r"(?:电话|热线|号码|网址|邮箱)|(?:如何|怎么|怎样)[^,，;；。?？]{0,4}(?:电话|致电|拨打)|联系方式"
 )
+# "时间" asks for a date only where it is the thing asked ("什么时间开始", "办理时间？", "具体时间是何时"), not in
+# "第一时间部署", "长时间超负荷工作" or "等候时间长等问题采取什么办法".
 DATE_CUE = re.compile(
-    r"(?:什么|啥)时候|何时|哪一?天|哪一?年|哪一?日|日期|时间|哪天|几月|几号|几日|文号|索引号|发文字号"
+    r"(?:什么|啥)时候|何时|哪一?天|哪一?年|哪一?日|日期|哪天|几月|几号|几日|文号|索引号|发文字号"
+    r"|(?:什么|啥|哪个|具体)时间|时间(?=(?:是|为)?(?:何时|什么时候|哪一?天)?\s*[?？]?\s*$)"
 )
 
 
@@ -279,12 +282,12 @@ def place_aware_tokens(text: str) -> list[str]:
 
 def question_kind(q: str) -> str:
     """The kind of value the question asks for."""
+    if DURATION_ASKED.search(RECENT_YEARS.sub("", q)):
+        return "number"  # "提前几天向主管部门报备", "延期多长时间": a count of days, whatever office or time it names
     if DATE_CUE.search(q):
         return "date"
     if CONTACT_CUE.search(q):
         return "contact"
-    if DURATION_ASKED.search(RECENT_YEARS.sub("", q)):
-        return "number"  # "提前几天向主管部门报备": a count of days, whatever office it names ("近几年来" asks none)
     if ORG_CUE.search(q):
         return "fact"
     if PERSON_CUE.search(q):
