@@ -44,6 +44,13 @@ def test_time_is_asked_only_where_it_is_the_thing_asked() -> None:
     assert analyse("孵化器租金减免延长多长时间").kind == "number"  # a duration, not a day
     assert analyse("清河县第一时间建立了什么协调机制").kind != "date"
     assert analyse("为解决审批等候时间长的问题采取了什么办法").kind != "date"
+    assert "时间" not in analyse("清河县科技局从什么时间开始受理申报").terms  # the asking words, like 什么时候
+
+
+def test_a_time_given_by_an_event_answers_when() -> None:
+    assert holds_value("date", "补贴申领期限延长至活动结束后两个月内")
+    assert holds_value("date", "自即日起暂停线下受理")
+    assert not holds_value("date", "会议要求各单位做好申报工作")
 
 
 def test_spoken_phrases_are_not_terms() -> None:

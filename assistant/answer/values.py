@@ -29,6 +29,9 @@ DATE_VALUE = re.compile(
     r"20\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|\d{1,2}月(?:\d{1,2}日|上旬|中旬|下旬|底|初)|〔\d{4}〕\d+号|\d{9}/\d{4}-\d+|20\d{2}年|"
     + BARE_DAY.pattern
 )
+# A time given by an event instead of a day ("延长至疫情解除后两个月内", "自即日起", "至活动结束为止"): the answer to
+# "什么时候" when the text names no day.
+EVENT_TIME = re.compile(r"(?:结束|解除|期满|终止)(?:后|後|之日|为止)|即日起")
 # the cleaner's wire lead ("中新社长沙7月29日电"), when it carries the month
 WIRE_DATELINE = re.compile(_WIRE.replace(r"(?:\d{1,2}月\d{1,2}日)?", r"\d{1,2}月\d{1,2}日"))
 
@@ -161,7 +164,7 @@ def holds_value(kind: str, text: str, unit: str = "") -> bool:
             return bool(re.search(unit_value(unit), text))
         return bool(VALUE.search(text))
     if kind == "date":
-        return bool(DATE_VALUE.search(text))
+        return bool(DATE_VALUE.search(text) or EVENT_TIME.search(text))
     if kind == "name":
         return bool(persons_in(text))
     if kind == "title":
