@@ -81,7 +81,9 @@ class QA:
         self.settings = settings or get_settings()
         self.library = library or Library(self.settings)
         self.retriever = Retriever(self.library, self.settings)
-        self.extractive = ExtractiveAnswerer(self.settings.answer, idf_from_library(self.library))
+        self.extractive = ExtractiveAnswerer(
+            self.settings.answer, idf_from_library(self.library), self.library.text_after
+        )
         self.answerer = answerer or self.extractive
         if answerer is None and self.settings.llm != "extractive":
             from assistant.llm import make_answerer

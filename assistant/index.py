@@ -255,6 +255,11 @@ class Library:
         with self._mutex:
             return self.bm25.term_counts(term)
 
+    def text_after(self, chunk: Chunk, n: int) -> str:
+        """Up to n characters of the chunk's document that follow the chunk (what a quote may go on with)."""
+        with self._mutex:
+            return self.catalog.text_after(chunk.doc_id, chunk.end, n)
+
     def indicator_records(self, indicator: str | None = None, place: str | None = None) -> list[Any]:
         """Indicator records (assistant.indicators.Record), optionally of one indicator and place."""
         with self._mutex:

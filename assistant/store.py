@@ -218,6 +218,12 @@ class Catalog:
                 out[r[0]] = Chunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6])
         return out
 
+    def text_after(self, doc_id: str, end: int, n: int) -> str:
+        """Up to n characters of a document's text from offset end on ("" past its end or for no such document)."""
+        query = "SELECT substr(text, ?, ?) FROM documents WHERE doc_id=?"
+        row = self.db.execute(query, (end + 1, n, doc_id)).fetchone()
+        return row[0] if row and row[0] else ""
+
     def all_chunk_tokens(self) -> list[tuple[str, tuple[str, ...]]]:
         return [
             (r[0], tuple(r[1].split(" ")) if r[1] else ())

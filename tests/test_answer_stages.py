@@ -824,11 +824,12 @@ def test_a_headline_and_lead_are_quoted_with_the_content_that_follows() -> None:
     title = "清河县:加强疫情医疗废物管理"
     head = f"{title} 2月13日,清河县疫情防控工作领导小组办公室下发紧急通知,对加强疫情医疗废物管理提出要求。"
     text = head + "处置单位要增加收集频次、专车专线运输,确保24小时内规范转运。"
-    ((pi, a, b, _),) = with_what_follows([passage(text, title=title)], [(0, 0, len(head), "")])
+    info = analyse("清河县如何加强疫情医疗废物管理？")
+    ((pi, a, b, _),) = with_what_follows(info, [passage(text, title=title)], [(0, 0, len(head), "")])
     assert "24小时内" in text[a:b]  # the headline and lead say what the item is about; the content follows
     body = "处置单位要增加收集频次、专车专线运输,确保医疗废物24小时内规范转运,县生态环境局每日督查处置情况。"
     other = passage(body + "县卫健委同步开展院感防控培训。", title=title)
-    assert with_what_follows([other], [(0, 0, len(body), "")]) == [(0, 0, len(body), "")]  # a whole answer stays
+    assert with_what_follows(info, [other], [(0, 0, len(body), "")]) == [(0, 0, len(body), "")]  # a whole one stays
 
 
 def test_a_how_answer_goes_on_with_the_next_sentence_about_what_is_asked() -> None:
@@ -937,3 +938,82 @@ def test_a_figure_is_about_what_the_short_sentence_heading_it_names() -> None:
     assert "6个月" in read(question, text, "八条措施")
     other = text.replace("实行小额信贷延期还款。", "实行创业担保贷款延期还款。")
     assert "6个月" not in read(question, other, "八条措施")  # heading another loan
+
+
+def test_a_section_going_on_past_its_chunk_is_quoted_from_the_document_text() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    doc = (
+        "清河县人民政府关于支持中小企业的若干措施 各乡镇人民政府: 一、加强金融支持 鼓励银行降低贷款利率。"
+        "二、减轻社保负担 对受影响的企业,社会保险费征收期延长至6月底。"
+        "对旅游、住宿、餐饮等困难行业企业,失业保险费返还比例提高到60%。三、其他 本措施自发布之日起施行。"
+    )
+    cut = doc.index("对旅游")  # the chunk ends inside section 二
+    chunk = Chunk("d1:0", "d1", 0, 0, cut, doc[:cut])
+    p = Passage(chunk, 1.0, {"title": "支持中小企业的若干措施", "region": "清河"})
+    question = "清河县如何减轻企业社保负担？"
+
+    def following(c: Chunk, n: int) -> str:
+        return doc[c.end : c.end + n]
+
+    alone = ExtractiveAnswerer()(question, [p])
+    assert "征收期延长至6月底" in alone.answer and "60%" not in alone.answer  # the chunk alone: half a section
+    answer = ExtractiveAnswerer(following=following)(question, [p])
+    assert "60%" in answer.answer and "本措施" not in answer.answer  # the whole section, not the next one
+    assert answer.verified and "60%" in answer.citations[0].quote  # the quote is the widened passage
+    assert answer.citations[0].end == doc.index("三、")
+
+
+def test_a_quote_that_stays_in_its_chunk_cites_the_chunk_as_it_is() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    text = (
+        "清河县科技局推出创新券。"
+        "创新券用于购买检验检测、研发设计和技术转移服务,每家企业每年最高5万元,由县科技局按季度兑付。"
+    )
+    p = Passage(Chunk("d1:0", "d1", 0, 0, len(text), text), 1.0, {"title": "创新券", "region": "清河"})
+    answer = ExtractiveAnswerer(following=lambda c, n: "另附申报表格式。")("清河县创新券用于购买什么服务？", [p])
+    assert "检验检测" in answer.answer and "另附" not in answer.answer
+    assert answer.citations[0].quote == text
+
+
+def test_the_library_gives_the_text_after_a_chunk(library) -> None:  # type: ignore[no-untyped-def]
+    text = "清河县科技局通报。" + "".join(f"第{i}项工作按期完成,经费已拨付到位。" for i in range(1, 400))
+    library.index_document(text, "qinghe.txt")
+    [doc] = [d for d in library.documents() if d["source"] == "qinghe.txt"]
+    full = library.catalog.document(doc["doc_id"])["text"]
+    first = min(
+        (c for c in library.catalog.chunks(list(library.catalog.chunk_ids())).values() if c.doc_id == doc["doc_id"]),
+        key=lambda c: c.ord,
+    )
+    assert library.text_after(first, 30) == full[first.end : first.end + 30]
+    last_end = len(full)
+    assert library.catalog.text_after(doc["doc_id"], last_end, 30) == ""
+
+
+def test_a_sentence_that_restates_the_question_is_quoted_with_what_follows() -> None:
+    text = (
+        "清河县发布稳企十条。在“十条”中,我县税务部门合理调整了个体工商户纳税定额。"
+        "即对受影响的个体工商户,月核定经营额超过10万元的统一调整至10万元以下。"
+    )
+    assert analyse("清河县税务部门如何调整个体工商户纳税定额？").kind == "fact"  # how, not a figure
+    answer = read("清河县税务部门如何调整个体工商户纳税定额？", text, "稳企十条")
+    assert "10万元以下" in answer
+
+
+def test_a_sentence_pointing_back_is_quoted_with_the_sentence_before() -> None:
+    text = (
+        "清河县招商动态。2月20日,清河县与5家软件企业举行“云签约”,入驻县数字产业园。"
+        "这是该县在疫情防控期间推行“不见面招商”后的第二次签约活动。"
+    )
+    answer = read("清河县推行“不见面招商”后的第二次签约活动是什么？", text, "招商动态")
+    assert "5家软件企业" in answer
+
+
+def test_a_short_answer_is_not_followed_by_the_next_sections_heading() -> None:
+    text = "一、建设科技园区 支持清河县经济开发区创建省级高新区。二、推进新型研发机构建设 新建研发机构3家。"
+    answer = read("清河县支持哪些地方创建省级高新区？", text, "工作要点")
+    assert "经济开发区" in answer and "新型研发机构" not in answer  # not its heading's peer
+    text = "一、建设科技园区。支持清河县经济开发区创建省级高新区。二、推进新型研发机构建设 新建研发机构3家。"
+    answer = read("清河县支持哪些地方创建省级高新区？", text, "工作要点")
+    assert "经济开发区" in answer and "新型研发机构" not in answer  # nor the next heading after a short answer

@@ -60,7 +60,8 @@ from assistant.injection import INJECTION
 from assistant.retrieve import parse_filters
 from assistant.settings import AnswerSettings
 from assistant.tables import is_row
-from assistant.types import Answer, Passage
+from assistant.terms import key_terms
+from assistant.types import Answer, Chunk, Passage
 
 
 class Answerer(Protocol):
@@ -148,9 +149,11 @@ def with_day_before(
 
 
 # A sentence that only announces what follows: a heading ("（三）确诊人员的处置流程", "二、对闲置温室…给予补贴"), a
-# lead-in ending with a colon, or a condition ("三是如果需要咨询涉税(费)问题").
+# lead-in ending with a colon or naming what follows ("确定以下对口支援关系"), or a condition ("三是如果需要咨询涉税
+# (费)问题").
 ANNOUNCES = re.compile(
     r"^(?:[一二三四五六七八九十]+[、是]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])|[:：]$|^.{0,8}(?:如果|若|如需)"
+    r"|(?:以下|如下)[\u4e00-\u9fff]{0,8}$"
 )
 
 
@@ -161,21 +164,32 @@ def heads_document(sentence: str, meta: dict[str, object]) -> bool:
     return len(title) >= 6 and sentence.startswith(title)
 
 
+def restates(info: QuestionInfo, sentence: str) -> bool:
+    """The sentence says little the question does not ("我省税务部门合理调整了个体双定户纳税定额" for "山西省税务部门
+    如何调整个体双定户纳税定额"): at most one of its terms is not in the question."""
+    terms = [t for t in key_terms(sentence) if len(t) >= 2 and not t.isdigit()]
+    return len(terms) >= 3 and sum(t not in info.text for t in terms) <= 1
+
+
 def with_what_follows(
-    passages: list[Passage], spans: list[tuple[int, int, int, str]]
+    info: QuestionInfo, passages: list[Passage], spans: list[tuple[int, int, int, str]]
 ) -> list[tuple[int, int, int, str]]:
-    """A how/what or list question answered by a sentence that only announces its content, or by a short one, is
-    quoted with the sentence that follows it (the content itself)."""
+    """A how/what or list question answered by a sentence that only announces its content, that restates the
+    question, or by a short one, is quoted with the sentence that follows it (the content itself)."""
     if len(spans) != 1 or spans[0][0] < 0:
         return spans
     pi, a, b, label = spans[0]
     text = passages[pi].text
     quoted = text[a:b].strip().rstrip("。;；")
-    if len(quoted) >= 40 and not ANNOUNCES.search(quoted) and not heads_document(quoted, passages[pi].meta):
+    announces = ANNOUNCES.search(quoted) or heads_document(quoted, passages[pi].meta) or restates(info, quoted)
+    if len(quoted) >= 40 and not announces:
         return spans
     m = SENTENCE.search(text, b)
     if not m or len(m.group().strip()) < 6 or text[b : m.start()].count("\n") > 1:
         return spans
+    after, own = heading_level(m.group().strip()), heading_level(quoted)
+    if after is not None and (not announces or (own is not None and after <= own)):
+        return spans  # the heading after a short answer, or after its own heading's peer, opens another section
     return [(pi, a, m.end(), label)]
 
 
@@ -190,6 +204,11 @@ HEADING_STYLES = (
 )
 HEADING_BEFORE = r"(?:^|(?<=[\s。！？!?；;:：]))"
 SECTION_CHARS = 400  # a section is quoted up to this long, cut at a sentence's end
+
+
+def heading_level(sentence: str) -> int | None:
+    """The level (index in HEADING_STYLES, outermost 0) of the heading that opens sentence; None when none does."""
+    return next((level for level, style in enumerate(HEADING_STYLES) if re.match(style, sentence)), None)
 
 
 def numeral(s: str) -> int:
@@ -284,6 +303,25 @@ def with_continuation(
     return [(pi, a, b, label)]
 
 
+# A sentence whose subject is a bare "this" ("这是该区…第二例招商引资签约活动", "此举…") says what the sentence before
+# it told: that sentence is the content asked about.
+POINTS_BACK = re.compile(r"^(?:这|此)(?:也|就|正|便)?(?:是|为|举|一举措)")
+
+
+def with_what_it_points_to(
+    passages: list[Passage], spans: list[tuple[int, int, int, str]]
+) -> list[tuple[int, int, int, str]]:
+    """A how/what answer whose sentence points back ("这是…") is quoted with the sentence before it."""
+    if len(spans) != 1 or spans[0][0] < 0:
+        return spans
+    pi, a, b, label = spans[0]
+    text = passages[pi].text
+    if not POINTS_BACK.match(text[a:b].strip()):
+        return spans
+    lo, hi = sentence_before(text, a)
+    return [(pi, lo, b, label)] if hi > lo and len(text[lo:hi].strip()) >= 6 else spans
+
+
 def quoted_whole(
     info: QuestionInfo, passages: list[Passage], spans: list[tuple[int, int, int, str]], near: tuple[int, int] | None
 ) -> list[tuple[int, int, int, str]]:
@@ -292,7 +330,9 @@ def quoted_whole(
         return with_dateline(passages, with_day_before(info, passages, spans))
     if info.kind in ("fact", "list") and near is None:  # (a later part read after an earlier answer stays as trimmed)
         whole = with_section(passages, spans)
-        return whole if whole != spans else with_continuation(info, passages, with_what_follows(passages, spans))
+        if whole == spans:
+            whole = with_what_it_points_to(passages, spans)
+        return whole if whole != spans else with_continuation(info, passages, with_what_follows(info, passages, spans))
     return spans
 
 
@@ -317,9 +357,17 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, settings: AnswerSettings | None = None, idf: Callable[[str], float] | None = None) -> None:
+    def __init__(
+        self,
+        settings: AnswerSettings | None = None,
+        idf: Callable[[str], float] | None = None,
+        following: Callable[[Chunk, int], str] | None = None,
+    ) -> None:
+        """idf weighs the question's terms; following(chunk, n) gives up to n characters of the chunk's document after
+        it, so that a how/what answer near a passage's end is quoted whole (its section, what it announces)."""
         self.settings = settings or AnswerSettings()
         self.idf = idf
+        self.following = following
 
     def _scored_candidates(
         self, question: str, passages: list[Passage]
@@ -599,9 +647,36 @@ class ExtractiveAnswerer:
                     (picks[0].passage_index, picks[0].start, picks[0].end, ""),
                     *((i, a, b, "") for i, a, b in items),
                 ]
-        return quoted_whole(
-            info, passages, [(c.passage_index, *self.trim(info, c, info.kind, near), "") for c in picks], near
-        )
+        trimmed = [(c.passage_index, *self.trim(info, c, info.kind, near), "") for c in picks]
+        return self.quoted_whole_across(info, passages, trimmed, near)
+
+    def quoted_whole_across(
+        self,
+        info: QuestionInfo,
+        passages: list[Passage],
+        spans: list[tuple[int, int, int, str]],
+        near: tuple[int, int] | None,
+    ) -> list[tuple[int, int, int, str]]:
+        """quoted_whole, a how/what answer read on its passage widened by the document text after it (to a
+        sentence's end): a section, or what a sentence announces, may go on past its chunk. passages[i] is replaced
+        by the passage widened as far as the quote reaches, when it reaches into the added text."""
+        pi = spans[0][0]
+        if pi < 0 or self.following is None or info.kind not in ("fact", "list") or near is not None:
+            return quoted_whole(info, passages, spans, near)
+        p = passages[pi]
+        tail = self.following(p.chunk, SECTION_CHARS)
+        ends = [m.end() for m in re.finditer(r"[。！？!?]", tail)]
+        tail = tail[: ends[-1]] if ends else ""
+        if not tail:
+            return quoted_whole(info, passages, spans, None)
+        wide = Passage(replace(p.chunk, end=p.chunk.end + len(tail), text=p.chunk.text + tail), p.score, p.meta)
+        trial = [*passages[:pi], wide, *passages[pi + 1 :]]
+        out = quoted_whole(info, trial, spans, None)
+        reach = max(sp[2] for sp in out if sp[0] == pi)
+        if reach > len(p.text):  # (the passage grows only as far as the quote goes)
+            passages[pi] = Passage(replace(p.chunk, end=p.chunk.start + reach, text=wide.text[:reach]), p.score, p.meta)
+            return out
+        return quoted_whole(info, passages, spans, None)
 
     def clause_spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
         """A question asking two things in one sentence (not a target-and-result one), answered clause by clause:
@@ -637,6 +712,7 @@ class ExtractiveAnswerer:
             _ASKED_IS_SHORT.reset(token)
 
     def _read(self, question: str, passages: list[Passage], two_part: bool) -> Answer:
+        passages = list(passages)  # (an answer's passage may be widened by what follows it: quoted_whole_across)
         # (two_part: a target-and-result question is read whole, by its own path)
         by_clause = None if two_part else self.clause_spans(question, passages)
         if by_clause:

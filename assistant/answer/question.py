@@ -300,8 +300,9 @@ def question_kind(q: str) -> str:
         return "number"
     if PLACE_CUE.search(q):
         return "place"
-    if NOMINAL_FIGURE.search(q):
-        return "number"  # "2022年特斯拉交付量": a query naming a quantity by its noun asks its figure
+    if NOMINAL_FIGURE.search(q) and not NOT_A_FIGURE.search(q):
+        # "2022年特斯拉交付量": a query naming a quantity by its noun asks its figure ("如何调整…定额" asks how)
+        return "number"
     return "fact"
 
 
