@@ -1017,3 +1017,32 @@ def test_a_short_answer_is_not_followed_by_the_next_sections_heading() -> None:
     text = "一、建设科技园区。支持清河县经济开发区创建省级高新区。二、推进新型研发机构建设 新建研发机构3家。"
     answer = read("清河县支持哪些地方创建省级高新区？", text, "工作要点")
     assert "经济开发区" in answer and "新型研发机构" not in answer  # nor the next heading after a short answer
+
+
+def test_a_heading_after_a_note_on_the_same_line_opens_the_answer_section() -> None:
+    from assistant.answer.extractive import with_section
+
+    text = (
+        "清河县支持中小企业若干措施 一、加强金融支持 1.降低融资成本。银行贷款利率下浮10%。"
+        "(责任单位:县财政局、县金融办) 二、援企稳岗 3.落实稳岗返还政策。"
+        "对不裁员的参保企业,返还上年度失业保险费的50%。返还资金3个工作日内到账。4.开展网上招聘。每周举办一场。"
+    )
+    a = text.index("(责任单位")
+    ((_, start, end, _),) = with_section([passage(text)], [(0, a, text.index("对不裁员"), "")])
+    quoted = text[start:end]
+    assert quoted.startswith("3.落实稳岗返还政策") and "3个工作日" in quoted  # the section body
+    assert "网上招聘" not in quoted  # and not the next item
+
+
+def test_an_answer_after_its_heading_line_is_quoted_with_its_section() -> None:
+    from assistant.answer.extractive import inline_opening
+
+    text = (
+        "(责任单位:县人社局) (五)缓缴社会保险费。对暂时困难的企业,社会保险费征收期延长至3月底。"
+        "对住宿餐饮企业,征收期延长至6月底。(六)其他事项。另行通知。"
+    )
+    a = text.index("对暂时")
+    assert text[inline_opening(text, a, text.index("对住宿")) :].startswith("(五)缓缴社会保险费")
+    answer = read("清河县对暂时困难的企业缓缴社会保险费有何政策？", text, "稳企措施")
+    assert "3月底" in answer and "6月底" in answer and "另行通知" not in answer
+    assert inline_opening("县里召开会议,部署春耕。要求各乡镇做好农资储备。", 12, 24) is None  # no heading: none

@@ -237,9 +237,36 @@ def section_end(text: str, start: int) -> int | None:
     return None
 
 
+# What a flattened document puts before a heading on the same line: a parenthesised note ("(责任单位:省财政厅)") and
+# outer headings with their titles ("二、加强援企稳岗和用工保障").
+FURNITURE = re.compile(
+    r"\s*(?:[(（][^()（）]{0,80}[)）]|(?:" + "|".join(HEADING_STYLES[:2]) + r")[^\s,，。;；]{1,30}(?=\s))\s*"
+)
+HEADING_LINE_CHARS = 30  # a heading that ends the sentence before an answer is followed by at most this much
+
+
+def inline_opening(text: str, a: int, b: int) -> int | None:
+    """Where the section of a sentence at [a, b) opens when it is not at a: at a heading inside the sentence after
+    only furniture ("(责任单位:…) 二、加强援企稳岗 5.实施援企稳岗政策。"), or at a heading line that ends the
+    sentence before ("…财政局) (五)缓缴社会保险费。" then "对受疫情影响…")."""
+    pos = a + len(text[a:b]) - len(text[a:b].lstrip())
+    while (m := FURNITURE.match(text, pos, b)) and m.end() > pos:
+        pos = m.end()
+    if pos > a and section_end(text, pos) is not None:
+        return pos
+    lo, hi = sentence_before(text, a)
+    for m in reversed(list(re.finditer(HEADING_BEFORE + "(?:" + "|".join(HEADING_STYLES) + ")", text[lo:hi]))):
+        start = lo + m.start()
+        line = text[start:hi].strip()
+        if len(line) <= HEADING_LINE_CHARS and not re.search(r"[,，;；]", line):
+            return start
+        break
+    return None
+
+
 def with_section(passages: list[Passage], spans: list[tuple[int, int, int, str]]) -> list[tuple[int, int, int, str]]:
-    """A how/what answer whose sentence opens a section ("四、继续做好…工作 组织做好…") is quoted with the whole section
-    body, up to the next heading (a policy document's measure is its section)."""
+    """A how/what answer whose sentence opens a section ("四、继续做好…工作 组织做好…"), or follows its heading, is
+    quoted with the whole section body, up to the next heading (a policy document's measure is its section)."""
     if len(spans) != 1 or spans[0][0] < 0:
         return spans
     pi, a, b, label = spans[0]
@@ -247,7 +274,10 @@ def with_section(passages: list[Passage], spans: list[tuple[int, int, int, str]]
     lo = sentence_before(text, a)[1] if a else 0
     opening = lo + len(text[lo:a]) - len(text[lo:a].lstrip())
     end = section_end(text, opening)
-    return [(pi, opening, end, label)] if end is not None and end > b else spans
+    if end is None:
+        opening = inline_opening(text, a, b)
+        end = section_end(text, opening) if opening is not None else None
+    return [(pi, opening, end, label)] if end is not None and end >= b and opening is not None else spans
 
 
 INLINE_HEADING_CHARS = 16  # a sentence this short, of one clause and no figure, heads the one after it
