@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +86,7 @@ class Retriever:
     def __init__(self, library: Library, settings: Settings | None = None) -> None:
         self.library = library
         self.settings = settings or library.settings
+        self._idf: Callable[[str], float] | None = None
 
     def __call__(self, question: str, k: int | None = None) -> list[Passage]:
         return self.search(question, k).passages
@@ -102,7 +105,28 @@ class Retriever:
         scores = fuse([(cfg.bm25_weight, bm), (cfg.dense_weight, dense)], cfg.rrf_k)
         chunks = self.library.catalog.chunks(list(scores))
         metas = self.library.catalog.doc_meta(c.doc_id for c in chunks.values())
-        return Retrieval(rank_passages(scores, chunks, metas, filters, cfg)[:k], filters, bm, dense)
+        ranked = rank_passages(scores, chunks, metas, filters, cfg)
+        if cfg.sentence_weight > 0:
+            ranked = self.by_best_sentence(question, ranked, cfg)
+        return Retrieval(ranked[:k], filters, bm, dense)
+
+    def by_best_sentence(self, question: str, ranked: list[Passage], cfg: RetrieveSettings) -> list[Passage]:
+        """The first rerank_k passages reordered by fused score x exp(sentence_weight x coverage), where coverage
+        is how much of the question (its terms, IDF-weighted) the passage's best sentence holds: a chunk whose one
+        sentence says what is asked beats one that mentions its words apart."""
+        from assistant.answer import analyse, idf_from_library
+        from assistant.answer.scoring import coverage
+        from assistant.answer.values import SENTENCE
+
+        if self._idf is None:
+            self._idf = idf_from_library(self.library)
+        info = analyse(question, self._idf)
+        head = ranked[: cfg.rerank_k]
+        for i, p in enumerate(head):
+            best = max((coverage(info, m.group()) for m in SENTENCE.finditer(p.text)), default=0.0)
+            head[i] = Passage(p.chunk, p.score * math.exp(cfg.sentence_weight * best), p.meta)
+        head.sort(key=lambda p: -p.score)
+        return head + ranked[cfg.rerank_k :]
 
 
 def fuse(rankings: list[tuple[float, list[tuple[str, float]]]], rrf_k: int) -> dict[str, float]:

@@ -37,6 +37,13 @@ class RetrieveSettings(BaseModel):
     filter_boost: float = Field(
         2.0, description="Score multiplier for passages matching a year/place named in the question."
     )
+    sentence_weight: float = Field(
+        0.0,
+        description="Rerank: a fused candidate's score is multiplied by exp(weight x the question coverage of its best "
+        "sentence); 0 (the default) turns it off. 2 raises NCPQA document recall@1 0.737 -> 0.79 but costs one "
+        "unseen-test answer (bench/rerank.md), so it is an option, not the default.",
+    )
+    rerank_k: int = Field(20, description="Fused candidates reranked by their best sentence.")
 
 
 class AnswerSettings(BaseModel):

@@ -1,0 +1,29 @@
+"""Retrieval: the optional rerank of fused passages by their best sentence (Retriever.by_best_sentence)."""
+
+from __future__ import annotations
+
+from assistant.retrieve import Retriever
+
+SCATTERED = (
+    "清河县创新券兑付会议。创新券兑付进度加快,可用于的额度增加。企业购买意愿增强。研发机构参会。"
+    "检验检测机构参会。服务企业。"
+)
+ONE_SENTENCE = (
+    "清河县科技局关于做好2025年度科技创新工作的通知。各乡镇、县直有关单位:现将有关事项通知如下。"
+    "一、加强科技企业培育,全年新增科技型中小企业30家。二、清河县创新券可用于企业购买研发设计和检验检测服务。"
+    "三、做好科技成果转化工作,组织企业参加成果对接活动。四、各单位要加强组织领导,按时报送工作进展。"
+)
+QUESTION = "清河县创新券可用于购买哪些研发和检验检测服务"
+
+
+def test_a_passage_whose_one_sentence_holds_the_question_is_reranked_first(library, settings) -> None:  # type: ignore[no-untyped-def]
+    library.index_document(SCATTERED, "meeting.txt")
+    library.index_document(ONE_SENTENCE, "voucher.txt")
+    plain = Retriever(library, settings)(QUESTION, 2)
+    assert plain[0].meta["source"] == "meeting.txt"  # fused BM25 + dense: the words repeated apart win
+    reranked_settings = settings.model_copy(deep=True)
+    reranked_settings.retrieve.sentence_weight = 2.0
+    reranked = Retriever(library, reranked_settings)(QUESTION, 2)
+    assert reranked[0].meta["source"] == "voucher.txt"
+    assert {p.chunk.chunk_id for p in reranked} == {p.chunk.chunk_id for p in plain}  # the same passages, reordered
+    assert settings.retrieve.sentence_weight == 0.0  # off by default (bench/rerank.md)
