@@ -1046,3 +1046,15 @@ def test_an_answer_after_its_heading_line_is_quoted_with_its_section() -> None:
     answer = read("清河县对暂时困难的企业缓缴社会保险费有何政策？", text, "稳企措施")
     assert "3月底" in answer and "6月底" in answer and "另行通知" not in answer
     assert inline_opening("县里召开会议,部署春耕。要求各乡镇做好农资储备。", 12, 24) is None  # no heading: none
+
+
+def test_a_documents_header_is_not_its_content() -> None:
+    from assistant.answer.values import header_end
+
+    header = "清河县科技局关于做好创新券兑付工作的通知 清科发〔2025〕12号 各乡镇人民政府、县直有关单位:"
+    text = header + "为支持企业研发,现就创新券兑付通知如下。创新券按季度兑付,每家企业每年最高5万元。"
+    answer = read("清河县科技局如何做好创新券兑付工作？", text, "关于做好创新券兑付工作的通知")
+    assert "按季度兑付" in answer and "清科发" not in answer  # the content, not the title and number
+    assert header_end(header + "为支持企业研发,现通知如下") == len(header)  # what follows the addressees
+    assert header_end(header) == len(header)  # a header alone is all header
+    assert header_end("按照《关于创新券的通知》(清科发〔2025〕12号)执行。") is None  # a number cited is no header

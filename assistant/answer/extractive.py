@@ -52,6 +52,7 @@ from assistant.answer.values import (
     TARGET_WORDS,
     VALUE_KINDS,
     WIRE_DATELINE,
+    header_end,
     holds_value,
     mask_quoted,
 )
@@ -467,6 +468,11 @@ class ExtractiveAnswerer:
                 if ASKED_IN_TEXT.search(sent):
                     continue  # a question the text asks ("这超67亿的票房会分给谁？") answers nothing
                 start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+                if kind in ("fact", "list") and (cut := header_end(sent)) is not None:
+                    # a document's header (title, number, addressees) only names what its content is about
+                    sent, start = sent[cut:].strip(), start + cut + len(sent[cut:]) - len(sent[cut:].lstrip())
+                    if len(sent) < 4:
+                        continue
                 prev = previous_sentence(p.text, start)
                 if not eligible(info, sent, p.meta, doc_ok, kind, plan, prev) or not in_scope(
                     info, sent, p.text, start, p.meta

@@ -64,6 +64,22 @@ BYLINE_ROLES = r"记者|通讯员|编辑|作者|摄影|撰稿"
 BYLINE = re.compile(rf"^[●■◆\s]*(?:本报讯)?[(（]?\s*(?:[\u4e00-\u9fff]{{0,6}}(?:{BYLINE_ROLES}))")
 
 
+# An official document's number ("人社厅函〔2020〕24号"). Standing bare in a sentence, not cited in brackets
+# ("…的通知》(人社部函〔2020〕11号)"), it belongs to the document's header: title, number, addressees.
+DOC_NUMBER = re.compile(r"([(（]?)[\u4e00-\u9fff]{1,10}[〔\[［]20\d\d[〕\]］]\s*\d+\s*号([)）]?)")
+
+
+def header_end(sentence: str) -> int | None:
+    """Where the content starts in a sentence that holds an official document's number standing bare (its header:
+    title, number, addressees "各省、自治区…:"): after the addressees' colon, or len(sentence) when no content
+    follows; None when the sentence is no header. A how/what question is not answered by the header itself."""
+    bare = [m for m in DOC_NUMBER.finditer(sentence) if not m.group(1) and not m.group(2)]
+    if not bare:
+        return None
+    colon = re.compile(r"[:：]").search(sentence, bare[-1].end())
+    return colon.end() if colon and len(sentence) - colon.end() >= 10 else len(sentence)
+
+
 # A proper name in the text: quoted, a 《title》, or an organisation with its own name ("…有限公司").
 PROPER_NAME = re.compile(
     r"“[^”]{2,30}”|《[^》]{2,60}》|[\u4e00-\u9fff]{2,16}(?:有限公司|股份公司|集团|大学|学院|研究所)"
