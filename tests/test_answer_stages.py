@@ -1058,3 +1058,31 @@ def test_a_documents_header_is_not_its_content() -> None:
     assert header_end(header + "为支持企业研发,现通知如下") == len(header)  # what follows the addressees
     assert header_end(header) == len(header)  # a header alone is all header
     assert header_end("按照《关于创新券的通知》(清科发〔2025〕12号)执行。") is None  # a number cited is no header
+
+
+def test_a_web_address_is_not_cut_at_its_colon() -> None:
+    from assistant.answer.values import CLAUSE, mask_quoted
+
+    text = "企业需登录县政务服务网(https://zwfw.qinghe.gov.cn/login)在线填报,材料齐全的当日办结"
+    clauses = [m.group() for m in CLAUSE.finditer(mask_quoted(text))]
+    assert len(clauses) == 2 and clauses[0].startswith("企业需登录") and "login" in clauses[0]
+
+
+def test_this_measure_points_back_to_the_sentence_before() -> None:
+    text = (
+        "清河县出台稳企措施。对受影响较大的小微企业,经认定给予其2月至4月地方经济贡献的全额补贴。"
+        "该项措施是县里针对受影响巨大的小微企业专门制定的“兜底条款”,将为这些企业缓解资金压力。"
+    )
+    answer = read("清河县如何补贴受影响巨大的小微企业？", text, "稳企措施")
+    assert "全额补贴" in answer
+
+
+def test_a_long_note_before_a_heading_is_furniture() -> None:
+    from assistant.answer.extractive import inline_opening
+
+    note = (
+        "(清河县青少年发展基金会成立于1994年,是为青少年群体提供帮助、服务青少年健康成长的慈善机构和社会公益组织,"
+        "也是县团委针对疫情防控募捐工作的官方平台,接受社会各界的爱心捐赠并定期公示)"
+    )
+    text = note + " (二)捐赠方式 1.扫码捐款。2.银行转账。(三)发票开具 另行通知。"
+    assert len(note) > 80 and text[inline_opening(text, 0, text.index("1.扫码")) :].startswith("(二)捐赠方式")

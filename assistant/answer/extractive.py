@@ -241,7 +241,8 @@ def section_end(text: str, start: int) -> int | None:
 # What a flattened document puts before a heading on the same line: a parenthesised note ("(责任单位:省财政厅)") and
 # outer headings with their titles ("二、加强援企稳岗和用工保障").
 FURNITURE = re.compile(
-    r"\s*(?:[(（][^()（）]{0,80}[)）]|(?:" + "|".join(HEADING_STYLES[:2]) + r")[^\s,，。;；]{1,30}(?=\s))\s*"
+    r"\s*(?:[(（](?![一二三四五六七八九十\d]{1,3}[)）])[^()（）]{0,160}[)）]"  # (not a heading's "(二)")
+    r"|(?:" + "|".join(HEADING_STYLES[:2]) + r")[^\s,，。;；]{1,30}(?=\s))\s*"
 )
 HEADING_LINE_CHARS = 30  # a heading that ends the sentence before an answer is followed by at most this much
 
@@ -251,7 +252,7 @@ def inline_opening(text: str, a: int, b: int) -> int | None:
     only furniture ("(责任单位:…) 二、加强援企稳岗 5.实施援企稳岗政策。"), or at a heading line that ends the
     sentence before ("…财政局) (五)缓缴社会保险费。" then "对受疫情影响…")."""
     pos = a + len(text[a:b]) - len(text[a:b].lstrip())
-    while (m := FURNITURE.match(text, pos, b)) and m.end() > pos:
+    while (m := FURNITURE.match(text, pos, b)) and pos < m.end() < b:  # (a heading ending the sentence opens it)
         pos = m.end()
     if pos > a and section_end(text, pos) is not None:
         return pos
@@ -334,9 +335,11 @@ def with_continuation(
     return [(pi, a, b, label)]
 
 
-# A sentence whose subject is a bare "this" ("这是该区…第二例招商引资签约活动", "此举…") says what the sentence before
-# it told: that sentence is the content asked about.
-POINTS_BACK = re.compile(r"^(?:这|此)(?:也|就|正|便)?(?:是|为|举|一举措)")
+# A sentence whose subject is a bare "this" ("这是该区…第二例招商引资签约活动", "此举…") or "this measure"
+# ("该项措施是…兜底条款") says what the sentence before it told: that sentence is the content asked about.
+POINTS_BACK = re.compile(
+    r"^(?:这|此)(?:也|就|正|便)?(?:是|为|举|一举措)|^(?:该|这|此)(?:项|一|些)?(?:措施|政策|举措|做法)"
+)
 
 
 def with_what_it_points_to(

@@ -198,9 +198,13 @@ NAMED_ONE_AND_ETC = re.compile(r"等\s*(?:\d+|[一二两三四五六七八九十
 
 
 def mask_quoted(text: str) -> str:
-    """text with the separators inside “…” and short brackets ("84个县(市、区)") replaced (same length), so clauses
-    never cut a quotation or an aside."""
-    return re.sub(r"“[^”]{0,80}”|[(（][^()（）]{0,20}[)）]", lambda m: re.sub(r"[,;:、，；：]", "_", m.group()), text)
+    """text with the separators inside “…”, short brackets ("84个县(市、区)") and web addresses ("https://…")
+    replaced (same length), so clauses never cut a quotation, an aside or an address."""
+    return re.sub(
+        r"“[^”]{0,80}”|[(（][^()（）]{0,20}[)）]|https?://[\x21-\x7e]+",
+        lambda m: re.sub(r"[,;:、，；：]", "_", m.group()),
+        text,
+    )
 
 
 ORDINAL = re.compile(r"第\s*[\d一二三四五六七八九十百千两]+")
