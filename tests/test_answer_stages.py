@@ -36,6 +36,10 @@ def test_kind_of_value_asked() -> None:
     assert analyse("通讯员是谁").kind == "person"
     assert analyse("县里八条措施中，贴息贷款最长可以延期多久").kind == "number"  # the measures are the subject
     assert analyse("县里八条措施包括哪些内容").kind == "list"
+    assert analyse("县里对一线防疫工作者给予哪些补助").kind == "list"  # 工作者 is no 作者 asked
+    assert analyse("这篇报道的作者是谁").kind == "person"
+    assert analyse("居民如何查询隔离措施和结束时间？").kind != "date"  # a time that is the object of a how
+    assert analyse("隔离措施的结束时间？").kind == "date"
 
 
 def test_time_is_asked_only_where_it_is_the_thing_asked() -> None:

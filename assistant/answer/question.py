@@ -46,7 +46,7 @@ DATE_CUE = re.compile(
 )
 
 
-PERSON_CUE = re.compile(r"谁|哪位|负责人|局长|书记|主任|记者|通讯员|编辑|作者|姓名|姓什么")
+PERSON_CUE = re.compile(r"谁|哪位|负责人|局长|书记|主任|记者|通讯员|编辑|(?<!工)作者|姓名|姓什么")  # (not 工作者)
 
 
 # "谁牵头" asks for a unit of the bureau (高新科, 战资科), not a person.
@@ -284,8 +284,9 @@ def question_kind(q: str) -> str:
     """The kind of value the question asks for."""
     if DURATION_ASKED.search(RECENT_YEARS.sub("", q)):
         return "number"  # "提前几天向主管部门报备", "延期多长时间": a count of days, whatever office or time it names
-    if DATE_CUE.search(q):
-        return "date"
+    date = DATE_CUE.search(q)
+    if date and not (date.group() == "时间" and re.search(r"如何|怎么|怎样", q[: date.start()])):
+        return "date"  # (not "如何查询医学观察措施和结束时间": a time that is the object of a how)
     if CONTACT_CUE.search(q):
         return "contact"
     if ORG_CUE.search(q):
