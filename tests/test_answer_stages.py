@@ -3,6 +3,8 @@ composition. Questions and sentences of their own, about made-up places' bulleti
 
 from __future__ import annotations
 
+import pytest
+
 from assistant import REFUSAL
 from assistant.answer import (
     Candidate,
@@ -1005,13 +1007,25 @@ def test_a_sentence_that_restates_the_question_is_quoted_with_what_follows() -> 
     assert "10万元以下" in answer
 
 
-def test_a_sentence_pointing_back_is_quoted_with_the_sentence_before() -> None:
-    text = (
+POINTING_BACK = [
+    (  # "这是…": the sentence before says what it is
         "清河县招商动态。2月20日,清河县与5家软件企业举行“云签约”,入驻县数字产业园。"
-        "这是该县在疫情防控期间推行“不见面招商”后的第二次签约活动。"
-    )
-    answer = read("清河县推行“不见面招商”后的第二次签约活动是什么？", text, "招商动态")
-    assert "5家软件企业" in answer
+        "这是该县在疫情防控期间推行“不见面招商”后的第二次签约活动。",
+        "清河县推行“不见面招商”后的第二次签约活动是什么？",
+        "5家软件企业",
+    ),
+    (  # "该项措施是…": the sentence before states the measure
+        "清河县出台稳企措施。对受影响较大的小微企业,经认定给予其2月至4月地方经济贡献的全额补贴。"
+        "该项措施是县里针对受影响巨大的小微企业专门制定的“兜底条款”,将为这些企业缓解资金压力。",
+        "清河县如何补贴受影响巨大的小微企业？",
+        "全额补贴",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "question", "content"), POINTING_BACK)
+def test_a_sentence_pointing_back_is_quoted_with_the_sentence_before(text: str, question: str, content: str) -> None:
+    assert content in read(question, text, "动态")
 
 
 def test_a_short_answer_is_not_followed_by_the_next_sections_heading() -> None:
@@ -1070,15 +1084,6 @@ def test_a_web_address_is_not_cut_at_its_colon() -> None:
     text = "企业需登录县政务服务网(https://zwfw.qinghe.gov.cn/login)在线填报,材料齐全的当日办结"
     clauses = [m.group() for m in CLAUSE.finditer(mask_quoted(text))]
     assert len(clauses) == 2 and clauses[0].startswith("企业需登录") and "login" in clauses[0]
-
-
-def test_this_measure_points_back_to_the_sentence_before() -> None:
-    text = (
-        "清河县出台稳企措施。对受影响较大的小微企业,经认定给予其2月至4月地方经济贡献的全额补贴。"
-        "该项措施是县里针对受影响巨大的小微企业专门制定的“兜底条款”,将为这些企业缓解资金压力。"
-    )
-    answer = read("清河县如何补贴受影响巨大的小微企业？", text, "稳企措施")
-    assert "全额补贴" in answer
 
 
 def test_a_long_note_before_a_heading_is_furniture() -> None:
