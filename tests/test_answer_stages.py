@@ -1095,3 +1095,14 @@ def test_a_long_note_before_a_heading_is_furniture() -> None:
     )
     text = note + " (二)捐赠方式 1.扫码捐款。2.银行转账。(三)发票开具 另行通知。"
     assert len(note) > 80 and text[inline_opening(text, 0, text.index("1.扫码")) :].startswith("(二)捐赠方式")
+
+
+def test_a_how_answer_is_quoted_as_a_whole_sentence() -> None:
+    text = (
+        "清河县科技局要求,各乡镇科技站要立足当前春耕备耕生产的实际情况和广大农户对新品种的迫切需求,"
+        "将特派员服务与农技推广有机结合,"
+        "与农产品质量安全监管有机结合,与产业扶贫项目有机结合,上下联动,共同做好农民技术培训工作。"
+    )
+    assert len(text) > 90
+    answer = read("清河县科技局要求各乡镇科技站应该如何做？", text, "通知")
+    assert "立足当前春耕" in answer and "共同做好农民技术培训工作" in answer  # not cut to its best clauses

@@ -532,7 +532,10 @@ class ExtractiveAnswerer:
 
     def trim(self, info: QuestionInfo, c: Candidate, kind: str, near: tuple[int, int] | None = None) -> tuple[int, int]:
         """Long sentences shrink to the clauses holding the value and the matched terms; lists stay whole."""
-        if kind in ("list", "contact") or len(c.text) <= 90 or is_row(c.text):
+        # a how-question ("应该如何做", "怎样帮助企业纾困") is answered by a whole sentence, not by its best clauses
+        # ("结果如何？" asks what the result is)
+        how = kind == "fact" and re.search(r"(?:如何|怎么|怎样)(?!样)(?!\s*[?？。]?\s*$)", info.text)
+        if kind in ("list", "contact") or how or len(c.text) <= 90 or is_row(c.text):
             return c.start, c.end  # (a table row is quoted whole: each figure under its header; numbers to call
             # with the offices they reach)
         clauses = [(m.start(), m.end()) for m in CLAUSE.finditer(mask_quoted(c.text))]
