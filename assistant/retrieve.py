@@ -114,7 +114,7 @@ class Retriever:
         """The first rerank_k passages reordered by fused score x exp(sentence_weight x coverage), where coverage
         is how much of the question (its terms, IDF-weighted) the passage's best sentence holds: a chunk whose one
         sentence says what is asked beats one that mentions its words apart."""
-        from assistant.answer import analyse, idf_from_library
+        from assistant.answer import analyse, idf_from_library  # (here: assistant.answer imports this module)
         from assistant.answer.scoring import coverage
         from assistant.answer.values import SENTENCE
 

@@ -715,10 +715,9 @@ class ExtractiveAnswerer:
         trial = [*passages[:pi], wide, *passages[pi + 1 :]]
         out = quoted_whole(info, trial, spans, None)
         reach = max(sp[2] for sp in out if sp[0] == pi)
-        if reach > len(p.text):  # (the passage grows only as far as the quote goes)
+        if reach > len(p.text):  # (the passage grows only as far as the quote goes; a quote inside it leaves it be)
             passages[pi] = Passage(replace(p.chunk, end=p.chunk.start + reach, text=wide.text[:reach]), p.score, p.meta)
-            return out
-        return quoted_whole(info, passages, spans, None)
+        return out
 
     def clause_spans(self, question: str, passages: list[Passage]) -> list[tuple[int, int, int, str]] | None:
         """A question asking two things in one sentence (not a target-and-result one), answered clause by clause:
