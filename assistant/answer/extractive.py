@@ -23,6 +23,7 @@ from assistant.answer.eligibility import (
 from assistant.answer.parts import question_subject, split_clauses, split_question
 from assistant.answer.question import (
     BYLINE_ASKED,
+    HOW_ASKED,
     TARGET_CUE,
     QuestionInfo,
     _unnamed_places_dropped,
@@ -533,8 +534,7 @@ class ExtractiveAnswerer:
     def trim(self, info: QuestionInfo, c: Candidate, kind: str, near: tuple[int, int] | None = None) -> tuple[int, int]:
         """Long sentences shrink to the clauses holding the value and the matched terms; lists stay whole."""
         # a how-question ("应该如何做", "怎样帮助企业纾困") is answered by a whole sentence, not by its best clauses
-        # ("结果如何？" asks what the result is)
-        how = kind == "fact" and re.search(r"(?:如何|怎么|怎样)(?!样)(?!\s*[?？。]?\s*$)", info.text)
+        how = kind == "fact" and HOW_ASKED.search(info.text)
         if kind in ("list", "contact") or how or len(c.text) <= 90 or is_row(c.text):
             return c.start, c.end  # (a table row is quoted whole: each figure under its header; numbers to call
             # with the offices they reach)

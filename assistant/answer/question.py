@@ -280,12 +280,18 @@ def place_aware_tokens(text: str) -> list[str]:
     return [*(s for _, _, s in spans if s not in kept), *kept]
 
 
+# The words that ask how. A how-question is answered by whole sentences (extractive.trim): HOW_ASKED, not "结果如何？",
+# which asks what the result is.
+HOW_WORDS = r"如何|怎么|怎样"
+HOW_ASKED = re.compile(rf"(?:{HOW_WORDS})(?!样)(?!\s*[?？。]?\s*$)")
+
+
 def question_kind(q: str) -> str:
     """The kind of value the question asks for."""
     if DURATION_ASKED.search(RECENT_YEARS.sub("", q)):
         return "number"  # "提前几天向主管部门报备", "延期多长时间": a count of days, whatever office or time it names
     date = DATE_CUE.search(q)
-    if date and not (date.group() == "时间" and re.search(r"如何|怎么|怎样", q[: date.start()])):
+    if date and not (date.group() == "时间" and re.search(HOW_WORDS, q[: date.start()])):
         return "date"  # (not "如何查询医学观察措施和结束时间": a time that is the object of a how)
     if CONTACT_CUE.search(q):
         return "contact"

@@ -67,6 +67,7 @@ BYLINE = re.compile(rf"^[●■◆\s]*(?:本报讯)?[(（]?\s*(?:[\u4e00-\u9fff]
 # An official document's number ("人社厅函〔2020〕24号"). Standing bare in a sentence, not cited in brackets
 # ("…的通知》(人社部函〔2020〕11号)"), it belongs to the document's header: title, number, addressees.
 DOC_NUMBER = re.compile(r"([(（]?)[\u4e00-\u9fff]{1,10}[〔\[［]20\d\d[〕\]］]\s*\d+\s*号([)）]?)")
+COLON = re.compile(r"[:：]")
 
 
 def header_end(sentence: str) -> int | None:
@@ -76,7 +77,7 @@ def header_end(sentence: str) -> int | None:
     bare = [m for m in DOC_NUMBER.finditer(sentence) if not m.group(1) and not m.group(2)]
     if not bare:
         return None
-    colon = re.compile(r"[:：]").search(sentence, bare[-1].end())
+    colon = COLON.search(sentence, bare[-1].end())
     return colon.end() if colon and len(sentence) - colon.end() >= 10 else len(sentence)
 
 
