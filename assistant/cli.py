@@ -387,14 +387,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--backend", help="extractive | openai | local (default: ASSISTANT_LLM)")
     s.set_defaults(func=cmd_ask)
     s = sub.add_parser("eval", parents=[on_kb], help="run the evaluation set and write build/eval/report-SPLIT.*")
-    splits = ["dev", "test", "all", "blind", "unseen-dev", "unseen-test", "unseen", "dev2", "dev3", "reported"]
+    from assistant.evaluate import dev_splits
+
+    splits = ["dev", "test", "all", "blind", "unseen-dev", "unseen-test", "unseen", *dev_splits(), "reported"]
     s.add_argument(
         "--split",
         default="test",
         choices=splits,
         help="blind: the held-out sets eval/blind*_questions.jsonl; "
         "unseen-dev/unseen-test: eval/unseen/ (seeds + documents nobody tuned on, own index); "
-        "dev2, dev3: eval/dev2/, eval/dev3/ (further tuning splits of unseen documents, own index); "
+        "dev2, dev3, …: eval/dev2/, eval/dev3/, … (further tuning splits of unseen documents, own index); "
         "reported: accepted staff corrections, eval/reported*.jsonl",
     )
     s.add_argument("--questions", default=None)

@@ -49,6 +49,11 @@ UNSEEN_DIR = EVAL_DIR / "unseen"
 DEV_SPLIT = re.compile(r"dev[2-9]")
 
 
+def dev_splits() -> list[str]:
+    """The further tuning splits present: eval/dev2/, eval/dev3/, …"""
+    return sorted(d.name for d in EVAL_DIR.iterdir() if d.is_dir() and DEV_SPLIT.fullmatch(d.name))
+
+
 def load_questions(path: Path | None = None, split: str = "test") -> list[dict[str, Any]]:
     """The eval questions of a split: eval/questions.jsonl plus the indicator (targets vs results) set;
     `unseen-dev` / `unseen-test`: eval/unseen/questions.jsonl (documents nobody tuned on)."""

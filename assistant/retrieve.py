@@ -112,8 +112,9 @@ class Retriever:
 
     def by_best_sentence(self, question: str, ranked: list[Passage], cfg: RetrieveSettings) -> list[Passage]:
         """The first rerank_k passages reordered by fused score x exp(sentence_weight x coverage), where coverage
-        is how much of the question (its terms, IDF-weighted) the passage's best sentence holds: a chunk whose one
-        sentence says what is asked beats one that mentions its words apart."""
+        is how much of the question (its terms, IDF-weighted) the passage's best sentence holds, read under its
+        document's title: a chunk whose one sentence says what is asked, of the document the question names, beats
+        one that mentions its words apart."""
         from assistant.answer import analyse, idf_from_library  # (here: assistant.answer imports this module)
         from assistant.answer.scoring import coverage
         from assistant.answer.values import SENTENCE
@@ -123,7 +124,8 @@ class Retriever:
         info = analyse(question, self._idf)
         head = ranked[: cfg.rerank_k]
         for i, p in enumerate(head):
-            best = max((coverage(info, m.group()) for m in SENTENCE.finditer(p.text)), default=0.0)
+            title = p.meta.get("title") or ""
+            best = max((coverage(info, f"{title} {m.group()}") for m in SENTENCE.finditer(p.text)), default=0.0)
             head[i] = Passage(p.chunk, p.score * math.exp(cfg.sentence_weight * best), p.meta)
         head.sort(key=lambda p: -p.score)
         return head + ranked[cfg.rerank_k :]
