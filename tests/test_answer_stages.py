@@ -112,6 +112,25 @@ def test_scope_rejects_another_place_and_bylines() -> None:
     assert not in_scope(info, byline, byline, 0, meta)
 
 
+def test_scope_reads_the_time_of_the_figure_clause() -> None:
+    """A figure's own clause dates it, whatever year or part of the year the sentence opens with (a clause dated as
+    asked does not override the sentence's time: "以2021年的…计算,…2022年的交付量需要超过140万辆" is a projection)."""
+    meta = {"region_id": "江苏省/无锡市", "date": "2025-07-20", "year": "2025"}
+    text = "今年上半年,无锡外贸稳中有进;1至4月外资企业出口额812.3亿元、同比增长6.1%。"
+    info = analyse("无锡2025年上半年外资企业出口额是多少")
+    assert not in_scope(info, text, text, 0, meta)  # 1至4月 is not the first half
+    whole = "今年上半年,无锡外资企业出口额1190.5亿元、同比增长5.8%。"
+    assert in_scope(info, whole, whole, 0, meta)
+    goal = "确保到2026年储能产业规模翻番,到2028年储能产业产值达到500亿元。"
+    info = analyse("无锡储能产业产值2026年要达到多少")
+    assert not in_scope(info, goal, goal, 0, meta)  # the figure is 2028's
+    span = "三年来,累计培育省级专精特新企业316家。"
+    assert not in_scope(analyse("无锡2025年培育了多少家省级专精特新企业"), span, span, 0, meta)
+    now = "目前完成技术合同成交额88亿元。"  # a year and no part of it: the part is left to the sentence's check
+    report = dict(meta, title="无锡市科技局2025年第三季度工作进展")
+    assert in_scope(analyse("2025年三季度技术合同成交额完成了多少"), now, now, 0, report)
+
+
 def test_supported_needs_the_asked_value() -> None:
     info = analyse("清河县新增了多少家孵化器")
     with_figure = Candidate(0, 0, 10, "清河县新增孵化器12家。", 1.0, 0.9, True)

@@ -42,6 +42,7 @@ from assistant.scope import (
     whole_unit_place,
 )
 from assistant.tables import is_row, row_sides
+from assistant.timeref import resolve
 from assistant.types import Passage
 
 
@@ -168,6 +169,38 @@ def value_year_conflict(info: QuestionInfo, sent: str) -> bool:
         if not years or years[-1] in info.filters.years:
             return False
     return True
+
+
+# A year a clause is compared with or counted from ("比2022年增长", "较上年", "自2019年以来"): not its own time.
+BASE_TIME = re.compile(
+    r"[比较与从自同]\s*(?:(?:19|20)\d{2}\s*年|上年|去年)(?:同期)?|(?:19|20)\d{2}\s*年(?:以来|起|以前|之前|相比)"
+)
+# A span of several years ("五年来", "近三年", "十年间"): no one year's figure.
+YEARS_SPAN = re.compile(r"(?:[二两三四五六七八九十几多]|\d+)年(?:来|间|以来)|近(?:[二两三四五六七八九十几]|\d+)年")
+
+
+def value_time_conflict(info: QuestionInfo, sent: str, doc_date: str) -> bool:
+    """Every clause of sent that states a figure of the asked measure is dated by its own year or part of the
+    year, or counts a span of years, and none by the asked one: "1至5月…进出口总额3432.5亿元" does not answer
+    上半年, nor "到2030年…产值达到300亿元" 2025年, nor "五年来,涌现出…74人" what one year added, however the
+    sentence opens ("今年上半年,…;1至5月…", "确保到2025年…,到2030年…")."""
+    asked = info.scope.time if info.scope else None
+    if asked is None or (asked.year is None and not asked.months) or not info.measure:
+        return False
+    if year_of_value(asked.year, sent):
+        return False  # "留县率已从2023年的18.6%提升至2024年的21.4%" states both years' figures
+    about = [cl for cl in value_clauses(info, sent) if term_match(info.measure, cl) > 0]
+    span = YEARS_SPAN.search(sent) and not (asked.year and str(asked.year) in sent)
+    for cl in about:
+        ref = resolve(BASE_TIME.sub("", cl), doc_date)
+        if ref.year is None and ref.months is None:
+            if span:
+                continue  # the sentence counts several years together
+            return False  # a figure no time of its own dates: the sentence's time decides
+        # (a clause naming a year but no part of it, "目前完成…229亿元", leaves the part of the year to the sentence)
+        if not (time_conflict(info.scope, ref) if ref.months else ref.year not in (None, asked.year)):
+            return False
+    return bool(about)
 
 
 def most_specific(info: QuestionInfo) -> tuple[str, ...]:
@@ -321,6 +354,7 @@ def in_scope(info: QuestionInfo, sent: str, text: str, start: int, meta: dict[st
             and time_conflict(info.scope, time_of(text, start, meta))
             and not year_of_value(info.scope.time.year, sent)
         )
+        or (info.kind == "number" and not is_row(sent) and value_time_conflict(info, sent, str(meta.get("date", ""))))
     ):
         return False
     return not (is_furniture_line(sent) and not BYLINE_ASKED.search(info.text))
