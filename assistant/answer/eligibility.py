@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.question import BYLINE_ASKED, ITEMS_ASKED, REST_ASKED, STOCK_ASKED, QuestionInfo, pos_words
+from assistant.answer.question import (
+    BYLINE_ASKED,
+    ITEMS_ASKED,
+    RELATIVE_ASKED,
+    REST_ASKED,
+    STOCK_ASKED,
+    QuestionInfo,
+    pos_words,
+)
 from assistant.answer.scoring import (
     CN_DIGIT,
     Candidate,
@@ -106,8 +114,6 @@ def eligible(
     return True
 
 
-# A question that asks a change, a rate or a share: a percentage answers it.
-RELATIVE_ASKED = re.compile(r"增|降|涨|跌|浮|提高|提升|下调|上调|减少|扩大|缩小|比|率|占|幅|百分|成|倍|速|折")
 RATIO_VALUE = re.compile(r"(?:%|％|‰|个百分点|成)$")
 
 

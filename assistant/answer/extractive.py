@@ -20,7 +20,7 @@ from assistant.answer.eligibility import (
     supported,
     vetoed,
 )
-from assistant.answer.parts import question_subject, split_clauses, split_question
+from assistant.answer.parts import names_nothing, question_subject, split_clauses, split_question
 from assistant.answer.question import (
     BYLINE_ASKED,
     HOW_ASKED,
@@ -770,7 +770,7 @@ class ExtractiveAnswerer:
                     "" if pf.years else "".join(f"{y}年" for y in context.years[:1])
                 )
                 own = analyse(part, self.idf)
-                if previous and not set(own.terms) - own.place_terms:
+                if previous and names_nothing(own.terms, own.place_terms):
                     # "…产业规模目前多少？到2025年的目标是多少？": a part naming nothing of its own asks about the
                     # earlier part's subject (less the time that part named: this one names its own)
                     part = question_subject(previous, drop_time=True) + part

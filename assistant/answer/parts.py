@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.question import ASKS, pos_words
+from assistant.answer.question import ASKS, RELATIVE_ASKED, pos_words
 
 
 def split_question(question: str) -> list[str]:
@@ -69,3 +69,9 @@ def question_subject(part: str, drop_time: bool = False) -> str:
     while words and end.fullmatch(words[-1][1]) and not re.search(r"\d", words[-1][0]):
         words.pop()
     return "".join(w for w, _ in words)
+
+
+def names_nothing(terms: list[str], place_terms: frozenset[str] = frozenset()) -> bool:
+    """A question part names nothing of its own when its words, less places, only say how a figure changed or
+    when ("同比增长多少", "比上年增加多少", "占比多少", "新增了几家"): it asks about the part before it."""
+    return all(t in place_terms or RELATIVE_ASKED.search(t) or pos_words(t)[0][1] == "t" for t in terms)
