@@ -162,7 +162,9 @@ class Gazetteer:
         for m in self._matcher.finditer(text):
             surface = m.group()
             guarded = surface in (self.common if lenient else self.guarded)
-            if guarded and not self._after_parent(text, m.start(), surface):
+            if guarded and not (
+                self._after_parent(text, m.start(), surface) or self._before_child(text, m.end(), surface)
+            ):
                 continue
             if (
                 surface not in self.full_names
@@ -183,6 +185,20 @@ class Gazetteer:
                 if before.endswith(parent.name) or (parent.short and before.endswith(parent.short)):
                     return True
         return False
+
+    def _before_child(self, text: str, end: int, surface: str) -> bool:
+        """The name is followed by the full name of a unit inside it: 大连中山区, 保定莲池区."""
+        after = text[end : end + 12]
+        return any(
+            after.startswith(child.name) and any(self.contains(p, child) for p in self.by_name[surface])
+            for name in self._names_at(after)
+            for child in self.by_name[name]
+            if name in self.full_names and child.level > 1
+        )
+
+    def _names_at(self, text: str) -> list[str]:
+        m = self._matcher.match(text)
+        return [m.group()] if m else []
 
     def _resolve(self, m: Mention, named: list[Place]) -> Mention:
         """Keep the readings of a shared name that lie inside (or around) another place the text names."""

@@ -31,6 +31,9 @@ def test_common_words_are_not_places_but_full_names_are() -> None:
     assert uids("坚持和平发展，大同小异，推进创新平台建设") == []
     assert uids("荆门市东宝区") == ["湖北省/荆门市", "湖北省/荆门市/东宝区"]
     assert uids("东宝2024年新认定多少家企业", lenient=True) == ["湖北省/荆门市/东宝区"]  # a question is about places
+    # a city's short form that jieba also reads as a common word is a place before a unit inside it
+    assert uids("保定莲池区新增几家企业", lenient=True) == ["河北省/保定市", "河北省/保定市/莲池区"]
+    assert uids("开封式创新平台建设", lenient=True) == []
 
 
 def test_a_shared_name_is_resolved_by_the_other_places_named() -> None:
