@@ -1127,3 +1127,19 @@ def test_a_how_answer_is_quoted_as_a_whole_sentence() -> None:
     assert len(text) > 90
     answer = read("清河县科技局要求各乡镇科技站应该如何做？", text, "通知")
     assert "立足当前春耕" in answer and "共同做好农民技术培训工作" in answer  # not cut to its best clauses
+
+
+def test_a_subject_clause_reaches_the_value_of_the_asked_measure() -> None:
+    """The clause naming the subject holds no figure: the quote reaches the clause stating the asked measure's
+    value, not only the nearest figure of another measure."""
+    from assistant.answer import ExtractiveAnswerer
+    from assistant.answer.scoring import Candidate
+
+    text = (
+        "作为清河县高端装备产业园示范性启动项目,“清河产投·智造谷”位于清河县城东街道,是清河县“基金+基地+产业+智库”"
+        "投融资模式创新的实践样板,总体规划面积约300亩,总投资约25亿元。"
+    )
+    a, b = ExtractiveAnswerer().trim(
+        analyse("智造谷（清河产投·智造谷）总投资多少？"), Candidate(0, 0, len(text), text, 1.0, 1.0, True), "number"
+    )
+    assert "25亿元" in text[a:b]

@@ -40,6 +40,7 @@ from assistant.answer.scoring import (
     given_dates_masked,
     local_to,
     ordinal_items,
+    term_match,
     value_factor,
     value_unit,
 )
@@ -582,8 +583,10 @@ class ExtractiveAnswerer:
                 for i in range(max(0, lo - reach), min(len(clauses), hi + 4))
                 if valued(text[clauses[i][0] : clauses[i][1]])
             ]
-            if near:
-                i = min(near, key=lambda i: min(abs(i - lo), abs(i - hi)))
+            # (the one stating the asked measure's value: "…位于宝山区罗店镇,…面积约200亩,总投资约18亿元" for 总投资)
+            named = [i for i in near if info.measure and term_match(info.measure, text[slice(*clauses[i])]) > 0]
+            if named or near:
+                i = min(named or near, key=lambda i: min(abs(i - lo), abs(i - hi)))
                 lo, hi = min(lo, i), max(hi, i)
         a, b = clauses[lo][0], clauses[hi][1]
         piece = c.text[a:b].rstrip(",;:，；：、")
