@@ -60,7 +60,7 @@ def is_plan(sentence: str, meta: dict[str, object]) -> bool:
         return True
     if meta.get("doc_type") == "进展报告" and re.match(r"^[一二三四五六七八九十]+、", sentence):
         return True  # a progress report's numbered headings restate the year's targets
-    return bool(re.search(r"力争|目标|计划|确保|将|拟|预计|争取|建成后", sentence))
+    return bool(re.search(r"力争|目标|计划|确保|将|拟", sentence))
 
 
 def whole_unit_named(sent: str, meta: dict[str, object], places: tuple[str, ...]) -> bool:
