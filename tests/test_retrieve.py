@@ -1,4 +1,4 @@
-"""Retrieval: the optional rerank of fused passages by their best sentence (Retriever.by_best_sentence)."""
+"""Retrieval: the rerank of fused passages by their best sentence (Retriever.by_best_sentence)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,26 @@ QUESTION = "清河县创新券可用于购买哪些研发和检验检测服务"
 def test_a_passage_whose_one_sentence_holds_the_question_is_reranked_first(library, settings) -> None:  # type: ignore[no-untyped-def]
     library.index_document(SCATTERED, "meeting.txt")
     library.index_document(ONE_SENTENCE, "voucher.txt")
-    plain = Retriever(library, settings)(QUESTION, 2)
+    plain_settings = settings.model_copy(deep=True)
+    plain_settings.retrieve.sentence_weight = 0.0
+    plain = Retriever(library, plain_settings)(QUESTION, 2)
     assert plain[0].meta["source"] == "meeting.txt"  # fused BM25 + dense: the words repeated apart win
-    reranked_settings = settings.model_copy(deep=True)
-    reranked_settings.retrieve.sentence_weight = 2.0
-    reranked = Retriever(library, reranked_settings)(QUESTION, 2)
+    reranked = Retriever(library, settings)(QUESTION, 2)
+    assert settings.retrieve.sentence_weight == 2.0  # on by default (bench/rerank.md)
     assert reranked[0].meta["source"] == "voucher.txt"
     assert {p.chunk.chunk_id for p in reranked} == {p.chunk.chunk_id for p in plain}  # the same passages, reordered
-    assert settings.retrieve.sentence_weight == 0.0  # off by default (bench/rerank.md)
+
+
+def test_the_rerank_reads_a_sentence_under_its_document_title(library, settings) -> None:  # type: ignore[no-untyped-def]
+    """Two passages whose best sentences say the same: the one whose document's title names the rest of the
+    question is ranked first."""
+    from assistant.types import Chunk, Passage
+
+    text = "创新券可用于企业购买检验检测服务。"
+    titles = {"a": "清河县创新券管理办法", "b": "清河县人才公寓管理办法"}
+    passages = [Passage(Chunk(k, k, 0, 0, len(text), text), 1.0, {"title": t}) for k, t in titles.items()]
+    retriever = Retriever(library, settings)
+    for asked, first in (("人才公寓", "b"), ("创新券管理办法", "a")):
+        question = f"清河县{asked}规定创新券可用于购买什么服务"
+        ranked = retriever.by_best_sentence(question, list(passages), settings.retrieve)
+        assert ranked[0].chunk.doc_id == first
