@@ -188,17 +188,10 @@ class Gazetteer:
 
     def _before_child(self, text: str, end: int, surface: str) -> bool:
         """The name is followed by the full name of a unit inside it: 大连中山区, 保定莲池区."""
-        after = text[end : end + 12]
-        return any(
-            after.startswith(child.name) and any(self.contains(p, child) for p in self.by_name[surface])
-            for name in self._names_at(after)
-            for child in self.by_name[name]
-            if name in self.full_names and child.level > 1
+        m = self._matcher.match(text, end)
+        return bool(m and m.group() in self.full_names) and any(
+            self.contains(p, c) and p.uid != c.uid for p in self.by_name[surface] for c in self.by_name[m.group()]
         )
-
-    def _names_at(self, text: str) -> list[str]:
-        m = self._matcher.match(text)
-        return [m.group()] if m else []
 
     def _resolve(self, m: Mention, named: list[Place]) -> Mention:
         """Keep the readings of a shared name that lie inside (or around) another place the text names."""

@@ -585,7 +585,7 @@ class ExtractiveAnswerer:
             ]
             # (the one stating the asked measure's value: "…位于宝山区罗店镇,…面积约200亩,总投资约18亿元" for 总投资)
             named = [i for i in near if info.measure and term_match(info.measure, text[slice(*clauses[i])]) > 0]
-            if named or near:
+            if near:
                 i = min(named or near, key=lambda i: min(abs(i - lo), abs(i - hi)))
                 lo, hi = min(lo, i), max(hi, i)
         a, b = clauses[lo][0], clauses[hi][1]

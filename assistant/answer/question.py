@@ -99,11 +99,8 @@ def asks_a_figure(q: str) -> bool:
 DURATION_ASKED = re.compile(
     r"多久|多长时间|(?:期限|期|时长|时间)(?:是|为|有)?多长|多少(?:天|个月|年|周|小时|个工作日)|几(?:天|个月|年|周)"
 )
-
 # A question that asks a change, a rate or a share: a percentage answers it.
 RELATIVE_ASKED = re.compile(r"增|降|涨|跌|浮|提高|提升|下调|上调|减少|扩大|缩小|比|率|占|幅|百分|成|倍|速|折")
-
-
 RECENT_YEARS = re.compile(r"[近这前]几年")
 DURATION_UNITS = r"个月|周|天|个?小时|个?工作日|(?<=(?<!\d)\d)年|(?<=(?<!\d)\d\d)年|(?<=[一二两三四五六七八九十半])年"
 MONEY_UNITS = r"亿元|万元|元|亿|万"
