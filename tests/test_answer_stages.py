@@ -1141,3 +1141,25 @@ def test_a_subject_clause_reaches_the_value_of_the_asked_measure() -> None:
         analyse("智造谷（清河产投·智造谷）总投资多少？"), Candidate(0, 0, len(text), text, 1.0, 1.0, True), "number"
     )
     assert "25亿元" in text[a:b]
+
+
+# -- compound questions: a part the documents do not answer is said plainly -----------------------------------------
+def test_a_compound_questions_unanswered_part_is_said_plainly() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    ex = ExtractiveAnswerer()
+    text = "清河县科技成果展于6月举办。清河展区直播观看量达到35万人次,吸引多家企业参与。"
+    got = ex("清河县科技成果展上，清河展区面积有多大？直播观看量是多少？", [passage(text)])
+    assert not got.refused and "35万人次" in got.answer
+    assert "第一问" in got.answer and "现有文件中没有找到" in got.answer  # the floor area: nothing quoted holds one
+    assert "第二问" not in got.answer
+
+
+def test_a_part_answered_by_the_sentence_quoted_for_another_is_no_gap() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    ex = ExtractiveAnswerer()
+    text = "清河县招才引智活动开展以来,全县72家用人单位提供就业岗位379个,吸引1610名学生参加。"
+    got = ex("清河县招才引智活动有多少家用人单位参加？提供了多少个岗位？", [passage(text)])
+    assert not got.refused and "72家" in got.answer and "379个" in got.answer
+    assert "没有找到" not in got.answer

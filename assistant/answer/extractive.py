@@ -58,7 +58,7 @@ from assistant.answer.values import (
     holds_value,
     mask_quoted,
 )
-from assistant.cite import cn_to_number
+from assistant.cite import cn_to_number, figures
 from assistant.injection import INJECTION
 from assistant.retrieve import parse_filters
 from assistant.settings import AnswerSettings
@@ -755,6 +755,17 @@ class ExtractiveAnswerer:
         finally:
             _ASKED_IS_SHORT.reset(token)
 
+    def left_unanswered(self, part: str, quoted: list[str], answered: list[str]) -> bool:
+        """Whether a part of a compound question that found no answer of its own is also left unanswered by what
+        was quoted for the others: it asks a figure or a date and the quotes hold no more figures than the parts
+        answered with figures took ("展区直播观看量35万人次" answers the audience, not the floor area; "全县72家
+        用人单位提供就业岗位379个" holds both counts), or it asks a name, contact or place that no quote holds."""
+        info = analyse(part, self.idf)
+        if info.kind in ("number", "date"):
+            taken = sum(analyse(a, self.idf).kind in ("number", "date") for a in answered)
+            return len({f.text for text in quoted for f in figures(text)}) <= taken
+        return info.kind in VALUE_KINDS and not any(asked_value_in(info, info.kind, text) for text in quoted)
+
     def _read(self, question: str, passages: list[Passage], two_part: bool) -> Answer:
         passages = list(passages)  # (an answer's passage may be widened by what follows it: quoted_whole_across)
         # (two_part: a target-and-result question is read whole, by its own path)
@@ -765,7 +776,10 @@ class ExtractiveAnswerer:
         spans: list[tuple[int, int, int, str]] = []
         context = parse_filters(question)
         previous = ""
-        for part in parts:
+        unanswered: list[tuple[int, str, str]] = []  # (index, the part as asked, the part as read)
+        answered: list[str] = []
+        for k, part in enumerate(parts):
+            asked = part
             if len(parts) > 1:
                 # A later part inherits the place and year named in an earlier one.
                 pf = parse_filters(part)
@@ -787,12 +801,27 @@ class ExtractiveAnswerer:
             if got is None:
                 if len(parts) == 1:
                     return refusal(question, passages, self.name)
+                unanswered.append((k, asked, part))
                 continue
+            answered.append(part)
             for sp in got:  # (a later part answered in the earlier answer's sentence: one quote covering both)
                 add_span(passages, spans, sp)
         if not any(sp[0] >= 0 for sp in spans):
             return refusal(question, passages, self.name)
+        for k, asked, part in unanswered:
+            if self.left_unanswered(part, [passages[pi].text[a:b] for pi, a, b, _ in spans if pi >= 0], answered):
+                spans.append((-1, 0, 0, part_not_found(k, asked)))  # said plainly, not left out
         return compose(question, passages, spans, self.name)
+
+
+def part_not_found(k: int, part: str) -> str:
+    """The line an answer gives for the k-th part (from 0) of a compound question the documents do not answer:
+    "第一问（展区面积有多大）：现有文件中没有找到。" The part is quoted unless it holds a figure (a year, a day,
+    "第二届"), which the verifier would look for in a citation; then it is named by its place alone."""
+    number = "一二三四五六七八九十"[k] if k < 10 else "另一"
+    words = part.strip(" ?？。,，")
+    quoted = f"（{words}）" if words and not figures(words) else ""
+    return f"第{number}问{quoted}：现有文件中没有找到。"
 
 
 # A question word the library never uses is mostly phrasing ("省里", "介绍"): it weighs like a word of
