@@ -384,6 +384,8 @@ def add_span(passages: list[Passage], spans: list[tuple[int, int, int, str]], sp
         spans[same] = (o[0], min(o[1], sp[1]), max(o[2], sp[2]), o[3])
 
 
+# The kinds of value a figure answers (a count, an amount, a day): what cite.figures finds.
+FIGURE_KINDS = ("number", "date")
 # A later part read around the earlier answer needs this share of the support a whole question needs.
 LOCAL_SUPPORT = 0.5
 
@@ -755,17 +757,6 @@ class ExtractiveAnswerer:
         finally:
             _ASKED_IS_SHORT.reset(token)
 
-    def left_unanswered(self, part: str, quoted: list[str], answered: list[str]) -> bool:
-        """Whether a part of a compound question that found no answer of its own is also left unanswered by what
-        was quoted for the others: it asks a figure or a date and the quotes hold no more figures than the parts
-        answered with figures took ("展区直播观看量35万人次" answers the audience, not the floor area; "全县72家
-        用人单位提供就业岗位379个" holds both counts), or it asks a name, contact or place that no quote holds."""
-        info = analyse(part, self.idf)
-        if info.kind in ("number", "date"):
-            taken = sum(analyse(a, self.idf).kind in ("number", "date") for a in answered)
-            return len({f.text for text in quoted for f in figures(text)}) <= taken
-        return info.kind in VALUE_KINDS and not any(asked_value_in(info, info.kind, text) for text in quoted)
-
     def _read(self, question: str, passages: list[Passage], two_part: bool) -> Answer:
         passages = list(passages)  # (an answer's passage may be widened by what follows it: quoted_whole_across)
         # (two_part: a target-and-result question is read whole, by its own path)
@@ -776,17 +767,16 @@ class ExtractiveAnswerer:
         spans: list[tuple[int, int, int, str]] = []
         context = parse_filters(question)
         previous = ""
-        unanswered: list[tuple[int, str, str]] = []  # (index, the part as asked, the part as read)
-        answered: list[str] = []
+        unanswered: list[tuple[int, QuestionInfo]] = []  # (index, the part as asked)
+        answered: list[str] = []  # the kinds of the parts answered
         for k, part in enumerate(parts):
-            asked = part
-            if len(parts) > 1:
+            own = analyse(part, self.idf) if len(parts) > 1 else None  # (a single part: the question, read below)
+            if own is not None:
                 # A later part inherits the place and year named in an earlier one.
                 pf = parse_filters(part)
                 prefix = ("" if pf.places else "".join(context.places[:1])) + (
                     "" if pf.years else "".join(f"{y}年" for y in context.years[:1])
                 )
-                own = analyse(part, self.idf)
                 if previous and names_nothing(own.terms, own.place_terms):
                     # "…产业规模目前多少？到2025年的目标是多少？": a part naming nothing of its own asks about the
                     # earlier part's subject (less the time that part named: this one names its own)
@@ -798,20 +788,45 @@ class ExtractiveAnswerer:
             got = self.spans(part, passages, near)
             if got is None and len(parts) == 1:
                 got = self.learned_spans(part, passages)
-            if got is None:
-                if len(parts) == 1:
+            if own is None:
+                if got is None:
                     return refusal(question, passages, self.name)
-                unanswered.append((k, asked, part))
+            elif got is None:
+                unanswered.append((k, own))
                 continue
-            answered.append(part)
+            else:
+                answered.append(own.kind)
             for sp in got:  # (a later part answered in the earlier answer's sentence: one quote covering both)
                 add_span(passages, spans, sp)
         if not any(sp[0] >= 0 for sp in spans):
             return refusal(question, passages, self.name)
-        for k, asked, part in unanswered:
-            if self.left_unanswered(part, [passages[pi].text[a:b] for pi, a, b, _ in spans if pi >= 0], answered):
-                spans.append((-1, 0, 0, part_not_found(k, asked)))  # said plainly, not left out
-        return compose(question, passages, spans, self.name)
+        return compose(question, passages, spans + gaps(passages, spans, unanswered, answered), self.name)
+
+
+def gaps(
+    passages: list[Passage],
+    spans: list[tuple[int, int, int, str]],
+    unanswered: list[tuple[int, QuestionInfo]],
+    answered: list[str],
+) -> list[tuple[int, int, int, str]]:
+    """The lines that say which parts of a compound question the documents do not answer (said plainly, not left
+    out): each (index, part) of `unanswered` that found no answer of its own and is not answered by what was quoted
+    for the others either. A part asking a figure or a date is answered there when the quotes hold more figures than
+    the parts answered with a figure or a date (`answered`: their kinds) took ("展区直播观看量35万人次" answers the
+    audience, not the floor area; "全县72家用人单位提供就业岗位379个" holds both counts); a part asking a name,
+    contact or place when a quote holds one of that kind."""
+    quoted = [passages[pi].text[a:b] for pi, a, b, _ in spans if pi >= 0]
+    taken = sum(kind in FIGURE_KINDS for kind in answered)
+    held = len({f.text for text in quoted for f in figures(text)})
+    out = []
+    for k, info in unanswered:
+        if info.kind in FIGURE_KINDS:
+            left = held <= taken
+        else:
+            left = info.kind in VALUE_KINDS and not any(asked_value_in(info, info.kind, text) for text in quoted)
+        if left:
+            out.append((-1, 0, 0, part_not_found(k, info.text)))
+    return out
 
 
 def part_not_found(k: int, part: str) -> str:
