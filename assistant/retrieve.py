@@ -13,6 +13,7 @@ from assistant.index import Library
 from assistant.metadata import places_in
 from assistant.settings import RetrieveSettings, Settings
 from assistant.terms import tokenize
+from assistant.timeref import editions_masked
 from assistant.types import Chunk, Passage
 
 # A place opening the name of an institution the question asks about ("成都大学智农慧眼团队", "武汉理工大学"): the
@@ -60,7 +61,8 @@ class QueryFilters:
 
 def parse_filters(question: str) -> QueryFilters:
     # a year something is compared with ("比2021年增长了多少") is not the year asked about
-    years = tuple(dict.fromkeys(re.findall(r"(?<![比较与])(20\d{2})\s*年?", question)))
+    # (nor a title's edition: "《科学版图(2020年版)》")
+    years = tuple(dict.fromkeys(re.findall(r"(?<![比较与])(20\d{2})\s*年?", editions_masked(question))))
     # A place inside a name ("黄石(武汉)离岸科创园") is not the place the question is about when the
     # question names another ("下陆区有几家企业入驻了黄石(武汉)离岸科创园"); alone, the name's own place is.
     name = re.compile(r"([\u4e00-\u9fff]{2,4})[(（][\u4e00-\u9fff]{2,4}[)）]")

@@ -213,9 +213,19 @@ def time_at(text: str, offset: int, doc_date: str = "") -> TimeRef:
     return TimeRef()
 
 
+# The edition of a title ("《科学版图(2020年版)》", "《…发展报告(2023)》"): a name, not the time a question asks about.
+EDITION_YEAR = re.compile(r"[(（]\s*(?:19|20)\d{2}\s*(?:年版?)?\s*[)）]|(?:19|20)\d{2}\s*年版")
+TITLE = re.compile(r"《[^》]{1,80}》")
+
+
+def editions_masked(question: str) -> str:
+    """question with the editions inside its titles blanked (the rest of the title stays)."""
+    return TITLE.sub(lambda m: EDITION_YEAR.sub(" ", m.group()), question)
+
+
 def question_time(question: str, today: str = "") -> TimeRef:
-    """What time a question asks about: "23年上半年" -> 2023, 1-6; "今年" against today."""
-    return resolve(question, today, infer_year=False)
+    """What time a question asks about: "23年上半年" -> 2023, 1-6; "今年" against today; not a title's edition."""
+    return resolve(editions_masked(question), today, infer_year=False)
 
 
 def agrees(asked: TimeRef, stated: TimeRef) -> bool:

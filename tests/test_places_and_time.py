@@ -186,3 +186,16 @@ def test_a_place_issuing_a_cited_document_is_not_what_the_sentence_is_about() ->
     cited_by_office = "根据宜宾市人民政府办公室印发的《实施方案》,翠屏区拟于2月14日起实施封闭式管理。"
     assert [p.name for p in sentence_places(cited_by_office, {})] == ["翠屏区"]
     assert [p.name for p in sentence_places("宜宾市将于2月14日起实施封闭式管理。", {})] == ["宜宾市"]
+
+
+def test_a_titles_edition_is_no_time_asked() -> None:
+    from assistant.retrieve import parse_filters
+    from assistant.timeref import question_time
+
+    q = "《清河县科技创新发展报告(2021年版)》里，全县高新技术企业有多少家？"
+    assert question_time(q, "2026-12-06").year is None  # the edition names the report, not the year asked
+    assert parse_filters(q).years == ()
+    q2 = "《南屏县科技统计年鉴（2022）》中，研发投入占比从多少升到了多少？"
+    assert question_time(q2, "2026-12-06").year is None and parse_filters(q2).years == ()
+    asked = "《清河县科技创新发展报告(2021年版)》里，2020年全县高新技术企业有多少家？"
+    assert question_time(asked, "2026-12-06").year == 2020 and parse_filters(asked).years == ("2020",)
