@@ -50,6 +50,7 @@ from assistant.answer.values import (
     BYLINE,
     CLAUSE,
     DATE_VALUE,
+    NUMERALS,
     SENTENCE,
     TARGET_WORDS,
     VALUE_KINDS,
@@ -386,6 +387,8 @@ def add_span(passages: list[Passage], spans: list[tuple[int, int, int, str]], sp
 
 # The kinds of value a figure answers (a count, an amount, a day): what cite.figures finds.
 FIGURE_KINDS = ("number", "date")
+# What a stated gap says: a part of the question the documents do not answer ("目标：现有文件中没有找到。").
+NOT_FOUND = "现有文件中没有找到。"
 # A later part read around the earlier answer needs this share of the support a whole question needs.
 LOCAL_SUPPORT = 0.5
 
@@ -672,9 +675,9 @@ class ExtractiveAnswerer:
                 return None
             out += [(c.passage_index, *self.trim(info, c, kind), "完成：") for c in done[:1]]
             if not target:
-                out.append((-1, 0, 0, "目标：现有文件中没有找到。"))
+                out.append((-1, 0, 0, f"目标：{NOT_FOUND}"))
             if not done:
-                out.append((-1, 0, 0, "实际完成情况：现有文件中没有找到。"))
+                out.append((-1, 0, 0, f"实际完成情况：{NOT_FOUND}"))
             return out
         if TARGET_CUE.search(question):
             # A question about targets is answered from target statements when there are any.
@@ -768,7 +771,7 @@ class ExtractiveAnswerer:
         context = parse_filters(question)
         previous = ""
         unanswered: list[tuple[int, QuestionInfo]] = []  # (index, the part as asked)
-        answered: list[str] = []  # the kinds of the parts answered
+        taken = 0  # the parts answered with a figure or a date
         for k, part in enumerate(parts):
             own = analyse(part, self.idf) if len(parts) > 1 else None  # (a single part: the question, read below)
             if own is not None:
@@ -795,28 +798,27 @@ class ExtractiveAnswerer:
                 unanswered.append((k, own))
                 continue
             else:
-                answered.append(own.kind)
+                taken += own.kind in FIGURE_KINDS
             for sp in got:  # (a later part answered in the earlier answer's sentence: one quote covering both)
                 add_span(passages, spans, sp)
         if not any(sp[0] >= 0 for sp in spans):
             return refusal(question, passages, self.name)
-        return compose(question, passages, spans + gaps(passages, spans, unanswered, answered), self.name)
+        return compose(question, passages, spans + gaps(passages, spans, unanswered, taken), self.name)
 
 
 def gaps(
     passages: list[Passage],
     spans: list[tuple[int, int, int, str]],
     unanswered: list[tuple[int, QuestionInfo]],
-    answered: list[str],
+    taken: int,
 ) -> list[tuple[int, int, int, str]]:
     """The lines that say which parts of a compound question the documents do not answer (said plainly, not left
     out): each (index, part) of `unanswered` that found no answer of its own and is not answered by what was quoted
     for the others either. A part asking a figure or a date is answered there when the quotes hold more figures than
-    the parts answered with a figure or a date (`answered`: their kinds) took ("展区直播观看量35万人次" answers the
+    the `taken` parts answered with a figure or a date took ("展区直播观看量35万人次" answers the
     audience, not the floor area; "全县72家用人单位提供就业岗位379个" holds both counts); a part asking a name,
     contact or place when a quote holds one of that kind."""
     quoted = [passages[pi].text[a:b] for pi, a, b, _ in spans if pi >= 0]
-    taken = sum(kind in FIGURE_KINDS for kind in answered)
     held = len({f.text for text in quoted for f in figures(text)})
     out = []
     for k, info in unanswered:
@@ -833,10 +835,10 @@ def part_not_found(k: int, part: str) -> str:
     """The line an answer gives for the k-th part (from 0) of a compound question the documents do not answer:
     "第一问（展区面积有多大）：现有文件中没有找到。" The part is quoted unless it holds a figure (a year, a day,
     "第二届"), which the verifier would look for in a citation; then it is named by its place alone."""
-    number = "一二三四五六七八九十"[k] if k < 10 else "另一"
+    number = NUMERALS[k] if k < len(NUMERALS) else "另一"
     words = part.strip(" ?？。,，")
     quoted = f"（{words}）" if words and not figures(words) else ""
-    return f"第{number}问{quoted}：现有文件中没有找到。"
+    return f"第{number}问{quoted}：{NOT_FOUND}"
 
 
 # A question word the library never uses is mostly phrasing ("省里", "介绍"): it weighs like a word of
