@@ -1163,3 +1163,32 @@ def test_a_part_answered_by_the_sentence_quoted_for_another_is_no_gap() -> None:
     got = ex("清河县招才引智活动有多少家用人单位参加？提供了多少个岗位？", [passage(text)])
     assert not got.refused and "72家" in got.answer and "379个" in got.answer
     assert "没有找到" not in got.answer
+
+
+# -- what a 多少 + counter question counts ---------------------------------------------------------------------------
+def test_a_figure_counting_the_asked_noun_in_another_counter_is_the_answer() -> None:
+    from assistant.answer import ExtractiveAnswerer
+    from assistant.answer.question import counted_noun
+
+    assert counted_noun("每年给多少个青年人才公寓名额") == "青年"
+    assert counted_noun("多少家具有示范作用的企业") == ""  # a verb follows: what is counted is further on
+    assert counted_noun("有几家是示范企业") == ""
+    info = analyse("清河县每年给多少个青年人才公寓名额？")
+    assert holds_value("number", "每年拿出300套青年人才公寓名额", info.unit)  # 套, not 个: the same thing counted
+    assert not holds_value("number", "每年拿出300套人才公寓", info.unit)  # another thing, in another counter
+    ex = ExtractiveAnswerer()
+    text = "清河县出台人才新政,每年拿出300套青年人才公寓名额,吸引高校毕业生来清河工作。"
+    got = ex("清河县人才新政里，每年给多少个青年人才公寓名额？", [passage(text)])
+    assert not got.refused and "300套" in got.answer
+
+
+def test_a_later_part_naming_its_own_year_asks_that_year_of_the_earlier_subject() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    ex = ExtractiveAnswerer()
+    text = (
+        "据统计,2022年清河县光伏产业营业收入约80亿元,同比增长12%。"
+        "根据规划,力争全县光伏产业营业收入到2025年达到200亿元以上。"
+    )
+    got = ex("清河县光伏产业2022年营收是多少？到2025年目标是多少？", [passage(text)])
+    assert not got.refused and "80亿元" in got.answer and "200亿元" in got.answer

@@ -783,7 +783,10 @@ class ExtractiveAnswerer:
                 if previous and names_nothing(own.terms, own.place_terms):
                     # "…产业规模目前多少？到2025年的目标是多少？": a part naming nothing of its own asks about the
                     # earlier part's subject (less the time that part named: this one names its own)
-                    part = question_subject(previous, drop_time=True) + part
+                    subject = question_subject(previous, drop_time=True)
+                    if pf.years:  # ("…2022年营收…？到2025年目标是多少？": the part's own year, not the earlier one)
+                        subject = re.sub(r"(?:19|20)\d{2}\s*年度?", "", subject)
+                    part = subject + part
                 else:
                     part = prefix + part
             previous = part

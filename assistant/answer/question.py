@@ -242,6 +242,21 @@ def question_focus(question: str, terms: list[str]) -> tuple[str, ...]:
     return tuple(t for t in terms if t in after) or tuple(t for t in terms if t in before)
 
 
+# "多少个特殊人才落户指标": the thing counted, named right after the counter (its first two characters; not a
+# possessive "的", a verb of the question or a time word).
+COUNTED = re.compile(rf"(?:多少|几)[{COUNTERS}]([\u4e00-\u9fff]{{2,}})")
+
+
+def counted_noun(question: str) -> str:
+    """The first two characters of the noun a 多少/几 + counter names as counted, "" when none follows (a verb,
+    "多少家具有…的龙头企业"; a particle, "几家是…")."""
+    m = COUNTED.search(question)
+    if not m or ASKS.search(m.group(1)[:2]):
+        return ""
+    word, tag = pos_words(m.group(1))[0]
+    return "" if re.match(r"[vpdcuryf]|m", tag) else m.group(1)[:2]
+
+
 def asked_counter(question: str) -> str:
     """The question's own counter: the short word ending the clause after 多少/几, else the character after it."""
     m = COUNTER_ENDS.search(question) or COUNTER_ASKED.search(question)
@@ -336,6 +351,9 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     two_part = bool(TARGET_CUE.search(q) and ACHIEVED_CUE.search(q))
     weights = {t: (idf(t) if idf else 1.0) * (1.0 + 0.15 * min(len(t), 6)) for t in terms}
     unit = next((u for pattern, u in UNIT_ASKED if pattern.search(q)), "")
+    noun = counted_noun(q)
+    if unit and noun:
+        unit += rf"|[{COUNTERS}](?={noun})"  # "多少个特殊人才落户指标": "100名特殊人才落户指标" counts the same thing
     if unit == MONEY_UNITS and re.search(rf"(?:多少|几)[{COUNTERS}]", q):
         unit = ""  # "《…贷款管理办法》分几章几条": a count in its own counter, whatever the title's words
     measure = asked_measure(q, terms)
