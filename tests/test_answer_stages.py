@@ -1192,3 +1192,31 @@ def test_a_later_part_naming_its_own_year_asks_that_year_of_the_earlier_subject(
     )
     got = ex("清河县光伏产业2022年营收是多少？到2025年目标是多少？", [passage(text)])
     assert not got.refused and "80亿元" in got.answer and "200亿元" in got.answer
+
+
+def test_an_enumeration_is_quoted_from_its_first_item_to_the_clause_closing_it() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    ex = ExtractiveAnswerer()
+    text = (
+        "据了解,清河县地处平原腹地,科研资源丰富,目前拥有清河农科院、清河水产研究所等6个省级科研院所,"
+        "清河林业站、清河种子站等4个县级科研院所,以及一批工程研究中心、技术创新中心和省级、市级重点实验室。"
+    )
+    got = ex("清河县有多少个省级科研院所和县级科研院所？", [passage(text)])
+    assert not got.refused
+    assert "目前拥有清河农科院、清河水产研究所等6个省级科研院所" in got.answer  # not cut after the first item
+    assert "清河林业站、清河种子站等4个县级科研院所" in got.answer  # the bare item before it does not stop the quote
+    assert "工程研究中心" not in got.answer
+
+
+def test_a_short_answer_opening_with_an_enumeration_is_still_read_on() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    ex = ExtractiveAnswerer()
+    text = (
+        "据县金融办负责人介绍,全县银行业机构1月以来累计提供信贷支持超过16亿元,其中清河农商行2月1日至3日,"
+        "向东关、西关、南关、北关、城关、柳林、桃园、杏花等八个乡镇及县建工集团投放应急贷款3亿元,"
+        "专项用于防护用品生产及医院的建筑施工等。"
+    )
+    got = ex("清河农商行向八个乡镇及县建工集团投放的3亿元应急贷款用于哪方面？", [passage(text)])
+    assert not got.refused and "东关、西关" in got.answer and "专项用于防护用品生产" in got.answer

@@ -186,7 +186,9 @@ def with_what_follows(
     text = passages[pi].text
     quoted = text[a:b].strip().rstrip("。;；")
     announces = ANNOUNCES.search(quoted) or heads_document(quoted, passages[pi].meta) or restates(info, quoted)
-    if len(quoted) >= 40 and not announces:
+    # (the items of an enumeration it opens with say little: "向信阳、周口、…、邓州、桐柏等十个市县…")
+    core = re.sub(r"^(?:[^、,，;；:：\d]{1,20}、)+(?=[^、,，;；:：]{1,20}等)", "", quoted)
+    if len(core) >= 40 and not announces:
         return spans
     m = SENTENCE.search(text, b)
     if not m or len(m.group().strip()) < 6 or text[b : m.start()].count("\n") > 1:
@@ -568,18 +570,8 @@ class ExtractiveAnswerer:
                 x + (0.5 if 0 <= c.start + a - near[1] <= 4 else 0.0) for x, (a, _) in zip(scores, clauses, strict=True)
             ]
         best = max(range(len(clauses)), key=lambda i: scores[i])
-        lo = hi = best
-        bar = 0.5 * scores[best]
         floor = near[1] if near is not None and near[0] == c.passage_index else -1  # not back into the earlier answer
-        while (
-            lo > 0
-            and best - lo < 2
-            and c.start + clauses[lo - 1][0] >= floor
-            and (scores[lo - 1] >= bar or clauses[lo - 1][1] - clauses[lo - 1][0] <= 8)
-        ):
-            lo -= 1
-        while hi + 1 < len(clauses) and hi - best < 2 and scores[hi + 1] >= bar:
-            hi += 1
+        lo, hi = widened(c.text, clauses, scores, best, floor - c.start)
         if kind in VALUE_KINDS and not valued(text[clauses[lo][0] : clauses[hi][1]]):
             # The clause naming the subject lacks the value ("2022年8月,…验收,获评…百强县市"): reach the nearest one.
             reach = len(clauses) if kind == "date" else 3  # a news sentence opens with its date ("2月23日,…")
@@ -807,6 +799,36 @@ class ExtractiveAnswerer:
         if not any(sp[0] >= 0 for sp in spans):
             return refusal(question, passages, self.name)
         return compose(question, passages, spans + gaps(passages, spans, unanswered, taken), self.name)
+
+
+def widened(text: str, clauses: list[tuple[int, int]], scores: list[float], best: int, floor: int) -> tuple[int, int]:
+    """The clauses (lo, hi) kept around the best one: up to two on each side that score at least half of it (before
+    it, also a short one: "2023年,"), and the whole of an enumeration the kept clauses close or open ("…拥有A、B等7个
+    国家驻区科研院所，C、D等5个市级科研院所"); never back before floor (an earlier part's answer)."""
+    bar = 0.5 * scores[best]
+
+    def item(i: int) -> bool:  # a bare item of an enumeration the next clause goes on with ("天津华北地质勘查总院、")
+        a, b = clauses[i]
+        return text[b : b + 1] == "、" and b - a <= 20 and not re.search(r"\d", text[a:b])
+
+    lo = hi = best
+    while (
+        lo > 0
+        and best - lo < 2
+        and clauses[lo - 1][0] >= floor
+        and (scores[lo - 1] >= bar or clauses[lo - 1][1] - clauses[lo - 1][0] <= 8)
+    ):
+        lo -= 1
+    while lo > 0 and clauses[lo - 1][0] >= floor and item(lo - 1):
+        lo -= 1
+    for _ in range(2):
+        j = hi + 1
+        while j + 1 < len(clauses) and scores[j] < bar and item(j):
+            j += 1
+        if j >= len(clauses) or scores[j] < bar:
+            break
+        hi = j
+    return lo, hi
 
 
 def gaps(
