@@ -1220,3 +1220,18 @@ def test_a_short_answer_opening_with_an_enumeration_is_still_read_on() -> None:
     )
     got = ex("清河农商行向八个乡镇及县建工集团投放的3亿元应急贷款用于哪方面？", [passage(text)])
     assert not got.refused and "东关、西关" in got.answer and "专项用于防护用品生产" in got.answer
+
+
+# -- a date question asks the day of one event ----------------------------------------------------------------------
+def test_the_event_named_before_a_date_cue_is_the_event_asked() -> None:
+    from assistant.answer import ExtractiveAnswerer
+    from assistant.answer.eligibility import asked_events
+
+    assert asked_events(analyse("清河大桥通车时间")) == ("通车",)  # no asking word: the word before 时间 says it
+    assert asked_events(analyse("清河大桥什么时候通车？")) == ()  # an asking word points at it: info.focus
+    ex = ExtractiveAnswerer()
+    text = "2021年3月,清河大桥开工建设,总投资约12亿元。大桥建成后将成为两岸通车的主要通道,预计年内完工。"
+    assert ex("清河大桥通车时间", [passage(text)]).refused  # the text names 通车, but not beside a date
+    text += "清河大桥于2023年10月18日正式通车,两岸通行时间缩短40分钟。"
+    got = ex("清河大桥通车时间", [passage(text)])
+    assert not got.refused and "2023年10月18日" in got.answer and "2021年3月" not in got.answer

@@ -114,6 +114,17 @@ def eligible(
     return True
 
 
+# What happened on the day a date question asks, when no asking word points at it: the word right before
+# "(的)时间/日期" ("伊丽莎白二世去世时间", "乌镇峰会举办时间").
+EVENT_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})的?(?:具体)?(?:时间|日期)")
+
+
+def asked_events(info: QuestionInfo) -> tuple[str, ...]:
+    """The event words a date question names before its date cue (each one of its terms)."""
+    near = [m.group(1) for m in EVENT_BEFORE.finditer(info.text)]
+    return tuple(t for t in info.terms if len(t) >= 2 and any(t in w for w in near))
+
+
 RATIO_VALUE = re.compile(r"(?:%|％|‰|个百分点|成)$")
 
 
@@ -326,13 +337,14 @@ def share_conflict(question: str, text: str) -> bool:
 
 
 def focus_elsewhere(info: QuestionInfo, kind: str, c: Candidate, passages: list[Passage]) -> bool:
-    """A when-question's asked event ("什么时候起施行": 施行) that the passages name, but not in this sentence: the
-    date here is of another event (the rules' publication). A document that never names it leaves the sentence be
-    (they may say it in other words: 选出 ~ 选举产生)."""
-    if kind != "date" or not info.focus:
+    """A when-question's asked event ("什么时候起施行": 施行; "去世时间": 去世) that the passages name, but not in this
+    sentence: the date here is of another event (the rules' publication). A document that never names it leaves the
+    sentence be (they may say it in other words: 选出 ~ 选举产生)."""
+    asked = (info.focus or asked_events(info)) if kind == "date" else ()
+    if not asked:
         return False
     doc = passages[c.passage_index].chunk.doc_id  # (another document naming the event says nothing of this one)
-    named = [t for t in info.focus if any(t in p.text for p in passages if p.chunk.doc_id == doc)]
+    named = [t for t in asked if any(t in p.text for p in passages if p.chunk.doc_id == doc)]
     return bool(named) and not any(t in c.text for t in named)
 
 
