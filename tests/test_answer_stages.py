@@ -1230,8 +1230,8 @@ def test_the_event_named_before_a_date_cue_is_the_event_asked() -> None:
     assert asked_events(analyse("清河大桥通车时间")) == ("通车",)  # no asking word: the word before 时间 says it
     assert asked_events(analyse("清河大桥什么时候通车？")) == ()  # an asking word points at it: info.focus
     ex = ExtractiveAnswerer()
-    text = "2021年3月,清河大桥开工建设,总投资约12亿元。大桥建成后将成为两岸通车的主要通道,预计年内完工。"
-    assert ex("清河大桥通车时间", [passage(text)]).refused  # the text names 通车, but not beside a date
-    text += "清河大桥于2023年10月18日正式通车,两岸通行时间缩短40分钟。"
-    got = ex("清河大桥通车时间", [passage(text)])
-    assert not got.refused and "2023年10月18日" in got.answer and "2021年3月" not in got.answer
+    text = "他曾是2005年卡洛斯三世婚礼的官方摄影师。卡洛斯三世加冕一事备受关注。"
+    assert ex("卡洛斯三世加冕时间", [passage(text)]).refused  # the text names 加冕, but not beside a date
+    text += "卡洛斯三世于2023年5月6日加冕,仪式在大教堂举行。"
+    got = ex("卡洛斯三世加冕时间", [passage(text)])
+    assert not got.refused and "2023年5月6日" in got.answer and "2005年" not in got.answer
