@@ -1235,3 +1235,24 @@ def test_the_event_named_before_a_date_cue_is_the_event_asked() -> None:
     text += "卡洛斯三世于2023年5月6日加冕,仪式在大教堂举行。"
     got = ex("卡洛斯三世加冕时间", [passage(text)])
     assert not got.refused and "2023年5月6日" in got.answer and "2005年" not in got.answer
+
+
+def test_a_later_part_naming_only_what_it_asks_is_asked_of_the_earlier_subject() -> None:
+    from assistant.answer import ExtractiveAnswerer
+    from assistant.answer.parts import names_only_what_it_asks, owner
+
+    info = analyse("总建筑面积多大")
+    assert names_only_what_it_asks(info.terms, info.focus)
+    assert owner("清河科创中心总投资多少", analyse("清河科创中心总投资多少").focus) == "清河科创中心"
+    ex = ExtractiveAnswerer()
+    opening = passage("7月28日,总投资约19亿元的清河科创中心正式开工,与之相邻的清河数字港二期项目也同时开工。", "d1")
+    centre = Passage(
+        Chunk(
+            "d1:1", "d1", 1, 900, 960, "清河科创中心由县城投集团打造,项目建设总用地面积约148亩,总建筑面积约35万平方米。"
+        ),
+        1.0,
+        {"title": "通报"},
+    )
+    other = passage("其中一期占地约100亩,总建筑面积约14.6万平方米,重点发展高附加值的生物制品制造。", "d2")
+    got = ex("清河科创中心总投资多少？总建筑面积多大？", [opening, other, centre])
+    assert "19亿元" in got.answer and "35万平方米" in got.answer and "14.6万" not in got.answer

@@ -20,7 +20,14 @@ from assistant.answer.eligibility import (
     supported,
     vetoed,
 )
-from assistant.answer.parts import names_nothing, question_subject, split_clauses, split_question
+from assistant.answer.parts import (
+    names_nothing,
+    names_only_what_it_asks,
+    owner,
+    question_subject,
+    split_clauses,
+    split_question,
+)
 from assistant.answer.question import (
     BYLINE_ASKED,
     HOW_ASKED,
@@ -752,6 +759,28 @@ class ExtractiveAnswerer:
         finally:
             _ASKED_IS_SHORT.reset(token)
 
+    def owned(self, part: str, own: QuestionInfo | None, previous: str) -> str:
+        """A later part naming only what it asks ("总建筑面积多大") with the earlier part's subject ("上海湾区东湖国际
+        创新中心"); "" for any other part."""
+        if own is None or not previous or own.filters.places or not names_only_what_it_asks(own.terms, own.focus):
+            return ""
+        subject = owner(previous, analyse(previous, self.idf).focus)
+        return subject + part if subject else ""
+
+    def part_spans(
+        self, part: str, owned: str, passages: list[Passage], near: tuple[int, int] | None
+    ) -> list[tuple[int, int, int, str]] | None:
+        """A part read as asked; a part naming only what it asks whose answer lies outside the earlier answer's
+        document ("…总投资多少？总建筑面积多大？": another project's floor area) is read again with the earlier
+        part's subject, and that reading stands when it finds an answer."""
+        got = self.spans(part, passages, near)
+        if not owned or near is None:
+            return got
+        doc = passages[near[0]].chunk.doc_id
+        if got is not None and any(sp[0] >= 0 and passages[sp[0]].chunk.doc_id == doc for sp in got):
+            return got
+        return self.spans(owned, passages, near) or got
+
     def _read(self, question: str, passages: list[Passage], two_part: bool) -> Answer:
         passages = list(passages)  # (an answer's passage may be widened by what follows it: quoted_whole_across)
         # (two_part: a target-and-result question is read whole, by its own path)
@@ -781,9 +810,10 @@ class ExtractiveAnswerer:
                     part = subject + part
                 else:
                     part = prefix + part
+            owned = self.owned(part, own, previous)
             previous = part
             near = next(((sp[0], sp[2]) for sp in spans if sp[0] >= 0), None)
-            got = self.spans(part, passages, near)
+            got = self.part_spans(part, owned, passages, near)
             if got is None and len(parts) == 1:
                 got = self.learned_spans(part, passages)
             if own is None:

@@ -75,3 +75,16 @@ def names_nothing(terms: list[str], place_terms: frozenset[str] = frozenset()) -
     """A question part names nothing of its own when its words, less places, only say how a figure changed or
     when ("同比增长多少", "比上年增加多少", "占比多少", "新增了几家"): it asks about the part before it."""
     return all(t in place_terms or RELATIVE_ASKED.search(t) or pos_words(t)[0][1] == "t" for t in terms)
+
+
+def owner(part: str, focus: tuple[str, ...]) -> str:
+    """Whose figure a question part asks: its subject less what it asks ("上海湾区东湖国际创新中心总投资多少" ->
+    上海湾区东湖国际创新中心), for a later part that names only what it asks ("总建筑面积多大")."""
+    subject = question_subject(part, drop_time=True)
+    cut = min((subject.find(t) for t in focus if t in subject), default=len(subject))
+    return subject[:cut].rstrip("的之总")
+
+
+def names_only_what_it_asks(terms: list[str], focus: tuple[str, ...]) -> bool:
+    """A question part whose words all name what it asks ("总建筑面积多大", "营收多少")."""
+    return bool(terms) and all(t in focus for t in terms)
