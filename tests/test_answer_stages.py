@@ -1256,3 +1256,13 @@ def test_a_later_part_naming_only_what_it_asks_is_asked_of_the_earlier_subject()
     other = passage("其中一期占地约100亩,总建筑面积约14.6万平方米,重点发展高附加值的生物制品制造。", "d2")
     got = ex("清河科创中心总投资多少？总建筑面积多大？", [opening, other, centre])
     assert "19亿元" in got.answer and "35万平方米" in got.answer and "14.6万" not in got.answer
+
+
+def test_a_figures_clause_is_about_the_topic_the_clauses_before_it_open() -> None:
+    from assistant.answer.scoring import value_clause_cover
+
+    info = analyse("清河县科技下乡活动国外部分要走访多少个国家？")
+    sent = "其中,国内部分由县科协完成,聚焦3条线路;国外部分,县科协与省外办联合进行,走访亚非欧的17个国家。"
+    assert value_clause_cover(info, sent) >= 0.25  # 国外部分 opens the clauses that end in the figure
+    apart = "国外部分已经结束;县科协与省外办联合进行,走访亚非欧的17个国家。"
+    assert value_clause_cover(info, apart) < value_clause_cover(info, sent)  # not across a semicolon

@@ -193,8 +193,12 @@ def value_clause_cover(info: QuestionInfo, text: str, subject: str = "") -> floa
     best = 0.0
     for i, clause in enumerate(clauses):
         if holds_value("number", clause, info.unit):
-            before = clauses[i - 1] if i else ""
-            best = max(best, coverage(info, clause), 0.9 * coverage(info, before + clause))
+            # the clauses before it that share its topic: up to two, not across a semicolon ("…;国外采访部分,
+            # 人民网与…联合进行,走访…17个国家": the 国外采访部分 it is about)
+            k = i
+            while k > max(0, i - 2) and not clauses[k - 1].rstrip().endswith((";", "；")):
+                k -= 1
+            best = max(best, coverage(info, clause), 0.9 * coverage(info, "".join(clauses[k:i]) + clause))
             if subject:
                 best = max(best, 0.9 * coverage(info, subject + clause))
     return best
