@@ -57,6 +57,7 @@ from assistant.answer.values import (
     BYLINE,
     CLAUSE,
     DATE_VALUE,
+    ENUMERATION_ITEM,
     NUMERALS,
     SENTENCE,
     TARGET_WORDS,
@@ -194,7 +195,7 @@ def with_what_follows(
     quoted = text[a:b].strip().rstrip("。;；")
     announces = ANNOUNCES.search(quoted) or heads_document(quoted, passages[pi].meta) or restates(info, quoted)
     # (the items of an enumeration it opens with say little: "向信阳、周口、…、邓州、桐柏等十个市县…")
-    core = re.sub(r"^(?:[^、,，;；:：\d]{1,20}、)+(?=[^、,，;；:：]{1,20}等)", "", quoted)
+    core = re.sub(rf"^(?:{ENUMERATION_ITEM}、)+(?=[^、,，;；:：]{{1,20}}等)", "", quoted)
     if len(core) >= 40 and not announces:
         return spans
     m = SENTENCE.search(text, b)
@@ -759,12 +760,13 @@ class ExtractiveAnswerer:
         finally:
             _ASKED_IS_SHORT.reset(token)
 
-    def owned(self, part: str, own: QuestionInfo | None, previous: str) -> str:
+    @staticmethod
+    def owned(part: str, own: QuestionInfo | None, previous: str, before: QuestionInfo | None) -> str:
         """A later part naming only what it asks ("总建筑面积多大") with the earlier part's subject ("上海湾区东湖国际
-        创新中心"); "" for any other part."""
-        if own is None or not previous or own.filters.places or not names_only_what_it_asks(own.terms, own.focus):
+        创新中心": `previous` as read, less what `before`, its analysis, asks); "" for any other part."""
+        if own is None or before is None or own.filters.places or not names_only_what_it_asks(own.terms, own.focus):
             return ""
-        subject = owner(previous, analyse(previous, self.idf).focus)
+        subject = owner(previous, before.focus)
         return subject + part if subject else ""
 
     def part_spans(
@@ -791,6 +793,7 @@ class ExtractiveAnswerer:
         spans: list[tuple[int, int, int, str]] = []
         context = parse_filters(question)
         previous = ""
+        before: QuestionInfo | None = None  # (the earlier part's own analysis)
         unanswered: list[tuple[int, QuestionInfo]] = []  # (index, the part as asked)
         taken = 0  # the parts answered with a figure or a date
         for k, part in enumerate(parts):
@@ -810,8 +813,8 @@ class ExtractiveAnswerer:
                     part = subject + part
                 else:
                     part = prefix + part
-            owned = self.owned(part, own, previous)
-            previous = part
+            owned = self.owned(part, own, previous, before)
+            previous, before = part, own
             near = next(((sp[0], sp[2]) for sp in spans if sp[0] >= 0), None)
             got = self.part_spans(part, owned, passages, near)
             if got is None and len(parts) == 1:
@@ -839,7 +842,7 @@ def widened(text: str, clauses: list[tuple[int, int]], scores: list[float], best
 
     def item(i: int) -> bool:  # a bare item of an enumeration the next clause goes on with ("天津华北地质勘查总院、")
         a, b = clauses[i]
-        return text[b : b + 1] == "、" and b - a <= 20 and not re.search(r"\d", text[a:b])
+        return text[b : b + 1] == "、" and bool(re.fullmatch(ENUMERATION_ITEM, text[a:b]))
 
     lo = hi = best
     while (

@@ -253,7 +253,7 @@ def counted_noun(question: str) -> str:
     m = COUNTED.search(question)
     if not m or ASKS.search(m.group(1)[:2]):
         return ""
-    word, tag = pos_words(m.group(1))[0]
+    _, tag = pos_words(m.group(1))[0]
     return "" if re.match(r"[vpdcuryf]|m", tag) else m.group(1)[:2]
 
 

@@ -168,6 +168,8 @@ SENTENCE = re.compile(rf"[^。!?！？\n]+[。!?！？]*[”’\"」』)]*(?:{IT
 
 
 CLAUSE = re.compile(r"[^,;:、，；：]+[,;:，；：]?")
+# A bare item of an enumeration ("天津华北地质勘查总院" before "、"): short, no figure, no clause break.
+ENUMERATION_ITEM = r"[^、,，;；:：\d]{1,20}"
 
 
 def unit_value(unit: str) -> str:
