@@ -22,8 +22,7 @@ from assistant.answer.eligibility import (
 )
 from assistant.answer.parts import (
     names_nothing,
-    names_only_what_it_asks,
-    owner,
+    owned_part,
     question_subject,
     split_clauses,
     split_question,
@@ -760,15 +759,6 @@ class ExtractiveAnswerer:
         finally:
             _ASKED_IS_SHORT.reset(token)
 
-    @staticmethod
-    def owned(part: str, own: QuestionInfo | None, previous: str, before: QuestionInfo | None) -> str:
-        """A later part naming only what it asks ("总建筑面积多大") with the earlier part's subject ("上海湾区东湖国际
-        创新中心": `previous` as read, less what `before`, its analysis, asks); "" for any other part."""
-        if own is None or before is None or own.filters.places or not names_only_what_it_asks(own.terms, own.focus):
-            return ""
-        subject = owner(previous, before.focus)
-        return subject + part if subject else ""
-
     def part_spans(
         self, part: str, owned: str, passages: list[Passage], near: tuple[int, int] | None
     ) -> list[tuple[int, int, int, str]] | None:
@@ -813,7 +803,7 @@ class ExtractiveAnswerer:
                     part = subject + part
                 else:
                     part = prefix + part
-            owned = self.owned(part, own, previous, before)
+            owned = owned_part(part, own, previous, before)
             previous, before = part, own
             near = next(((sp[0], sp[2]) for sp in spans if sp[0] >= 0), None)
             got = self.part_spans(part, owned, passages, near)

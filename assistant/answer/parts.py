@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.question import ASKS, RELATIVE_ASKED, pos_words
+from assistant.answer.question import ASKS, RELATIVE_ASKED, QuestionInfo, pos_words
 
 
 def split_question(question: str) -> list[str]:
@@ -88,3 +88,12 @@ def owner(part: str, focus: tuple[str, ...]) -> str:
 def names_only_what_it_asks(terms: list[str], focus: tuple[str, ...]) -> bool:
     """A question part whose words all name what it asks ("总建筑面积多大", "营收多少")."""
     return bool(terms) and all(t in focus for t in terms)
+
+
+def owned_part(part: str, own: QuestionInfo | None, previous: str, before: QuestionInfo | None) -> str:
+    """A later part naming only what it asks ("总建筑面积多大") with the earlier part's subject ("上海湾区东湖国际
+    创新中心": `previous` as read, less what `before`, its analysis, asks); "" for any other part."""
+    if own is None or before is None or own.filters.places or not names_only_what_it_asks(own.terms, own.focus):
+        return ""
+    subject = owner(previous, before.focus)
+    return subject + part if subject else ""
