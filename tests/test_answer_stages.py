@@ -1266,3 +1266,20 @@ def test_a_figures_clause_is_about_the_topic_the_clauses_before_it_open() -> Non
     assert value_clause_cover(info, sent) >= 0.25  # 国外部分 opens the clauses that end in the figure
     apart = "国外部分已经结束;县科协与省外办联合进行,走访亚非欧的17个国家。"
     assert value_clause_cover(info, apart) < value_clause_cover(info, sent)  # not across a semicolon
+
+
+def test_an_undated_passage_naming_only_other_years_does_not_answer_for_the_asked_one() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    ex = ExtractiveAnswerer()
+    text = "2021年清河县完成技术改造投资8.2亿元。清河县技术合同成交额达到12.5亿元,同比增长18%。"
+    undated = Passage(Chunk("d1:0", "d1", 0, 0, len(text), text), 1.0, {"title": "清河县科技工作简报"})
+    assert ex("2023年清河县技术合同成交额是多少", [undated]).refused  # it is about 2021, or at least not 2023
+    assert "12.5亿元" in ex("2021年清河县技术合同成交额是多少", [undated]).answer
+    plain = "清河县技术合同成交额达到12.5亿元,同比增长18%。"
+    none = Passage(Chunk("d2:0", "d2", 0, 0, len(plain), plain), 1.0, {"title": "清河县科技工作简报"})
+    assert "12.5亿元" in ex("2023年清河县技术合同成交额是多少", [none]).answer  # no year named: unknown, kept
+    named = Passage(undated.chunk, 1.0, {"title": "清河县2023年科技工作简报"})
+    assert "12.5亿元" in ex("2023年清河县技术合同成交额是多少", [named]).answer  # its title names the year
+    dated = Passage(undated.chunk, 1.0, {"title": "清河县科技工作简报", "year": "2023"})
+    assert "12.5亿元" in ex("2023年清河县技术合同成交额是多少", [dated]).answer  # its document's date decides

@@ -402,6 +402,16 @@ NOT_FOUND = "现有文件中没有找到。"
 LOCAL_SUPPORT = 0.5
 
 
+def undated_year_checked(info: QuestionInfo, p: Passage, doc_ok: dict[str, bool]) -> dict[str, bool]:
+    """A passage of a document with no date (nothing to filter on) whose text and title name years, none of them
+    the asked one, is about another time: only its sentences naming the asked year stay eligible. One naming no
+    year at all stays unknown and unfiltered."""
+    if not info.filters.years or "year" in doc_ok or p.meta.get("year"):
+        return doc_ok
+    named = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", f"{p.meta.get('title', '')} {p.text}"))
+    return {**doc_ok, "year": bool(named & set(info.filters.years))} if named else doc_ok
+
+
 class ExtractiveAnswerer:
     """Quote the sentences that answer; never write a figure that is not in a passage."""
 
@@ -479,7 +489,7 @@ class ExtractiveAnswerer:
         out: list[Candidate] = []
         for i, p in enumerate(passages):
             base_context = f"{p.meta.get('title', '')} {p.chunk.heading}"
-            doc_ok = info.filters.matches(p.meta, "")
+            doc_ok = undated_year_checked(info, p, info.filters.matches(p.meta, ""))
             for m in SENTENCE.finditer(p.text):
                 sent = m.group().strip()
                 if len(sent) < 4 or INJECTION.search(sent):
