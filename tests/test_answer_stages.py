@@ -1283,3 +1283,19 @@ def test_an_undated_passage_naming_only_other_years_does_not_answer_for_the_aske
     assert "12.5亿元" in ex("2023年清河县技术合同成交额是多少", [named]).answer  # its title names the year
     dated = Passage(undated.chunk, 1.0, {"title": "清河县科技工作简报", "year": "2023"})
     assert "12.5亿元" in ex("2023年清河县技术合同成交额是多少", [dated]).answer  # its document's date decides
+
+
+def test_a_passage_naming_no_place_is_not_filtered_on_the_asked_place() -> None:
+    from assistant.answer import ExtractiveAnswerer
+
+    ex = ExtractiveAnswerer()
+    text = "本市职工基本医疗保险单位缴费比例降低0.5个百分点,预计为企业减负约12.3亿元。"
+    unplaced = Passage(Chunk("d1:0", "d1", 0, 0, len(text), text), 1.0, {"title": "医保费率暂时下调"})
+    got = ex("宁波市职工基本医疗保险单位缴费比例降低多少", [unplaced])
+    assert "0.5个百分点" in got.answer  # nothing says which city: unknown, not another place
+    other = "舟山市职工基本医疗保险单位缴费比例降低0.5个百分点。" + text
+    named = Passage(Chunk("d2:0", "d2", 0, 0, len(other), other), 1.0, {"title": "医保费率暂时下调"})
+    assert ex("宁波市职工基本医疗保险单位缴费比例降低多少", [named]).refused  # its text names another city
+    country = "全国职工基本医疗保险单位缴费比例降低0.5个百分点。"
+    national = Passage(Chunk("d3:0", "d3", 0, 0, len(country), country), 1.0, {"title": "医保费率暂时下调"})
+    assert ex("宁波市职工基本医疗保险单位缴费比例降低多少", [national]).refused  # the country's figure

@@ -71,6 +71,15 @@ def whole_unit_named(sent: str, meta: dict[str, object], places: tuple[str, ...]
     return whole is not None and place_name(whole) in places
 
 
+def place_known(meta: dict[str, object]) -> bool:
+    """Whether the document's place was found (its region, the places it names, the place it is about)."""
+    return any(meta.get(k) for k in ("region", "places", "focus_id"))
+
+
+# A sentence about the whole country ("全国…贷款余额为2.72万亿元") is about no province or city asked.
+NATIONAL = re.compile(r"全国|我国|中国")
+
+
 def eligible(
     info: QuestionInfo,
     sent: str,
@@ -79,10 +88,13 @@ def eligible(
     kind: str,
     plan: bool | None,
     previous: str = "",
+    unplaced: bool = False,
 ) -> bool:
     """Hard rules: the right year, the right place, a result when a result is asked. The place is right when the
     sentence names it (or names none and the sentence before it, `previous`, does: "上海…。政策实施后，预计…") or the
-    document is about it; a sentence about another place is then refused by the gazetteer's check (in_scope)."""
+    document is about it; a sentence about another place is then refused by the gazetteer's check (in_scope). A
+    passage whose document and text name no place at all (`unplaced`: "本市…" in a bulletin whose city nothing
+    names) is unknown, not another place: its sentences are not filtered on the place, unless about the country."""
     years_in = set(re.findall(r"20\d{2}", sent))
     if info.filters.years and not doc_ok.get("year", True) and not years_in & set(info.filters.years):
         return False
@@ -92,6 +104,7 @@ def eligible(
     focus = gazetteer().places.get(str(meta.get("focus_id", "")))
     if (
         places
+        and not (unplaced and not NATIONAL.search(sent))
         and meta.get("region") not in places
         and not (focus and place_name(focus) in places)
         and not any(pl in sent for pl in places)

@@ -16,6 +16,7 @@ from assistant.answer.eligibility import (
     focus_elsewhere,
     in_scope,
     is_plan,
+    place_known,
     previous_sentence,
     supported,
     vetoed,
@@ -69,6 +70,7 @@ from assistant.answer.values import (
 from assistant.cite import cn_to_number, figures
 from assistant.injection import INJECTION
 from assistant.retrieve import parse_filters
+from assistant.scope import subject_places
 from assistant.settings import AnswerSettings
 from assistant.tables import is_row
 from assistant.terms import key_terms
@@ -490,6 +492,7 @@ class ExtractiveAnswerer:
         for i, p in enumerate(passages):
             base_context = f"{p.meta.get('title', '')} {p.chunk.heading}"
             doc_ok = undated_year_checked(info, p, info.filters.matches(p.meta, ""))
+            unplaced = bool(info.filters.places) and not place_known(p.meta) and not subject_places(p.text)
             for m in SENTENCE.finditer(p.text):
                 sent = m.group().strip()
                 if len(sent) < 4 or INJECTION.search(sent):
@@ -503,7 +506,7 @@ class ExtractiveAnswerer:
                     if len(sent) < 4:
                         continue
                 prev = previous_sentence(p.text, start)
-                if not eligible(info, sent, p.meta, doc_ok, kind, plan, prev) or not in_scope(
+                if not eligible(info, sent, p.meta, doc_ok, kind, plan, prev, unplaced) or not in_scope(
                     info, sent, p.text, start, p.meta
                 ):
                     continue
