@@ -1299,3 +1299,16 @@ def test_a_passage_naming_no_place_is_not_filtered_on_the_asked_place() -> None:
     country = "全国职工基本医疗保险单位缴费比例降低0.5个百分点。"
     national = Passage(Chunk("d3:0", "d3", 0, 0, len(country), country), 1.0, {"title": "医保费率暂时下调"})
     assert ex("宁波市职工基本医疗保险单位缴费比例降低多少", [national]).refused  # the country's figure
+
+
+def test_which_country_is_answered_only_by_a_sentence_naming_one() -> None:
+    from assistant.answer import ExtractiveAnswerer
+    from assistant.answer.values import countries_in
+
+    assert countries_in("老挝、柬埔寨和阿拉伯联合酋长国的代表参会") == {"老挝", "柬埔寨", "阿拉伯联合酋长国"}
+    assert countries_in("“中国农业科技周”在全球联动举办") == set()  # a quoted name is no country named
+    ex = ExtractiveAnswerer()
+    none = passage("清河县农业科技交流周由县科技局主办,共有12个代表团参加交流活动,签约项目8个。")
+    assert ex("哪些国家参加了清河县农业科技交流周", [none]).refused
+    some = passage("清河县农业科技交流周由县科技局主办,老挝、柬埔寨和泰国的代表团参加交流活动,签约项目8个。")
+    assert "老挝" in ex("哪些国家参加了清河县农业科技交流周", [some]).answer

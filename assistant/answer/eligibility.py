@@ -32,6 +32,7 @@ from assistant.answer.values import (
     SENTENCE,
     VALUE,
     VALUE_KINDS,
+    countries_in,
     mask_quoted,
     max_items,
     ordinal_count,
@@ -315,9 +316,15 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
         return True  # "总部在上海的有几家" is not answered by "…分布在北京市、上海市…,其中53家企业总部位于北京"
     if kind == "number" and value_year_conflict(info, c.text):
         return True  # "2021年出生率": not "…2021年统计年鉴…,2020年的出生率为…4.84‰"
+    if COUNTRY_ASKED.search(info.text) and not countries_in(c.text) - countries_in(info.text):
+        return True  # "哪些国家参加了…" is not answered by a sentence naming no country but those asked with
     if edition_conflict(info.text, c.text, c.context):
         return True  # "第一期…是什么主题" is not answered by "这一期…" under a title about the 第二期
     return bool(REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text))  # "除了…还有哪两所": "等3所"
+
+
+# A question asking which country or countries ("哪些国家", "哪个国家主办").
+COUNTRY_ASKED = re.compile(r"哪(?:个|些|几个|[一二两三四五六七八九十]+个)?国家")
 
 
 # The edition of a recurring thing: "第二期", "第十一批", "第5届", "第三轮".

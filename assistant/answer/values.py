@@ -200,6 +200,21 @@ def holds_value(kind: str, text: str, unit: str = "") -> bool:
 NAMED_ONE_AND_ETC = re.compile(r"等\s*(?:\d+|[一二两三四五六七八九十]+)\s*[所家个项名位条批类]")
 
 
+@lru_cache(maxsize=1)
+def country_names() -> re.Pattern[str]:
+    """The names of the world's countries and territories in Chinese, from the Unicode CLDR data babel ships
+    (“韩国”, “印度尼西亚”, “阿拉伯联合酋长国”), longest first; regions such as “欧洲” (numeric codes) left out."""
+    from babel import Locale
+
+    names = {re.sub(r"[（(].*", "", v) for k, v in Locale("zh").territories.items() if k.isalpha()}
+    return re.compile("|".join(sorted((re.escape(n) for n in names if len(n) >= 2), key=len, reverse=True)))
+
+
+def countries_in(text: str) -> set[str]:
+    """The countries text names outside quotations ("“海外中国旅游文化周”" names no country)."""
+    return set(country_names().findall(re.sub(r"“[^”]{0,80}”|《[^》]{0,80}》", "", text)))
+
+
 def mask_quoted(text: str) -> str:
     """text with the separators inside “…”, short brackets ("84个县(市、区)") and web addresses ("https://…")
     replaced (same length), so clauses never cut a quotation, an aside or an address."""
