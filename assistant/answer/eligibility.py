@@ -72,11 +72,6 @@ def whole_unit_named(sent: str, meta: dict[str, object], places: tuple[str, ...]
     return whole is not None and place_name(whole) in places
 
 
-def place_known(meta: dict[str, object]) -> bool:
-    """Whether the document's place was found (its region, the places it names, the place it is about)."""
-    return any(meta.get(k) for k in ("region", "places", "focus_id"))
-
-
 # A sentence about the whole country ("全国…贷款余额为2.72万亿元") is about no province or city asked.
 NATIONAL = re.compile(r"全国|我国|中国")
 

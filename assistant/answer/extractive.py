@@ -16,7 +16,6 @@ from assistant.answer.eligibility import (
     focus_elsewhere,
     in_scope,
     is_plan,
-    place_known,
     previous_sentence,
     supported,
     vetoed,
@@ -408,7 +407,7 @@ def undated_year_checked(info: QuestionInfo, p: Passage, doc_ok: dict[str, bool]
     """A passage of a document with no date (nothing to filter on) whose text and title name years, none of them
     the asked one, is about another time: only its sentences naming the asked year stay eligible. One naming no
     year at all stays unknown and unfiltered."""
-    if not info.filters.years or "year" in doc_ok or p.meta.get("year"):
+    if not info.filters.years or "year" in doc_ok:  # (QueryFilters.matches: the document's date decides)
         return doc_ok
     named = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", f"{p.meta.get('title', '')} {p.text}"))
     return {**doc_ok, "year": bool(named & set(info.filters.years))} if named else doc_ok
@@ -492,7 +491,8 @@ class ExtractiveAnswerer:
         for i, p in enumerate(passages):
             base_context = f"{p.meta.get('title', '')} {p.chunk.heading}"
             doc_ok = undated_year_checked(info, p, info.filters.matches(p.meta, ""))
-            unplaced = bool(info.filters.places) and not place_known(p.meta) and not subject_places(p.text)
+            # a document with no place found is unknown to QueryFilters.matches; a passage naming none is too
+            unplaced = bool(info.filters.places) and "place" not in doc_ok and not subject_places(p.text)
             for m in SENTENCE.finditer(p.text):
                 sent = m.group().strip()
                 if len(sent) < 4 or INJECTION.search(sent):
