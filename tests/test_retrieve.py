@@ -42,3 +42,23 @@ def test_the_rerank_reads_a_sentence_under_its_document_title(library, settings)
         question = f"清河县{asked}规定创新券可用于购买什么服务"
         ranked = retriever.by_best_sentence(question, list(passages), settings.retrieve)
         assert ranked[0].chunk.doc_id == first
+
+
+def test_the_vector_search_explores_widely_enough_to_be_the_same_in_every_process(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from assistant.store import SEARCH_EF, VectorStore
+
+    store = VectorStore(tmp_path / "new", "policy")
+    assert store.col.configuration["hnsw"]["ef_search"] == SEARCH_EF
+    assert store.col.configuration["hnsw"]["space"] == "cosine"
+    # a store made before (Chroma's default breadth, 100) is widened when opened
+    old = chromadb.PersistentClient(
+        path=str(tmp_path / "old" / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+    )
+    old.get_or_create_collection("policy", embedding_function=None, metadata={"hnsw:space": "cosine"})
+    assert old.get_collection("policy").configuration["hnsw"]["ef_search"] < SEARCH_EF
+    reopened = VectorStore(tmp_path / "old", "policy")
+    assert reopened.col.configuration["hnsw"]["ef_search"] == SEARCH_EF
+    assert reopened.col.configuration["hnsw"]["space"] == "cosine"
