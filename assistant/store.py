@@ -297,7 +297,7 @@ class VectorStore:
         col = self.client.get_or_create_collection(
             self.name, embedding_function=None, configuration={"hnsw": {"space": "cosine", "ef_search": SEARCH_EF}}
         )
-        hnsw = (col.configuration or {}).get("hnsw") or {}
+        hnsw = (col.configuration_json or {}).get("hnsw") or {}  # (the parsed .configuration warns on every read)
         if hnsw.get("ef_search", SEARCH_EF) < SEARCH_EF:
             try:
                 col.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})

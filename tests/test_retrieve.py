@@ -51,14 +51,14 @@ def test_the_vector_search_explores_widely_enough_to_be_the_same_in_every_proces
     from assistant.store import SEARCH_EF, VectorStore
 
     store = VectorStore(tmp_path / "new", "policy")
-    assert store.col.configuration["hnsw"]["ef_search"] == SEARCH_EF
-    assert store.col.configuration["hnsw"]["space"] == "cosine"
+    assert store.col.configuration_json["hnsw"]["ef_search"] == SEARCH_EF
+    assert store.col.configuration_json["hnsw"]["space"] == "cosine"
     # a store made before (Chroma's default breadth, 100) is widened when opened
     old = chromadb.PersistentClient(
         path=str(tmp_path / "old" / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
     )
     old.get_or_create_collection("policy", embedding_function=None, metadata={"hnsw:space": "cosine"})
-    assert old.get_collection("policy").configuration["hnsw"]["ef_search"] < SEARCH_EF
+    assert old.get_collection("policy").configuration_json["hnsw"]["ef_search"] < SEARCH_EF
     reopened = VectorStore(tmp_path / "old", "policy")
-    assert reopened.col.configuration["hnsw"]["ef_search"] == SEARCH_EF
-    assert reopened.col.configuration["hnsw"]["space"] == "cosine"
+    assert reopened.col.configuration_json["hnsw"]["ef_search"] == SEARCH_EF
+    assert reopened.col.configuration_json["hnsw"]["space"] == "cosine"
