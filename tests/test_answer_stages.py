@@ -22,7 +22,7 @@ from assistant.answer import (
     supported,
 )
 from assistant.answer.values import max_items
-from assistant.types import Chunk, Passage
+from assistant.types import Answer, Chunk, Passage
 
 
 def passage(text: str, doc: str = "d1", **meta: str) -> Passage:
@@ -280,6 +280,13 @@ def test_a_sentence_naming_no_place_is_about_the_place_before_it() -> None:
     assert not eligible(info, sent, meta, ok, "number", None, "")  # the place is named nowhere near
     other = "湘阴县预计约1万家单位受益。"
     assert not in_scope(info, other, text, text.index(other), meta)  # names another place itself
+
+
+def ask(question: str, text: str) -> Answer:
+    """The extractive reader's whole answer (text, refusal) from one passage of text."""
+    from assistant.answer import ExtractiveAnswerer
+
+    return ExtractiveAnswerer()(question, [passage(text)])
 
 
 def read(question: str, text: str, title: str) -> str:
@@ -1183,26 +1190,20 @@ def test_a_figure_counting_the_asked_noun_in_another_counter_is_the_answer() -> 
 
 
 def test_a_later_part_naming_its_own_year_asks_that_year_of_the_earlier_subject() -> None:
-    from assistant.answer import ExtractiveAnswerer
-
-    ex = ExtractiveAnswerer()
     text = (
         "据统计,2022年清河县光伏产业营业收入约80亿元,同比增长12%。"
         "根据规划,力争全县光伏产业营业收入到2025年达到200亿元以上。"
     )
-    got = ex("清河县光伏产业2022年营收是多少？到2025年目标是多少？", [passage(text)])
+    got = ask("清河县光伏产业2022年营收是多少？到2025年目标是多少？", text)
     assert not got.refused and "80亿元" in got.answer and "200亿元" in got.answer
 
 
 def test_an_enumeration_is_quoted_from_its_first_item_to_the_clause_closing_it() -> None:
-    from assistant.answer import ExtractiveAnswerer
-
-    ex = ExtractiveAnswerer()
     text = (
         "据了解,清河县地处平原腹地,科研资源丰富,目前拥有清河农科院、清河水产研究所等6个省级科研院所,"
         "清河林业站、清河种子站等4个县级科研院所,以及一批工程研究中心、技术创新中心和省级、市级重点实验室。"
     )
-    got = ex("清河县有多少个省级科研院所和县级科研院所？", [passage(text)])
+    got = ask("清河县有多少个省级科研院所和县级科研院所？", text)
     assert not got.refused
     assert "目前拥有清河农科院、清河水产研究所等6个省级科研院所" in got.answer  # not cut after the first item
     assert "清河林业站、清河种子站等4个县级科研院所" in got.answer  # the bare item before it does not stop the quote
