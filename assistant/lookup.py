@@ -33,6 +33,16 @@ def normalize_number(text: str) -> str:
     return re.sub(r"[\[(［（【]", "〔", re.sub(r"[\])］）】]", "〕", text))
 
 
+def same_number(stored: str, asked: str) -> bool:
+    """The 文号 a document carries is the one the question names. The question's pattern also takes in the words
+    before the issuer's abbreviation ("按国卫办医函〔2020〕146号", "根据京政发〔2021〕3号"): the stored number then
+    ends the asked one, with at least two characters of the abbreviation."""
+    if stored == asked:
+        return True
+    longer, shorter = (asked, stored) if len(asked) > len(stored) else (stored, asked)
+    return longer.endswith(shorter) and len(shorter.split("〔", 1)[0]) >= 2
+
+
 def names_document(question: str) -> bool:
     """Whether the question could name a document (a cheap check before reading the catalog)."""
     return bool(INDEX_NUMBER.search(question) or DOC_NUMBER.search(question) or "《" in question)
@@ -51,7 +61,7 @@ def find_document(question: str, documents: list[dict[str, Any]]) -> tuple[str, 
     if m:
         wanted = normalize_number(m.group())
         for d in documents:
-            if d.get("doc_number") and normalize_number(d["doc_number"]) == wanted:
+            if d.get("doc_number") and same_number(normalize_number(d["doc_number"]), wanted):
                 return wanted, d
         return wanted, None
     if not any(cue.search(question) for cue, _ in FIELDS[:4]):
