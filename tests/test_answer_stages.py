@@ -100,6 +100,11 @@ def test_year_and_result_rules() -> None:
     assert eligible(info, "2024年新增孵化器6家。", meta, ok, "number", None)
     assert not eligible(info, "2023年新增孵化器4家。", meta, ok, "number", None)  # another year stated
     assert not eligible(info, "力争2024年新增孵化器10家。", meta, ok, "number", None)  # a target, not a result
+    # a forecast is not a result either
+    assert not eligible(info, "2024年建成后预计新增孵化器12家。", meta, ok, "number", None)
+    park = analyse("清河创新港目前已经入驻了多少家企业")
+    assert not eligible(park, "清河创新港建成后预计吸引不少于120家企业入驻。", {}, {}, "number", None)
+    assert eligible(park, "清河创新港已入驻企业46家。", {}, {}, "number", None)
 
 
 def test_scope_rejects_another_place_and_bylines() -> None:

@@ -118,9 +118,13 @@ def eligible(
     planned = is_plan(sent, meta)
     if plan is not None and planned != plan:
         return False
-    if info.wants_achieved and planned:
-        return False
+    if info.wants_achieved and (planned or FORECAST.search(sent)):
+        return False  # "已经入驻了多少家" is not answered by "建成后预计吸引…150家"
     return True
+
+
+# A figure forecast, not yet reached ("预计全年…", "建成后…").
+FORECAST = re.compile(r"预计|建成后|预期")
 
 
 # What happened on the day a date question asks, when no asking word points at it: the word right before
