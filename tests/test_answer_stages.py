@@ -1318,3 +1318,22 @@ def test_which_country_is_answered_only_by_a_sentence_naming_one() -> None:
     assert ex("哪些国家参加了清河县农业科技交流周", [none]).refused
     some = passage("清河县农业科技交流周由县科技局主办,老挝、柬埔寨和泰国的代表团参加交流活动,签约项目8个。")
     assert "老挝" in ex("哪些国家参加了清河县农业科技交流周", [some]).answer
+
+
+def test_a_figure_counting_another_thing_does_not_answer() -> None:
+    from assistant.answer.eligibility import other_counted_thing
+
+    text = "清河县报告确诊病例12例,全县386例密切接触者正在接受医学观察。"
+    assert "12例" in read("清河县确诊病例有多少例？", text, "疫情通报")
+    bulletin = "清河县新冠肺炎疫情通报:全县386例密切接触者正在接受医学观察,2名确诊病例治愈出院。"
+    assert ask("清河县确诊新冠肺炎病例有多少例？", bulletin).refused
+    members = "清河产业联盟成员包括链上企业和科研院所,联合了18家高能级科研院所。"
+    assert ask("清河产业联盟的成员里有几家是链上企业？", members).refused
+    # what the figure counts shares a word with the question, or the question counts only a kind (单位, 方面)
+    assert not other_counted_thing("清河有几家链上企业？", "清河有链上企业及自主认定企业为核心的300家重点企业。")
+    assert not other_counted_thing("清河产业联盟由多少家单位组建？", "联合了18家高能级科研院所共同组建。")
+    assert not other_counted_thing("通知提出了几个要求？", "通知提出了4个方面的要求。")
+    # a figure with nothing named after it, or the label of the next figure, is no conflict
+    assert not other_counted_thing("清河新增了几家小巨人企业？", "新增小巨人企业2家、瞪羚企业3家。")
+    assert not other_counted_thing("清河立了几项市级项目？", "立项市级项目34项资金805万元。")
+    assert not other_counted_thing("失联飞机上有多少人？", "机上11人全部遇难。")  # 人 counts people itself

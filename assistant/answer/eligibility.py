@@ -11,6 +11,7 @@ from assistant.answer.question import (
     RELATIVE_ASKED,
     REST_ASKED,
     STOCK_ASKED,
+    WORDS,
     QuestionInfo,
     pos_words,
 )
@@ -313,6 +314,8 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
         return True  # "宝马全球销量" is not answered by "…销量已占全球销量的近34%"
     if kind == "number" and value_place_conflict(info, c.text):
         return True  # "总部在上海的有几家" is not answered by "…分布在北京市、上海市…,其中53家企业总部位于北京"
+    if kind == "number" and other_counted_thing(info.text, c.text):
+        return True  # "几家是产业链企业" is not answered by "联合了24家高能级科研院所"
     if kind == "number" and value_year_conflict(info, c.text):
         return True  # "2021年出生率": not "…2021年统计年鉴…,2020年的出生率为…4.84‰"
     if COUNTRY_ASKED.search(info.text) and not countries_in(c.text) - countries_in(info.text):
@@ -469,3 +472,49 @@ def partial_period(question: str, text: str) -> bool:
         return False
     month, day = int(m.group(1)), int(m.group(2))
     return (month, day) != (12, 31) if "年" in whole.group() else day < 28
+
+
+# A count word of a question with a counter that a noun can follow ("几家是产业链企业", "多少名营员"): not 人 or 次,
+# which count people and times themselves ("11人全部遇难", "举办3次").
+COUNT_WORD = re.compile(r"(?:多少|几)([家个项所名件座条位例台辆])")
+# The words that can make up a counted noun phrase after a figure's counter (jieba flags): nouns, verbal nouns,
+# idioms, adjectives and distinguishing words ("高能级科研院所", "密切接触者").
+NOUN_RUN = frozenset({"vn", "l", "k", "a", "b"})
+COUNTED_KIND = frozenset(WORDS["counted_kind"])
+
+
+def labels_next(text: str, at: int, noun: str) -> bool:
+    """The noun after a figure is the label of the figure right after it ("立项34项资金805万元")."""
+    return bool(noun) and bool(re.match(r"\s*\d", text[at + len(noun) :]))
+
+
+def noun_run(text: str) -> str:
+    """The noun phrase text opens with ("" when it opens with a verb, a figure or punctuation)."""
+    out = ""
+    for w, flag in pos_words(text[:12]):
+        if not (flag.startswith("n") or flag in NOUN_RUN):
+            break
+        out += w
+    return out
+
+
+def other_counted_thing(question: str, text: str) -> str:
+    """The thing every figure of the asked counter in text counts, when it is named right after the counter and
+    shares nothing with the question: "累计确诊病例多少例" is not answered by "3592例密切接触者…", "有几家是产业链
+    企业" not by "24家高能级科研院所". A figure with nothing named after it ("企业46家") is no conflict. ""
+    when there is none."""
+    m = COUNT_WORD.search(question)
+    if not m or any(noun_run(question[m.end() :].lstrip("是")).endswith(k) for k in COUNTED_KIND):
+        return ""  # ("多少家单位": any organisation counted answers it)
+    counter = m.group(1)
+    grams = {question[i : i + 2] for i in range(len(question) - 1)}
+    figure = re.compile(rf"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:余|多)?{counter}")
+    things = [noun_run(text[f.end() :]) for f in figure.finditer(text)]
+    things = [t for f, t in zip(figure.finditer(text), things, strict=True) if not labels_next(text, f.end(), t)]
+    if not things or any(len(t) < 2 for t in things):
+        return ""
+    if any(t[i : i + 2] in grams for t in things for i in range(len(t) - 1)):
+        return ""
+    if any(t.endswith(k) for t in things for k in COUNTED_KIND):
+        return ""  # ("提出了4个方面的要求": a kind, not another thing)
+    return things[0]
