@@ -1333,6 +1333,7 @@ def test_a_figure_counting_another_thing_does_not_answer() -> None:
     assert not other_counted_thing("清河有几家链上企业？", "清河有链上企业及自主认定企业为核心的300家重点企业。")
     assert not other_counted_thing("清河产业联盟由多少家单位组建？", "联合了18家高能级科研院所共同组建。")
     assert not other_counted_thing("通知提出了几个要求？", "通知提出了4个方面的要求。")
+    assert not other_counted_thing("清河站有几个出入口？", "清河站有6个出口。")  # two of its characters asked
     # a figure with nothing named after it, or the label of the next figure, is no conflict
     assert not other_counted_thing("清河新增了几家小巨人企业？", "新增小巨人企业2家、瞪羚企业3家。")
     assert not other_counted_thing("清河立了几项市级项目？", "立项市级项目34项资金805万元。")

@@ -513,8 +513,8 @@ def other_counted_thing(question: str, text: str) -> str:
     things = [t for f, t in zip(figure.finditer(text), things, strict=True) if not labels_next(text, f.end(), t)]
     if not things or any(len(t) < 2 for t in things):
         return ""
-    if any(t[i : i + 2] in grams for t in things for i in range(len(t) - 1)):
-        return ""
+    if any(any(t[i : i + 2] in grams for i in range(len(t) - 1)) or len(set(t) & set(question)) >= 2 for t in things):
+        return ""  # (a shared word, or two of its characters: "8个出口" for "几个出入口", "五名球员" for "几名队员")
     if any(t.endswith(k) for t in things for k in COUNTED_KIND):
         return ""  # ("提出了4个方面的要求": a kind, not another thing)
     return things[0]
