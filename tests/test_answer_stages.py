@@ -1338,3 +1338,15 @@ def test_a_figure_counting_another_thing_does_not_answer() -> None:
     assert not other_counted_thing("清河新增了几家小巨人企业？", "新增小巨人企业2家、瞪羚企业3家。")
     assert not other_counted_thing("清河立了几项市级项目？", "立项市级项目34项资金805万元。")
     assert not other_counted_thing("失联飞机上有多少人？", "机上11人全部遇难。")  # 人 counts people itself
+
+
+def test_another_organisations_figure_does_not_answer() -> None:
+    from assistant.answer.eligibility import other_organisation
+
+    text = "清河县技能大赛落幕,此次比赛中,邢台职业技术学院学子荣获一等奖4项、二等奖5项。"
+    assert ask("河北工业大学在清河县技能大赛上获得了几项一等奖？", text).refused
+    assert "4项" in ask("邢台职业技术学院在清河县技能大赛上获得了几项一等奖？", text).answer
+    # the same school by a longer name, a phrase that names no organisation, another kind of organisation
+    assert not other_organisation("邢台市育才中学有多少名学生？", "邢台市育才高级中学有学生1200名。")
+    assert not other_organisation("目前邢台市的定点医院有多少个？", "邢台市已将定点医院从5个扩增到9个。")
+    assert not other_organisation("河北工业大学有多少项专利？", "邢台银行为河北工业大学提供贷款3亿元。")

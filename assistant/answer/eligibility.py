@@ -314,6 +314,8 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
         return True  # "宝马全球销量" is not answered by "…销量已占全球销量的近34%"
     if kind == "number" and value_place_conflict(info, c.text):
         return True  # "总部在上海的有几家" is not answered by "…分布在北京市、上海市…,其中53家企业总部位于北京"
+    if kind == "number" and other_organisation(info.text, c.text):
+        return True  # "昆明理工大学…获得了几项一等奖" is not answered by "云南工商学院…荣获全国一等奖4项"
     if kind == "number" and other_counted_thing(info.text, c.text):
         return True  # "几家是产业链企业" is not answered by "联合了24家高能级科研院所"
     if kind == "number" and value_year_conflict(info, c.text):
@@ -518,3 +520,40 @@ def other_counted_thing(question: str, text: str) -> str:
     if any(t.endswith(k) for t in things for k in COUNTED_KIND):
         return ""  # ("提出了4个方面的要求": a kind, not another thing)
     return things[0]
+
+
+# An organisation named after its place ("昆明理工大学", "临沂大学", "云南工商学院", "沈阳化工集团"): the place, up to
+# four more characters (no function word: "黄冈市的定点医院" names none) and a suffix of its family (schools, firms,
+# institutes, hospitals, banks).
+ORG_FAMILIES = (("大学", "学院", "中学", "小学", "职院"), ("公司", "集团"), ("研究院", "研究所"), ("医院",), ("银行",))
+ORG_SUFFIX = re.compile(
+    r"^((?:(?![的之已将在有和与及或对把被为是等])[\u4e00-\u9fff]){0,4}?)("
+    + "|".join(s for f in ORG_FAMILIES for s in f)
+    + ")"
+)
+
+
+def organisations(text: str) -> list[tuple[str, str, int]]:
+    """(name, the part between its place and its suffix, family) of each organisation text names after a place."""
+    out = []
+    for m in gazetteer().mentions(text):
+        tail = ORG_SUFFIX.match(text[m.end : m.end + 8])
+        if tail:
+            family = next(i for i, f in enumerate(ORG_FAMILIES) if tail.group(2) in f)
+            out.append((text[m.start : m.end + tail.end()], tail.group(1), family))
+    return out
+
+
+def other_organisation(question: str, text: str) -> str:
+    """An organisation of the kind the question names (a school for a school), named before the sentence's first
+    figure, where the sentence never names the asked one: its figure is that organisation's. One sharing the asked
+    name's own part ("无锡市辅仁高级中学" for "无锡市辅仁中学") is the same. "" when none."""
+    asked = organisations(question)
+    if not asked or any(name in text for name, _, _ in asked):
+        return ""
+    first = VALUE.search(text)
+    head = text[: first.start()] if first else text
+    for name, _, family in organisations(head):
+        if any(f == family and not (own and own in name) for _, own, f in asked):
+            return name
+    return ""
