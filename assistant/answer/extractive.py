@@ -401,6 +401,8 @@ FIGURE_KINDS = ("number", "date")
 NOT_FOUND = "现有文件中没有找到。"
 # A later part read around the earlier answer needs this share of the support a whole question needs.
 LOCAL_SUPPORT = 0.5
+# A part read again in the documents the other parts were answered from (ExtractiveAnswerer.document_spans).
+DOCUMENT_SUPPORT = 0.8
 
 
 def undated_year_checked(info: QuestionInfo, p: Passage, doc_ok: dict[str, bool]) -> dict[str, bool]:
@@ -834,7 +836,47 @@ class ExtractiveAnswerer:
                 add_span(passages, spans, sp)
         if not any(sp[0] >= 0 for sp in spans):
             return refusal(question, passages, self.name)
+        unanswered, taken = self.read_again(passages, spans, unanswered, taken)
         return compose(question, passages, spans + gaps(passages, spans, unanswered, taken), self.name)
+
+    def read_again(
+        self,
+        passages: list[Passage],
+        spans: list[tuple[int, int, int, str]],
+        unanswered: list[tuple[int, QuestionInfo]],
+        taken: int,
+    ) -> tuple[list[tuple[int, QuestionInfo]], int]:
+        """The parts still unanswered once the quotes are in (gaps' verdict), each asking a value read again in the
+        documents the other parts were answered from (document_spans); spans grows by what that finds. Returns the
+        parts left unanswered and the count of parts answered with a figure or a date."""
+        still = []
+        for k, own in unanswered:
+            left = bool(gaps(passages, spans, [(k, own)], taken))
+            got = self.document_spans(own, passages, spans) if left and own.kind in VALUE_KINDS else None
+            if got is None:
+                still.append((k, own))
+                continue
+            taken += own.kind in FIGURE_KINDS
+            for sp in got:
+                add_span(passages, spans, sp)
+        return still, taken
+
+    def document_spans(
+        self, info: QuestionInfo, passages: list[Passage], spans: list[tuple[int, int, int, str]]
+    ) -> list[tuple[int, int, int, str]] | None:
+        """A part of a compound question that found no answer of its own, read again in the documents the other parts
+        were answered from: their answers confirm what the question is about there, so a sentence needs less of
+        the part's words (DOCUMENT_SUPPORT of the usual share): "宝山药谷一期是什么时候开工的？还在建设时出租率就到了
+        多少？" answered "…出租率已达90%" from the park's article; its "自2021年2月园区开工…" names the park only in
+        the article's head. Every other check (value, vetoes, the asked measure and event) stands."""
+        docs = {passages[sp[0]].chunk.doc_id for sp in spans if sp[0] >= 0}
+        keep = [i for i, p in enumerate(passages) if p.chunk.doc_id in docs]
+        sub = [passages[i] for i in keep]
+        bar = DOCUMENT_SUPPORT * self.settings.min_support
+        for c in self.candidates(info, sub, info.kind):
+            if supported(info, c, info.kind, bar) and not focus_elsewhere(info, info.kind, c, sub):
+                return [(keep[c.passage_index], *self.trim(info, c, info.kind), "")]
+        return None
 
 
 def widened(text: str, clauses: list[tuple[int, int]], scores: list[float], best: int, floor: int) -> tuple[int, int]:
