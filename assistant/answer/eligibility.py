@@ -502,23 +502,22 @@ def noun_run(text: str) -> str:
 
 def other_counted_thing(question: str, text: str) -> str:
     """The thing every figure of the asked counter in text counts, when it is named right after the counter and
-    shares nothing with the question: "累计确诊病例多少例" is not answered by "3592例密切接触者…", "有几家是产业链
-    企业" not by "24家高能级科研院所". A figure with nothing named after it ("企业46家") is no conflict. ""
-    when there is none."""
+    shares at most one character with the question: "累计确诊病例多少例" is not answered by "3592例密切接触者…",
+    "有几家是产业链企业" not by "24家高能级科研院所" ("8个出口" does answer "几个出入口"). A figure with nothing named
+    after it ("企业46家"), a noun labelling the next figure and a kind ("多少家单位", "4个方面") are no conflict.
+    "" when there is none."""
     m = COUNT_WORD.search(question)
     if not m or any(noun_run(question[m.end() :].lstrip("是")).endswith(k) for k in COUNTED_KIND):
-        return ""  # ("多少家单位": any organisation counted answers it)
-    counter = m.group(1)
-    grams = {question[i : i + 2] for i in range(len(question) - 1)}
-    figure = re.compile(rf"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:余|多)?{counter}")
-    things = [noun_run(text[f.end() :]) for f in figure.finditer(text)]
-    things = [t for f, t in zip(figure.finditer(text), things, strict=True) if not labels_next(text, f.end(), t)]
-    if not things or any(len(t) < 2 for t in things):
+        return ""  # ("多少家单位", "多少所医疗机构": any organisation counted answers it)
+    things = []
+    for f in re.finditer(rf"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:余|多)?{m.group(1)}", text):
+        thing = noun_run(text[f.end() :])
+        if len(thing) < 2 or any(thing.endswith(k) for k in COUNTED_KIND):
+            return ""
+        if not labels_next(text, f.end(), thing):
+            things.append(thing)
+    if not things or any(len(set(t) & set(question)) >= 2 for t in things):
         return ""
-    if any(any(t[i : i + 2] in grams for i in range(len(t) - 1)) or len(set(t) & set(question)) >= 2 for t in things):
-        return ""  # (a shared word, or two of its characters: "8个出口" for "几个出入口", "五名球员" for "几名队员")
-    if any(t.endswith(k) for t in things for k in COUNTED_KIND):
-        return ""  # ("提出了4个方面的要求": a kind, not another thing)
     return things[0]
 
 
