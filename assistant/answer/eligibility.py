@@ -4,6 +4,7 @@ result when a result is asked (not a target), and the gazetteer's place/time sco
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.answer.question import (
     BYLINE_ASKED,
@@ -532,15 +533,17 @@ ORG_SUFFIX = re.compile(
 )
 
 
-def organisations(text: str) -> list[tuple[str, str, int]]:
-    """(name, the part between its place and its suffix, family) of each organisation text names after a place."""
+@lru_cache(maxsize=4096)
+def organisations(text: str) -> tuple[tuple[str, str, int], ...]:
+    """(name, the part between its place and its suffix, family) of each organisation text names after a place.
+    Cached: the question's are read again for every candidate sentence the veto looks at."""
     out = []
     for m in gazetteer().mentions(text):
         tail = ORG_SUFFIX.match(text[m.end : m.end + 8])
         if tail:
             family = next(i for i, f in enumerate(ORG_FAMILIES) if tail.group(2) in f)
             out.append((text[m.start : m.end + tail.end()], tail.group(1), family))
-    return out
+    return tuple(out)
 
 
 def other_organisation(question: str, text: str) -> str:
