@@ -1361,3 +1361,19 @@ def test_a_part_is_read_again_in_the_document_the_other_part_was_answered_from()
     assert "85%" in answer.answer and "2021年3月" in answer.answer and "没有找到" not in answer.answer
     # asked alone, the park's start names too little of the question: the part is not guessed
     assert ask("清河药谷产业园区一期是什么时候开工的？", text).refused
+
+
+def test_a_place_that_only_opens_the_name_a_passage_gives_is_no_place_there() -> None:
+    from assistant.answer.question import analyse, places_named_only_as_name
+
+    # 金牛 is 成都市金牛区 to the gazetteer; here it opens the name of a forum held in 北京
+    text = "北京3月5日电 2023年金牛财经论坛在北京举行,上海、深圳等地的企业应邀参加。论坛上,12家企业代表作了发言。"
+    question = "2023年金牛财经论坛上有多少家企业代表发言？"
+    assert "12家" in ask(question, text).answer
+    assert places_named_only_as_name(analyse(question), text)
+    # a passage that names the district or its city elsewhere reads it as the place; so does a question naming
+    # the district in full, or a name the passage does not give word for word
+    assert not places_named_only_as_name(analyse(question), text + "成都市金牛区也派员参加。")
+    assert not places_named_only_as_name(analyse("2023年金牛区财经论坛上有多少家企业代表发言？"), text)
+    assert not places_named_only_as_name(analyse("金牛科技园有多少家企业入驻？"), text)
+    assert ask("金牛科技园有多少家企业入驻？", "北京讯 2023年,北京科技园入驻企业12家。").refused

@@ -62,3 +62,13 @@ def test_the_vector_search_explores_widely_enough_to_be_the_same_in_every_proces
     reopened = VectorStore(tmp_path / "old", "policy")
     assert reopened.col.configuration_json["hnsw"]["ef_search"] == SEARCH_EF
     assert reopened.col.configuration_json["hnsw"]["space"] == "cosine"
+
+
+def test_a_question_naming_a_report_asks_no_document_type() -> None:
+    from assistant.retrieve import parse_filters
+
+    # a report the question names (another country's, a government work report) says nothing of the document kind
+    assert parse_filters("清河县政府工作报告提出新增多少家高企？").doc_type == ""
+    assert parse_filters("某国科学报告里中国有多少个领先领域？").doc_type == ""
+    assert parse_filters("清河县三季度目标任务进展如何？").doc_type == "进展报告"
+    assert parse_filters("清河县2024年工作要点有哪些？").doc_type == "工作要点"

@@ -35,6 +35,8 @@ from assistant.answer.question import (
     _unnamed_places_dropped,
     analyse,
     content_words,
+    placeless,
+    places_named_only_as_name,
 )
 from assistant.answer.scoring import (
     NEAR_BOOST,
@@ -491,10 +493,12 @@ class ExtractiveAnswerer:
         kind = kind or info.kind
         out: list[Candidate] = []
         for i, p in enumerate(passages):
+            # (a place the question names only as the opening of the name this passage gives: no place here)
+            here = placeless(info) if places_named_only_as_name(info, p.text) else info
             base_context = f"{p.meta.get('title', '')} {p.chunk.heading}"
-            doc_ok = undated_year_checked(info, p, info.filters.matches(p.meta, ""))
+            doc_ok = undated_year_checked(here, p, here.filters.matches(p.meta, ""))
             # a document with no place found is unknown to QueryFilters.matches; a passage naming none is too
-            unplaced = bool(info.filters.places) and "place" not in doc_ok and not subject_places(p.text)
+            unplaced = bool(here.filters.places) and "place" not in doc_ok and not subject_places(p.text)
             for m in SENTENCE.finditer(p.text):
                 sent = m.group().strip()
                 if len(sent) < 4 or INJECTION.search(sent):
@@ -508,8 +512,8 @@ class ExtractiveAnswerer:
                     if len(sent) < 4:
                         continue
                 prev = previous_sentence(p.text, start)
-                if not eligible(info, sent, p.meta, doc_ok, kind, plan, prev, unplaced) or not in_scope(
-                    info, sent, p.text, start, p.meta
+                if not eligible(here, sent, p.meta, doc_ok, kind, plan, prev, unplaced) or not in_scope(
+                    here, sent, p.text, start, p.meta
                 ):
                     continue
                 ante = antecedent(p.text, start, sent)

@@ -519,3 +519,38 @@ STOCK_ASKED = re.compile(r"总数|总量|共有|现有|累计|一共有|总共�
 
 
 ITEMS_ASKED = re.compile(r"哪([两二三四五六七八九十])(?:个|家|所|项|类|条|位|种|方面)")
+
+
+# What follows a place in a name the question quotes ("汉台汽车零部件产业合作"): four characters of Chinese.
+NAME_TAIL = re.compile(r"[\u4e00-\u9fff]{4}")
+
+
+def places_named_only_as_name(info: QuestionInfo, text: str) -> bool:
+    """Every county-level place the question names by its short form alone opens a name that text repeats word for
+    word, and text names neither that place in full nor anything above it: "汉台" in "2023年汉台汽车零部件产业合作交流
+    座谈会" is 武汉 and 台湾 in a passage that never names 汉中 or 汉台区, not 汉中市汉台区. The gazetteer's reading is
+    then unconfirmed by the passage the question quotes, and its place checks do not apply to that passage."""
+    if not info.scope or not info.scope.places:
+        return False
+    g = gazetteer()
+    found = False
+    for m in g.mentions(info.text, lenient=True):
+        places = [p for p in m.places if p in info.scope.places]
+        if not places:
+            continue
+        tail = NAME_TAIL.match(info.text, m.end)
+        if any(p.level < 3 for p in places) or m.surface != places[0].short or not tail:
+            return False  # a province or city, a full name, or no name it opens: a place
+        if m.surface + tail.group() not in text:
+            return False
+        rest = {q for n in g.mentions(text.replace(m.surface + tail.group(), " ")) for q in n.places}
+        if any(q in rest for p in places for q in g.lineage(p)):
+            return False  # the passage names the place elsewhere, or its city or province
+        found = True
+    return found
+
+
+def placeless(info: QuestionInfo) -> QuestionInfo:
+    """info asking about no place: the same time, terms and kind."""
+    scope = Scope((), info.scope.time) if info.scope else None
+    return replace(info, scope=scope, filters=replace(info.filters, places=()))
