@@ -167,11 +167,12 @@ class Gazetteer:
             ):
                 continue
             if (
-                surface not in self.full_names
+                (surface not in self.full_names or len(surface) == 2)
                 and not (lenient and len(surface) >= 3)
                 and not _on_word_boundaries(text, m.start(), m.end())
             ):
-                # "创新平台" does not name 新平县; a question's three-character name is read whole (平顶山中试基地)
+                # "创新平台" does not name 新平县, nor "建成县级" 成县; a question's three-character name is read
+                # whole (平顶山中试基地)
                 continue
             raw.append((m.start(), m.end(), surface))
         found = [Mention(a, b, s, tuple(self.by_name[s])) for a, b, s in raw]

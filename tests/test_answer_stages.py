@@ -1377,3 +1377,20 @@ def test_a_place_that_only_opens_the_name_a_passage_gives_is_no_place_there() ->
     assert not places_named_only_as_name(analyse("2023年金牛区财经论坛上有多少家企业代表发言？"), text)
     assert not places_named_only_as_name(analyse("金牛科技园有多少家企业入驻？"), text)
     assert ask("金牛科技园有多少家企业入驻？", "北京讯 2023年,北京科技园入驻企业12家。").refused
+
+
+def test_a_run_of_targets_is_read_with_the_sentence_that_sets_its_year() -> None:
+    from assistant.answer.extractive import frame_sentence
+
+    text = (
+        "清河县近日印发数字乡村建设方案。方案提出,到2026年底,全县数字乡村建设取得明显成效,基础设施基本完善。"
+        "建成县级农产品电商公共服务中心,培育一批电商示范村。农村电商走在全省前列,年交易额突破5亿元。"
+    )
+    assert "5亿元" in read("清河县数字乡村建设方案提出，到2026年底农村电商年交易额要突破多少？", text, "通报")
+    last = text.index("农村电商走在")
+    prev = "建成县级农产品电商公共服务中心,培育一批电商示范村。"
+    frame = frame_sentence(text, last, "农村电商走在全省前列,年交易额突破5亿元。", prev)
+    assert frame.startswith("方案提出,到2026年底")
+    # a sentence stating its own year, or right after one that does, is read as it is
+    assert frame_sentence(text, last, "2025年农村电商年交易额突破4亿元。", prev) == ""
+    assert frame_sentence(text, last, "农村电商年交易额突破5亿元。", "2025年建成电商中心。") == ""

@@ -34,6 +34,9 @@ def test_common_words_are_not_places_but_full_names_are() -> None:
     # a city's short form that jieba also reads as a common word is a place before a unit inside it
     assert uids("保定莲池区新增几家企业", lenient=True) == ["河北省/保定市", "河北省/保定市/莲池区"]
     assert uids("开封式创新平台建设", lenient=True) == []
+    # a county's two-character full name inside a longer word names nothing ("建成县级…": not 甘肃 成县)
+    assert uids("建成县级农产品电商服务中心,和县级部门对接", lenient=True) == []
+    assert uids("甘肃成县新增企业12家,和县新增8家") == ["甘肃省", "甘肃省/陇南市/成县", "安徽省/马鞍山市/和县"]
 
 
 def test_a_shared_name_is_resolved_by_the_other_places_named() -> None:

@@ -106,6 +106,21 @@ def antecedent(text: str, start: int, sent: str) -> str:
     return ""
 
 
+# A year a sentence states ("到2025年底", "2023年").
+YEAR_STATED = re.compile(r"(?:19|20)\d{2}年")
+
+
+def frame_sentence(text: str, start: int, sent: str, prev: str) -> str:
+    """The sentence that sets the time of a run of sentences naming none ("方案明确,到2025年底,…。建成…。数据流通交易
+    走在全国前列,年交易额突破100亿元。"): the nearest earlier one in the paragraph, at most three back, that states a
+    year, when neither sent nor the sentence right before it states one; "" otherwise."""
+    if YEAR_STATED.search(sent) or not prev or YEAR_STATED.search(prev):
+        return ""
+    head = text[max(0, start - 400) : start].split("\n")[-1]
+    before = [x.group().strip() for x in SENTENCE.finditer(head)][-4:-1]
+    return next((b for b in reversed(before) if YEAR_STATED.search(b)), "")
+
+
 def one_sentence(passages: list[Passage], a: tuple[int, int, int, str], b: tuple[int, int, int, str]) -> bool:
     """Whether two spans of one passage overlap or lie in the same sentence."""
     first, second = sorted((a, b), key=lambda sp: sp[1])
@@ -517,7 +532,7 @@ class ExtractiveAnswerer:
                 ):
                     continue
                 ante = antecedent(p.text, start, sent)
-                context = f"{base_context} {ante or prev}".rstrip()
+                context = f"{base_context} {ante or prev} {frame_sentence(p.text, start, sent, prev)}".rstrip()
                 heading = prev if not ante and inline_heading(prev) else ""  # ("实行扶贫小额信贷延期快贷。")
                 subject = ante or heading
                 sinfo = info if not info.place_terms else _unnamed_places_dropped(info, sent + " " + context)
