@@ -1394,3 +1394,18 @@ def test_a_run_of_targets_is_read_with_the_sentence_that_sets_its_year() -> None
     # a sentence stating its own year, or right after one that does, is read as it is
     assert frame_sentence(text, last, "2025年农村电商年交易额突破4亿元。", prev) == ""
     assert frame_sentence(text, last, "农村电商年交易额突破5亿元。", "2025年建成电商中心。") == ""
+
+
+def test_a_sentence_is_read_with_the_next_one_when_that_one_points_back_at_it() -> None:
+    from assistant.answer.extractive import follower
+
+    text = (
+        "以“科技赋能乡村”为主题的清河乡村振兴科技论坛12日上午在清河县会展中心举办。"
+        "本次论坛是第三届冀南农业科技博览会5场专题活动之一,包括主旨报告和成果发布两个环节。"
+    )
+    answer = read("第三届冀南农业科技博览会的专题活动——清河乡村振兴科技论坛是在哪个场馆举办的？", text, "通报")
+    assert "会展中心" in answer
+    first = text.split("。")[0] + "。"
+    assert follower(text, len(first), first).startswith("本次论坛")
+    # a next sentence pointing back at something this one does not name says nothing of it
+    assert follower(text, len(first), "清河县会展中心位于县城东部。") == ""

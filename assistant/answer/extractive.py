@@ -106,6 +106,22 @@ def antecedent(text: str, start: int, sent: str) -> str:
     return ""
 
 
+# A sentence that opens by pointing back at what the one before named ("本次论坛是…", "该中心由…").
+REFERS_BACK = re.compile(r"^(?:本次|此次|该|这一|此|这次)([\u4e00-\u9fff]{2})")
+
+
+def follower(text: str, end: int, sent: str) -> str:
+    """The next sentence of the paragraph when it opens by pointing back at a thing sent names ("…论坛29日在北京展览馆
+    举办。本次论坛是第二届…大会7场分论坛之一"): it says more of what sent is about; "" otherwise."""
+    tail = text[end : end + 300].split("\n")[0]
+    m = SENTENCE.search(tail)
+    if not m:
+        return ""
+    nxt = m.group().strip()
+    head = REFERS_BACK.match(nxt)
+    return nxt if head and head.group(1) in sent else ""
+
+
 # A year a sentence states ("到2025年底", "2023年").
 YEAR_STATED = re.compile(r"(?:19|20)\d{2}年")
 
@@ -532,7 +548,8 @@ class ExtractiveAnswerer:
                 ):
                     continue
                 ante = antecedent(p.text, start, sent)
-                context = f"{base_context} {ante or prev} {frame_sentence(p.text, start, sent, prev)}".rstrip()
+                after = follower(p.text, start + len(sent), sent)
+                context = f"{base_context} {ante or prev} {frame_sentence(p.text, start, sent, prev)} {after}".rstrip()
                 heading = prev if not ante and inline_heading(prev) else ""  # ("实行扶贫小额信贷延期快贷。")
                 subject = ante or heading
                 sinfo = info if not info.place_terms else _unnamed_places_dropped(info, sent + " " + context)
