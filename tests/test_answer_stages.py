@@ -1409,3 +1409,22 @@ def test_a_sentence_is_read_with_the_next_one_when_that_one_points_back_at_it() 
     assert follower(text, len(first), first).startswith("本次论坛")
     # a next sentence pointing back at something this one does not name says nothing of it
     assert follower(text, len(first), "清河县会展中心位于县城东部。") == ""
+
+
+def test_an_answer_in_a_question_and_answer_text_is_read_with_its_question() -> None:
+    from assistant.answer.extractive import asked_before
+
+    text = (
+        "3、企业未按规定报送研发费用加计扣除资料的,会有什么后果？ 《清河县科技项目管理办法》第二十条规定,"
+        "对逾期不报或者报送虚假资料的,取消当年申报资格并处以2000元以上1万元以下的罚款。 4、创新券如何兑付？"
+    )
+    answer = read("清河县科技知识问答里，企业未按规定报送研发费用资料的，罚款标准是多少？", text, "通报")
+    assert "2000元以上1万元以下" in answer
+    at = text.index("《清河县")
+    assert asked_before(text, at).startswith("3、企业未按规定报送")
+    assert asked_before(text, 2) == ""  # nothing asked before the text's first sentence
+
+
+def test_a_standard_asked_is_the_amount_of_what_it_names() -> None:
+    # "补贴标准是多少" counts the 补贴 (public policy questions ask amounts so); 标准 is not a thing to find
+    assert analyse("清河县人才公寓租金补贴标准是多少？").measure == "租金补贴"

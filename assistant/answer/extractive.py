@@ -122,6 +122,14 @@ def follower(text: str, end: int, sent: str) -> str:
     return nxt if head and head.group(1) in sent else ""
 
 
+def asked_before(text: str, start: int) -> str:
+    """The question a question-and-answer text asks right before the answer this sentence belongs to ("16、出入境人员
+    拒绝接受检疫…,其法律后果有哪些？ 《…细则》规定,…处以警告或者100元以上5000元以下的罚款。"): the last of the three
+    sentences before start that ends with a question mark, across a paragraph break; "" when none does."""
+    before = [x.group().strip() for x in SENTENCE.finditer(text[max(0, start - 400) : start]) if x.group().strip()]
+    return next((b for b in reversed(before[-3:]) if ASKED_IN_TEXT.search(b)), "")
+
+
 # A year a sentence states ("到2025年底", "2023年").
 YEAR_STATED = re.compile(r"(?:19|20)\d{2}年")
 
@@ -549,7 +557,8 @@ class ExtractiveAnswerer:
                     continue
                 ante = antecedent(p.text, start, sent)
                 after = follower(p.text, start + len(sent), sent)
-                context = f"{base_context} {ante or prev} {frame_sentence(p.text, start, sent, prev)} {after}".rstrip()
+                frame = frame_sentence(p.text, start, sent, prev) or asked_before(p.text, start)
+                context = f"{base_context} {ante or prev} {frame} {after}".rstrip()
                 heading = prev if not ante and inline_heading(prev) else ""  # ("实行扶贫小额信贷延期快贷。")
                 subject = ante or heading
                 sinfo = info if not info.place_terms else _unnamed_places_dropped(info, sent + " " + context)
