@@ -153,7 +153,7 @@ class QA:
         (None: the question names no document)."""
         if not lookup.names_document(question):
             return None  # most questions: no catalog read
-        number, doc = lookup.find_document(question, self.library.documents())
+        number, doc = lookup.find_document(question, self.library.documents(), self.library.catalog.docs_headed_by)
         if not number:
             return None
         if doc is None:
@@ -164,9 +164,12 @@ class QA:
         passages = [Passage(chunks[i], 1.0, meta) for i in ids if i in chunks]
         if not passages:
             return None
-        spans = lookup.header_spans(question, passages[0])
+        spans = [(0, a, b, "") for a, b in lookup.header_spans(question, passages[0])]
+        signed = lookup.signature_span(passages[-1].text) if lookup.FIELDS[2][0].search(question) else None
+        if signed and not any("日期" in passages[0].text[a:b] for _, a, b, _ in spans):
+            spans.append((len(passages) - 1, *signed, ""))  # no date field in its header: the date it was signed
         if spans:
-            return compose(question, passages, [(0, a, b, "") for a, b in spans], self.extractive.name)
+            return compose(question, passages, spans, self.extractive.name)
         rest = lookup.DOC_NUMBER.sub(" ", question)
         ranked = [p for p in self.retriever(rest) if p.chunk.doc_id == doc["doc_id"]] or passages
         return self.answerer(rest, ranked)

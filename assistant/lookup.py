@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from assistant.types import Passage
@@ -48,9 +49,13 @@ def names_document(question: str) -> bool:
     return bool(INDEX_NUMBER.search(question) or DOC_NUMBER.search(question) or "《" in question)
 
 
-def find_document(question: str, documents: list[dict[str, Any]]) -> tuple[str, dict[str, Any] | None]:
+def find_document(
+    question: str, documents: list[dict[str, Any]], headed: Callable[[str], list[str]] | None = None
+) -> tuple[str, dict[str, Any] | None]:
     """(the 文号 or 《title》 the question names, the document that carries it); ("", None) without one.
-    A 《title》 counts only when the question asks for a header field (文号, 日期, 发文单位)."""
+    A 《title》 counts only when the question asks for a header field (文号, 日期, 发文单位): the document of that
+    title, or else the one document whose text opens with it (`headed`: title -> doc_ids), its catalog title being
+    shortened or led by its issuers."""
     idx = INDEX_NUMBER.search(question)
     if idx:
         for d in documents:
@@ -66,11 +71,39 @@ def find_document(question: str, documents: list[dict[str, Any]]) -> tuple[str, 
         return wanted, None
     if not any(cue.search(question) for cue, _ in FIELDS[:4]):
         return "", None
-    for title in re.findall(r"《([^》]{4,80})》", question):
+    return titled(re.findall(r"《([^》]{4,80})》", question), documents, headed)
+
+
+def titled(
+    titles: list[str], documents: list[dict[str, Any]], headed: Callable[[str], list[str]] | None
+) -> tuple[str, dict[str, Any] | None]:
+    """(the title, its document) for the first of titles a document carries as its title, or else opens with."""
+    for title in titles:
         for d in documents:
             if d.get("title") and re.sub(r"\s", "", d["title"]) == re.sub(r"\s", "", title):
                 return title, d
+    for title in titles if headed is not None else ():
+        ids = headed(title) if len(title) >= 10 else []
+        if len(ids) == 1:
+            return title, next((d for d in documents if d["doc_id"] == ids[0]), None)
     return "", None
+
+
+# A document's signature: its issuer and the date it was signed, at its very end ("商务部办公厅　财政部办公厅
+# 2020年2月11日"), perhaps followed by a note in brackets ("(信息公开形式:主动公开)").
+SIGNATURE = re.compile(
+    r"([\u4e00-\u9fff]{2,20}(?:[ \u3000][\u4e00-\u9fff]{2,20})?)[ \u3000]*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
+    r"\s*(?:[(（][^()（）]{0,20}[)）])?\s*$"
+)
+
+
+def signature_span(text: str) -> tuple[int, int] | None:
+    """(start, end) in text (a document's last passage) of its signature's issuer and date; None without one."""
+    m = SIGNATURE.search(text[-200:])
+    if not m:
+        return None
+    off = max(0, len(text) - 200)
+    return off + m.start(1), off + m.end(2)
 
 
 def header_spans(question: str, passage: Passage) -> list[tuple[int, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -206,6 +207,13 @@ class Catalog:
             {"doc_id": r[0], "source": r[1], **json.loads(r[2]), "chunks": r[3], "suspicious": r[4], "added_at": r[5]}
             for r in rows
         ]
+
+    def docs_headed_by(self, title: str, head: int = 300) -> list[str]:
+        """The documents whose text opens with title within its first `head` characters, spaces ignored (a notice
+        that repeats its full title, "商务部办公厅 财政部办公厅关于…的紧急通知", under a shortened catalog title)."""
+        opening = "replace(replace(substr(text, 1, ?), ' ', ''), '　', '')"
+        query = f"SELECT doc_id FROM documents WHERE instr({opening}, ?) > 0"
+        return [r[0] for r in self.db.execute(query, (head, re.sub(r"\s", "", title)))]
 
     def chunks(self, ids: list[str]) -> dict[str, Chunk]:
         out: dict[str, Chunk] = {}
