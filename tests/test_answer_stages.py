@@ -1428,3 +1428,15 @@ def test_an_answer_in_a_question_and_answer_text_is_read_with_its_question() -> 
 def test_a_standard_asked_is_the_amount_of_what_it_names() -> None:
     # "补贴标准是多少" counts the 补贴 (public policy questions ask amounts so); 标准 is not a thing to find
     assert analyse("清河县人才公寓租金补贴标准是多少？").measure == "租金补贴"
+
+
+def test_a_documents_signature_dates_its_issue_not_the_dates_it_sets() -> None:
+    text = (
+        "各乡镇科技办要按照本通知要求扎实做好各项工作,兑付申请延期至3月31日。"
+        "如有问题请及时与县科技局联系。 清河县科学技术局创新发展股 2025年3月18日"
+    )
+    title = "清河县科技局部署做好创新券兑付工作"
+    answer = read("清河县科技局创新发展股关于做好创新券兑付工作的通知是哪天印发的？", text, title)
+    assert "2025年3月18日" in answer
+    # a date the notice sets is not the date it was signed
+    assert "2025年3月18日" not in read("清河县创新券兑付申请延期到哪天？", text, title)

@@ -366,8 +366,8 @@ def focus_elsewhere(info: QuestionInfo, kind: str, c: Candidate, passages: list[
     sentence: the date here is of another event (the rules' publication). A document that never names it leaves the
     sentence be (they may say it in other words: 选出 ~ 选举产生)."""
     asked = (info.focus or asked_events(info)) if kind == "date" else ()
-    if not asked:
-        return False
+    if not asked or c.signature:
+        return False  # (a document's signature dates its issue, whatever it says of other events)
     doc = passages[c.passage_index].chunk.doc_id  # (another document naming the event says nothing of this one)
     named = [t for t in asked if any(t in p.text for p in passages if p.chunk.doc_id == doc)]
     return bool(named) and not any(t in c.text for t in named)

@@ -134,6 +134,19 @@ def asked_before(text: str, start: int) -> str:
 YEAR_STATED = re.compile(r"(?:19|20)\d{2}年")
 
 
+# A when-question about a document's issue ("哪天印发的", "什么时候发布", "落款日期"), not a date it sets.
+ISSUE_ASKED = re.compile(r"印发|发布|下发|出台|签发|公布|发文|成文|落款|(?:哪天|何时|什么时候|哪一天)发")
+
+
+def signs(text: str, start: int, sent: str) -> bool:
+    """Whether sent, at start in text, is the signature that ends its document: its issuer and date
+    (lookup.signature_span), nothing after it but a note in brackets."""
+    from assistant.lookup import signature_span
+
+    span = signature_span(text)
+    return span is not None and span[0] <= start + len(sent) - len(sent.lstrip()) and start < span[1]
+
+
 def frame_sentence(text: str, start: int, sent: str, prev: str) -> str:
     """The sentence that sets the time of a run of sentences naming none ("方案明确,到2025年底,…。建成…。数据流通交易
     走在全国前列,年交易额突破100亿元。"): the nearest earlier one in the paragraph, at most three back, that states a
@@ -565,8 +578,10 @@ class ExtractiveAnswerer:
                 # (a figure's sentence is about what the short sentence heading it names)
                 own = coverage(sinfo, f"{heading} {sent}" if kind == "number" and heading else sent)
                 cover = max(own, own + 0.6 * (coverage(sinfo, sent + " " + context) - own))
-                if BYLINE.match(sent) and BYLINE_ASKED.search(info.text):
-                    cover = coverage(info, sent + " " + context)  # a byline belongs to the article it heads
+                signed = kind == "date" and bool(ISSUE_ASKED.search(info.text)) and signs(p.text, start, sent)
+                if (BYLINE.match(sent) and BYLINE_ASKED.search(info.text)) or signed:
+                    # a byline belongs to the article it heads; so does a signature, the date it was issued
+                    cover = coverage(info, sent + " " + context)
                 has_value = asked_value_in(info, kind, sent) or (
                     kind == "date" and day_before(info, p.text, start, sent) is not None
                 )
@@ -590,6 +605,7 @@ class ExtractiveAnswerer:
                         p.text[start + len(sent) : start + len(sent) + 160],
                         context,
                         subject,
+                        signed,
                     )
                 )
         out.sort(key=lambda c: -c.score)

@@ -118,6 +118,7 @@ class Candidate:
     follows: str = ""  # the passage text right after the sentence (a heading's "一是…")
     context: str = ""  # the document title and the heading the sentence sits under
     subject: str = ""  # the earlier sentence naming in full what its "该论坛" is, or the short one heading it
+    signature: bool = False  # the issuer and date that end a document (lookup.signature_span)
 
 
 def value_unit(info: QuestionInfo, text: str) -> str:
