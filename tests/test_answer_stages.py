@@ -1440,3 +1440,20 @@ def test_a_documents_signature_dates_its_issue_not_the_dates_it_sets() -> None:
     assert "2025年3月18日" in answer
     # a date the notice sets is not the date it was signed
     assert "2025年3月18日" not in read("清河县创新券兑付申请延期到哪天？", text, title)
+
+
+def test_a_documents_number_is_no_day_it_was_issued() -> None:
+    from assistant.answer.scoring import asked_value_in
+
+    header = "清河县科学技术局关于做好创新券兑付工作的通知 清科发〔2025〕6号 各乡镇科技办:"
+    assert not asked_value_in(analyse("清河县创新券兑付工作的通知是哪天发的？"), "date", header)
+    assert asked_value_in(analyse("清河县创新券兑付工作的通知文号是多少？"), "date", header)
+
+
+def test_a_later_part_asks_about_the_earlier_parts_subject_not_what_it_asked() -> None:
+    text = (
+        "清河县科学技术局关于做好创新券兑付工作的通知 清科发〔2025〕6号 各乡镇科技办:现将有关事项通知如下。"
+        "一、兑付范围为2025年度申领的创新券。 清河县科学技术局 2025年3月18日"
+    )
+    answer = read("清河县科技局那份创新券兑付工作的通知，文号是多少？哪天发的？", text, "清河县科技局通知")
+    assert "清科发〔2025〕6号" in answer and "2025年3月18日" in answer

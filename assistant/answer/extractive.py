@@ -21,9 +21,9 @@ from assistant.answer.eligibility import (
     vetoed,
 )
 from assistant.answer.parts import (
+    earlier_subject,
     names_nothing,
     owned_part,
-    question_subject,
     split_clauses,
     split_question,
 )
@@ -873,10 +873,7 @@ class ExtractiveAnswerer:
                 if previous and names_nothing(own.terms, own.place_terms):
                     # "…产业规模目前多少？到2025年的目标是多少？": a part naming nothing of its own asks about the
                     # earlier part's subject (less the time that part named: this one names its own)
-                    subject = question_subject(previous, drop_time=True)
-                    if pf.years:  # ("…2022年营收…？到2025年目标是多少？": the part's own year, not the earlier one)
-                        subject = re.sub(r"(?:19|20)\d{2}\s*年度?", "", subject)
-                    part = subject + part
+                    part = earlier_subject(previous, before, bool(pf.years)) + part
                 else:
                     part = prefix + part
             owned = owned_part(part, own, previous, before)

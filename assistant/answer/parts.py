@@ -71,6 +71,18 @@ def question_subject(part: str, drop_time: bool = False) -> str:
     return "".join(w for w, _ in words)
 
 
+def earlier_subject(previous: str, before: QuestionInfo | None, own_year: bool) -> str:
+    """The subject a later part naming nothing of its own asks about: the earlier part's (question_subject, less its
+    time), less a last clause that only names what the earlier part asked ("…的通知，文号是多少？哪天发的？": the
+    notice's day, not its number's) and, when the later part names its own year, less the earlier one ("…2022年
+    营收…？到2025年目标是多少？")."""
+    subject = question_subject(previous, drop_time=True)
+    head, _, last = subject.rpartition("，") if "，" in subject else subject.rpartition(",")
+    if head and before is not None and last == before.measure:
+        subject = head
+    return re.sub(r"(?:19|20)\d{2}\s*年度?", "", subject) if own_year else subject
+
+
 def names_nothing(terms: list[str], place_terms: frozenset[str] = frozenset()) -> bool:
     """A question part names nothing of its own when its words, less places, only say how a figure changed or
     when ("同比增长多少", "比上年增加多少", "占比多少", "新增了几家"): it asks about the part before it."""

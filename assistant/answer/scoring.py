@@ -258,6 +258,11 @@ def counted_in(info: QuestionInfo, text: str) -> bool:
     )
 
 
+# A document's number or index number, and a question asking for one ("文号是多少", "索引号").
+FILED_NUMBER = re.compile(r"[〔\[(［（【]\s*\d{4}\s*[〕\])］）】]\s*\d+\s*号|\d{9}/\d{4}-\d+")
+NUMBER_ASKED = re.compile(r"文号|字号|索引号|编号")
+
+
 def asked_value_in(info: QuestionInfo, kind: str, sent: str) -> bool:
     """Whether sent holds a value of the kind the question asks: its ordinals left out unless a rank is asked
     ("第几"), a date the question itself states left out of a date asked, and for a number also a figure in the
@@ -265,6 +270,8 @@ def asked_value_in(info: QuestionInfo, kind: str, sent: str) -> bool:
     text = sent if ORDINAL_ASKED.search(info.text) else amounts_only(sent)
     if kind == "date":
         text = given_dates_masked(info, text)
+        if not NUMBER_ASKED.search(info.text):
+            text = FILED_NUMBER.sub(" ", text)  # "国卫办医函〔2020〕146号" names no day the document was issued
     if kind == "place":
         return place_value_in(info, sent)
     in_counter = kind == "number" and counted_in(info, text)
