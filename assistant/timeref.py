@@ -223,9 +223,16 @@ def editions_masked(question: str) -> str:
     return TITLE.sub(lambda m: EDITION_YEAR.sub(" ", m.group()), question)
 
 
+# Verbs of a one-off event ("7月底召开的座谈会", "3月5日举办的论坛"): a month or day before one dates the event.
+EVENT_VERBS = r"召开|举办|举行|开幕|闭幕|落幕|启动|印发|发布|出台|签署"
+EVENT_DAY = re.compile(rf"\d{{1,2}}月(?:\d{{1,2}}日)?(?:底|初|末|上旬|中旬|下旬)?(?=(?:{EVENT_VERBS}))")
+
+
 def question_time(question: str, today: str = "") -> TimeRef:
-    """What time a question asks about: "23年上半年" -> 2023, 1-6; "今年" against today; not a title's edition."""
-    return resolve(editions_masked(question), today, infer_year=False)
+    """What time a question asks about: "23年上半年" -> 2023, 1-6; "今年" against today; not a title's edition, nor
+    the day of an event the question names it by ("2023年7月底召开的座谈会上…": 2023, the meeting's day is no period
+    its figures are counted over)."""
+    return resolve(EVENT_DAY.sub(lambda m: " " * len(m.group()), editions_masked(question)), today, infer_year=False)
 
 
 def agrees(asked: TimeRef, stated: TimeRef) -> bool:

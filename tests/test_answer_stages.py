@@ -1457,3 +1457,17 @@ def test_a_later_part_asks_about_the_earlier_parts_subject_not_what_it_asked() -
     )
     answer = read("清河县科技局那份创新券兑付工作的通知，文号是多少？哪天发的？", text, "清河县科技局通知")
     assert "清科发〔2025〕6号" in answer and "2025年3月18日" in answer
+
+
+def test_a_counted_role_asks_a_number_and_an_events_month_is_no_period() -> None:
+    from assistant.timeref import question_time
+
+    assert analyse("清河县座谈会上有几家企业负责人作了发言？").kind == "number"
+    assert analyse("清河县座谈会上是哪位负责人讲话？").kind == "person"
+    assert analyse("清河县科技局负责人是谁？").kind == "person"
+    # "7月底召开的座谈会": the meeting's day; "7月份新增": the month a figure is counted over
+    assert analyse("2025年7月底召开的清河县企业座谈会上有几家企业发言？").periods == ()
+    assert analyse("清河县2025年7月份新增多少家企业？").periods == ("7月",)
+    asked = question_time("2025年7月底召开的清河县企业座谈会上有几家企业发言？")
+    assert asked.year == 2025 and asked.months is None
+    assert question_time("清河县2025年7月新增多少家企业？").months == (7, 7)

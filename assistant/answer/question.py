@@ -15,6 +15,7 @@ from assistant.gazetteer import gazetteer
 from assistant.retrieve import QueryFilters, parse_filters
 from assistant.scope import Scope, question_scope
 from assistant.terms import _jieba, tokenize
+from assistant.timeref import EVENT_VERBS
 
 # The word lists, with their provenance: assistant/data/question_words.toml
 WORDS = tomllib.loads((Path(__file__).resolve().parent.parent / "data" / "question_words.toml").read_text("utf-8"))
@@ -47,6 +48,10 @@ DATE_CUE = re.compile(
 
 
 PERSON_CUE = re.compile(r"谁|哪位|负责人|局长|书记|主任|记者|通讯员|编辑|(?<!工)作者|姓名|姓什么")  # (not 工作者)
+
+
+# The words of PERSON_CUE that ask who, not a role that may be counted ("几家企业负责人").
+WHO_WORDS = frozenset({"谁", "哪位", "姓名", "姓什么"})
 
 
 # "谁牵头" asks for a unit of the bureau (高新科, 战资科), not a person.
@@ -314,7 +319,9 @@ def question_kind(q: str) -> str:
         return "contact"
     if ORG_CUE.search(q):
         return "fact"
-    if PERSON_CUE.search(q):
+    person = PERSON_CUE.search(q)
+    if person and not (person.group() not in WHO_WORDS and COUNT_ASKED.search(q)):
+        # (a role counted, "有几家企业负责人作了发言", asks a number)
         return "name" if NAME_ASKED.search(q) else "person"
     if NAME_ASKED.search(q) or DOC_ASKED.search(q):
         return "title"  # the name of a thing: "培育行动叫什么名字" -> “春晓行动”
@@ -499,7 +506,10 @@ def with_modifier(phrase: str, head: str) -> str:
     return phrase[prev_start:end]
 
 
-PERIOD = re.compile(r"(?:第?[一二三四1-4]|前[二三两2-3])季度|[上下]半年|\d{1,2}月份?(?!\d{1,2}日)")
+# (a month that dates an event, "7月底召开的座谈会", is no part of the year a figure is counted over)
+PERIOD = re.compile(
+    rf"(?:第?[一二三四1-4]|前[二三两2-3])季度|[上下]半年|\d{{1,2}}月份?(?!\d{{1,2}}日|(?:底|初|末|上旬|中旬|下旬)?(?:{EVENT_VERBS}))"
+)
 
 
 def periods_in(text: str) -> tuple[str, ...]:
