@@ -1471,3 +1471,12 @@ def test_a_counted_role_asks_a_number_and_an_events_month_is_no_period() -> None
     asked = question_time("2025年7月底召开的清河县企业座谈会上有几家企业发言？")
     assert asked.year == 2025 and asked.months is None
     assert question_time("清河县2025年7月新增多少家企业？").months == (7, 7)
+
+
+def test_a_photo_credit_before_a_dateline_is_not_read_as_words_of_the_sentence() -> None:
+    text = (
+        "主办方供图新华网邢台5月8日电 5月7日,2025清河羊绒产业创新大会在清河县开幕。"
+        "据悉,本次大会由河北省工业和信息化厅、邢台市人民政府联合主办,会期2天。"
+    )
+    answer = read("2025清河羊绒产业创新大会是哪些单位主办的？", text, "通报")
+    assert "河北省工业和信息化厅" in answer and "主办方供图" not in answer

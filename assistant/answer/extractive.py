@@ -86,6 +86,23 @@ class Answerer(Protocol):
 
 # Whether the question being read, as asked, is short (AnswerSettings.short_question_words); None outside a call.
 _ASKED_IS_SHORT: ContextVar[bool | None] = ContextVar("asked_is_short", default=None)
+# A photo's credit left before the text it captions ("主办方供图人民网汕头8月17日电 …", "警方供图(下同) "): who gave the
+# picture, never part of what the sentence says.
+PHOTO_CREDIT = re.compile(r"^[\u4e00-\u9fff]{1,12}?供图(?:[(（]下同[)）])?\s*")
+
+
+def without_furniture(sent: str, start: int, kind: str) -> tuple[str, int]:
+    """sent (at start) less what opens it without being said by it: a photo's credit ("主办方供图"), and for a fact or
+    list asked a document's header (title, number, addressees: it only names what its content is about)."""
+    cuts = [m.end()] if (m := PHOTO_CREDIT.match(sent)) else []
+    if kind in ("fact", "list") and (cut := header_end(sent[cuts[0] if cuts else 0 :])) is not None:
+        cuts.append((cuts[0] if cuts else 0) + cut)
+    if not cuts:
+        return sent, start
+    rest = sent[cuts[-1] :]
+    return rest.strip(), start + cuts[-1] + len(rest) - len(rest.lstrip())
+
+
 # A sentence that ends with a question mark (outside a quotation or title) asks; it states nothing.
 ASKED_IN_TEXT = re.compile(r"[?？]\s*$")
 # A sentence whose subject is a demonstrative and a head noun ("该论坛由…主办", "该机制从2017年发起建立") is about the
@@ -558,11 +575,9 @@ class ExtractiveAnswerer:
                 if ASKED_IN_TEXT.search(sent):
                     continue  # a question the text asks ("这超67亿的票房会分给谁？") answers nothing
                 start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-                if kind in ("fact", "list") and (cut := header_end(sent)) is not None:
-                    # a document's header (title, number, addressees) only names what its content is about
-                    sent, start = sent[cut:].strip(), start + cut + len(sent[cut:]) - len(sent[cut:].lstrip())
-                    if len(sent) < 4:
-                        continue
+                sent, start = without_furniture(sent, start, kind)
+                if len(sent) < 4:
+                    continue
                 prev = previous_sentence(p.text, start)
                 if not eligible(here, sent, p.meta, doc_ok, kind, plan, prev, unplaced) or not in_scope(
                     here, sent, p.text, start, p.meta
