@@ -31,7 +31,7 @@ def institution_places_masked(question: str) -> str:
     return out
 
 
-DOC_TYPE_CUES = {"工作要点": r"工作要点|要点", "进展报告": r"进展|完成情况|总结", "新闻": r"新闻|报道|报讯"}
+DOC_TYPE_CUES = {"工作要点": r"工作要点|要点", "进展报告": r"进展|工作总结", "新闻": r"新闻|报道|报讯"}
 
 
 @dataclass(frozen=True)

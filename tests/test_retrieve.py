@@ -70,5 +70,6 @@ def test_a_question_naming_a_report_asks_no_document_type() -> None:
     # a report the question names (another country's, a government work report) says nothing of the document kind
     assert parse_filters("清河县政府工作报告提出新增多少家高企？").doc_type == ""
     assert parse_filters("某国科学报告里中国有多少个领先领域？").doc_type == ""
+    assert parse_filters("清河县2025年科技成果登记目标和实际完成情况").doc_type == ""  # how it went, any document
     assert parse_filters("清河县三季度目标任务进展如何？").doc_type == "进展报告"
     assert parse_filters("清河县2024年工作要点有哪些？").doc_type == "工作要点"
