@@ -70,6 +70,7 @@ from assistant.answer.values import (
 )
 from assistant.cite import cn_to_number, figures
 from assistant.injection import INJECTION
+from assistant.lookup import signature_span
 from assistant.retrieve import parse_filters
 from assistant.scope import subject_places
 from assistant.settings import AnswerSettings
@@ -94,13 +95,16 @@ PHOTO_CREDIT = re.compile(r"^[\u4e00-\u9fff]{1,12}?供图(?:[(（]下同[)）])?
 def without_furniture(sent: str, start: int, kind: str) -> tuple[str, int]:
     """sent (at start) less what opens it without being said by it: a photo's credit ("主办方供图"), and for a fact or
     list asked a document's header (title, number, addressees: it only names what its content is about)."""
-    cuts = [m.end()] if (m := PHOTO_CREDIT.match(sent)) else []
-    if kind in ("fact", "list") and (cut := header_end(sent[cuts[0] if cuts else 0 :])) is not None:
-        cuts.append((cuts[0] if cuts else 0) + cut)
-    if not cuts:
-        return sent, start
-    rest = sent[cuts[-1] :]
-    return rest.strip(), start + cuts[-1] + len(rest) - len(rest.lstrip())
+
+    def cut(at: int) -> tuple[str, int]:
+        rest = sent[at:]
+        return rest.strip(), start + at + len(rest) - len(rest.lstrip())
+
+    if credit := PHOTO_CREDIT.match(sent):
+        sent, start = cut(credit.end())
+    if kind in ("fact", "list") and (end := header_end(sent)) is not None:
+        sent, start = cut(end)
+    return sent, start
 
 
 # A sentence that ends with a question mark (outside a quotation or title) asks; it states nothing.
@@ -155,13 +159,10 @@ YEAR_STATED = re.compile(r"(?:19|20)\d{2}年")
 ISSUE_ASKED = re.compile(r"印发|发布|下发|出台|签发|公布|发文|成文|落款|(?:哪天|何时|什么时候|哪一天)发")
 
 
-def signs(text: str, start: int, sent: str) -> bool:
-    """Whether sent, at start in text, is the signature that ends its document: its issuer and date
-    (lookup.signature_span), nothing after it but a note in brackets."""
-    from assistant.lookup import signature_span
-
-    span = signature_span(text)
-    return span is not None and span[0] <= start + len(sent) - len(sent.lstrip()) and start < span[1]
+def signs(signature: tuple[int, int] | None, start: int) -> bool:
+    """Whether the sentence at start in its passage is the passage's signature (lookup.signature_span: the issuer
+    and date that end its document, nothing after them but a note in brackets)."""
+    return signature is not None and signature[0] <= start < signature[1]
 
 
 def frame_sentence(text: str, start: int, sent: str, prev: str) -> str:
@@ -564,6 +565,8 @@ class ExtractiveAnswerer:
         for i, p in enumerate(passages):
             # (a place the question names only as the opening of the name this passage gives: no place here)
             here = placeless(info) if places_named_only_as_name(info, p.text) else info
+            # (a when-question about the document's issue is answered by its signature, read under its title)
+            signature = signature_span(p.text) if kind == "date" and ISSUE_ASKED.search(info.text) else None
             base_context = f"{p.meta.get('title', '')} {p.chunk.heading}"
             doc_ok = undated_year_checked(here, p, here.filters.matches(p.meta, ""))
             # a document with no place found is unknown to QueryFilters.matches; a passage naming none is too
@@ -593,7 +596,7 @@ class ExtractiveAnswerer:
                 # (a figure's sentence is about what the short sentence heading it names)
                 own = coverage(sinfo, f"{heading} {sent}" if kind == "number" and heading else sent)
                 cover = max(own, own + 0.6 * (coverage(sinfo, sent + " " + context) - own))
-                signed = kind == "date" and bool(ISSUE_ASKED.search(info.text)) and signs(p.text, start, sent)
+                signed = signs(signature, start)
                 if (BYLINE.match(sent) and BYLINE_ASKED.search(info.text)) or signed:
                     # a byline belongs to the article it heads; so does a signature, the date it was issued
                     cover = coverage(info, sent + " " + context)

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.answer.values import BYLINE_ROLES, UNITS
-from assistant.gazetteer import gazetteer
+from assistant.gazetteer import Place, gazetteer
 from assistant.retrieve import QueryFilters, parse_filters
 from assistant.scope import Scope, question_scope
 from assistant.terms import _jieba, tokenize
@@ -542,22 +542,35 @@ def places_named_only_as_name(info: QuestionInfo, text: str) -> bool:
     then unconfirmed by the passage the question quotes, and its place checks do not apply to that passage."""
     if not info.scope or not info.scope.places:
         return False
+    openings = name_openings(info.text, info.scope.places)
+    if not openings:
+        return False
     g = gazetteer()
-    found = False
-    for m in g.mentions(info.text, lenient=True):
-        places = [p for p in m.places if p in info.scope.places]
+    for name, lineage in openings:
+        if name not in text:
+            return False
+        rest = {q for n in g.mentions(text.replace(name, " ")) for q in n.places}
+        if rest & lineage:
+            return False  # the passage names the place elsewhere, or its city or province
+    return True
+
+
+@lru_cache(maxsize=256)
+def name_openings(question: str, asked: tuple[Place, ...]) -> tuple[tuple[str, frozenset[Place]], ...]:
+    """(the name as the question gives it, the place and the units above it) for each asked place the question names
+    only by a county's short form opening a name ("汉台汽车零部" from "2023年汉台汽车零部件…"); () when an asked
+    place is named otherwise: a province or city, a full name, or no name it opens. Read once per question."""
+    g = gazetteer()
+    out = []
+    for m in g.mentions(question, lenient=True):
+        places = [p for p in m.places if p in asked]
         if not places:
             continue
-        tail = NAME_TAIL.match(info.text, m.end)
+        tail = NAME_TAIL.match(question, m.end)
         if any(p.level < 3 for p in places) or m.surface != places[0].short or not tail:
-            return False  # a province or city, a full name, or no name it opens: a place
-        if m.surface + tail.group() not in text:
-            return False
-        rest = {q for n in g.mentions(text.replace(m.surface + tail.group(), " ")) for q in n.places}
-        if any(q in rest for p in places for q in g.lineage(p)):
-            return False  # the passage names the place elsewhere, or its city or province
-        found = True
-    return found
+            return ()
+        out.append((m.surface + tail.group(), frozenset(q for p in places for q in g.lineage(p))))
+    return tuple(out)
 
 
 def placeless(info: QuestionInfo) -> QuestionInfo:

@@ -10,6 +10,7 @@ from assistant.answer.question import COUNTERS, QuestionInfo, pos_words
 from assistant.answer.values import (
     CLAUSE,
     DATE_VALUE,
+    FILED_NUMBER,
     NOT_A_NAME,
     NOT_A_NAME_START,
     NUMERALS,
@@ -258,8 +259,7 @@ def counted_in(info: QuestionInfo, text: str) -> bool:
     )
 
 
-# A document's number or index number, and a question asking for one ("文号是多少", "索引号").
-FILED_NUMBER = re.compile(r"[〔\[(［（【]\s*\d{4}\s*[〕\])］）】]\s*\d+\s*号|\d{9}/\d{4}-\d+")
+# A question asking for a document's number ("文号是多少", "索引号").
 NUMBER_ASKED = re.compile(r"文号|字号|索引号|编号")
 
 

@@ -25,8 +25,13 @@ VALUE = re.compile(
 # News writes the day alone ("29日在湖南长沙发布") and gives the month in its wire dateline ("中新社长沙7月29日电");
 # "30日内" is a time limit, not a day.
 BARE_DAY = re.compile(r"(?<![\d月])(?:[1-9]|[12]\d|3[01])日(?!内|以内|之内|起|电)")
+# A document's number or index number ("国卫办医函〔2020〕146号", "011336941/2025-05835"): a date value only when
+# the question asks for one (scoring.asked_value_in).
+FILED_NUMBER = re.compile(r"〔\d{4}〕\d+号|\d{9}/\d{4}-\d+")
 DATE_VALUE = re.compile(
-    r"20\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|\d{1,2}月(?:\d{1,2}日|上旬|中旬|下旬|底|初)|〔\d{4}〕\d+号|\d{9}/\d{4}-\d+|20\d{2}年|"
+    r"20\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|\d{1,2}月(?:\d{1,2}日|上旬|中旬|下旬|底|初)|"
+    + FILED_NUMBER.pattern
+    + r"|20\d{2}年|"
     + BARE_DAY.pattern
 )
 # A time given by an event instead of a day ("延长至疫情解除后两个月内", "自即日起", "至活动结束为止"): the answer to
