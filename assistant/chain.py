@@ -164,12 +164,9 @@ class QA:
         passages = [Passage(chunks[i], 1.0, meta) for i in ids if i in chunks]
         if not passages:
             return None
-        spans = [(0, a, b, "") for a, b in lookup.header_spans(question, passages[0])]
-        signed = lookup.signature_span(passages[-1].text) if lookup.FIELDS[2][0].search(question) else None
-        if signed and not any("日期" in passages[0].text[a:b] for _, a, b, _ in spans):
-            spans.append((len(passages) - 1, *signed, ""))  # no date field in its header: the date it was signed
+        spans = lookup.document_spans(question, passages)
         if spans:
-            return compose(question, passages, spans, self.extractive.name)
+            return compose(question, passages, [(pi, a, b, "") for pi, a, b in spans], self.extractive.name)
         rest = lookup.DOC_NUMBER.sub(" ", question)
         ranked = [p for p in self.retriever(rest) if p.chunk.doc_id == doc["doc_id"]] or passages
         return self.answerer(rest, ranked)

@@ -10,14 +10,13 @@ from assistant.types import Passage
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[(［（【]\s*\d{4}\s*[〕\])］）】]\s*\d+\s*号")
 INDEX_NUMBER = re.compile(r"\d{9}/\d{4}-\d{3,6}")  # 索引号 011336941/2025-05835
+# A question asking a document's date ("哪天发的", "发文日期").
+DATE_ASKED = re.compile(r"哪一?天|(?:什么|啥)时候|何时|日期|时间|几号|哪年|几月")
 # Which header field a question asks for, and the labels that field carries in the document's header.
 FIELDS = [
     (re.compile(r"文号|发文字号|字号"), ("文号", "发文字号")),
     (re.compile(r"挂网|网上|发布的|公开"), ("发布日期",)),
-    (
-        re.compile(r"哪一?天|(?:什么|啥)时候|何时|日期|时间|几号|哪年|几月"),
-        ("发文日期", "成文日期", "印发日期", "发布日期", "日期"),
-    ),
+    (DATE_ASKED, ("发文日期", "成文日期", "印发日期", "发布日期", "日期")),
     (
         re.compile(r"谁发|哪[个家](?:单位|部门|机构|局)|发文单位|发文机关|发布机构|谁印发"),
         ("发文单位", "发文机关", "发布机构", "来源"),
@@ -134,4 +133,15 @@ def header_spans(question: str, passage: Passage) -> list[tuple[int, int]]:
             spans.append((a + m.start(), a + end))
             dated = dated or "日期" in label
             break
+    return spans
+
+
+def document_spans(question: str, passages: list[Passage]) -> list[tuple[int, int, int]]:
+    """(passage index, start, end) of each header field the question asks of a document (passages: its chunks in
+    order), and when it asks a date its header does not give, the signature its last passage ends with."""
+    spans = [(0, a, b) for a, b in header_spans(question, passages[0])]
+    if DATE_ASKED.search(question) and not any("日期" in passages[0].text[a:b] for _, a, b in spans):
+        signed = signature_span(passages[-1].text)
+        if signed:
+            spans.append((len(passages) - 1, *signed))  # no date field in its header: the date it was signed
     return spans
