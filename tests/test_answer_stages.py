@@ -1480,3 +1480,14 @@ def test_a_photo_credit_before_a_dateline_is_not_read_as_words_of_the_sentence()
     )
     answer = read("2025清河羊绒产业创新大会是哪些单位主办的？", text, "通报")
     assert "河北省工业和信息化厅" in answer and "主办方供图" not in answer
+
+
+def test_a_sentence_naming_as_many_items_as_asked_outranks_one_full_of_figures() -> None:
+    text = (
+        "集训营现场今年,县科协、县教育局首次举办清河青少年科创集训营,旨在发挥我县学校、企业、科研机构在科学普及和"
+        "提高青少年科学素质方面的作用,活动共选拔来自8个乡镇的90名营员和9名带队老师参加。"
+        "8月2日,清河青少年科创集训营在清河实验中学、清河职业技术学院分别开营。"
+    )
+    answer = read("清河青少年科创集训营在哪两所学校开营？", text, "清河青少年科创集训营开营")
+    assert "清河实验中学" in answer and "清河职业技术学院" in answer
+    assert "90名营员" not in answer

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.question import COUNTERS, QuestionInfo, pos_words
+from assistant.answer.question import COUNTERS, ITEMS_ASKED, QuestionInfo, pos_words
 from assistant.answer.values import (
     CLAUSE,
     DATE_VALUE,
@@ -22,6 +22,7 @@ from assistant.answer.values import (
     amounts_only,
     holds_value,
     mask_quoted,
+    max_items,
     ordinal_count,
     ordinal_item,
     ordinal_items_in,
@@ -29,6 +30,9 @@ from assistant.answer.values import (
 from assistant.metadata import places_in
 from assistant.terms import SYNONYMS
 from assistant.types import Passage
+
+# A sentence enumerating as many items as the question asks for ("哪两所…"): weighed as a full list is.
+LIST_OF_ASKED_SIZE = 1.0 + 0.08 * 10
 
 # A measure named in full only by the sentence's title or heading: its head in the sentence counts this much.
 CONTEXT_MEASURE = 0.75
@@ -327,6 +331,9 @@ def value_factor(info: QuestionInfo, kind: str, sent: str, has_value: bool) -> f
     if kind in VALUE_KINDS:  # (a date, name, place or number to call; a figure is weighed above)
         return 1.15 if has_value else 0.4
     if kind == "list":
+        n_asked = ITEMS_ASKED.search(info.text)
+        if n_asked and CN_DIGIT[n_asked.group(1)] in (max_items(sent), ordinal_count(sent)):
+            return LIST_OF_ASKED_SIZE  # "在哪两所高校举办": "…在山东师范大学、济南大学分别举办"
         return 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2 + ordinal_count(sent), 10)
     return 1.0
 
