@@ -1491,3 +1491,9 @@ def test_a_sentence_naming_as_many_items_as_asked_outranks_one_full_of_figures()
     answer = read("清河青少年科创集训营在哪两所学校开营？", text, "清河青少年科创集训营开营")
     assert "清河实验中学" in answer and "清河职业技术学院" in answer
     assert "90名营员" not in answer
+
+
+def test_the_modal_de_before_a_verb_of_reaching_is_no_part_of_the_measure() -> None:
+    info = analyse("申报清河县创新平台，仪器原值得达到多少？")
+    assert "原值" in info.terms and "值得" not in info.terms
+    assert "值得" in analyse("清河县有哪些做法值得推广").terms  # 值得 (worth) itself stays a word

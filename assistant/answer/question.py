@@ -164,12 +164,14 @@ GENERIC |= FILLER
 
 
 # Phrases of the same kinds: the document the user is reading ("那篇报道里", "这份材料中"), a verb with a directional
-# complement ("批下来", "报上去"), a request ("请列出", "请核实"), and 值 after 目标 ("目标值" is the target).
+# complement ("批下来", "报上去"), a request ("请列出", "请核实"), 值 after 目标 ("目标值" is the target) and the modal 得.
 SPOKEN_PHRASES = (
     r"[这那]?[篇份]?(?:报道|稿子|文章|文件|材料|通知)(?:里面?|中)|[这那][篇份](?:报道|稿子|文章|材料)?(?:里面?|中)?",
     r"[批报交送递提](?:下来|上去|上来)",
     r"请(?:列出|提供|核实|核对|说明|告知)",
     r"(?<=目标)值",
+    # the modal 得 (must) before a verb of reaching ("设备原值得达到多少" would be cut 原/值得/达到, not 原值/达到)
+    r"(?<![获取赢记觉显使懂])得(?=达到|超过|满足|不低于|不少于)",
 )
 
 
