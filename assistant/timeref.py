@@ -225,13 +225,15 @@ def editions_masked(question: str) -> str:
 
 # Verbs of a one-off event ("7月底召开的座谈会", "3月5日举办的论坛"): a month or day before one dates the event.
 EVENT_VERBS = r"召开|举办|举行|开幕|闭幕|落幕|启动|印发|发布|出台|签署"
-EVENT_DAY = re.compile(rf"\d{{1,2}}月(?:\d{{1,2}}日)?(?:底|初|末|上旬|中旬|下旬)?(?=(?:{EVENT_VERBS}))")
+# (or at a meeting: "2023年7月在市人大常委会会议上讲")
+EVENT_PLACE = r"在[^，,。；;？?]{1,20}?(?:会议?|论坛|峰会|大会|发布会|座谈会|仪式)上"
+EVENT_DAY = re.compile(rf"\d{{1,2}}月(?:\d{{1,2}}日)?(?:底|初|末|上旬|中旬|下旬)?(?=(?:{EVENT_VERBS})|{EVENT_PLACE})")
 
 
 def question_time(question: str, today: str = "") -> TimeRef:
     """What time a question asks about: "23年上半年" -> 2023, 1-6; "今年" against today; not a title's edition, nor
-    the day of an event the question names it by ("2023年7月底召开的座谈会上…": 2023, the meeting's day is no period
-    its figures are counted over)."""
+    the day of an event the question names it by ("2023年7月底召开的座谈会上…", "2023年7月在…会议上讲": 2023, the
+    meeting's day is no period its figures are counted over)."""
     return resolve(EVENT_DAY.sub(lambda m: " " * len(m.group()), editions_masked(question)), today, infer_year=False)
 
 

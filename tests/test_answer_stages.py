@@ -1497,3 +1497,12 @@ def test_the_modal_de_before_a_verb_of_reaching_is_no_part_of_the_measure() -> N
     info = analyse("申报清河县创新平台，仪器原值得达到多少？")
     assert "原值" in info.terms and "值得" not in info.terms
     assert "值得" in analyse("清河县有哪些做法值得推广").terms  # 值得 (worth) itself stays a word
+
+
+def test_a_month_dating_a_meeting_at_which_something_was_said_is_no_period() -> None:
+    from assistant.timeref import question_time
+
+    asked = "清河县县长2025年7月在县人大常委会会议上讲，全县为科技企业推出了多少项举措？"
+    assert analyse(asked).periods == ()
+    assert question_time(asked).year == 2025 and question_time(asked).months is None
+    assert question_time("清河县2025年7月在全县新增多少家企业？").months == (7, 7)  # no meeting: the month counts

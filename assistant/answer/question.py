@@ -15,7 +15,7 @@ from assistant.gazetteer import Place, gazetteer
 from assistant.retrieve import QueryFilters, parse_filters
 from assistant.scope import Scope, question_scope
 from assistant.terms import _jieba, tokenize
-from assistant.timeref import EVENT_VERBS
+from assistant.timeref import EVENT_PLACE, EVENT_VERBS
 
 # The word lists, with their provenance: assistant/data/question_words.toml
 WORDS = tomllib.loads((Path(__file__).resolve().parent.parent / "data" / "question_words.toml").read_text("utf-8"))
@@ -164,7 +164,7 @@ GENERIC |= FILLER
 
 
 # Phrases of the same kinds: the document the user is reading ("那篇报道里", "这份材料中"), a verb with a directional
-# complement ("批下来", "报上去"), a request ("请列出", "请核实"), 值 after 目标 ("目标值" is the target) and the modal 得.
+# complement ("批下来", "报上去"), a request ("请列出", "请核实"), 值 after 目标 ("目标值"), the modal 得.
 SPOKEN_PHRASES = (
     r"[这那]?[篇份]?(?:报道|稿子|文章|文件|材料|通知)(?:里面?|中)|[这那][篇份](?:报道|稿子|文章|材料)?(?:里面?|中)?",
     r"[批报交送递提](?:下来|上去|上来)",
@@ -510,7 +510,7 @@ def with_modifier(phrase: str, head: str) -> str:
 
 # (a month that dates an event, "7月底召开的座谈会", is no part of the year a figure is counted over)
 PERIOD = re.compile(
-    rf"(?:第?[一二三四1-4]|前[二三两2-3])季度|[上下]半年|\d{{1,2}}月份?(?!\d{{1,2}}日|(?:底|初|末|上旬|中旬|下旬)?(?:{EVENT_VERBS}))"
+    rf"(?:第?[一二三四1-4]|前[二三两2-3])季度|[上下]半年|\d{{1,2}}月份?(?!\d{{1,2}}日|(?:底|初|末|上旬|中旬|下旬)?(?:{EVENT_VERBS}|{EVENT_PLACE}))"
 )
 
 
