@@ -124,6 +124,8 @@ def sentence_places(sentence: str, meta: dict[str, Any]) -> list[Place]:
     stated: list[Place] = []
     for m in mentions:
         p = m.places[0]
+        if home and weakest_reading(m, home):
+            continue
         if p not in stated and not (home and p.uid != home.uid and g.contains(p, home)):
             stated.append(p)
     listed = any(ENUMERATION_GAP.match(sentence[a.end : b.start]) for a, b in zip(mentions, mentions[1:], strict=False))
@@ -133,6 +135,13 @@ def sentence_places(sentence: str, meta: dict[str, Any]) -> list[Place]:
     if whole:
         return [whole]  # "全市…" in a 上海 item about 杨浦区 is about 上海, not the district it focuses on
     return [*stated, *document_places(meta)]
+
+
+def weakest_reading(m: Mention, home: Place) -> bool:
+    """A county's bare short form naming a county of another province than its document's: the gazetteer's weakest
+    reading, most often a common word ("在郑首次购买新建商品住房" in a 郑州 bulletin is no 南昌 新建区)."""
+    p = m.places[0]
+    return p.level >= 3 and m.surface != p.name and p.uid.split("/")[0] != home.uid.split("/")[0]
 
 
 def document_places(meta: dict[str, Any]) -> list[Place]:

@@ -202,3 +202,14 @@ def test_a_titles_edition_is_no_time_asked() -> None:
     assert question_time(q2, "2026-12-06").year is None and parse_filters(q2).years == ()
     asked = "《清河县科技创新发展报告(2021年版)》里，2020年全县高新技术企业有多少家？"
     assert question_time(asked, "2026-12-06").year == 2020 and parse_filters(asked).years == ("2020",)
+
+
+def test_a_county_short_form_of_another_province_is_the_weakest_reading_of_a_word() -> None:
+    from assistant.scope import sentence_places
+
+    zhengzhou = {"region_id": "河南省/郑州市", "region": "郑州"}
+    sent = "毕业3年以内来郑就业的青年人才,在郑首次购买新建商品住房的,给予购房契税补贴。"
+    assert [p.name for p in sentence_places(sent, zhengzhou)] == ["郑州市"]  # 新建 (newly built), not 南昌 新建区
+    assert not place_conflict(question_scope("郑州青年人才购房契税补贴要求毕业几年以内"), sent, zhengzhou)
+    nanchang = {"region_id": "江西省/南昌市", "region": "南昌"}
+    assert "新建区" in [p.name for p in sentence_places("新建区新增高新技术企业12家。", nanchang)]
