@@ -1506,3 +1506,22 @@ def test_a_month_dating_a_meeting_at_which_something_was_said_is_no_period() -> 
     assert analyse(asked).periods == ()
     assert question_time(asked).year == 2025 and question_time(asked).months is None
     assert question_time("清河县2025年7月在全县新增多少家企业？").months == (7, 7)  # no meeting: the month counts
+
+
+def test_an_abbreviation_matches_the_words_it_takes_its_characters_from() -> None:
+    from assistant.answer.scoring import abbreviates, term_match
+
+    assert abbreviates("人社", "县人力资源和社会保障局于受理之日起5个工作日内核实")
+    assert abbreviates("发改委", "清河县发展和改革委员会印发通知")
+    assert not abbreviates("抽查", "随机抽取服务对象进行调查核实")  # 查 opens no word there
+    assert term_match("县人社", "县人力资源和社会保障局于受理之日起5个工作日内核实") == 1.0
+    text = "四、市人力资源和社会保障部门于受理申请材料之日起,5个工作日内随机抽取服务对象进行调查核实。"
+    assert "5个工作日" in read("市人社部门受理后多少天内核实？", text, "清河市一次性就业补助")
+
+
+def test_a_planned_figure_is_not_answered_by_a_figure_said_to_be_reached() -> None:
+    text = "县科技局局长表示,目前,清河县在京津冀已经建成了5个科技合作基地,正积极拓展与雄安新区的合作。"
+    answer = read("清河县计划在京津冀一共建多少个科技合作基地？", text, "清河县科技合作")
+    assert "5个" not in answer
+    planned = "县科技局局长表示,清河县计划到2027年在京津冀建成8个科技合作基地。"
+    assert "8个" in read("清河县计划在京津冀一共建多少个科技合作基地？", planned, "清河县科技合作")

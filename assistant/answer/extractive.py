@@ -85,6 +85,10 @@ class Answerer(Protocol):
     def __call__(self, question: str, passages: list[Passage]) -> Answer: ...
 
 
+# A sentence saying a figure is already reached: no answer to a question about the planned figure.
+RESULT_SAID = re.compile(r"已经|已(?:有|达|完成|建成|实现|累计)")
+
+
 # Whether the question being read, as asked, is short (AnswerSettings.short_question_words); None outside a call.
 _ASKED_IS_SHORT: ContextVar[bool | None] = ContextVar("asked_is_short", default=None)
 # A photo's credit left before the text it captions ("主办方供图人民网汕头8月17日电 …", "警方供图(下同) "): who gave the
@@ -549,6 +553,8 @@ class ExtractiveAnswerer:
         if probs[best] < scorer.threshold:
             return None
         c = cands[best]
+        if info.kind == "number" and TARGET_CUE.search(question) and RESULT_SAID.search(c.text):
+            return None  # a planned figure asked, a result said (as the rules' own fallback: spans)
         return [(c.passage_index, *self.trim(info, c, info.kind), "")]
 
     def candidates(
@@ -774,9 +780,11 @@ class ExtractiveAnswerer:
             return out
         if TARGET_CUE.search(question):
             # A question about targets is answered from target statements when there are any.
-            picks = self.pick(info, passages, info.kind, TARGET_WORDS, plan=True) or self.pick(
-                info, passages, info.kind, TARGET_WORDS
-            )
+            picks = self.pick(info, passages, info.kind, TARGET_WORDS, plan=True) or [
+                c
+                for c in self.pick(info, passages, info.kind, TARGET_WORDS)
+                if not (info.kind == "number" and RESULT_SAID.search(c.text))
+            ]  # (no figure said to be reached already: "目前…已经达成了5个" is no plan to build so many)
         else:
             picks = self.pick(info, passages, info.kind, near=near)
         if not picks and near is not None:

@@ -80,6 +80,37 @@ def abbreviation_match(term: str, text: str) -> bool:
     return False
 
 
+# Words an abbreviation passes over between the words it takes its characters from ("人力资源和社会保障": 人社).
+ABBREVIATION_GAP = frozenset("和与及的")
+HAN = re.compile(r"[\u4e00-\u9fff]+")
+ABBREVIATION_REACH = 16  # characters of text an abbreviation of up to four characters is read from
+
+
+def abbreviates(term: str, text: str) -> bool:
+    """term (2-4 characters) is the first characters of consecutive words of text, at least two of them words of
+    several characters: 人社 ~ 人力资源和社会保障, 市人社 ~ 市人力资源和社会保障部门, 发改委 ~ 发展和改革委员会. Only
+    the stretch of text after each occurrence of its first character is segmented, where the rest follows in order."""
+    if not 2 <= len(term) <= 4 or not HAN.fullmatch(term):
+        return False
+    for m in re.finditer(re.escape(term[0]), text):
+        window = text[m.start() : m.start() + ABBREVIATION_REACH]
+        if not re.match(".*?".join(map(re.escape, term)), window):
+            continue
+        words = [w for w, _ in pos_words(window)]
+        k = long = 0
+        for w in words:
+            if k == len(term):
+                break
+            if w[0] == term[k]:
+                long += len(w) >= 2
+                k += 1
+            elif w not in ABBREVIATION_GAP or k == 0:
+                break
+        if k == len(term) and long >= 2:
+            return True
+    return False
+
+
 QUOTES = re.compile(r"[“”‘’\"「」『』]")
 
 
@@ -90,6 +121,8 @@ def term_match(term: str, text: str) -> float:
     if term not in text and re.search(r"[a-z]", term):
         text = text.lower()  # question terms are lower-cased (terms.tokenize): "app" is the text's APP
     if term in text or any(alt in text for alt in SYNONYMS.get(term, ())) or abbreviation_match(term, text):
+        return 1.0
+    if abbreviates(term, text):
         return 1.0
     if len(term) >= 4:
         grams = _bigrams(term)
