@@ -1525,3 +1525,15 @@ def test_a_planned_figure_is_not_answered_by_a_figure_said_to_be_reached() -> No
     assert "5个" not in answer
     planned = "县科技局局长表示,清河县计划到2027年在京津冀建成8个科技合作基地。"
     assert "8个" in read("清河县计划在京津冀一共建多少个科技合作基地？", planned, "清河县科技合作")
+
+
+def test_the_clauses_quoted_are_checked_for_another_thing_not_only_the_whole_sentence() -> None:
+    text = (
+        "此次发布的“六条举措”包括:一是五年内投入10亿元支持动漫产业;二是重点奖励构建产业链条,特别是对新引进的"
+        "总部企业给予最高300万元一次性奖励;三是每年拿出50名人才落户指标吸引动漫人才;四是为企业每年培养800名"
+        "产业专业人才;五是建立工作专班,在知识产权保护、动漫企业上市、核心资质申请等环节提供全方位服务。"
+    )
+    answer = read("清河县六条举措对动漫企业上市给多少奖励？", text, "清河县发布促进动漫产业六条举措")
+    assert "300万元" not in answer
+    asked_for = "此次发布的“六条举措”包括:一是五年内投入10亿元支持动漫产业;二是对上市的动漫企业给予最高300万元奖励。"
+    assert "300万元" in read("清河县六条举措对动漫企业上市给多少奖励？", asked_for, "清河县发布促进动漫产业六条举措")

@@ -555,6 +555,8 @@ class ExtractiveAnswerer:
         c = cands[best]
         if info.kind == "number" and TARGET_CUE.search(question) and RESULT_SAID.search(c.text):
             return None  # a planned figure asked, a result said (as the rules' own fallback: spans)
+        if info.kind == "number" and vetoed(info, self.quoted(info, c, info.kind), info.kind):
+            return None  # the clauses it would quote are about another thing (as in pick)
         return [(c.passage_index, *self.trim(info, c, info.kind), "")]
 
     def candidates(
@@ -696,6 +698,11 @@ class ExtractiveAnswerer:
         piece = c.text[a:b].rstrip(",;:，；：、")
         return c.start + a, c.start + a + len(piece)
 
+    def quoted(self, info: QuestionInfo, c: Candidate, kind: str) -> Candidate:
+        """The candidate cut to the clauses its answer quotes (trim)."""
+        a, b = self.trim(info, c, kind)
+        return replace(c, start=a, end=b, text=c.text[a - c.start : b - c.start])
+
     def pick(
         self,
         info: QuestionInfo,
@@ -710,6 +717,10 @@ class ExtractiveAnswerer:
             for c in self.candidates(info, passages, kind, prefer, plan)
             if self.supported(info, c, kind) and not focus_elsewhere(info, kind, c, passages)
         ]
+        if kind == "number":
+            # the clauses quoted must not be about another thing themselves: a sentence of items ("…;三是…对…链主企业
+            # 给予最高500万元一次性奖励;…;七是…游戏企业…") names the asked thing in another item than its figure's
+            cands = [c for c in cands if not vetoed(info, self.quoted(info, c, kind), kind)]
         if not cands:
             return []
         if near is not None:
