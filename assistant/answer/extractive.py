@@ -17,6 +17,7 @@ from assistant.answer.eligibility import (
     in_scope,
     is_plan,
     previous_sentence,
+    sibling_modifier,
     supported,
     vetoed,
 )
@@ -555,7 +556,7 @@ class ExtractiveAnswerer:
         c = cands[best]
         if info.kind == "number" and TARGET_CUE.search(question) and RESULT_SAID.search(c.text):
             return None  # a planned figure asked, a result said (as the rules' own fallback: spans)
-        if info.kind == "number" and vetoed(info, self.quoted(info, c, info.kind), info.kind):
+        if info.kind == "number" and sibling_modifier(info, self.quoted(info, c, info.kind).text):
             return None  # the clauses it would quote are about another thing (as in pick)
         return [(c.passage_index, *self.trim(info, c, info.kind), "")]
 
@@ -718,9 +719,10 @@ class ExtractiveAnswerer:
             if self.supported(info, c, kind) and not focus_elsewhere(info, kind, c, passages)
         ]
         if kind == "number":
-            # the clauses quoted must not be about another thing themselves: a sentence of items ("…;三是…对…链主企业
-            # 给予最高500万元一次性奖励;…;七是…游戏企业…") names the asked thing in another item than its figure's
-            cands = [c for c in cands if not vetoed(info, self.quoted(info, c, kind), kind)]
+            # the clauses quoted must not state another thing's figure: a sentence of items ("…;三是…对…链主企业
+            # 给予最高500万元一次性奖励;…;七是…游戏企业…") names the asked pair in another item than its figure's, so
+            # the sentence passes the sibling check (eligibility.sibling_modifier) and the quote must pass it too
+            cands = [c for c in cands if not sibling_modifier(info, self.quoted(info, c, kind).text)]
         if not cands:
             return []
         if near is not None:
