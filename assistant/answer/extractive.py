@@ -90,6 +90,18 @@ class Answerer(Protocol):
 RESULT_SAID = re.compile(r"已经|已(?:有|达|完成|建成|实现|累计)")
 
 
+def result_for_planned(info: QuestionInfo, c: Candidate) -> bool:
+    """A planned figure asked ("计划…一共建多少个") and a figure said to be reached already ("目前…已经达成了5个")."""
+    return info.kind == "number" and bool(TARGET_CUE.search(info.text) and RESULT_SAID.search(c.text))
+
+
+def quote_about_another(info: QuestionInfo, quote: Candidate, kind: str) -> bool:
+    """The clauses a figure answer quotes state another thing's figure: in a sentence of items ("…;三是…对…链主企业
+    给予最高500万元一次性奖励;…;七是…游戏企业…") the asked pair is named in another item than the figure's, so the
+    sentence passes the sibling check (eligibility.sibling_modifier) and the quote must pass it too."""
+    return kind == "number" and bool(sibling_modifier(info, quote.text))
+
+
 # Whether the question being read, as asked, is short (AnswerSettings.short_question_words); None outside a call.
 _ASKED_IS_SHORT: ContextVar[bool | None] = ContextVar("asked_is_short", default=None)
 # A photo's credit left before the text it captions ("主办方供图人民网汕头8月17日电 …", "警方供图(下同) "): who gave the
@@ -554,11 +566,10 @@ class ExtractiveAnswerer:
         if probs[best] < scorer.threshold:
             return None
         c = cands[best]
-        if info.kind == "number" and TARGET_CUE.search(question) and RESULT_SAID.search(c.text):
-            return None  # a planned figure asked, a result said (as the rules' own fallback: spans)
-        if info.kind == "number" and sibling_modifier(info, self.quoted(info, c, info.kind).text):
-            return None  # the clauses it would quote are about another thing (as in pick)
-        return [(c.passage_index, *self.trim(info, c, info.kind), "")]
+        quote = self.quoted(info, c, info.kind)
+        if result_for_planned(info, c) or quote_about_another(info, quote, info.kind):
+            return None  # (what the rules' own picks are held to: spans, pick)
+        return [(c.passage_index, quote.start, quote.end, "")]
 
     def candidates(
         self,
@@ -719,10 +730,7 @@ class ExtractiveAnswerer:
             if self.supported(info, c, kind) and not focus_elsewhere(info, kind, c, passages)
         ]
         if kind == "number":
-            # the clauses quoted must not state another thing's figure: a sentence of items ("…;三是…对…链主企业
-            # 给予最高500万元一次性奖励;…;七是…游戏企业…") names the asked pair in another item than its figure's, so
-            # the sentence passes the sibling check (eligibility.sibling_modifier) and the quote must pass it too
-            cands = [c for c in cands if not sibling_modifier(info, self.quoted(info, c, kind).text)]
+            cands = [c for c in cands if not quote_about_another(info, self.quoted(info, c, kind), kind)]
         if not cands:
             return []
         if near is not None:
@@ -794,10 +802,8 @@ class ExtractiveAnswerer:
         if TARGET_CUE.search(question):
             # A question about targets is answered from target statements when there are any.
             picks = self.pick(info, passages, info.kind, TARGET_WORDS, plan=True) or [
-                c
-                for c in self.pick(info, passages, info.kind, TARGET_WORDS)
-                if not (info.kind == "number" and RESULT_SAID.search(c.text))
-            ]  # (no figure said to be reached already: "目前…已经达成了5个" is no plan to build so many)
+                c for c in self.pick(info, passages, info.kind, TARGET_WORDS) if not result_for_planned(info, c)
+            ]
         else:
             picks = self.pick(info, passages, info.kind, near=near)
         if not picks and near is not None:
