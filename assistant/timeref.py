@@ -227,7 +227,9 @@ def editions_masked(question: str) -> str:
 EVENT_VERBS = r"召开|举办|举行|开幕|闭幕|落幕|启动|印发|发布|出台|签署"
 # (or at a meeting: "2023年7月在市人大常委会会议上讲")
 EVENT_PLACE = r"在[^，,。；;？?]{1,20}?(?:会议?|论坛|峰会|大会|发布会|座谈会|仪式)上"
-EVENT_DAY = re.compile(rf"\d{{1,2}}月(?:\d{{1,2}}日)?(?:底|初|末|上旬|中旬|下旬)?(?=(?:{EVENT_VERBS})|{EVENT_PLACE})")
+# What follows a month or day that dates an event (question.PERIOD leaves such a month out too).
+EVENT_AFTER = rf"(?:底|初|末|上旬|中旬|下旬)?(?:{EVENT_VERBS}|{EVENT_PLACE})"
+EVENT_DAY = re.compile(rf"\d{{1,2}}月(?:\d{{1,2}}日)?(?={EVENT_AFTER})")
 
 
 def question_time(question: str, today: str = "") -> TimeRef:

@@ -15,7 +15,7 @@ from assistant.gazetteer import Place, gazetteer
 from assistant.retrieve import QueryFilters, parse_filters
 from assistant.scope import Scope, question_scope
 from assistant.terms import _jieba, tokenize
-from assistant.timeref import EVENT_PLACE, EVENT_VERBS
+from assistant.timeref import EVENT_AFTER
 
 # The word lists, with their provenance: assistant/data/question_words.toml
 WORDS = tomllib.loads((Path(__file__).resolve().parent.parent / "data" / "question_words.toml").read_text("utf-8"))
@@ -509,9 +509,7 @@ def with_modifier(phrase: str, head: str) -> str:
 
 
 # (a month that dates an event, "7月底召开的座谈会", is no part of the year a figure is counted over)
-PERIOD = re.compile(
-    rf"(?:第?[一二三四1-4]|前[二三两2-3])季度|[上下]半年|\d{{1,2}}月份?(?!\d{{1,2}}日|(?:底|初|末|上旬|中旬|下旬)?(?:{EVENT_VERBS}|{EVENT_PLACE}))"
-)
+PERIOD = re.compile(rf"(?:第?[一二三四1-4]|前[二三两2-3])季度|[上下]半年|\d{{1,2}}月份?(?!\d{{1,2}}日|{EVENT_AFTER})")
 
 
 def periods_in(text: str) -> tuple[str, ...]:

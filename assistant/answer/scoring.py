@@ -31,8 +31,9 @@ from assistant.metadata import places_in
 from assistant.terms import SYNONYMS
 from assistant.types import Passage
 
-# A sentence enumerating as many items as the question asks for ("哪两所…"): weighed as a full list is.
-LIST_OF_ASKED_SIZE = 1.0 + 0.08 * 10
+# A list answer's weight: so much for each item it holds (figures, 、-pairs, ordinals), up to so many items; a sentence
+# enumerating exactly as many items as the question asks for ("哪两所…") weighs as a full list.
+LIST_ITEM_WEIGHT, LIST_FULL = 0.08, 10
 
 # A measure named in full only by the sentence's title or heading: its head in the sentence counts this much.
 CONTEXT_MEASURE = 0.75
@@ -120,9 +121,12 @@ def term_match(term: str, text: str) -> float:
         text = QUOTES.sub("", text)  # “百强”县市 is a 百强县市
     if term not in text and re.search(r"[a-z]", term):
         text = text.lower()  # question terms are lower-cased (terms.tokenize): "app" is the text's APP
-    if term in text or any(alt in text for alt in SYNONYMS.get(term, ())) or abbreviation_match(term, text):
-        return 1.0
-    if abbreviates(term, text):
+    if (
+        term in text
+        or any(alt in text for alt in SYNONYMS.get(term, ()))
+        or abbreviation_match(term, text)
+        or abbreviates(term, text)
+    ):
         return 1.0
     if len(term) >= 4:
         grams = _bigrams(term)
@@ -366,8 +370,9 @@ def value_factor(info: QuestionInfo, kind: str, sent: str, has_value: bool) -> f
     if kind == "list":
         n_asked = ITEMS_ASKED.search(info.text)
         if n_asked and CN_DIGIT[n_asked.group(1)] in (max_items(sent), ordinal_count(sent)):
-            return LIST_OF_ASKED_SIZE  # "在哪两所高校举办": "…在山东师范大学、济南大学分别举办"
-        return 1.0 + 0.08 * min(len(VALUE.findall(sent)) + sent.count("、") // 2 + ordinal_count(sent), 10)
+            return 1.0 + LIST_ITEM_WEIGHT * LIST_FULL  # "在哪两所高校举办": "…在山东师范大学、济南大学分别举办"
+        items = len(VALUE.findall(sent)) + sent.count("、") // 2 + ordinal_count(sent)
+        return 1.0 + LIST_ITEM_WEIGHT * min(items, LIST_FULL)
     return 1.0
 
 
