@@ -54,6 +54,11 @@ class Place:
         parts = self.uid.split("/")
         return "".join(parts[1:]) if self.level == 3 and len(parts) == 3 else self.name
 
+    @property
+    def province(self) -> str:
+        """The uid of the province the unit lies in (its own for a province)."""
+        return self.uid.split("/", 1)[0]
+
 
 @dataclass(frozen=True)
 class Mention:

@@ -141,7 +141,7 @@ def weakest_reading(m: Mention, home: Place) -> bool:
     """A county's bare short form naming a county of another province than its document's: the gazetteer's weakest
     reading, most often a common word ("在郑首次购买新建商品住房" in a 郑州 bulletin is no 南昌 新建区)."""
     p = m.places[0]
-    return p.level >= 3 and m.surface != p.name and p.uid.split("/")[0] != home.uid.split("/")[0]
+    return p.level >= 3 and m.surface != p.name and p.province != home.province
 
 
 def document_places(meta: dict[str, Any]) -> list[Place]:

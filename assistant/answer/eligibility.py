@@ -172,10 +172,10 @@ def value_place_conflict(info: QuestionInfo, sent: str) -> bool:
     if not values:
         return False
     # (a county or district of another province is the gazetteer's weakest reading: "上海湾区东湖国际创新中心")
-    provinces = {q.uid.split("/")[0] for q in asked}
+    provinces = {q.province for q in asked}
     for at in values:
         a, b = next(((a, b) for a, b in clauses if a <= at < b), (0, len(sent)))
-        named = [p for p in subject_places(sent[a:b]) if p.level < 3 or p.uid.split("/")[0] in provinces]
+        named = [p for p in subject_places(sent[a:b]) if p.level < 3 or p.province in provinces]
         # the figure's clause names no place (the sentence's own check decides), or only the asked one or a place
         # around it ("山东淄博第一批…737家")
         if not named or all(any(g.contains(q, p) or g.contains(p, q) for q in asked) for p in named):
