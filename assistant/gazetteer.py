@@ -180,9 +180,30 @@ class Gazetteer:
                 # whole (平顶山中试基地)
                 continue
             raw.append((m.start(), m.end(), surface))
+        raw = self._shared_shi(text, raw)
         found = [Mention(a, b, s, tuple(self.by_name[s])) for a, b, s in raw]
         named = [m.places[0] for m in found if len(m.places) == 1]
         return [self._resolve(m, named) if len(m.places) > 1 else m for m in found]
+
+    def _shared_shi(self, text: str, raw: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """A city's 市 that also opens the name of one of its districts is read once, as the district's: "枣庄市中区"
+        is 枣庄's 市中区 (not 枣庄市 and a 中区 elsewhere), "青岛市北区" 青岛's 市北区."""
+        out: list[tuple[int, int, str]] = []
+        skip_to = -1
+        for a, b, s in raw:
+            if a < skip_to:
+                continue
+            m = self._matcher.match(text, b - 1) if s.endswith("市") and s[:-1] in self.by_name else None
+            if (
+                m
+                and m.group() in self.full_names
+                and any(self.contains(p, c) for p in self.by_name[s] for c in self.by_name[m.group()])
+            ):
+                out += [(a, b - 1, s[:-1]), (b - 1, m.end(), m.group())]
+                skip_to = m.end()
+                continue
+            out.append((a, b, s))
+        return out
 
     def _after_parent(self, text: str, start: int, surface: str) -> bool:
         before = text[max(0, start - 12) : start]

@@ -935,6 +935,10 @@ def test_a_figure_of_a_sibling_kind_is_no_answer() -> None:
     assert "8.1%" in read(question, both, "外贸")
     verb = "清河县促进文旅消费券发放金额同比增长12.5%。"  # a verb before a head noun is no sibling modifier
     assert not sibling_modifier(analyse("清河县促进文旅的消费券发放金额同比增长多少？"), verb)
+    # the asked pair with 的 between is named: "出口的总额" beside "进口总额" is no conflict
+    with_de = "清河县上半年外贸出口的总额为8.1亿元,外贸进口总额为12.5亿元。"
+    assert not sibling_modifier(analyse("清河县上半年外贸出口总额是多少？"), with_de)
+    assert "8.1亿元" in read("清河县上半年外贸出口总额是多少？", with_de, "外贸")
 
 
 def test_how_many_days_asks_a_count_whatever_office_the_question_names() -> None:
@@ -1537,3 +1541,13 @@ def test_the_clauses_quoted_are_checked_for_another_thing_not_only_the_whole_sen
     assert "300万元" not in answer
     asked_for = "此次发布的“六条举措”包括:一是五年内投入10亿元支持动漫产业;二是对上市的动漫企业给予最高300万元奖励。"
     assert "300万元" in read("清河县六条举措对动漫企业上市给多少奖励？", asked_for, "清河县发布促进动漫产业六条举措")
+
+
+def test_a_figure_right_after_the_year_a_change_runs_to_is_that_years() -> None:
+    from assistant.answer.eligibility import year_of_value
+
+    text = "清河县研发经费投入由2018年3.2亿元提高到2022年6.5亿元,占地区生产总值比重由1.1%提高到2.3%。"
+    assert year_of_value(2022, text) and year_of_value(2018, text) and not year_of_value(2020, text)
+    assert not year_of_value(2022, "截至2022年6月末,余额达3亿元")  # a month of the year, no figure of it
+    assert "6.5亿元" in read("清河县2022年研发经费投入是多少？", text, "研发投入")
+    assert "现有文件中没有找到" in read("清河县2020年研发经费投入是多少？", text, "研发投入")

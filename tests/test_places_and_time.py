@@ -44,6 +44,10 @@ def test_a_shared_name_is_resolved_by_the_other_places_named() -> None:
     assert uids("辽宁朝阳") == ["辽宁省", "辽宁省/朝阳市"]
     # two 鼓楼区 lie in 江苏 (南京's and 徐州's): the one in the city the text also names is meant
     assert uids("江苏省南京市召开会议，鼓楼区作交流发言") == ["江苏省", "江苏省/南京市", "江苏省/南京市/鼓楼区"]
+    # a city's 市 that opens the name of one of its districts is the district's: 济南市中区, not 济南市 and a 中区
+    assert uids("济南市中区新增企业12家") == ["山东省/济南市", "山东省/济南市/市中区"]
+    assert uids("青岛市南区和市北区") == ["山东省/青岛市", "山东省/青岛市/市南区", "山东省/青岛市/市北区"]
+    assert uids("武汉市中心城区") == ["湖北省/武汉市"]
 
 
 def test_document_date_from_datelines_fields_and_signatures() -> None:

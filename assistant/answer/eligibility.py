@@ -191,8 +191,8 @@ STATED_YEAR = re.compile(r"(?<![比较与从自至到和同])(20\d{2})年(?!以�
 def value_year_conflict(info: QuestionInfo, sent: str) -> bool:
     """Every figure of the asked unit in sent is dated by a year the question does not ask: the nearest year stated
     before each figure is another one."""
-    if not info.filters.years:
-        return False
+    if not info.filters.years or any(year_of_value(int(y), sent) for y in info.filters.years):
+        return False  # ("由2015年8700多亿元提高到2022年1.7万亿元" states the asked 2022's figure)
     values = figure_starts(info, sent)
     if not values:
         return False
@@ -403,14 +403,19 @@ def in_scope(info: QuestionInfo, sent: str, text: str, start: int, meta: dict[st
     return not (is_furniture_line(sent) and not BYLINE_ASKED.search(info.text))
 
 
-# "2022年的22.33%", "2022年底的66.17万人": a figure that belongs to the year right before it ("Y of year X").
-# Only this form binds: a figure after a verb ("比2022年增长5%") may be measured against that year.
-YEAR_OF_VALUE = r"{year}年(?:底|末|全年|年底|年末)?的\s*(?:\d|[一二两三四五六七八九十])"
+# "2022年的22.33%", "2022年底的66.17万人": a figure that belongs to the year right before it ("Y of year X");
+# so does one right after the year a change runs from or to ("由2015年8700多亿元提高到2022年1.7万亿元"; not a month
+# of it: "截至2022年6月"). Only these forms bind: a figure after a verb ("比2022年增长5%") may be measured against
+# that year.
+YEAR_OF_VALUE = (
+    r"{year}年(?:底|末|全年|年底|年末)?的\s*(?:\d|[一二两三四五六七八九十])"
+    r"|(?:由|从|到|至){year}年(?:底|末)?(?!\d{{1,2}}\s*(?:月|[-—~至到]))\s*\d"
+)
 
 
 def year_of_value(year: int | None, sent: str) -> bool:
-    """Whether sent states a figure of the asked year in the "X年的Y" form, however many other years it names
-    ("留镇率已从2021年的21.42%提升至2022年的22.33%" states a 2021 and a 2022 figure)."""
+    """Whether sent states a figure of the asked year in the "X年的Y" (or "由/到X年Y") form, however many other years
+    it names ("留镇率已从2021年的21.42%提升至2022年的22.33%" states a 2021 and a 2022 figure)."""
     return year is not None and bool(re.search(YEAR_OF_VALUE.format(year=year), sent))
 
 
@@ -441,7 +446,13 @@ def sibling_modifier(info: QuestionInfo, text: str) -> str:
     cuts the clause ("新型冠状病毒肺炎" holds no word "病毒" before "肺炎" to stand for "新冠"); only nouns stand for
     nouns ("促进文创" is no modifier). "" when there is none."""
     asked = [t for t in info.terms if len(t) == 2 and t not in info.place_terms and pos_words(t)[0][1] in NOUNISH]
-    pairs = [(t, h) for t in asked for h in info.terms if len(h) >= 2 and t + h in info.text and t + h not in text]
+    # (the pair named with 的 between is named: "科创票据的余额" names 票据余额)
+    pairs = [
+        (t, h)
+        for t in asked
+        for h in info.terms
+        if len(h) >= 2 and t + h in info.text and t + h not in text and f"{t}的{h}" not in text
+    ]
     if not pairs:
         return ""
     for clause in value_clauses(info, text):
