@@ -125,6 +125,7 @@ PERIODS: list[tuple[re.Pattern[str], object]] = [
         re.compile(rf"(?:截至|截止|截止到|到)\s*(?:(?:19|20)\d{{2}}年)?{MONTH}月(?:底|末)"),
         lambda m: (1, _num(m.group(1))),
     ),
+    (re.compile(r"前(\d{1,2}|十[一二]?|[一二两三四五六七八九])个月"), lambda m: (1, _num(m.group(1)))),  # 前6个月: 1-6
     (re.compile(r"全年|年度"), lambda m: (1, 12)),
     (
         re.compile(r"(?<![\d.])(1[0-2]|[1-9])月份?(?![\d一二三四五六七八九十]{1,3}日|\d)"),

@@ -230,6 +230,10 @@ def test_a_demonstrative_subject_takes_its_antecedent_as_context() -> None:
     start = text.index("该联盟")
     assert antecedent(text, start, text[start:]) == "南屏县青年创客联盟日前举行年会。"
     assert antecedent(text, 0, "会上发布了年度报告。") == ""
+    # a head of one character ("该旅在…", "该队在…") is the word pointed at, not that character and the next
+    unit = "清河县消防救援支队某队官兵昨日赶赴灾区。现场秩序井然。该队在接到命令后,立即派出30名队员、6台车辆。"
+    at = unit.index("该队")
+    assert antecedent(unit, at, unit[at:]) == "清河县消防救援支队某队官兵昨日赶赴灾区。"
     ans = ExtractiveAnswerer()("南屏县青年创客联盟是哪一年发起成立的", [passage(text)])
     assert not ans.refused and "2019年" in ans.answer
 
@@ -246,6 +250,12 @@ def test_a_question_asking_two_things_is_read_clause_by_clause() -> None:
     assert analyse("清河县创客学院一共多少课时").measure == "课时"  # the counter ending the clause is what is counted
     assert analyse("论坛办了几场分论坛").kind == "number" and analyse("论坛是谁主办的").kind == "fact"
     assert split_clauses("高企、科技型中小企业各有多少家") == ["高企、科技型中小企业各有多少家"]
+    # clauses before the first asking one frame each asking clause; items of a subject do not
+    assert split_clauses("清河县消防大队赶赴灾区，一共派了多少队员、多少台车辆？") == [
+        "清河县消防大队赶赴灾区，一共派了多少队员",
+        "清河县消防大队赶赴灾区，一共多少台车辆",
+    ]
+    assert split_clauses("面上基金、青年基金各批了几项，资助率多少") == ["面上基金、青年基金各批了几项，资助率多少"]
     p = passage(
         "清河县创客学院今年开班。课程共24个课时,每周两次。课程讲授Python编程语言和机器人搭建。报名截至7月1日。",
         title="清河县创客学院暑期开班",
@@ -1551,3 +1561,20 @@ def test_a_figure_right_after_the_year_a_change_runs_to_is_that_years() -> None:
     assert not year_of_value(2022, "截至2022年6月末,余额达3亿元")  # a month of the year, no figure of it
     assert "6.5亿元" in read("清河县2022年研发经费投入是多少？", text, "研发投入")
     assert "现有文件中没有找到" in read("清河县2020年研发经费投入是多少？", text, "研发投入")
+
+
+def test_a_part_of_the_year_named_another_way_is_the_one_asked() -> None:
+    from assistant.timeref import resolve
+
+    assert resolve("前6个月,研发经费12亿元", "2023-07-20").months == (1, 6)
+    assert resolve("前两个月完成投资", "2023-03-20").months == (1, 2)
+    text = "清河县科技局局长表示:前6个月,全县规上企业研发经费12.6亿元,同比增长20.5%。"
+    assert "12.6亿元" in read("清河县2023年1-6月规上企业研发经费是多少？", text, "研发经费")
+    assert "现有文件中没有找到" in read("清河县2023年1-9月规上企业研发经费是多少？", text, "研发经费")
+
+
+def test_which_days_asks_a_date_not_a_count() -> None:
+    assert analyse("清河县首届科技节是哪几天举办的？").kind == "date"
+    assert analyse("清河县科技节要办几天？").kind == "number"
+    text = "记者从县政府新闻办获悉,清河县首届科技节定于2023年8月5日至9日举办,届时将有院士专家莅临。"
+    assert "8月5日至9日" in read("清河县首届科技节是哪几天举办的？", text, "科技节")

@@ -87,6 +87,7 @@ def eligible(
     plan: bool | None,
     previous: str = "",
     unplaced: bool = False,
+    months: tuple[int, int] | None = None,
 ) -> bool:
     """Hard rules: the right year, the right place, a result when a result is asked. The place is right when the
     sentence names it (or names none and the sentence before it, `previous`, does: "上海…。政策实施后，预计…") or the
@@ -110,7 +111,11 @@ def eligible(
         and not whole_unit_named(sent, meta, places)
     ):
         return False  # and the gazetteer's check of what the sentence is about: scope.place_conflict (candidates)
-    if info.periods and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods):
+    if (
+        info.periods
+        and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods)
+        and not same_part_of_year(info, months)
+    ):
         return False  # "一季度完成了多少": a full-year figure is not the answer (another stated period: scope)
     if kind == "number" and info.measure and level_conflict(info, sent):
         return False  # "国家级瞪羚企业几家" is not answered by "省级瞪羚企业2家"
@@ -123,6 +128,14 @@ def eligible(
     if info.wants_achieved and (planned or FORECAST.search(sent)):
         return False  # "已经入驻了多少家" is not answered by "建成后预计吸引…150家"
     return True
+
+
+def same_part_of_year(info: QuestionInfo, months: tuple[int, int] | None) -> bool:
+    """The part of the year the sentence states itself (`months`, as the time resolver reads it) is the one asked,
+    however each names it: "前6个月" is "1-6月" is "上半年". (Not one inherited from its paragraph: a sentence of
+    the same paragraph may count a part of that period, "北京流向津冀技术合同成交额…".)"""
+    asked = info.scope.time.months if info.scope else None
+    return bool(months and asked and asked != (1, 12) and months == asked)
 
 
 # A figure forecast, not yet reached ("预计全年…", "建成后…").

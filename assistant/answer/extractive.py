@@ -38,6 +38,7 @@ from assistant.answer.question import (
     content_words,
     placeless,
     places_named_only_as_name,
+    pos_words,
 )
 from assistant.answer.scoring import (
     NEAR_BOOST,
@@ -77,6 +78,7 @@ from assistant.scope import subject_places
 from assistant.settings import AnswerSettings
 from assistant.tables import is_row
 from assistant.terms import key_terms
+from assistant.timeref import resolve
 from assistant.types import Answer, Chunk, Passage
 
 
@@ -137,7 +139,9 @@ def antecedent(text: str, start: int, sent: str) -> str:
     m = ANAPHOR.search(sent[:12])
     if not m:
         return ""
-    head = re.escape(m.group(1))
+    word, flag = pos_words(sent[m.start(1) : m.start(1) + 6])[0]
+    # (a head of one character is its own word: "该旅在接到…" points at the 旅, not at "旅在")
+    head = re.escape(word if len(word) == 1 and flag.startswith("n") else m.group(1))
     for prev in reversed([x.group() for x in SENTENCE.finditer(text[max(0, start - 600) : start])]):
         if re.search(rf"(?<![该此一]){head}", prev):
             return prev.strip()
@@ -602,7 +606,8 @@ class ExtractiveAnswerer:
                 if len(sent) < 4:
                     continue
                 prev = previous_sentence(p.text, start)
-                if not eligible(here, sent, p.meta, doc_ok, kind, plan, prev, unplaced) or not in_scope(
+                months = resolve(sent, str(p.meta.get("date", ""))).months if info.periods else None
+                if not eligible(here, sent, p.meta, doc_ok, kind, plan, prev, unplaced, months) or not in_scope(
                     here, sent, p.text, start, p.meta
                 ):
                     continue

@@ -44,7 +44,15 @@ def split_clauses(question: str) -> list[str]:
         period = EACH_PERIOD.search(a)
         frame = "".join(f"{y}年" for y in f.years) + (period.group() if period else "") + "".join(f.places[:1])
         return [a + rest, (frame if frame and frame not in b else "") + b + rest]
-    pieces = [p.strip() for p in re.split(r"[,，、;；]", q) if p.strip()]
+    # clauses before the first asking one, each ending in a comma, frame them all ("…某旅支援五常市灾后重建，派了多少
+    # 官兵、多少台车辆"); not items of a subject ("面上基金、青年基金各批了几项")
+    cut = re.split(r"([,，、;；])", q)  # pieces and the marks between them
+    lead = next((i for i in range(0, len(cut), 2) if ASKS.search(cut[i])), 0)
+    framed = lead and all(mark in ",，" for mark in cut[1:lead:2])
+    frame = "".join(cut[:lead]) if framed else ""
+    pieces = [p.strip() for p in re.split(r"[,，、;；]", q[len(frame) :]) if p.strip()]
+    if frame and pieces:
+        pieces[0] = frame + pieces[0]
     if len(pieces) < 2 or not all(ASKS.search(p) for p in pieces):
         return [question]
     first = pieces[0]
