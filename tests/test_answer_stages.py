@@ -1578,3 +1578,18 @@ def test_which_days_asks_a_date_not_a_count() -> None:
     assert analyse("清河县科技节要办几天？").kind == "number"
     text = "记者从县政府新闻办获悉,清河县首届科技节定于2023年8月5日至9日举办,届时将有院士专家莅临。"
     assert "8月5日至9日" in read("清河县首届科技节是哪几天举办的？", text, "科技节")
+
+
+def test_a_figure_of_another_class_or_of_the_whole_class_is_no_answer() -> None:
+    from assistant.answer.eligibility import class_unstated, edition_conflict
+
+    text = "今年上半年,清河县新批准第二类医疗器械注册证16张,同比增长9.6%。"
+    assert edition_conflict("清河县上半年新批准多少张第三类医疗器械注册证？", text)
+    assert "现有文件中没有找到" in read("清河县上半年新批准多少张第三类医疗器械注册证？", text, "医疗器械")
+    assert "16张" in read("清河县上半年新批准多少张第二类医疗器械注册证？", text, "医疗器械")
+    whole = "截至6月末,清河县企业发行科创票据的余额达26亿元。"
+    asked = "截至6月末，清河县混合型科创票据的余额是多少？"
+    assert class_unstated(analyse(asked), whole) == "混合型"  # the whole class's figure, not the asked kind's
+    assert "现有文件中没有找到" in read(asked, whole, "科创票据")
+    assert "26亿元" in read("截至6月末，清河县科创票据的余额是多少？", whole, "科创票据")
+    assert not class_unstated(analyse(asked), "清河县企业发行混合型科创票据的余额达3亿元。")

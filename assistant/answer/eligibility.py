@@ -345,8 +345,8 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
 COUNTRY_ASKED = re.compile(r"哪(?:个|些|几个|[一二两三四五六七八九十]+个)?国家")
 
 
-# The edition of a recurring thing: "第二期", "第十一批", "第5届", "第三轮".
-EDITION = re.compile(r"第([一二三四五六七八九十百零〇两\d]+)(期|届|批|轮|季)")
+# The edition of a recurring thing ("第二期", "第十一批", "第5届", "第三轮") or the class of a graded one ("第三类").
+EDITION = re.compile(r"第([一二三四五六七八九十百零〇两\d]+)(期|届|批|轮|季|类)")
 
 
 def edition_conflict(question: str, text: str, context: str = "") -> bool:
@@ -444,7 +444,18 @@ def contrast_term(info: QuestionInfo, text: str, context: str = "") -> str:
         for w in words:
             if len(w) == len(t) and w[-2:] == t[-2:] and w[:-2] != t[:-2] and w not in info.text:
                 return w
-    return sibling_modifier(info, text)
+    return sibling_modifier(info, text) or class_unstated(info, text + context)
+
+
+def class_unstated(info: QuestionInfo, text: str) -> str:
+    """A word that classifies the thing asked (jieba's distinguishing words, "b": 混合型, 大型) standing before a noun
+    of the question that the sentence names without it: "混合型科创票据的余额" asked, "科创票据的余额达2264亿元"
+    stated is the whole class's figure. "" when there is none."""
+    words = pos_words(info.text)
+    for (w, flag), (h, hflag) in zip(words, words[1:], strict=False):
+        if flag == "b" and hflag.startswith("n") and len(h) >= 2 and w not in text and h in text:
+            return w
+    return ""
 
 
 # jieba flags of a word that can name a kind of thing before a head noun: nouns, other proper nouns, verbal nouns.
