@@ -1593,3 +1593,22 @@ def test_a_figure_of_another_class_or_of_the_whole_class_is_no_answer() -> None:
     assert "现有文件中没有找到" in read(asked, whole, "科创票据")
     assert "26亿元" in read("截至6月末，清河县科创票据的余额是多少？", whole, "科创票据")
     assert not class_unstated(analyse(asked), "清河县企业发行混合型科创票据的余额达3亿元。")
+
+
+def test_a_part_of_the_year_asked_beside_the_whole_is_answered_by_that_parts_figure() -> None:
+    from assistant.answer.eligibility import partial_period
+
+    part = "数据显示,1至7月份,清河县汽车出口2.3万辆,同比增长67.9%。"
+    assert partial_period("清河县2023年全年汽车出口多少辆？", part)  # the whole year asked: no answer
+    assert not partial_period("清河县2023年全年预期多少？1到7月份实际已经出口了多少辆？", part)
+    text = "清河县汽车行业协会预计,2023年全年汽车出口将超过4万辆。" + part
+    answer = read("清河县2023年全年汽车出口预计多少辆？1到7月份实际已经出口了多少辆？", text, "汽车出口")
+    assert "4万辆" in answer and "2.3万辆" in answer
+
+
+def test_a_length_asked_is_measured_by_a_sentence_stating_one() -> None:
+    text = "清河县首届青少年科技创新大赛总决赛19日开幕。据介绍,本届大赛总决赛将持续三天,共设4个赛道。"
+    assert "三天" in read("清河县首届青少年科技创新大赛总决赛比赛持续几天？", text, "大赛")
+    assert "现有文件中没有找到" in read(
+        "清河县首届青少年科技创新大赛总决赛比赛持续几天？", text.split("据介绍")[0], "大赛"
+    )

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from assistant.answer.question import (
     BYLINE_ASKED,
+    DURATION_ASKED,
     ITEMS_ASKED,
     RELATIVE_ASKED,
     REST_ASKED,
@@ -53,7 +54,7 @@ from assistant.scope import (
     whole_unit_place,
 )
 from assistant.tables import is_row, row_sides
-from assistant.timeref import resolve
+from assistant.timeref import question_time, resolve
 from assistant.types import Passage
 
 
@@ -307,11 +308,24 @@ def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -
         and not enumerates(c)
     ):
         return False  # "分别是哪两个团队": a sentence that names none of them
-    if kind == "number" and info.measure and not info.two_part and measure_match(info, c.text, c.context) < 0.5:
+    if (
+        kind == "number"
+        and info.measure
+        and not info.two_part
+        and measure_match(info, c.text, c.context) < 0.5
+        and not (DURATION_ASKED.search(info.text) and DURATION_STATED.search(c.text))
+    ):
         return False  # "项目总投资是多少": a sentence about the project that never states its 总投资
+        # (a length asked, "比赛持续几天", is measured by the sentence stating one: "大赛总决赛将持续三天")
     if kind == "number" and info.unit and value_clause_cover(info, c.text, c.subject) < 0.25:
         return False  # the asked-for figure sits in a clause about something else
     return True
+
+
+# A length of time stated as one ("持续三天", "为期4天", "历时两个月").
+DURATION_STATED = re.compile(
+    r"(?:持续|为期|历时|用时|耗时)\s*(?:\d+|[一二两三四五六七八九十半]+)\s*(?:个)?(?:天|日|周|月|年|小时)"
+)
 
 
 def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
@@ -503,13 +517,26 @@ def partial_period(question: str, text: str) -> bool:
     """The question asks the total of a whole month or year and the sentence states a running total up to a day
     before its end ("截至2月16日共运送…" for "2月全月…共多少") or, for a year, only a part of it (a quarter, a half)."""
     whole = WHOLE_PERIOD.search(question)
-    if whole and "年" in whole.group() and PART_OF_YEAR.search(text) and not WHOLE_PERIOD.search(text):
+    if (
+        whole
+        and "年" in whole.group()
+        and PART_OF_YEAR.search(text)
+        and not WHOLE_PERIOD.search(text)
+        and not part_asked_besides(question, whole)
+    ):
         return True  # "全年营收" is not answered by "第四季度营收为140亿美元"
     m = UP_TO_DAY.search(text) if whole else None
     if not m:
         return False
     month, day = int(m.group(1)), int(m.group(2))
     return (month, day) != (12, 31) if "年" in whole.group() else day < 28
+
+
+def part_asked_besides(question: str, whole: re.Match[str]) -> bool:
+    """The question asks a part of the year too, besides the whole one ("全年的预期是多少？1到7月份已经出口了多少"):
+    a figure of that part answers that part."""
+    months = question_time(question[: whole.start()] + " " + question[whole.end() :]).months
+    return bool(months and months != (1, 12))
 
 
 # A count word of a question with a counter that a noun can follow ("几家是产业链企业", "多少名营员"): not 人 or 次,
