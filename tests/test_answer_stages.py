@@ -1612,3 +1612,20 @@ def test_a_length_asked_is_measured_by_a_sentence_stating_one() -> None:
     assert "现有文件中没有找到" in read(
         "清河县首届青少年科技创新大赛总决赛比赛持续几天？", text.split("据介绍")[0], "大赛"
     )
+
+
+def test_a_question_asking_from_and_to_prefers_the_sentence_giving_both_ends() -> None:
+    text = (
+        "由县科协主办的2023年清河县科技馆联合行动“未来科学节”主题科普活动将于28日在县科技馆启动。"
+        "科学节活动为期三天(7月28日至30日),主题活动丰富多样。"
+    )
+    answer = read("2023年清河县科技馆联合行动“未来科学节”是几号到几号？", text, "科学节")
+    assert "7月28日至30日" in answer and "将于28日" not in answer
+    assert "将于28日" in read("2023年清河县科技馆联合行动“未来科学节”是哪天启动的？", text, "科学节")
+
+
+def test_that_person_asked_by_name_is_a_person() -> None:
+    assert analyse("清河县那位接受采访的无人机操作手叫什么名字？").kind == "name"
+    assert analyse("这位院士叫什么名字").kind == "name"
+    assert analyse("清河县科技节叫什么名字").kind == "title"
+    assert analyse("该园区位于哪里").kind != "person"  # (该位于 is no person)

@@ -47,7 +47,7 @@ DATE_CUE = re.compile(
 )
 
 
-PERSON_CUE = re.compile(r"谁|哪位|负责人|局长|书记|主任|记者|通讯员|编辑|(?<!工)作者|姓名|姓什么")  # (not 工作者)
+PERSON_CUE = re.compile(r"谁|[哪那这]位|负责人|局长|书记|主任|记者|通讯员|编辑|(?<!工)作者|姓名|姓什么")  # (not 工作者)
 
 
 # The words of PERSON_CUE that ask who, not a role that may be counted ("几家企业负责人").

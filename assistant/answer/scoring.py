@@ -360,11 +360,19 @@ def role_holder_in(info: QuestionInfo, text: str) -> bool:
     return False
 
 
+# A date question asking when something runs from and to ("几号到几号", "哪几天", "从哪天到哪天"), and a span of days
+# stated ("7月28日至30日", "8月5日-9日", "7月28日至8月2日").
+RANGE_ASKED = re.compile(r"几[号日]\s*(?:到|至)\s*几[号日]|哪几天|哪天\s*(?:到|至)\s*哪天|起止")
+DATE_RANGE = re.compile(r"\d{1,2}日\s*(?:至|到|-|—|~)\s*(?:\d{1,2}月)?\d{1,2}日")
+
+
 def value_factor(info: QuestionInfo, kind: str, sent: str, has_value: bool) -> float:
     """How much the sentence's values weigh for the kind asked: a figure near the asked terms, a date or name, the
     items of a list."""
     if kind == "number":
         return 1.2 if value_near_terms(info, sent) else (1.0 if has_value else 0.35)
+    if kind == "date" and has_value and RANGE_ASKED.search(info.text):
+        return 1.4 if DATE_RANGE.search(sent) else 0.9  # "几号到几号": the sentence giving both ends (one day: half)
     if kind in VALUE_KINDS:  # (a date, name, place or number to call; a figure is weighed above)
         return 1.15 if has_value else 0.4
     if kind == "list":
