@@ -24,7 +24,6 @@ from assistant.answer.scoring import (
     counted_in,
     enumerates,
     measure_match,
-    tagged_persons,
     term_match,
     value_clause_cover,
     value_clauses,
@@ -346,9 +345,7 @@ BODY = re.compile(
 def names_something_new(question: str, text: str) -> bool:
     """text names a thing the question does not: a proper noun (jieba), a title, a quoted or bracketed name, an
     office or body."""
-    # (a person as the tagger's names that look like one: "卫冕", "上赛季" are tagged nr too)
-    words = [w for w, flag in pos_words(text) if flag.startswith(PROPER_FLAGS[1:]) and len(w) >= 2]
-    words += [w for w in tagged_persons(text) if w]
+    words = [w for w, flag in pos_words(text) if flag.startswith(PROPER_FLAGS) and len(w) >= 2]
     words += [g for m in NAMED.findall(text) for g in m if g] + BODY.findall(text)
     return any(w not in question for w in words)
 
