@@ -1629,19 +1629,3 @@ def test_that_person_asked_by_name_is_a_person() -> None:
     assert analyse("这位院士叫什么名字").kind == "name"
     assert analyse("清河县科技节叫什么名字").kind == "title"
     assert analyse("该园区位于哪里").kind != "person"  # (该位于 is no person)
-
-
-def test_a_question_asking_one_named_thing_needs_a_sentence_naming_one() -> None:
-    from assistant.answer import ExtractiveAnswerer
-    from assistant.answer.eligibility import names_something_new
-
-    question = "2023年清河杯青少年机器人大赛冠军"
-    bare = passage("清河杯青少年机器人大赛已举办9届,2023年冠军之争格外激烈。")
-    assert not names_something_new(question, bare.chunk.text)
-    assert ExtractiveAnswerer()(question, [bare]).refused  # a sentence naming no winner answers nothing
-    named = passage("2023年清河杯青少年机器人大赛决赛落幕,清河县实验中学代表队夺得冠军。")
-    assert "实验中学" in ExtractiveAnswerer()(question, [bare, named]).answer
-    # an office named by what it is counts as named ("由人社部门落实"); "哪部分" asks no named thing
-    assert names_something_new("交通补贴由哪个部门落实？", "自行外出务工的,由人社部门落实交通补贴。")
-    text = "对企业为疫情防控捐赠资金及物资的,在经营业绩考核中视同利润。"
-    assert "视同利润" in read("清河县明确了哪部分资金在经营业绩考核中视同利润？", text, "考核")
