@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 CN_NUM = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 
@@ -143,6 +144,7 @@ TO_DATE = re.compile(r"截至目前|截止目前|目前|至今|近日|日前|近
 PLAN = re.compile(r"下一步|计划|力争|预计|将于|将在|目标|到(?:19|20)\d{2}年|争取|拟")
 
 
+@lru_cache(maxsize=8192)  # (the reader reads the same sentences again for each part and clause of a question)
 def resolve(text: str, doc_date: str = "", infer_year: bool = True) -> TimeRef:
     """The time one sentence states (explicitly or relative to doc_date); an empty TimeRef when it states none.
 

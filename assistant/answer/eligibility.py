@@ -9,6 +9,7 @@ from functools import lru_cache
 from assistant.answer.question import (
     BYLINE_ASKED,
     DURATION_ASKED,
+    DURATION_UNITS,
     ITEMS_ASKED,
     RELATIVE_ASKED,
     REST_ASKED,
@@ -322,9 +323,9 @@ def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -
     return True
 
 
-# A length of time stated as one ("持续三天", "为期4天", "历时两个月").
+# A length of time stated as one ("持续三天", "为期4天", "历时两个月"), in the units a length is asked in.
 DURATION_STATED = re.compile(
-    r"(?:持续|为期|历时|用时|耗时)\s*(?:\d+|[一二两三四五六七八九十半]+)\s*(?:个)?(?:天|日|周|月|年|小时)"
+    rf"(?:持续|为期|历时|用时|耗时)\s*(?:\d+|[一二两三四五六七八九十半]+)(?:{DURATION_UNITS}|日)"
 )
 
 

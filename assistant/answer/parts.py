@@ -48,11 +48,9 @@ def split_clauses(question: str) -> list[str]:
     # 官兵、多少台车辆"); not items of a subject ("面上基金、青年基金各批了几项")
     cut = re.split(r"([,，、;；])", q)  # pieces and the marks between them
     lead = next((i for i in range(0, len(cut), 2) if ASKS.search(cut[i])), 0)
-    framed = lead and all(mark in ",，" for mark in cut[1:lead:2])
-    frame = "".join(cut[:lead]) if framed else ""
-    pieces = [p.strip() for p in re.split(r"[,，、;；]", q[len(frame) :]) if p.strip()]
-    if frame and pieces:
-        pieces[0] = frame + pieces[0]
+    if lead and all(mark in ",，" for mark in cut[1:lead:2]):
+        cut = ["".join(cut[:lead]) + cut[lead].strip(), *cut[lead + 1 :]]
+    pieces = [p.strip() for p in cut[::2] if p.strip()]
     if len(pieces) < 2 or not all(ASKS.search(p) for p in pieces):
         return [question]
     first = pieces[0]
