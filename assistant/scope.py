@@ -36,11 +36,20 @@ ISSUER_OF_TITLE = re.compile(
 class Scope:
     places: tuple[Place, ...]
     time: TimeRef
+    whole: tuple[Place, ...] = ()  # the asked places whose whole is asked ("上海全市一共…"): a part's is not theirs
+
+
+# "全市…" asking the whole of a unit, not a rank or a share within it ("全省第一", "占全市").
+WHOLE_ASKED = re.compile(r"(?<![占居在列位至为])全([省市区县])(?![第前首排内外])")
+# the level below which a unit's part sits: 全县 and 全区 are parts of a 市, which is part of a 省
+WHOLE_RANK = {"省": 1, "市": 2, "区": 3, "县": 3}
 
 
 def question_scope(question: str, today: str | None = None) -> Scope:
     places = tuple(subject_places(question, lenient=True))
-    return Scope(places, question_time(question, today or dt.date.today().isoformat()))
+    levels = {m.group(1) for m in WHOLE_ASKED.finditer(question)}
+    whole = tuple(p for p in deepest_places(places) if p.name[-1:] in levels)
+    return Scope(places, question_time(question, today or dt.date.today().isoformat()), whole)
 
 
 def subject_mentions(text: str, lenient: bool = False) -> list[Mention]:
@@ -173,6 +182,32 @@ def place_conflict(asked: Scope, sentence: str, meta: dict[str, Any]) -> bool:
     deepest = deepest_places(asked.places)  # a sentence about any of them agrees
     # a province named in the question frames it ("湖北科创供应链平台"): its cities' sentences agree
     return not any(g.contains(q, s) for q in deepest for s in stated)
+
+
+# A zone inside a city named by the city ("长春新区", "沈阳经开区"): a part of it, not the city.
+ZONE_AFTER = re.compile(r"^(?:新区|高新区|开发区|经开区|高新技术产业开发区|经济技术开发区|自贸区|园区|片区)")
+
+
+def part_of_whole(asked: Scope, clause: str) -> bool:
+    """The question asks the whole of a unit ("上海全市一共…") and the clause is about a part of it: a place inside
+    it ("浦东现有…"), a zone named by it ("长春新区…"), the whole of a lower unit ("全区…" for 全市) or a share or rank
+    within it ("约占上海全市1/4", "居全市第一")."""
+    if not asked.whole:
+        return False
+    g = gazetteer()
+    for w in asked.whole:
+        level = w.name[-1]
+        if re.search(rf"(?:占|居|位居|位列|列)[^，。,；;]{{0,6}}全{level}|全{level}(?:第|前|首位|排名)", clause):
+            return True
+        if any(WHOLE_RANK.get(m.group(1), 0) > WHOLE_RANK[level] for m in WHOLE_ASKED.finditer(clause)):
+            return True
+        # (any one-reading mention: only places inside the asked one count, and a clause about a part opens with it)
+        for m in g.mentions(clause, lenient=True):
+            p = m.places[0]
+            inside = p.uid != w.uid and g.contains(w, p)
+            if len(m.places) == 1 and (inside or (p.uid == w.uid and ZONE_AFTER.match(clause[m.end :]))):
+                return True
+    return False
 
 
 def time_conflict(asked: Scope, stated: TimeRef) -> bool:

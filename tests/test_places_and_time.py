@@ -185,6 +185,32 @@ def test_a_clause_opening_with_the_whole_unit_is_about_that_unit() -> None:
     assert "91.2%" in ExtractiveAnswerer()("江西省在建省大中型项目复工率达到了多少？", [p]).answer
 
 
+def test_a_question_asking_a_whole_unit_is_not_answered_by_a_part() -> None:
+    from assistant.answer import ExtractiveAnswerer
+    from assistant.answer.eligibility import figures_of_part
+    from assistant.answer.question import analyse
+    from assistant.types import Chunk, Passage
+
+    q = analyse("杭州全市一共有多少家数字安防企业？")
+    assert [p.name for p in q.scope.places] == ["杭州市"] and [p.name for p in q.scope.whole] == ["杭州市"]
+    assert figures_of_part(q, "滨江区现有数字安防企业约150家,约占杭州全市三成。")  # a district's
+    assert figures_of_part(q, "钱塘新区现有数字安防企业62家。")  # a zone named by the city
+    assert figures_of_part(q, "区统计局共认定全区数字安防企业95家,增幅居全市第一。")  # 全区 inside 全市
+    assert not figures_of_part(q, "全市现有数字安防企业510家,其中滨江区150家。")  # 510家 is the whole's
+    # a rank or share within the unit asks no whole; the place asked alone (no 全市) accepts its districts
+    assert not analyse("滁州哪两项指标拿了全省第一？").scope.whole
+    assert not analyse("杭州有多少家数字安防企业？").scope.whole
+    meta = {"title": "杭州数字安防产业发展报告", "region": "杭州", "region_id": "浙江省/杭州市", "places": "杭州,浙江"}
+    part = "滨江区现有数字安防企业约150家,约占杭州全市三成。"
+    whole = "全市现有数字安防企业510家,规模居全省首位。"
+    ask = ExtractiveAnswerer()
+    p = Passage(Chunk("c0", "d0", 0, 0, len(part), part), 1.0, meta)
+    assert ask("杭州全市一共有多少家数字安防企业？", [p]).refused
+    assert "150家" in ask("杭州滨江区有多少家数字安防企业？", [p]).answer
+    both = Passage(Chunk("c1", "d0", 0, 0, len(part + whole), part + whole), 1.0, meta)
+    assert "510家" in ask("杭州全市一共有多少家数字安防企业？", [both]).answer
+
+
 def test_a_place_issuing_a_cited_document_is_not_what_the_sentence_is_about() -> None:
     from assistant.scope import sentence_places
 

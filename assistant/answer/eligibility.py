@@ -48,6 +48,7 @@ from assistant.scope import (
     WHOLE_UNIT,
     deepest_places,
     doc_place,
+    part_of_whole,
     place_conflict,
     subject_places,
     time_conflict,
@@ -172,6 +173,18 @@ def figure_starts(info: QuestionInfo, sent: str) -> list[int]:
     """Where the figures of the asked unit (any figure when none is asked) start in sent."""
     pattern = re.compile(unit_value(info.unit)) if info.unit else VALUE
     return [m.start() for m in pattern.finditer(sent)]
+
+
+def figures_of_part(info: QuestionInfo, sent: str) -> bool:
+    """The question asks the whole of a unit ("上海全市一共…") and every figure of the asked unit in sent sits in a
+    clause about a part of it ("浦东现有…约200家", "共完成全区498个…"): scope.part_of_whole."""
+    if not info.scope or not info.scope.whole:
+        return False
+    values = figure_starts(info, sent)
+    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^,;:，；：]+", mask_quoted(sent))]
+    return bool(values) and all(
+        part_of_whole(info.scope, next((sent[a:b] for a, b in clauses if a <= at < b), sent)) for at in values
+    )
 
 
 def value_place_conflict(info: QuestionInfo, sent: str) -> bool:
@@ -426,6 +439,7 @@ def in_scope(info: QuestionInfo, sent: str, text: str, start: int, meta: dict[st
             and not year_of_value(info.scope.time.year, sent)
         )
         or (info.kind == "number" and not is_row(sent) and value_time_conflict(info, sent, str(meta.get("date", ""))))
+        or (info.kind == "number" and figures_of_part(info, sent))
     ):
         return False
     return not (is_furniture_line(sent) and not BYLINE_ASKED.search(info.text))
