@@ -1629,3 +1629,22 @@ def test_that_person_asked_by_name_is_a_person() -> None:
     assert analyse("这位院士叫什么名字").kind == "name"
     assert analyse("清河县科技节叫什么名字").kind == "title"
     assert analyse("该园区位于哪里").kind != "person"  # (该位于 is no person)
+
+
+def test_a_figure_counting_the_asked_thing_together_with_others_is_no_answer() -> None:
+    from assistant.answer.eligibility import union_counted
+
+    camp = analyse("清河中学科学营分营有多少名营员？")
+    assert union_counted(camp, "来自全县5个乡镇的营员及带队教师等80余人参加开营仪式。") == "带队"
+    assert not union_counted(camp, "来自全县5个乡镇的营员80余人参加开营仪式。")
+    assert not union_counted(camp, "营员和带队教师分别为80人和12人。")  # one by one
+    hired = analyse("清河集团从县农科院引进了多少名高层次人才？")
+    assert union_counted(hired, "清河集团累计引进省农业大学、县农科院等院校的高层次人才30余名。") == "农业大学"
+    # a pair the question joins too, and 与 ("with"), join nothing counted
+    assert not union_counted(analyse("全县新增减税降费及退税缓费多少亿元"), "全县新增减税降费及退税缓费12亿元。")
+    assert not union_counted(analyse("清河县和几所高校签了协议"), "清河县与省农业大学等3所高校签订合作协议。")
+    text = "清河中学科学营分营开营。来自全县5个乡镇的营员及带队教师等80余人参加开营仪式。"
+    assert "现有文件中没有找到" in read("清河中学科学营分营有多少名营员？", text, "科学营")
+    assert "120名营员" in read(
+        "清河中学科学营分营有多少名营员？", text + "清河中学科学营分营共招收120名营员。", "科学营"
+    )

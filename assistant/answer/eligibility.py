@@ -362,6 +362,8 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
         return True  # "几家是产业链企业" is not answered by "联合了24家高能级科研院所"
     if kind == "number" and value_year_conflict(info, c.text):
         return True  # "2021年出生率": not "…2021年统计年鉴…,2020年的出生率为…4.84‰"
+    if kind == "number" and union_counted(info, c.text):
+        return True  # "多少名营员" is not answered by "营员及带队教师等70余人"
     if COUNTRY_ASKED.search(info.text) and not countries_in(c.text) - countries_in(info.text):
         return True  # "哪些国家参加了…" is not answered by a sentence naming no country but those asked with
     if edition_conflict(info.text, c.text, c.context):
@@ -576,6 +578,54 @@ def noun_run(text: str) -> str:
             break
         out += w
     return out
+
+
+# Words joining two things counted together ("营员及带队教师等70余人", "中国科学院、内蒙古农大等院校的人才40余名"; not
+# 与, as often "with": "大冶与武汉理工大学等3所高校签订…").
+JOINERS = frozenset({"及", "以及", "和", "、", "及其"})
+# How far a joined pair may stand before the figure that counts it.
+UNION_REACH = 40
+
+
+def union_counted(info: QuestionInfo, text: str) -> str:
+    """The asked thing is counted only together with others the question does not name: before every figure of the
+    asked unit (within UNION_REACH characters, in its clause, no other figure between), a word of the question is
+    joined (及, 和, 、…) to one it lacks in a list closed by 等 ("多少名营员" asked, "营员及带队教师等70余人" stated).
+    Figures given one by one ("分别") and a pair the question joins too ("减税降费及退税缓费") are no conflict. The
+    unasked word; "" when there is none."""
+    masked = mask_quoted(text)
+    pattern = re.compile(unit_value(info.unit)) if info.unit else VALUE
+    figures = [m.start() for m in pattern.finditer(masked)]
+    if not figures or "分别" in masked:
+        return ""
+    words, at = [], 0
+    for w, flag in pos_words(masked):
+        words.append((w, flag, at))
+        at += len(w)
+    unions: list[tuple[int, str]] = []  # (where, the word the question lacks)
+    for i, (w, _, pos) in enumerate(words):
+        if w not in JOINERS or i == 0:
+            continue
+        left = words[i - 1][0]
+        right = next((x for x, f, _ in words[i + 1 : i + 4] if len(x) >= 2 and not f.startswith(("u", "p", "r"))), "")
+        if len(left) < 2 or not right or f"{left}{w}" in info.text or f"{w}{right}" in info.text:
+            continue  # (the question joins them too)
+        if (left in info.text) != (right in info.text):
+            unions.append((pos, right if left in info.text else left))
+    found = ""
+    for f in figures:
+        before = [
+            (pos, w)
+            for pos, w in unions
+            if f - UNION_REACH <= pos < f
+            and not any(pos < g < f for g in figures)
+            and "等" in masked[pos:f]
+            and not re.search(r"[,，;；:：。]", masked[pos:f])
+        ]
+        if not before:
+            return ""
+        found = before[-1][1]
+    return found
 
 
 def other_counted_thing(question: str, text: str) -> str:
