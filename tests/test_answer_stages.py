@@ -1648,3 +1648,14 @@ def test_a_figure_counting_the_asked_thing_together_with_others_is_no_answer() -
     assert "120名营员" in read(
         "清河中学科学营分营有多少名营员？", text + "清河中学科学营分营共招收120名营员。", "科学营"
     )
+
+
+def test_a_figure_per_head_counts_nothing_for_a_stock_or_flow_question() -> None:
+    from assistant.answer.eligibility import stock_flow_conflict
+
+    asked = analyse("清河县2023年1-5月新建了多少个5G基站？")
+    running = "截至今年5月,清河县共累计建设5G基站1.6万个,每万人拥有5G基站数23.9个,位列全省第一。"
+    assert stock_flow_conflict(asked, running)  # a running total, and a figure per head, are no year's additions
+    assert not stock_flow_conflict(asked, "今年1-5月,清河县新建5G基站1200个,每万人拥有5G基站数23.9个。")
+    # a question asking per head is answered by one
+    assert not stock_flow_conflict(analyse("清河县2023年每万人新建了多少个5G基站？"), running)

@@ -275,13 +275,18 @@ def most_specific(info: QuestionInfo) -> tuple[str, ...]:
 TALLY = re.compile(r"累计|已|共有|总数|总量|至今|以来")
 
 
+# A figure per head of a population or per unit of a whole ("每万人拥有", "人均", "每平方公里").
+PER_HEAD = re.compile(r"每[百千万]?(?:人|户|家|平方公里|亩)|人均|户均")
+
+
 def stock_flow_conflict(info: QuestionInfo, text: str) -> bool:
     """A total asked ("总数有多少家") and only an increment stated ("新增…16家"), or what one year added asked
     ("23年新获批几个") and only a running total of no year stated ("5个…产品已获批上市")."""
     total_asked = bool(STOCK_ASKED.search(info.text) and not FLOW.search(info.text))
     if not total_asked and not (FLOW.search(info.text) and info.filters.years):
         return False  # (checked first: this runs for every candidate sentence)
-    clauses = value_clauses(info, text)
+    # (a figure per head of a population counts nothing: "每万人拥有5G基站数43.9个")
+    clauses = [cl for cl in value_clauses(info, text) if not (PER_HEAD.search(cl) and not PER_HEAD.search(info.text))]
     about = [cl for cl in clauses if info.measure and term_match(info.measure, cl) > 0] or clauses
     if total_asked:
         return all(FLOW.search(cl) for cl in about)
