@@ -1659,3 +1659,15 @@ def test_a_figure_per_head_counts_nothing_for_a_stock_or_flow_question() -> None
     assert not stock_flow_conflict(asked, "今年1-5月,清河县新建5G基站1200个,每万人拥有5G基站数23.9个。")
     # a question asking per head is answered by one
     assert not stock_flow_conflict(analyse("清河县2023年每万人新建了多少个5G基站？"), running)
+
+
+def test_a_verb_and_a_noun_naming_two_kinds_of_one_compound_head_conflict() -> None:
+    from assistant.answer.eligibility import sibling_modifier
+
+    asked = analyse("2022年清河县应用研究经费支出多少亿元")
+    assert sibling_modifier(asked, "2022年,清河县基础研究经费支出为1.9亿元,比上年增长7.4%。") == "基础"
+    assert not sibling_modifier(asked, "2022年,清河县应用研究经费支出为0.8亿元。")
+    # a verb before a verb phrase, or before a one-word head, names no kind
+    rent = analyse("清河县20家产业园区共计减免租金补贴金额达到多少？")
+    assert not sibling_modifier(rent, "已有20家产业园区为园区企业减免租金,补贴金额超过2500万。")
+    assert not sibling_modifier(analyse("清河县新增企业多少家"), "清河县培育企业120家。")

@@ -513,9 +513,7 @@ def sibling_modifier(info: QuestionInfo, text: str) -> str:
         for h in info.terms
         if len(h) >= 2 and t + h in info.text and t + h not in text and f"{t}的{h}" not in text
     ]
-    if not pairs:
-        return ""
-    for clause in value_clauses(info, text):
+    for clause in value_clauses(info, text) if pairs else []:
         words = pos_words(clause)
         for (w, wflag), (h, hflag) in zip(words, words[1:], strict=False):
             if (
@@ -526,6 +524,26 @@ def sibling_modifier(info: QuestionInfo, text: str) -> str:
                 and any(h == head and t not in clause for t, head in pairs)
             ):
                 return w
+    return verb_sibling(info, text)
+
+
+def verb_sibling(info: QuestionInfo, text: str) -> str:
+    """A compound head shared by the question and a figure's clause (two words or more: "研究经费支出") standing after
+    a verb in the question and a noun in the clause, each missing from the other ("应用研究经费支出" asked, "基础研究
+    经费支出为1951亿元" stated), in a sentence holding a figure of the asked unit. A verb before a one-word head is no
+    kind ("新增企业", "培育企业")."""
+    qwords = pos_words(info.text)
+    # (the whole sentence: a growth rate's clause names no head, "…经费支出为1951亿元,比上年增长7.4%")
+    for clause in [text] if value_clauses(info, text) else []:
+        cwords = pos_words(clause)
+        for i in range(len(cwords) - 2):
+            (w, wflag), (h1, h1flag), (h2, h2flag) = cwords[i], cwords[i + 1], cwords[i + 2]
+            if wflag != "n" or len(w) != 2 or w in info.text or h1flag not in NOUNISH or not h2flag.startswith("n"):
+                continue
+            for j in range(len(qwords) - 2):
+                (t, tflag), (q1, _), (q2, _) = qwords[j], qwords[j + 1], qwords[j + 2]
+                if (q1, q2) == (h1, h2) and tflag == "v" and len(t) == 2 and t not in clause:
+                    return w
     return ""
 
 
