@@ -1671,3 +1671,13 @@ def test_a_verb_and_a_noun_naming_two_kinds_of_one_compound_head_conflict() -> N
     rent = analyse("清河县20家产业园区共计减免租金补贴金额达到多少？")
     assert not sibling_modifier(rent, "已有20家产业园区为园区企业减免租金,补贴金额超过2500万。")
     assert not sibling_modifier(analyse("清河县新增企业多少家"), "清河县培育企业120家。")
+
+
+def test_a_count_asked_by_its_noun_alone_needs_a_figure_counting_that_thing() -> None:
+    from assistant.answer.eligibility import other_counted_thing
+
+    q = "清河县冬运会参赛运动员数量"
+    assert other_counted_thing(q, "清河县数名议员提出议案,一个原因是场馆尚未完工。") == "原因"
+    assert not other_counted_thing(q, "清河县冬运会共有312名运动员参赛。")
+    assert not other_counted_thing(q, "清河县冬运会参赛运动员312名。")  # (nothing named after the figure)
+    assert "现有文件中没有找到" in read(q, "清河县冬运会筹备工作进展顺利,一个原因是运动员积极参与。", "冬运会")

@@ -582,6 +582,8 @@ def part_asked_besides(question: str, whole: re.Match[str]) -> bool:
 # A count word of a question with a counter that a noun can follow ("几家是产业链企业", "多少名营员"): not 人 or 次,
 # which count people and times themselves ("11人全部遇难", "举办3次").
 COUNT_WORD = re.compile(r"(?:多少|几)([家个项所名件座条位例台辆])")
+# A count asked by its noun alone ("澳大利亚运动员数量", "死亡人数").
+COUNT_NOUN = re.compile(r"[\u4e00-\u9fff](?:数量|人数|个数|总数)")
 # The words that can make up a counted noun phrase after a figure's counter (jieba flags): nouns, verbal nouns,
 # idioms, adjectives and distinguishing words ("高能级科研院所", "密切接触者").
 NOUN_RUN = frozenset({"vn", "l", "k", "a", "b"})
@@ -658,10 +660,16 @@ def other_counted_thing(question: str, text: str) -> str:
     after it ("企业46家"), a noun labelling the next figure and a kind ("多少家单位", "4个方面") are no conflict.
     "" when there is none."""
     m = COUNT_WORD.search(question)
-    if not m or any(noun_run(question[m.end() :].lstrip("是")).endswith(k) for k in COUNTED_KIND):
+    if m and any(noun_run(question[m.end() :].lstrip("是")).endswith(k) for k in COUNTED_KIND):
         return ""  # ("多少家单位", "多少所医疗机构": any organisation counted answers it)
+    if m:
+        counter = m.group(1)
+    elif COUNT_NOUN.search(question):  # "运动员数量": a count asked with no counter, in any counter
+        counter = "[家个项所名件座条位例台辆人支]"
+    else:
+        return ""
     things = []
-    for f in re.finditer(rf"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:余|多)?{m.group(1)}", text):
+    for f in re.finditer(rf"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:余|多)?{counter}", text):
         thing = noun_run(text[f.end() :])
         if len(thing) < 2 or any(thing.endswith(k) for k in COUNTED_KIND):
             return ""
