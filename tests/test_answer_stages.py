@@ -1681,3 +1681,14 @@ def test_a_count_asked_by_its_noun_alone_needs_a_figure_counting_that_thing() ->
     assert not other_counted_thing(q, "清河县冬运会共有312名运动员参赛。")
     assert not other_counted_thing(q, "清河县冬运会参赛运动员312名。")  # (nothing named after the figure)
     assert "现有文件中没有找到" in read(q, "清河县冬运会筹备工作进展顺利,一个原因是运动员积极参与。", "冬运会")
+
+
+def test_the_holder_of_a_role_asked_needs_a_sentence_naming_one() -> None:
+    from assistant.answer.eligibility import ROLE_ASKED, names_something_new
+
+    q = "2023年清河县乒乓球公开赛男单冠军"
+    assert ROLE_ASKED.search(q) and ROLE_ASKED.search("清河县乒乓球公开赛男单冠军是谁？")
+    assert not ROLE_ASKED.search("清河县有几家制造业单项冠军企业")  # (a kind of firm, no holder asked)
+    assert not names_something_new(q, "上届清河县乒乓球公开赛男单冠军未能参加本届比赛。")
+    assert names_something_new(q, "2023年清河县乒乓球公开赛男单冠军由王建国获得。")
+    assert "现有文件中没有找到" in read(q, "上届清河县乒乓球公开赛男单冠军未能参加本届比赛。", "公开赛")

@@ -348,32 +348,51 @@ DURATION_STATED = re.compile(
 
 
 def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
-    """What rules a sentence out whatever scores it (the rules' support or the learned scorer's): it states
-    another kind of count (an increment for a total, a running total for a year's increment), a share of another
-    whole, or one of the things asked "besides" and "等" for the rest."""
-    if kind == "number" and (stock_flow_conflict(info, c.text) or share_conflict(info.text, c.text)):
-        return True  # "总数有多少家" is not answered by "新增…16家"; "占GDP的比重" not by "占研发经费比重"
-    if kind == "number" and contrast_term(info, c.text, c.context):
-        return True  # "同济大学…累计实现技术交易多少" is not answered by a sentence about 复旦大学
-    if kind == "number" and partial_period(info.text, c.text):
-        return True  # "2月全月…共多少" is not answered by a running total "截至2月16日"
-    if kind == "number" and ratio_for_amount(info, c.text):
-        return True  # "宝马全球销量" is not answered by "…销量已占全球销量的近34%"
-    if kind == "number" and value_place_conflict(info, c.text):
-        return True  # "总部在上海的有几家" is not answered by "…分布在北京市、上海市…,其中53家企业总部位于北京"
-    if kind == "number" and other_organisation(info.text, c.text):
-        return True  # "昆明理工大学…获得了几项一等奖" is not answered by "云南工商学院…荣获全国一等奖4项"
-    if kind == "number" and other_counted_thing(info.text, c.text):
-        return True  # "几家是产业链企业" is not answered by "联合了24家高能级科研院所"
-    if kind == "number" and value_year_conflict(info, c.text):
-        return True  # "2021年出生率": not "…2021年统计年鉴…,2020年的出生率为…4.84‰"
-    if kind == "number" and union_counted(info, c.text):
-        return True  # "多少名营员" is not answered by "营员及带队教师等70余人"
+    """What rules a sentence out whatever scores it (the rules' support or the learned scorer's): for a figure,
+    another kind of count or whole, place, year or thing (figure_vetoed); no country or holder named where one is
+    asked; another edition; one of the things asked "besides" and "等" for the rest."""
+    if kind == "number" and figure_vetoed(info, c):
+        return True
     if COUNTRY_ASKED.search(info.text) and not countries_in(c.text) - countries_in(info.text):
         return True  # "哪些国家参加了…" is not answered by a sentence naming no country but those asked with
+    if kind not in ("number", "date") and ROLE_ASKED.search(info.text) and not names_something_new(info.text, c.text):
+        return True  # "2022年澳网男单冠军": "9届澳网男单冠军无缘2022年卫冕之路" names no champion
     if edition_conflict(info.text, c.text, c.context):
         return True  # "第一期…是什么主题" is not answered by "这一期…" under a title about the 第二期
     return bool(REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text))  # "除了…还有哪两所": "等3所"
+
+
+def figure_vetoed(info: QuestionInfo, c: Candidate) -> bool:
+    """A figure sentence stating another kind of count (an increment for a total, a running total for a year's
+    increment), a share of another whole, or a figure of another thing, period, place, body, year or group."""
+    return bool(
+        stock_flow_conflict(info, c.text)  # "总数有多少家" is not answered by "新增…16家"
+        or share_conflict(info.text, c.text)  # "占GDP的比重" not by "占研发经费比重"
+        or contrast_term(info, c.text, c.context)  # "同济大学…累计实现技术交易多少": not a sentence about 复旦大学
+        or partial_period(info.text, c.text)  # "2月全月…共多少" is not answered by a running total "截至2月16日"
+        or ratio_for_amount(info, c.text)  # "宝马全球销量" is not answered by "…销量已占全球销量的近34%"
+        # "总部在上海的有几家" is not answered by "…分布在北京市、上海市…,其中53家企业总部位于北京"
+        or value_place_conflict(info, c.text)
+        # "昆明理工大学…获得了几项一等奖" is not answered by "云南工商学院…荣获全国一等奖4项"
+        or other_organisation(info.text, c.text)
+        or other_counted_thing(info.text, c.text)  # "几家是产业链企业" is not "联合了24家高能级科研院所"
+        or value_year_conflict(info, c.text)  # "2021年出生率": not "…2021年统计年鉴…,2020年的出生率为…4.84‰"
+        or union_counted(info, c.text)  # "多少名营员" is not answered by "营员及带队教师等70余人"
+    )
+
+
+# A question about the holder of a role (question_words.toml: entity_roles): "2021赛季中超冠军", "…的主演？".
+ROLE_ASKED = re.compile(rf"(?:{'|'.join(WORDS['entity_roles'])})(?:是谁|是哪|有哪|都有谁|[?？]?$)")
+# What names a holder: a proper noun (jieba: person, place, organisation, other), a title, a quoted or bracketed name.
+PROPER_FLAGS = ("nr", "ns", "nt", "nz", "eng")
+NAMED = re.compile(r"《([^》]+)》|“([^”]{2,20})”|[（(]([^）)]{2,8})[）)]")
+
+
+def names_something_new(question: str, text: str) -> bool:
+    """text names a thing the question does not: a proper noun (jieba), a title, a quoted or bracketed name."""
+    words = [w for w, flag in pos_words(text) if flag.startswith(PROPER_FLAGS) and len(w) >= 2]
+    words += [g for m in NAMED.findall(text) for g in m if g]
+    return any(w not in question for w in words)
 
 
 # A question asking which country or countries ("哪些国家", "哪个国家主办").

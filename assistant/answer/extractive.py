@@ -543,6 +543,8 @@ class ExtractiveAnswerer:
                 for c in cands
                 if c.has_value and not focus_elsewhere(info, info.kind, c, passages) and not vetoed(info, c, info.kind)
             ]  # a figure, date or name question needs one in the sentence
+        else:
+            cands = [c for c in cands if not vetoed(info, c, info.kind)]  # (what the rules' picks are held to)
         probs = [
             scorer.prob(
                 features(info, c.text, c.cover, coverage(info, c.text), is_plan(c.text, passages[c.passage_index].meta))
