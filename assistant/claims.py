@@ -16,7 +16,15 @@ import re
 from typing import Any
 
 from assistant.cite import CITE, Figure, cited_keys, figure_supported, figures, split_answer
-from assistant.scope import Scope, place_conflict, question_scope, subject_places, time_conflict, time_of
+from assistant.scope import (
+    Scope,
+    part_of_whole,
+    place_conflict,
+    question_scope,
+    subject_places,
+    time_conflict,
+    time_of,
+)
 from assistant.tables import cell_time, is_row
 from assistant.timeref import SENTENCE, resolve
 
@@ -76,6 +84,11 @@ def check_claims(question: str, answer: str, sources: dict[int, tuple[str, dict[
     return list(dict.fromkeys(bad))
 
 
+def figure_clauses(sent: str, fig: Figure) -> list[str]:
+    """The clauses of sent (between commas, semicolons and colons) stating fig."""
+    return [m.group() for m in re.finditer(r"[^,;:，；：]+", sent) if figure_supported(fig, figures(m.group()))]
+
+
 def _agreeing_occurrence(fig: Figure, measure: str, asked: Scope, own: Scope, text: str, meta: dict[str, Any]) -> bool:
     for m in SENTENCE.finditer(text):
         sent = m.group()
@@ -85,6 +98,9 @@ def _agreeing_occurrence(fig: Figure, measure: str, asked: Scope, own: Scope, te
         when = resolve(cell_time(sent, fig.text), "", infer_year=False) if row else time_of(text, m.start(), meta)
         if place_conflict(asked, sent, meta) or (own.places and place_conflict(own, sent, meta)):
             continue
+        held = figure_clauses(sent, fig)
+        if held and all(part_of_whole(asked, clause) for clause in held):
+            continue  # "上海全市一共…" is not verified by "浦东现有…约200家,约占上海全市1/4"
         if row:  # a quoted row labels each figure with its header's year and period; the answer says which
             if time_conflict(own, when):
                 continue

@@ -227,6 +227,19 @@ def test_measure_must_match_the_cited_sentence() -> None:
     assert check_claims(q, "宜宾市技术转让合同成交额为3.1亿元[1]。", {1: (text, meta)}) == []
 
 
+def test_a_parts_figure_does_not_verify_a_claim_about_the_whole() -> None:
+    from assistant.claims import check_claims
+
+    meta = {"region_id": "浙江省/杭州市", "date": "2024-07-28", "year": "2024"}
+    part = "滨江区现有数字安防企业约150家,约占杭州全市三成。"
+    q = "杭州全市一共有多少家数字安防企业？"
+    assert check_claims(q, "杭州全市现有数字安防企业150家[1]。", {1: (part, meta)}) == ["150家"]
+    whole = "全市现有数字安防企业510家,其中滨江区150家。"
+    assert check_claims(q, "杭州全市现有数字安防企业510家[1]。", {1: (whole, meta)}) == []
+    # the district's own question is verified by its figure
+    assert check_claims("杭州滨江区有多少家数字安防企业？", "滨江区现有数字安防企业150家[1]。", {1: (part, meta)}) == []
+
+
 def test_model_is_gated_by_evidence_not_by_the_extractive_rules(two_cities, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from assistant.answer import ExtractiveAnswerer, refusal
     from assistant.scorer import load_scorer

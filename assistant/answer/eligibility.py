@@ -175,16 +175,20 @@ def figure_starts(info: QuestionInfo, sent: str) -> list[int]:
     return [m.start() for m in pattern.finditer(sent)]
 
 
+def figure_clauses(info: QuestionInfo, sent: str) -> list[str]:
+    """The clause (between commas, semicolons and colons; 、 lists items) holding each figure of the asked unit in
+    sent (any figure when none is asked), one per figure, left to right."""
+    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^,;:，；：]+", mask_quoted(sent))]
+    return [next((sent[a:b] for a, b in clauses if a <= at < b), sent) for at in figure_starts(info, sent)]
+
+
 def figures_of_part(info: QuestionInfo, sent: str) -> bool:
     """The question asks the whole of a unit ("上海全市一共…") and every figure of the asked unit in sent sits in a
     clause about a part of it ("浦东现有…约200家", "共完成全区498个…"): scope.part_of_whole."""
     if not info.scope or not info.scope.whole:
         return False
-    values = figure_starts(info, sent)
-    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^,;:，；：]+", mask_quoted(sent))]
-    return bool(values) and all(
-        part_of_whole(info.scope, next((sent[a:b] for a, b in clauses if a <= at < b), sent)) for at in values
-    )
+    clauses = figure_clauses(info, sent)
+    return bool(clauses) and all(part_of_whole(info.scope, clause) for clause in clauses)
 
 
 def value_place_conflict(info: QuestionInfo, sent: str) -> bool:
@@ -195,15 +199,13 @@ def value_place_conflict(info: QuestionInfo, sent: str) -> bool:
         return False
     g = gazetteer()
     asked = deepest_places(info.scope.places)
-    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^,;:，；：]+", mask_quoted(sent))]  # (、 lists places)
-    values = figure_starts(info, sent)
-    if not values:
+    clauses = figure_clauses(info, sent)
+    if not clauses:
         return False
     # (a county or district of another province is the gazetteer's weakest reading: "上海湾区东湖国际创新中心")
     provinces = {q.province for q in asked}
-    for at in values:
-        a, b = next(((a, b) for a, b in clauses if a <= at < b), (0, len(sent)))
-        named = [p for p in subject_places(sent[a:b]) if p.level < 3 or p.province in provinces]
+    for clause in clauses:
+        named = [p for p in subject_places(clause) if p.level < 3 or p.province in provinces]
         # the figure's clause names no place (the sentence's own check decides), or only the asked one or a place
         # around it ("山东淄博第一批…737家")
         if not named or all(any(g.contains(q, p) or g.contains(p, q) for q in asked) for p in named):
@@ -547,22 +549,24 @@ def sibling_modifier(info: QuestionInfo, text: str) -> str:
 
 
 def verb_sibling(info: QuestionInfo, text: str) -> str:
-    """A compound head shared by the question and a figure's clause (two words or more: "研究经费支出") standing after
-    a verb in the question and a noun in the clause, each missing from the other ("应用研究经费支出" asked, "基础研究
+    """A compound head shared by the question and a sentence (two words: "研究" + "经费支出") standing after a verb in
+    the question and a noun in the sentence, each missing from the other ("应用研究经费支出" asked, "基础研究
     经费支出为1951亿元" stated), in a sentence holding a figure of the asked unit. A verb before a one-word head is no
     kind ("新增企业", "培育企业")."""
-    qwords = pos_words(info.text)
-    # (the whole sentence: a growth rate's clause names no head, "…经费支出为1951亿元,比上年增长7.4%")
-    for clause in [text] if value_clauses(info, text) else []:
-        cwords = pos_words(clause)
-        for i in range(len(cwords) - 2):
-            (w, wflag), (h1, h1flag), (h2, h2flag) = cwords[i], cwords[i + 1], cwords[i + 2]
-            if wflag != "n" or len(w) != 2 or w in info.text or h1flag not in NOUNISH or not h2flag.startswith("n"):
-                continue
-            for j in range(len(qwords) - 2):
-                (t, tflag), (q1, _), (q2, _) = qwords[j], qwords[j + 1], qwords[j + 2]
-                if (q1, q2) == (h1, h2) and tflag == "v" and len(t) == 2 and t not in clause:
-                    return w
+    if not value_clauses(info, text):
+        return ""
+    # (the whole sentence, not the figure's clause: a growth rate's names no head, "…经费支出为1951亿元,比上年增长7.4%")
+    qw = pos_words(info.text)
+    asked = {
+        (q1, q2)
+        for (t, tflag), (q1, _), (q2, _) in zip(qw, qw[1:], qw[2:], strict=False)
+        if tflag == "v" and len(t) == 2 and t not in text
+    }
+    words = pos_words(text)
+    for (w, wflag), (h1, h1flag), (h2, h2flag) in zip(words, words[1:], words[2:], strict=False):
+        if wflag == "n" and len(w) == 2 and w not in info.text and h1flag in NOUNISH and h2flag.startswith("n"):
+            if (h1, h2) in asked:
+                return w
     return ""
 
 
