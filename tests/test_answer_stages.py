@@ -1692,3 +1692,15 @@ def test_the_holder_of_a_role_asked_needs_a_sentence_naming_one() -> None:
     assert not names_something_new(q, "上届清河县乒乓球公开赛男单冠军未能参加本届比赛。")
     assert names_something_new(q, "2023年清河县乒乓球公开赛男单冠军由王建国获得。")
     assert "现有文件中没有找到" in read(q, "上届清河县乒乓球公开赛男单冠军未能参加本届比赛。", "公开赛")
+
+
+def test_a_thing_named_by_a_measures_figure_is_not_another_of_its_kind() -> None:
+    from assistant.answer.eligibility import named_by_another_figure
+
+    q = "清河县运动会男子500米速度滑冰金牌得主"
+    assert named_by_another_figure(q, "清河县运动会上她又增加了女子1500米金牌。")  # (1500米 is not 500米)
+    assert not named_by_another_figure(q, "男子500米速度滑冰金牌由王建国获得,他也参加了1500米比赛。")
+    assert not named_by_another_figure(q, "清河县运动会共设金牌40枚。")  # no figure of that measure stated
+    other = "清河县运动会女子1500米速度滑冰冠军由刘晓梅获得。"
+    assert "现有文件中没有找到" in read("清河县运动会男子500米速度滑冰冠军是谁", other, "运动会")
+    assert "刘晓梅" in read("清河县运动会女子1500米速度滑冰冠军是谁", other, "运动会")

@@ -359,6 +359,8 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
         return True  # "哪些国家参加了…" is not answered by a sentence naming no country but those asked with
     if kind not in ("number", "date") and ROLE_ASKED.search(info.text) and not names_something_new(info.text, c.text):
         return True  # "2022年澳网男单冠军": "9届澳网男单冠军无缘2022年卫冕之路" names no champion
+    if kind != "number" and named_by_another_figure(info.text, c.text):
+        return True  # "男子500米速度滑冰金牌" is not answered by "…又增加了女子1500米金牌"
     if edition_conflict(info.text, c.text, c.context):
         return True  # "第一期…是什么主题" is not answered by "这一期…" under a title about the 第二期
     return bool(REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text))  # "除了…还有哪两所": "等3所"
@@ -380,6 +382,21 @@ def figure_vetoed(info: QuestionInfo, c: Candidate) -> bool:
         or other_counted_thing(info.text, c.text)  # "几家是产业链企业" is not "联合了24家高能级科研院所"
         or value_year_conflict(info, c.text)  # "2021年出生率": not "…2021年统计年鉴…,2020年的出生率为…4.84‰"
         or union_counted(info, c.text)  # "多少名营员" is not answered by "营员及带队教师等70余人"
+    )
+
+
+# A figure of a physical measure that can name a thing ("500米速度滑冰", "7纳米芯片", "12英寸晶圆").
+NAMING_FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(公里|千米|毫米|厘米|纳米|英寸|公斤|千克|米|吨|克|升|瓦)")
+
+
+def named_by_another_figure(question: str, text: str) -> bool:
+    """The question names its thing by a measure's figure ("男子500米速度滑冰") and text states figures of that unit,
+    none of them the question's: it is about another thing of the kind ("女子1500米")."""
+    stated: dict[str, set[float]] = {}
+    for m in NAMING_FIGURE.finditer(text):
+        stated.setdefault(m.group(2), set()).add(float(m.group(1)))
+    return any(
+        m.group(2) in stated and float(m.group(1)) not in stated[m.group(2)] for m in NAMING_FIGURE.finditer(question)
     )
 
 
