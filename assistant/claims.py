@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant.cite import CITE, Figure, cited_keys, figure_supported, figures, split_answer
 from assistant.scope import (
+    FIGURE_CLAUSE,
     Scope,
     part_of_whole,
     place_conflict,
@@ -86,7 +87,7 @@ def check_claims(question: str, answer: str, sources: dict[int, tuple[str, dict[
 
 def figure_clauses(sent: str, fig: Figure) -> list[str]:
     """The clauses of sent (between commas, semicolons and colons) stating fig."""
-    return [m.group() for m in re.finditer(r"[^,;:，；：]+", sent) if figure_supported(fig, figures(m.group()))]
+    return [m.group() for m in FIGURE_CLAUSE.finditer(sent) if figure_supported(fig, figures(m.group()))]
 
 
 def _agreeing_occurrence(fig: Figure, measure: str, asked: Scope, own: Scope, text: str, meta: dict[str, Any]) -> bool:

@@ -184,6 +184,9 @@ def place_conflict(asked: Scope, sentence: str, meta: dict[str, Any]) -> bool:
     return not any(g.contains(q, s) for q in deepest for s in stated)
 
 
+# A clause of a sentence as a figure's scope reads it: between commas, semicolons and colons (、 lists items).
+FIGURE_CLAUSE = re.compile(r"[^,;:，；：]+")
+
 # A zone inside a city named by the city ("长春新区", "沈阳经开区"): a part of it, not the city.
 ZONE_AFTER = re.compile(r"^(?:新区|高新区|开发区|经开区|高新技术产业开发区|经济技术开发区|自贸区|园区|片区)")
 

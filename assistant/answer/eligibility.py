@@ -33,6 +33,7 @@ from assistant.answer.values import (
     COUNTED_SET,
     FLOW,
     NAMED_ONE_AND_ETC,
+    PROPER_NAME,
     SENTENCE,
     VALUE,
     VALUE_KINDS,
@@ -45,6 +46,7 @@ from assistant.answer.values import (
 from assistant.gazetteer import gazetteer
 from assistant.metadata import PLAN_DOCS, VENUE, is_furniture_line, place_name
 from assistant.scope import (
+    FIGURE_CLAUSE,
     WHOLE_UNIT,
     deepest_places,
     doc_place,
@@ -178,7 +180,7 @@ def figure_starts(info: QuestionInfo, sent: str) -> list[int]:
 def figure_clauses(info: QuestionInfo, sent: str) -> list[str]:
     """The clause (between commas, semicolons and colons; 、 lists items) holding each figure of the asked unit in
     sent (any figure when none is asked), one per figure, left to right."""
-    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^,;:，；：]+", mask_quoted(sent))]
+    clauses = [(m.start(), m.end()) for m in FIGURE_CLAUSE.finditer(mask_quoted(sent))]
     return [next((sent[a:b] for a, b in clauses if a <= at < b), sent) for at in figure_starts(info, sent)]
 
 
@@ -404,13 +406,14 @@ def named_by_another_figure(question: str, text: str) -> bool:
 ROLE_ASKED = re.compile(rf"(?:{'|'.join(WORDS['entity_roles'])})(?:是谁|是哪|有哪|都有谁|[?？]?$)")
 # What names a holder: a proper noun (jieba: person, place, organisation, other), a title, a quoted or bracketed name.
 PROPER_FLAGS = ("nr", "ns", "nt", "nz", "eng")
-NAMED = re.compile(r"《([^》]+)》|“([^”]{2,20})”|[（(]([^）)]{2,8})[）)]")
+BRACKETED = re.compile(r"[（(]([^）)]{2,8})[）)]")
 
 
 def names_something_new(question: str, text: str) -> bool:
-    """text names a thing the question does not: a proper noun (jieba), a title, a quoted or bracketed name."""
+    """text names a thing the question does not: a proper noun (jieba), a title, a quoted name or an organisation
+    (values.PROPER_NAME), a bracketed name."""
     words = [w for w, flag in pos_words(text) if flag.startswith(PROPER_FLAGS) and len(w) >= 2]
-    words += [g for m in NAMED.findall(text) for g in m if g]
+    words += [m.group().strip("“”《》") for m in PROPER_NAME.finditer(text)] + BRACKETED.findall(text)
     return any(w not in question for w in words)
 
 
