@@ -1704,3 +1704,16 @@ def test_a_thing_named_by_a_measures_figure_is_not_another_of_its_kind() -> None
     other = "清河县运动会女子1500米速度滑冰冠军由刘晓梅获得。"
     assert "现有文件中没有找到" in read("清河县运动会男子500米速度滑冰冠军是谁", other, "运动会")
     assert "刘晓梅" in read("清河县运动会女子1500米速度滑冰冠军是谁", other, "运动会")
+
+
+def test_a_group_named_by_its_head_count_is_not_another_group_of_its_kind() -> None:
+    from assistant.answer.eligibility import named_by_another_count
+
+    q = "清河县选派的300余名驻村干部平均年龄多大？"
+    other = "省直单位驻村干部共80多名,平均年龄41岁。"
+    assert named_by_another_count(q, other)  # (80多名 counts another body's 驻村干部)
+    assert named_by_another_count(q, "省直单位选派的80名驻村干部平均年龄41岁。")
+    assert not named_by_another_count(q, "清河县选派的300余名驻村干部平均年龄38岁。")
+    assert not named_by_another_count(q, "驻村干部中有医生20名。")  # (a count of another noun)
+    assert "现有文件中没有找到" in read(q, other, "驻村干部")
+    assert "38岁" in read(q, "清河县选派的300余名驻村干部平均年龄38岁。", "驻村干部")

@@ -363,6 +363,8 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
         return True  # "2022年澳网男单冠军": "9届澳网男单冠军无缘2022年卫冕之路" names no champion
     if kind != "number" and named_by_another_figure(info.text, c.text):
         return True  # "男子500米速度滑冰金牌" is not answered by "…又增加了女子1500米金牌"
+    if named_by_another_count(info.text, c.text):
+        return True  # "4100余名援疆干部人才的平均年龄" is not answered by "…援疆干部人才共600多名,平均年龄43岁"
     if edition_conflict(info.text, c.text, c.context):
         return True  # "第一期…是什么主题" is not answered by "这一期…" under a title about the 第二期
     return bool(REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text))  # "除了…还有哪两所": "等3所"
@@ -400,6 +402,28 @@ def named_by_another_figure(question: str, text: str) -> bool:
     return any(
         m.group(2) in stated and float(m.group(1)) not in stated[m.group(2)] for m in NAMING_FIGURE.finditer(question)
     )
+
+
+# A group the question names by its head count ("第十一批4100余名援疆干部人才"): the count, its counter, the group.
+COUNT_NAMED = re.compile(r"(?<![\d.])(\d+)\s*(?:余|多)?\s*([名人家个所])([\u4e00-\u9fff]{2,})")
+
+
+def named_by_another_count(question: str, text: str) -> bool:
+    """The question names a group by its head count ("4100余名援疆干部人才的平均年龄") and text counts that group
+    ("…援疆干部人才共600多名" or "600多名援疆干部人才") in the same counter with other figures only: it is about
+    another group of the kind (another body's 援疆干部人才)."""
+    for m in COUNT_NAMED.finditer(question):
+        count, counter, group = m.group(1), m.group(2), m.group(3)
+        named = next((group[:n] for n in range(len(group), 2, -1) if group[:n] in text), "")
+        if not named:
+            continue
+        g = re.escape(named)
+        figure = rf"(\d+)\s*(?:余|多)?\s*{counter}"
+        stated = re.findall(rf"{figure}{g}|{g}(?:共|总计|合计|达|为|约|有)?{figure}", text)
+        counts = {n for pair in stated for n in pair if n}
+        if counts and count not in counts:
+            return True
+    return False
 
 
 # A question about the holder of a role (question_words.toml: entity_roles): "2021赛季中超冠军", "…的主演？".
