@@ -1717,3 +1717,16 @@ def test_a_group_named_by_its_head_count_is_not_another_group_of_its_kind() -> N
     assert not named_by_another_count(q, "驻村干部中有医生20名。")  # (a count of another noun)
     assert "现有文件中没有找到" in read(q, other, "驻村干部")
     assert "38岁" in read(q, "清河县选派的300余名驻村干部平均年龄38岁。", "驻村干部")
+
+
+def test_a_total_does_not_answer_one_kind_of_it() -> None:
+    from assistant.answer.eligibility import total_for_part
+    from assistant.answer.question import analyse
+
+    total = "清河学院获批2023年度省社会科学基金项目21项,总经费310万元。"
+    kind = analyse("清河学院2023年度省社会科学基金青年项目获批经费是多少万元？")
+    assert total_for_part(kind, total)  # (青年项目 is one kind of the 21; 310万元 is all of them)
+    assert not total_for_part(analyse("清河学院2023年度省社会科学基金获批经费是多少万元？"), total)
+    assert not total_for_part(analyse("清河学院2023年度省社会科学基金青年项目获批总经费是多少万元？"), total)
+    assert not total_for_part(kind, "其中青年项目9项,经费90万元。")  # (the kind's own figure)
+    assert "现有文件中没有找到" in read(kind.text, total, "社科基金立项")

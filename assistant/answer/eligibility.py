@@ -386,6 +386,7 @@ def figure_vetoed(info: QuestionInfo, c: Candidate) -> bool:
         or other_counted_thing(info.text, c.text)  # "几家是产业链企业" is not "联合了24家高能级科研院所"
         or value_year_conflict(info, c.text)  # "2021年出生率": not "…2021年统计年鉴…,2020年的出生率为…4.84‰"
         or union_counted(info, c.text)  # "多少名营员" is not answered by "营员及带队教师等70余人"
+        or total_for_part(info, c.text)  # "青年基金项目获批经费" is not answered by "…总经费865万元"
     )
 
 
@@ -675,6 +676,23 @@ def noun_run(text: str) -> str:
 # Words joining two things counted together ("营员及带队教师等70余人", "中国科学院、内蒙古农大等院校的人才40余名"; not
 # 与, as often "with": "大冶与武汉理工大学等3所高校签订…").
 JOINERS = frozenset({"及", "以及", "和", "、", "及其"})
+# A question asking a whole ("总共", "一共", "合计"), not one kind of it.
+TOTAL_ASKED = re.compile(r"总|一共|共计|合计|全部|全年")
+# How far before its measure a question names the kind of it asked ("青年基金项目获批经费").
+KIND_REACH = 10
+
+
+def total_for_part(info: QuestionInfo, text: str) -> bool:
+    """The question asks one kind of a measure ("青年基金项目获批经费") and text states only the total of it
+    ("…资助项目67项,总经费865万元") without naming that kind: the total of all kinds is not the kind's figure."""
+    measure = info.measure
+    if not measure or TOTAL_ASKED.search(info.text) or not re.search(rf"总{re.escape(measure)}", text):
+        return False
+    at = info.text.find(measure)
+    before = info.text[max(0, at - KIND_REACH) : at] if at > 0 else ""
+    return any(t in before and t not in text and not re.search(r"\d", t) for t in info.terms if t != measure)
+
+
 # How far a joined pair may stand before the figure that counts it.
 UNION_REACH = 40
 
