@@ -1730,3 +1730,23 @@ def test_a_total_does_not_answer_one_kind_of_it() -> None:
     assert not total_for_part(analyse("清河学院2023年度省社会科学基金青年项目获批总经费是多少万元？"), total)
     assert not total_for_part(kind, "其中青年项目9项,经费90万元。")  # (the kind's own figure)
     assert "现有文件中没有找到" in read(kind.text, total, "社科基金立项")
+
+
+def test_a_later_part_naming_its_own_place_drops_the_earlier_ones() -> None:
+    from assistant.answer.parts import earlier_subject
+
+    earlier = "星光慈善基金会支援辽宁灾后重建，给沈阳捐了多少"
+    assert "沈阳" not in earlier_subject(earlier, None, own_year=False, own_place=True)
+    assert "星光慈善基金会" in earlier_subject(earlier, None, own_year=False, own_place=True)
+    assert "沈阳" in earlier_subject(earlier, None, own_year=False)  # (a later part naming no place asks the same)
+    # each part is then read of its own place: a figure of the two together answers neither
+    both = "星光慈善基金会捐赠800万元支援青岛、烟台两地灾后重建,物资已运抵灾区。"
+    question = "星光慈善基金会支援灾后重建，给青岛捐了多少？给烟台捐了多少？"
+    assert "现有文件中没有找到相关信息" in read(question, both, "慈善捐赠")
+
+
+def test_a_unit_after_the_count_word_is_not_the_measure() -> None:
+    from assistant.answer.question import analyse
+
+    assert analyse("清河科创中心的办公面积有多少平方米？").measure.endswith("面积")
+    assert analyse("清河县今年新增多少家高新技术企业").measure == "高新技术企业"

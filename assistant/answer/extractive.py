@@ -925,7 +925,7 @@ class ExtractiveAnswerer:
                 if previous and names_nothing(own.terms, own.place_terms):
                     # "…产业规模目前多少？到2025年的目标是多少？": a part naming nothing of its own asks about the
                     # earlier part's subject (less the time that part named: this one names its own)
-                    part = earlier_subject(previous, before, bool(pf.years)) + part
+                    part = earlier_subject(previous, before, bool(pf.years), bool(pf.places)) + part
                 else:
                     part = prefix + part
             owned = owned_part(part, own, previous, before)

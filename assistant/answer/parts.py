@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 from assistant.answer.question import ASKS, RELATIVE_ASKED, QuestionInfo, pos_words
+from assistant.gazetteer import gazetteer
+from assistant.retrieve import institution_places_masked
 
 
 def split_question(question: str) -> list[str]:
@@ -77,16 +79,25 @@ def question_subject(part: str, drop_time: bool = False) -> str:
     return "".join(w for w, _ in words)
 
 
-def earlier_subject(previous: str, before: QuestionInfo | None, own_year: bool) -> str:
+def earlier_subject(previous: str, before: QuestionInfo | None, own_year: bool, own_place: bool = False) -> str:
     """The subject a later part naming nothing of its own asks about: the earlier part's (question_subject, less its
     time), less a last clause that only names what the earlier part asked ("…的通知，文号是多少？哪天发的？": the
-    notice's day, not its number's) and, when the later part names its own year, less the earlier one ("…2022年
-    营收…？到2025年目标是多少？")."""
+    notice's day, not its number's); when the later part names its own year, less the earlier one ("…2022年
+    营收…？到2025年目标是多少？"), and when it names its own place, less the earlier one ("…给北京捐了多少？给河北
+    捐了多少？")."""
     subject = question_subject(previous, drop_time=True)
     head, _, last = subject.rpartition("，") if "，" in subject else subject.rpartition(",")
     if head and before is not None and last == before.measure:
         subject = head
+    if own_place:
+        for m in reversed(gazetteer().mentions(institution_places_masked(subject), lenient=True)):
+            a = m.start - 1 if m.start and subject[m.start - 1] in PLACE_PREPOSITIONS else m.start
+            subject = subject[:a] + subject[m.end :]
     return re.sub(r"(?:19|20)\d{2}\s*年度?", "", subject) if own_year else subject
+
+
+# A preposition that goes with the place after it ("给北京", "在沈阳"): dropped with the place.
+PLACE_PREPOSITIONS = "给在向对于从"
 
 
 def names_nothing(terms: list[str], place_terms: frozenset[str] = frozenset()) -> bool:

@@ -451,6 +451,7 @@ def asked_measure(question: str, terms: list[str]) -> str:
     ]
     # "预拨多少额度的医保基金": a noun of quantity before 的 says how it is counted; the thing counted follows
     after = QUANTITY_OF.sub("", re.split(r"[,;:。，；：？?！!]", after)[0])
+    after = re.sub(rf"^(?:{UNITS})", "", after)  # "面积有多少平方米": a unit after the count word counts nothing
     after = first_noun_phrase(after)
     before = re.sub(r"每[\u4e00-\u9fff]{1,4}$", "", before)  # "租金每平方米多少钱": per square metre is the unit
     following = [(after.find(t) + len(t), len(t), t) for t in terms if t in after]
