@@ -31,6 +31,12 @@ def main() -> None:
     ap.add_argument("--split", default="dev2", help="devN: written to eval/devN/")
     ap.add_argument("--seed", type=int, default=20261205, help="dev2: 20261205, dev3: 20261206")
     ap.add_argument("--shared", default=str(EVAL.parents[1] / "shared"))
+    ap.add_argument(
+        "--min-hits",
+        type=int,
+        default=5,
+        help="genre terms an article must hold (5 for dev2-dev5; dev6: 3, the pool of 5 being spent)",
+    )
     args = ap.parse_args()
     data = Path(args.shared) / "data"
     here = EVAL / args.split
@@ -47,7 +53,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     cands = [
         c
-        for c in crud_candidates(data / "crud_rag" / "corpus")
+        for c in crud_candidates(data / "crud_rag" / "corpus", args.min_hits)
         if (c[0], c[1]) not in used_lines and c[2][:200] not in used_text
     ]
     seen_text: set[str] = set()

@@ -45,12 +45,14 @@ LOCAL = re.compile(r"[省市县区]")
 MARKET = re.compile(r"招股|股价|基金经理|申购|涨停|跌停|大盘|证券")
 
 
-def crud_candidates(corpus: Path) -> list[tuple[str, int, str]]:
+def crud_candidates(corpus: Path, min_hits: int = 5) -> list[tuple[str, int, str]]:
+    """(part, line, text) of the genre's articles in corpus parts 1 and 4: min_hits occurrences of its terms, a
+    figure with a unit, a 省/市/县/区 in the first 200 characters, no securities-market item."""
     out = []
     for part in sorted(corpus.glob("documents_dup_part_[14]_part_*")):
         for lineno, line in enumerate(part.read_text(encoding="utf-8").splitlines(), 1):
             hits = sum(line.count(t) for t in GENRE_TERMS)
-            if hits >= 5 and FIGURE.search(line) and LOCAL.search(line[:200]) and not MARKET.search(line):
+            if hits >= min_hits and FIGURE.search(line) and LOCAL.search(line[:200]) and not MARKET.search(line):
                 out.append((part.name, lineno, line.strip()))
     return out
 
