@@ -395,7 +395,8 @@ def test_a_count_in_its_own_counter_is_not_money() -> None:
     assert info.unit == "" and info.counter == "条"  # 贷款 in the title does not make it a money question
     answer = read("《清河县科技贷款管理办法》一共分几章几条？", "《办法》分为五章、三十三条。", "科技贷款管理办法")
     assert "五章" in answer
-    assert analyse("清河县给人才的租房补贴一个月大概多少钱").measure == ""  # 一个 (a numeral, a counter) counts nothing
+    # 一个 (the numeral 一个月's) counts nothing: the noun before the count word is the measure
+    assert analyse("清河县给人才的租房补贴一个月大概多少钱").measure == "租房补贴"
 
 
 def test_a_duration_in_working_days_is_a_value() -> None:
@@ -1750,3 +1751,17 @@ def test_a_unit_after_the_count_word_is_not_the_measure() -> None:
 
     assert analyse("清河科创中心的办公面积有多少平方米？").measure.endswith("面积")
     assert analyse("清河县今年新增多少家高新技术企业").measure == "高新技术企业"
+
+
+def test_a_measure_is_a_noun_not_a_piece_of_a_verb_or_numeral() -> None:
+    from assistant.answer.question import analyse
+
+    assert analyse("清河创投基金自成立以来已经投出去多少？").measure != "出去"  # (a piece of the verb 投出去)
+    assert analyse("清河人才公寓的租金是多少一个月").measure == "租金"  # (一个 is the numeral 一个月's)
+
+
+def test_which_few_asks_a_list_not_a_count() -> None:
+    from assistant.answer.question import analyse
+
+    assert analyse("清河县支持企业的措施里，减免了哪几项收费？").kind == "list"
+    assert analyse("清河县支持企业的措施里，减免了几项收费？").kind == "number"

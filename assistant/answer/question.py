@@ -280,7 +280,7 @@ THRESHOLD = re.compile(
 NOT_A_FIGURE = re.compile(r"(?:什么|哪些|怎么|怎样)(?:要求|目标|规定|标准)|什么样|如何")
 
 
-COUNT_ASKED = re.compile(rf"多少|几[{COUNTERS}]|多大|多高|多长")
+COUNT_ASKED = re.compile(rf"多少|(?<!哪)几[{COUNTERS}]|多大|多高|多长")  # ("哪几项" asks which, not how many)
 
 
 # A measure that is a ratio by its word formation (利率, 增长率, 占比, 比重): its figure is a percentage.
@@ -427,6 +427,12 @@ def pos_tags(text: str) -> dict[str, str]:
 QUANTITY_OF = re.compile(r"^(?:的)?(?:额度|数额|金额|数量|规模|总额|总量)的")
 
 
+def tag_of(term: str, tags: dict[str, str], words: tuple[tuple[str, str], ...]) -> str:
+    """jieba's part of speech of a search term: its own, else that of the word holding it ("出去" in the verb
+    "投出去", "一个" in the numeral "一个月"); a noun when no word holds it."""
+    return tags.get(term) or next((flag for w, flag in words if term in w), "n")
+
+
 def asked_measure(question: str, terms: list[str]) -> str:
     """The term a count question is about: the noun right after the count word ("几个企校联合创新中心"),
     else the last term before it ("项目总投资是多少")."""
@@ -437,7 +443,8 @@ def asked_measure(question: str, terms: list[str]) -> str:
     if len(counter) >= 2 and counter in terms and not re.search(UNITS, counter):
         return counter  # "一共多少课时": the counter is what is counted
     after, before = question[m.end() : m.end() + 12], question[: m.start()]
-    tags = pos_tags(question)
+    words = pos_words(question)
+    tags = dict(words)
     # What is counted is a noun or a distinguishing attribute ("入库比例提出的目标是多少": 比例, not the verb
     # 提出; "省级的有几个": 省级), never a unit ("每平方米").
     terms = [
@@ -447,7 +454,7 @@ def asked_measure(question: str, terms: list[str]) -> str:
         and len(t) >= 2
         and not re.fullmatch(UNITS, t)
         and not t.startswith("每")
-        and (tags.get(t, "n")[:1] in ("n", "x", "b") or tags.get(t) == "vn")
+        and (tag_of(t, tags, words)[:1] in ("n", "x", "b") or tag_of(t, tags, words) == "vn")
     ]
     # "预拨多少额度的医保基金": a noun of quantity before 的 says how it is counted; the thing counted follows
     after = QUANTITY_OF.sub("", re.split(r"[,;:。，；：？?！!]", after)[0])
