@@ -1765,3 +1765,12 @@ def test_which_few_asks_a_list_not_a_count() -> None:
 
     assert analyse("清河县支持企业的措施里，减免了哪几项收费？").kind == "list"
     assert analyse("清河县支持企业的措施里，减免了几项收费？").kind == "number"
+
+
+def test_a_transliterated_name_after_the_asked_role_holds_it() -> None:
+    from assistant.answer.question import analyse
+    from assistant.answer.scoring import role_holder_in
+
+    info = analyse("哪位副总理表态支持能源部的提议？")
+    assert role_holder_in(info, "俄罗斯副总理诺瓦克随后对能源部的提议表示支持。")
+    assert not role_holder_in(info, "俄罗斯副总理随后对能源部的提议表示支持。")  # (no name)

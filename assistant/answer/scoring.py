@@ -357,6 +357,11 @@ def role_holder_in(info: QuestionInfo, text: str) -> bool:
             i = piece.find(name)
             if any(abs(i - a) <= ROLE_REACH for a in at):
                 return True
+        # a transliterated name (jieba: nrt) right after the role ("副总理诺瓦克随后表示")
+        ends = [m.end() for t in roles for m in re.finditer(re.escape(t), piece)]
+        for word, flag in pos_words(piece):
+            if flag == "nrt" and 2 <= len(word) <= 5 and any(piece.startswith(word, e) for e in ends):
+                return True
     return False
 
 
