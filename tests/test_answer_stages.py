@@ -1774,3 +1774,10 @@ def test_a_transliterated_name_after_the_asked_role_holds_it() -> None:
     info = analyse("哪位副总理表态支持能源部的提议？")
     assert role_holder_in(info, "俄罗斯副总理诺瓦克随后对能源部的提议表示支持。")
     assert not role_holder_in(info, "俄罗斯副总理随后对能源部的提议表示支持。")  # (no name)
+
+
+def test_a_means_asked_is_not_a_documents_title() -> None:
+    assert analyse("清河大桥桩基打不下去的问题，项目部是用什么办法解决的？").kind == "fact"
+    assert analyse("清河县出台了什么办法支持科技企业？").kind == "title"  # (a document)
+    text = "清河大桥桩基难以插打,项目部创新采用旋挖引孔辅助插打工艺,有效解决了这一问题。"
+    assert "旋挖引孔" in read("清河大桥桩基打不下去的问题，项目部是用什么办法解决的？", text, "清河大桥建设")

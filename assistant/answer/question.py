@@ -146,7 +146,8 @@ UNIT_ASKED = [
 BYLINE_ASKED = re.compile(rf"{BYLINE_ROLES}|谁写")
 
 
-DOC_ASKED = re.compile(r"(?:哪[份个部]|什么)(?:文件|方案|办法|通知)|哪份")
+# (not a means used: "用什么办法解决", "采取什么方案", "通过什么办法", "有什么办法")
+DOC_ASKED = re.compile(r"(?:哪[份个部]|(?<![用取过有])什么)(?:文件|方案|办法|通知)|哪份")
 
 
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|姓什么")
