@@ -421,10 +421,6 @@ def pos_words(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((w.word, w.flag) for w in posseg.cut(text))
 
 
-def pos_tags(text: str) -> dict[str, str]:
-    return dict(pos_words(text))
-
-
 QUANTITY_OF = re.compile(r"^(?:的)?(?:额度|数额|金额|数量|规模|总额|总量)的")
 
 

@@ -350,17 +350,16 @@ def role_holder_in(info: QuestionInfo, text: str) -> bool:
         return False
     for clause in CLAUSE.finditer(text):
         piece = clause.group()
-        at = [m.start() for t in roles for m in re.finditer(re.escape(t), piece)]
-        if not at:
+        spans = [(m.start(), m.end()) for t in roles for m in re.finditer(re.escape(t), piece)]
+        if not spans:
             continue
         for name in tagged_persons(piece):
             i = piece.find(name)
-            if any(abs(i - a) <= ROLE_REACH for a in at):
+            if any(abs(i - a) <= ROLE_REACH for a, _ in spans):
                 return True
         # a transliterated name (jieba: nrt) right after the role ("副总理诺瓦克随后表示")
-        ends = [m.end() for t in roles for m in re.finditer(re.escape(t), piece)]
         for word, flag in pos_words(piece):
-            if flag == "nrt" and 2 <= len(word) <= 5 and any(piece.startswith(word, e) for e in ends):
+            if flag == "nrt" and 2 <= len(word) <= 5 and any(piece.startswith(word, b) for _, b in spans):
                 return True
     return False
 
