@@ -1781,3 +1781,14 @@ def test_a_means_asked_is_not_a_documents_title() -> None:
     assert analyse("清河县出台了什么办法支持科技企业？").kind == "title"  # (a document)
     text = "清河大桥桩基难以插打,项目部创新采用旋挖引孔辅助插打工艺,有效解决了这一问题。"
     assert "旋挖引孔" in read("清河大桥桩基打不下去的问题，项目部是用什么办法解决的？", text, "清河大桥建设")
+
+
+def test_a_thing_named_by_a_code_is_not_another_of_its_series() -> None:
+    from assistant.answer.eligibility import another_model
+
+    q = "清河县P29路公交专线全程多少公里？"
+    other = "清河县P30路公交专线全程18.2公里,共设20个站点。"
+    assert another_model(q, other)  # (P30 is another line)
+    assert not another_model(q, "清河县P29路公交专线全程13.4公里,与P30路换乘。")
+    assert not another_model(q, "清河县公交专线全程13.4公里。")  # (no code: left to the other checks)
+    assert "现有文件中没有找到" in read(q, other, "公交专线开通")

@@ -363,6 +363,8 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
         return True  # "2022年澳网男单冠军": "9届澳网男单冠军无缘2022年卫冕之路" names no champion
     if kind != "number" and named_by_another_figure(info.text, c.text):
         return True  # "男子500米速度滑冰金牌" is not answered by "…又增加了女子1500米金牌"
+    if another_model(info.text, c.text):
+        return True  # "AI-95汽油每吨价格" is not answered by "AI-92汽油当日价格…达到每吨64879卢布"
     if named_by_another_count(info.text, c.text):
         return True  # "4100余名援疆干部人才的平均年龄" is not answered by "…援疆干部人才共600多名,平均年龄43岁"
     if edition_conflict(info.text, c.text, c.context):
@@ -403,6 +405,21 @@ def named_by_another_figure(question: str, text: str) -> bool:
     return any(
         m.group(2) in stated and float(m.group(1)) not in stated[m.group(2)] for m in NAMING_FIGURE.finditer(question)
     )
+
+
+# A model or line named by letters and a number ("AI-95汽油", "P29路", "C919"): the letters, the number.
+MODEL_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,4})-?(\d{1,4})(?![\d.])")
+
+
+def another_model(question: str, text: str) -> bool:
+    """The question names a thing by a code ("AI-95汽油") and text names only others of its series ("AI-92汽油"):
+    the same letters with another number, never the asked one."""
+    for m in MODEL_CODE.finditer(question):
+        letters, number = m.group(1).upper(), m.group(2)
+        stated = {n for a, n in MODEL_CODE.findall(text) if a.upper() == letters}
+        if stated and number not in stated:
+            return True
+    return False
 
 
 # A group the question names by its head count ("第十一批4100余名援疆干部人才"): the count, its counter, the group.
