@@ -34,7 +34,10 @@ def normalize_question(question: str) -> str:
     return SHORT_YEAR.sub(lambda m: "20" + m.group(1), normalize(question).strip())
 
 
-FOLLOWUP = re.compile(r"^(?:那|那么|还有|再问|另外)?(.{0,12}?)(?:呢|的呢|怎么样|如何|又是多少|是多少)?[?？。]?$")
+# A follow-up's ending: a particle ("呢"), a how ("怎么样"), or the asking word after an adverb of "also / again"
+# (又, 还, 也: "那大冶又是多少"), which only says the question repeats the one before.
+ALSO = "[又还也]"
+FOLLOWUP = re.compile(rf"^(?:那|那么|还有|再问|另外)?(.{{0,12}}?)(?:呢|的呢|怎么样|如何|{ALSO}?是多少)?[?？。]?$")
 
 
 def rewrite_followup(question: str, history: list[tuple[str, str]] | None) -> str:

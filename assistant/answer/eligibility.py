@@ -4,6 +4,7 @@ result when a result is asked (not a target), and the gazetteer's place/time sco
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from assistant.answer.question import (
@@ -399,11 +400,21 @@ NAMING_FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(公里|千米|毫米|�
 def named_by_another_figure(question: str, text: str) -> bool:
     """The question names its thing by a measure's figure ("男子500米速度滑冰") and text states figures of that unit,
     none of them the question's: it is about another thing of the kind ("女子1500米")."""
-    stated: dict[str, set[float]] = {}
-    for m in NAMING_FIGURE.finditer(text):
-        stated.setdefault(m.group(2), set()).add(float(m.group(1)))
+    return only_others_named(NAMING_FIGURE, question, text, lambda m: (m.group(2), float(m.group(1))))
+
+
+def only_others_named(
+    pattern: re.Pattern[str], question: str, text: str, read: Callable[[re.Match[str]], tuple[str, object]]
+) -> bool:
+    """Some (series, member) the question names by pattern (read from a match) has its series named in text by
+    other members only: "500米" asked, "1500米" stated; "AI-95" asked, "AI-92" stated."""
+    stated: dict[str, set[object]] = {}
+    for m in pattern.finditer(text):
+        series, member = read(m)
+        stated.setdefault(series, set()).add(member)
     return any(
-        m.group(2) in stated and float(m.group(1)) not in stated[m.group(2)] for m in NAMING_FIGURE.finditer(question)
+        series in stated and member not in stated[series]
+        for series, member in (read(m) for m in pattern.finditer(question))
     )
 
 
@@ -414,12 +425,7 @@ MODEL_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,4})-?(\d{1,4})(?![\d.])")
 def another_model(question: str, text: str) -> bool:
     """The question names a thing by a code ("AI-95汽油") and text names only others of its series ("AI-92汽油"):
     the same letters with another number, never the asked one."""
-    for m in MODEL_CODE.finditer(question):
-        letters, number = m.group(1).upper(), m.group(2)
-        stated = {n for a, n in MODEL_CODE.findall(text) if a.upper() == letters}
-        if stated and number not in stated:
-            return True
-    return False
+    return only_others_named(MODEL_CODE, question, text, lambda m: (m.group(1).upper(), m.group(2)))
 
 
 # A group the question names by its head count ("第十一批4100余名援疆干部人才"): the count, its counter, the group.

@@ -451,7 +451,7 @@ def asked_measure(question: str, terms: list[str]) -> str:
         and len(t) >= 2
         and not re.fullmatch(UNITS, t)
         and not t.startswith("每")
-        and (tag_of(t, tags, words)[:1] in ("n", "x", "b") or tag_of(t, tags, words) == "vn")
+        and re.fullmatch(r"[nxb].*|vn", tag_of(t, tags, words))
     ]
     # "预拨多少额度的医保基金": a noun of quantity before 的 says how it is counted; the thing counted follows
     after = QUANTITY_OF.sub("", re.split(r"[,;:。，；：？?！!]", after)[0])
