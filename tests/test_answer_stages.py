@@ -1792,3 +1792,27 @@ def test_a_thing_named_by_a_code_is_not_another_of_its_series() -> None:
     assert not another_model(q, "清河县P29路公交专线全程13.4公里,与P30路换乘。")
     assert not another_model(q, "清河县公交专线全程13.4公里。")  # (no code: left to the other checks)
     assert "现有文件中没有找到" in read(q, other, "公交专线开通")
+
+
+def test_a_month_dating_what_is_asked_holds_in_a_bulletin_of_that_month() -> None:
+    from assistant.answer.eligibility import eligible
+
+    q = "2025年7月清河县县长会见的那家机器人公司董事长叫什么名字？"
+    info = analyse(q)
+    said = "清河县县长今天会见了智联机器人公司董事长兼总经理方明远一行。"
+    ok, july, august = {"year": True}, {"date": "2025-07-25", "region": "清河"}, {"date": "2025-08-02"}
+    assert eligible(info, said, july, ok, info.kind, None)
+    assert not eligible(info, said, august, ok, info.kind, None)  # another month
+    assert not eligible(info, "6月,清河县县长会见了董事长方明远。", july, ok, info.kind, None)
+    figure = analyse("2025年7月清河县新增多少家机器人企业？")  # (a figure may count the months before)
+    assert not eligible(figure, "清河县新增机器人企业12家。", july, ok, "number", None)
+
+
+def test_the_noun_after_which_names_the_kind_of_answer_not_what_is_asked_of_it() -> None:
+    assert analyse("清河县科技成果交易会是哪家企业承办的？").focus == ("承办",)
+    assert analyse("清河县科技成果交易会是哪家企业？").focus == ("企业",)  # (nothing else asked of it)
+    text = (
+        "清河县科技成果交易会7月26日开幕,来自国内外的300余名企业家参会。"
+        "交易会由县人民政府主办,清河创新发展集团公司承办。"
+    )
+    assert "清河创新发展集团公司承办" in read("清河县科技成果交易会是哪家企业承办的？", text, "交易会开幕")

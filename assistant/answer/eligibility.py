@@ -121,6 +121,7 @@ def eligible(
         info.periods
         and not any(p in sent or p in str(meta.get("title", "")) for p in info.periods)
         and not same_part_of_year(info, months)
+        and not dated_in_month(info, sent, meta, kind)
     ):
         return False  # "一季度完成了多少": a full-year figure is not the answer (another stated period: scope)
     if kind == "number" and info.measure and level_conflict(info, sent):
@@ -142,6 +143,22 @@ def same_part_of_year(info: QuestionInfo, months: tuple[int, int] | None) -> boo
     the same paragraph may count a part of that period, "北京流向津冀技术合同成交额…".)"""
     asked = info.scope.time.months if info.scope else None
     return bool(months and asked and asked != (1, 12) and months == asked)
+
+
+def dated_in_month(info: QuestionInfo, sent: str, meta: dict[str, object], kind: str) -> bool:
+    """A month that only dates what is asked about ("2023年7月龚正市长会见的…叫什么"): a sentence that names no
+    month or part of the year itself, in a document dated that month, tells of that month. (Not for a figure, which
+    may count a part of the year the document reports later: "7月…出口额" in a bulletin of 7月 may be 1-6月's.)"""
+    asked = info.scope.time.months if info.scope else None
+    date = str(meta.get("date", ""))
+    return bool(
+        kind not in ("number", "date")
+        and asked
+        and asked[0] == asked[1]
+        and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
+        and int(date[5:7]) == asked[0]
+        and not re.search(r"\d+\s*月|[上下]半年|季度|全年|年度|年初|年底|年末", sent)
+    )
 
 
 # A figure forecast, not yet reached ("预计全年…", "建成后…").

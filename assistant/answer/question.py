@@ -247,7 +247,16 @@ def question_focus(question: str, terms: list[str]) -> tuple[str, ...]:
     after = clause.split(question[m.end() : m.end() + 6])[0]
     # ("什么时间开始实行": 时间 names what is asked, not what it is about)
     terms = [t for t in terms if not DATE_CUE.fullmatch(t)]
-    return tuple(t for t in terms if t in after) or tuple(t for t in terms if t in before)
+    found = [t for t in terms if t in after]
+    kind_named = WHICH_KIND.match(question, m.start())
+    if kind_named and len(found) > 1:
+        # "哪家企业承办的": 企业 is the kind of thing the answer names (吉林化纤集团公司), 承办 what is asked of it
+        found = [t for t in found if not kind_named.group(1).startswith(t)] or found
+    return tuple(found) or tuple(t for t in terms if t in before)
+
+
+# "哪家企业", "哪个部门", "哪些单位": the asking word with a counter and the noun that names the kind of the answer.
+WHICH_KIND = re.compile(r"哪[一几]?(?:个|家|位|些|所|座|部|支|项|种|类|条|款|批)?([\u4e00-\u9fff]{2})")
 
 
 # "多少个特殊人才落户指标": the thing counted, named right after the counter (its first two characters; not a
