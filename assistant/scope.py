@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.gazetteer import Mention, Place, gazetteer
-from assistant.timeref import TimeRef, agrees, question_time, resolve, sentence_times
+from assistant.timeref import TimeRef, agrees, question_time, report_time, resolve, sentence_times
 
 # A place inside the name of an organisation or facility (武汉理工大学, 建行咸宁分行, 鄂州花湖机场) says where it
 # is, not what the sentence is about.
@@ -82,7 +82,12 @@ def time_of(passage_text: str, start: int, meta: dict[str, Any]) -> TimeRef:
     """The time of the sentence at `start` of a passage: its own, inherited in its paragraph, or the document's;
     a part of the year the document's title names ("第三季度进展报告") when the sentence names none."""
     date = str(meta.get("date", ""))
-    ref = next((r for a, b, r in _times(passage_text, date) if a <= start < b), TimeRef())
+    span = next(((a, b, r) for a, b, r in _times(passage_text, date) if a <= start < b), None)
+    ref = span[2] if span else TimeRef()
+    said = passage_text[span[0] : span[1]] if span else ""
+    report = report_time(said, str(meta.get("report", ""))) if span else None
+    if report and resolve(said, date).months is None:
+        return TimeRef(report.year, report.months, report.how, ref.plan)  # "报告期内…" in a half-year report
     if ref.year is None and str(meta.get("year", "")).isdigit():
         ref = TimeRef(int(str(meta["year"])), ref.months, "document", ref.plan)
     if ref.months is None:
@@ -90,6 +95,13 @@ def time_of(passage_text: str, start: int, meta: dict[str, Any]) -> TimeRef:
         if title.months:
             ref = TimeRef(ref.year, title.months, ref.how or "document", ref.plan)
     return ref
+
+
+def sentence_months(sentence: str, meta: dict[str, Any]) -> tuple[int, int] | None:
+    """The part of the year a sentence states itself, or the period of the report it speaks of ("报告期内")."""
+    own = resolve(sentence, str(meta.get("date", ""))).months
+    report = report_time(sentence, str(meta.get("report", ""))) if own is None else None
+    return report.months if report else own
 
 
 # A sentence about the whole of a province, city or the country names it by its level alone.

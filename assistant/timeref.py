@@ -119,7 +119,7 @@ QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 
 PERIODS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"前([三二两3 2])季度"), lambda m: (1, 3 * (3 if m.group(1) in "三3" else 2))),
     (re.compile(r"第?([一二三四1-4])季度"), lambda m: (3 * QUARTER[m.group(1)] - 2, 3 * QUARTER[m.group(1)])),
-    (re.compile(r"上半年"), lambda m: (1, 6)),
+    (re.compile(r"上半年|(?<![上下])半年(?:度|报)"), lambda m: (1, 6)),  # ("2023年半年度报告": its first half)
     (re.compile(r"下半年"), lambda m: (7, 12)),
     (re.compile(rf"{MONTH}\s*(?:月份?)?\s*[-—~至到]\s*{MONTH}\s*月"), lambda m: (_num(m.group(1)), _num(m.group(2)))),
     (
@@ -127,7 +127,7 @@ PERIODS: list[tuple[re.Pattern[str], object]] = [
         lambda m: (1, _num(m.group(1))),
     ),
     (re.compile(r"前(\d{1,2}|十[一二]?|[一二两三四五六七八九])个月"), lambda m: (1, _num(m.group(1)))),  # 前6个月: 1-6
-    (re.compile(r"全年|年度"), lambda m: (1, 12)),
+    (re.compile(r"全年|(?<!半)年度"), lambda m: (1, 12)),
     (
         re.compile(r"(?<![\d.])(1[0-2]|[1-9])月份?(?![\d一二三四五六七八九十]{1,3}日|\d)"),
         lambda m: (int(m.group(1)), int(m.group(1))),
@@ -142,6 +142,32 @@ RELATIVE_YEAR = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": 
 RELATIVE = re.compile("|".join(RELATIVE_YEAR))
 TO_DATE = re.compile(r"截至目前|截止目前|目前|至今|近日|日前|近期|当前")
 PLAN = re.compile(r"下一步|计划|力争|预计|将于|将在|目标|到(?:19|20)\d{2}年|争取|拟")
+
+
+# A periodic report a document is about ("发布2023年半年度报告", "2022年年报", "2024年一季报"): the period its
+# "报告期" means. (A third-quarter report states both the quarter and 1-9月: ambiguous, not read.)
+REPORT_NAMED = re.compile(r"(20\d{2})\s*年\s*(第?[一1]季度?|半年度?|中期|年度|度|年)\s*报(?:告)?(?![道名送考])")
+REPORT_MONTHS = {"一": (1, 3), "1": (1, 3), "半": (1, 6), "中": (1, 6), "年": (1, 12), "度": (1, 12)}
+REPORT_TIME = "报告期"
+
+
+def report_period(head: str) -> str:
+    """ "2023:1-6" for a document whose title or lead names a half-year report of 2023; "" when it names none."""
+    m = REPORT_NAMED.search(head)
+    if not m:
+        return ""
+    a, b = REPORT_MONTHS[m.group(2).lstrip("第")[0]]
+    return f"{m.group(1)}:{a}-{b}"
+
+
+def report_time(sentence: str, report: str) -> TimeRef | None:
+    """The time of a sentence speaking of "报告期" in a document about a periodic report (`report`, as
+    report_period gives it), when the sentence names no part of the year of its own."""
+    if REPORT_TIME not in sentence or not re.fullmatch(r"\d{4}:\d{1,2}-\d{1,2}", report):
+        return None
+    year, months = report.split(":")
+    a, b = (int(x) for x in months.split("-"))
+    return TimeRef(int(year), (a, b), "report")
 
 
 @lru_cache(maxsize=8192)  # (the reader reads the same sentences again for each part and clause of a question)

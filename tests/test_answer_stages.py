@@ -1816,3 +1816,14 @@ def test_the_noun_after_which_names_the_kind_of_answer_not_what_is_asked_of_it()
         "交易会由县人民政府主办,清河创新发展集团公司承办。"
     )
     assert "清河创新发展集团公司承办" in read("清河县科技成果交易会是哪家企业承办的？", text, "交易会开幕")
+
+
+def test_a_compound_measure_is_not_its_modifier_and_head_in_two_other_measures() -> None:
+    from assistant.answer.eligibility import measure_scattered
+
+    info = analyse("清河新材料2025年上半年的营业利润是多少？")
+    text = "报告期内,清河新材料实现营业收入12.5亿元,同比增长8.2%;归属于上市公司股东的净利润1.1亿元。"
+    assert measure_scattered(info, text)  # (营业收入, 净利润: neither is 营业利润)
+    assert not measure_scattered(info, "报告期内,清河新材料实现营业利润1.6亿元,营业收入12.5亿元。")
+    assert not measure_scattered(info, "报告期内,清河新材料营业的利润为1.6亿元。")  # (the same measure, split by 的)
+    assert "现有文件中没有找到" in read("清河新材料的营业利润是多少？", text, "清河新材料半年报")

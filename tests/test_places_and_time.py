@@ -243,3 +243,23 @@ def test_a_county_short_form_of_another_province_is_the_weakest_reading_of_a_wor
     assert not place_conflict(question_scope("郑州青年人才购房契税补贴要求毕业几年以内"), sent, zhengzhou)
     nanchang = {"region_id": "江西省/南昌市", "region": "南昌"}
     assert "新建区" in [p.name for p in sentence_places("新建区新增高新技术企业12家。", nanchang)]
+
+
+def test_the_report_period_is_what_a_periodic_reports_bulletin_means_by_reporting_period() -> None:
+    from assistant.scope import sentence_months
+
+    text = (
+        "2025-08-20 18:30，正文：8月20日，清河新材料股份有限公司发布2025年半年度报告。"
+        "报告期内，公司实现营业收入12.5亿元，同比增长8.2%。公司表示，下半年将扩大产能。"
+    )
+    meta = parse_metadata(clean(text))
+    assert meta["report"] == "2025:1-6" and meta["date"] == "2025-08-20"
+    body = clean(text)
+    at = body.index("报告期内")
+    assert time_of(body, at, meta).months == (1, 6) and time_of(body, at, meta).year == 2025
+    assert sentence_months("报告期内，公司实现营业收入12.5亿元。", meta) == (1, 6)
+    assert sentence_months("公司一季度实现营业收入5.1亿元。", meta) == (1, 3)  # (its own period first)
+    annual = parse_metadata(clean("2025-03-20，正文：清河新材料发布2024年年报。报告期内营收20亿元。"))
+    assert annual["report"] == "2024:1-12"
+    for other in ("清河县2025年工作报告显示…", "2025年第三季度报告", "2025年报道"):  # (none, or ambiguous)
+        assert parse_metadata(clean(f"2025-10-20，正文：{other}。"))["report"] == ""

@@ -407,6 +407,24 @@ def figure_vetoed(info: QuestionInfo, c: Candidate) -> bool:
         or value_year_conflict(info, c.text)  # "2021年出生率": not "…2021年统计年鉴…,2020年的出生率为…4.84‰"
         or union_counted(info, c.text)  # "多少名营员" is not answered by "营员及带队教师等70余人"
         or total_for_part(info, c.text)  # "青年基金项目获批经费" is not answered by "…总经费865万元"
+        or measure_scattered(info, c.text)  # "营业利润" is not "实现营业收入…;…净利润9.66亿元"
+    )
+
+
+def measure_scattered(info: QuestionInfo, text: str) -> bool:
+    """The compound measure asked, modifier + head ("营业利润": 营业, 利润), is nowhere in the text, while a word of
+    the text opens with its modifier ("营业收入") and another ends with its head ("净利润"): each is another measure."""
+    measure = info.measure
+    if len(measure) < 4 or term_match(measure, text) >= 1.0:
+        return False
+    heads = [t for t in info.terms if measure.endswith(t) and 2 <= len(t) < len(measure)]
+    head = max(heads, key=len) if heads else ""
+    modifier = next((t for t in info.terms if head and len(t) >= 2 and measure.endswith(t + head)), "")
+    if not modifier or modifier not in text or head not in text:
+        return False
+    words = [w for w, _ in pos_words(text)]
+    return any(w.startswith(modifier) and len(w) > len(modifier) for w in words) and any(
+        w.endswith(head) and len(w) > len(head) and not w.startswith(modifier) for w in words
     )
 
 

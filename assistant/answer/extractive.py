@@ -74,11 +74,10 @@ from assistant.cite import cn_to_number, figures
 from assistant.injection import INJECTION
 from assistant.lookup import signature_span
 from assistant.retrieve import parse_filters
-from assistant.scope import subject_places
+from assistant.scope import sentence_months, subject_places
 from assistant.settings import AnswerSettings
 from assistant.tables import is_row
 from assistant.terms import key_terms
-from assistant.timeref import resolve
 from assistant.types import Answer, Chunk, Passage
 
 
@@ -608,7 +607,7 @@ class ExtractiveAnswerer:
                 if len(sent) < 4:
                     continue
                 prev = previous_sentence(p.text, start)
-                months = resolve(sent, str(p.meta.get("date", ""))).months if info.periods else None
+                months = sentence_months(sent, p.meta) if info.periods else None
                 if not eligible(here, sent, p.meta, doc_ok, kind, plan, prev, unplaced, months) or not in_scope(
                     here, sent, p.text, start, p.meta
                 ):
