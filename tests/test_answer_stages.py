@@ -1827,3 +1827,10 @@ def test_a_compound_measure_is_not_its_modifier_and_head_in_two_other_measures()
     assert not measure_scattered(info, "报告期内,清河新材料实现营业利润1.6亿元,营业收入12.5亿元。")
     assert not measure_scattered(info, "报告期内,清河新材料营业的利润为1.6亿元。")  # (the same measure, split by 的)
     assert "现有文件中没有找到" in read("清河新材料的营业利润是多少？", text, "清河新材料半年报")
+
+
+def test_a_half_year_report_named_in_the_question_is_the_first_half_not_a_word_to_match() -> None:
+    info = analyse("清河新材料2025年半年报营收是多少？")
+    assert info.periods == ("上半年",) and info.measure == "营收" and "半年报" not in info.terms
+    assert info.scope.time.months == (1, 6)
+    assert analyse("清河新材料2025年半年度净利润是多少？").periods == ("上半年",)

@@ -517,13 +517,16 @@ def with_modifier(phrase: str, head: str) -> str:
         or prev_word in NOT_A_MEASURE
         or len(prev_word) < 2
         or words[i][0] > end - len(head)
+        or PERIOD.fullmatch(prev_word)  # ("半年报营收": a part of the year, checked as such, is no modifier)
     ):
         return head
     return phrase[prev_start:end]
 
 
 # (a month that dates an event, "7月底召开的座谈会", is no part of the year a figure is counted over)
-PERIOD = re.compile(rf"(?:第?[一二三四1-4]|前[二三两2-3])季度|[上下]半年|\d{{1,2}}月份?(?!\d{{1,2}}日|{EVENT_AFTER})")
+PERIOD = re.compile(
+    rf"(?:第?[一二三四1-4]|前[二三两2-3])季度|[上下]半年|半年(?:度|报)|\d{{1,2}}月份?(?!\d{{1,2}}日|{EVENT_AFTER})"
+)
 
 
 def periods_in(text: str) -> tuple[str, ...]:
@@ -532,6 +535,7 @@ def periods_in(text: str) -> tuple[str, ...]:
     for m in PERIOD.finditer(text):
         p = m.group().removeprefix("第").removesuffix("份")
         p = p.translate(str.maketrans("1234", "一二三四")) if "季度" in p else p
+        p = "上半年" if p.startswith("半年") else p  # ("2023年半年报", "半年度": the first half)
         out.append(p)
     return tuple(dict.fromkeys(out))
 
