@@ -1834,3 +1834,10 @@ def test_a_half_year_report_named_in_the_question_is_the_first_half_not_a_word_t
     assert info.periods == ("上半年",) and info.measure == "营收" and "半年报" not in info.terms
     assert info.scope.time.months == (1, 6)
     assert analyse("清河新材料2025年半年度净利润是多少？").periods == ("上半年",)
+
+
+def test_a_modal_and_a_verb_is_no_measure() -> None:
+    q = "清河县公积金调整后，夫妻双方都正常缴存的最高能贷多少？"
+    assert analyse(q).measure != "能贷"
+    text = "清河县住房公积金新政明确,夫妻双方正常缴存住房公积金的,最高贷款额度由40万元调高至55万元。"
+    assert "55万元" in read(q, text, "公积金新政")

@@ -439,6 +439,11 @@ def tag_of(term: str, tags: dict[str, str], words: tuple[tuple[str, str], ...]) 
     return tags.get(term) or next((flag for w, flag in words if term in w), "n")
 
 
+# A modal and a one-character verb ("最高能贷多少", "可领多少"), which jieba may take for an unknown noun: an act, not
+# the thing counted.
+MODAL_VERB = re.compile(r"[能可][\u4e00-\u9fff]")
+
+
 def asked_measure(question: str, terms: list[str]) -> str:
     """The term a count question is about: the noun right after the count word ("几个企校联合创新中心"),
     else the last term before it ("项目总投资是多少")."""
@@ -460,6 +465,7 @@ def asked_measure(question: str, terms: list[str]) -> str:
         and len(t) >= 2
         and not re.fullmatch(UNITS, t)
         and not t.startswith("每")
+        and not MODAL_VERB.fullmatch(t)
         and re.fullmatch(r"[nxb].*|vn", tag_of(t, tags, words))
     ]
     # "预拨多少额度的医保基金": a noun of quantity before 的 says how it is counted; the thing counted follows
