@@ -1841,3 +1841,14 @@ def test_a_modal_and_a_verb_is_no_measure() -> None:
     assert analyse(q).measure != "能贷"
     text = "清河县住房公积金新政明确,夫妻双方正常缴存住房公积金的,最高贷款额度由40万元调高至55万元。"
     assert "55万元" in read(q, text, "公积金新政")
+
+
+def test_a_revised_rule_is_not_answered_by_the_version_in_force_before_it() -> None:
+    from assistant.answer.eligibility import earlier_version
+
+    q = "新修订的《清河县科技创新促进条例》从哪天开始施行？"
+    before = "座谈会上,专家表示,现行《清河县科技创新促进条例》自2015年3月1日施行至今已10年。"
+    assert earlier_version(q, before)
+    assert not earlier_version(q, "新修订的《清河县科技创新促进条例》自2025年10月1日起施行,现行条例同时废止。")
+    assert not earlier_version("《清河县科技创新促进条例》从哪天开始施行？", before)  # (no version asked)
+    assert "现有文件中没有找到" in read(q, before, "条例修订座谈会")

@@ -387,6 +387,8 @@ def vetoed(info: QuestionInfo, c: Candidate, kind: str) -> bool:
         return True  # "4100余名援疆干部人才的平均年龄" is not answered by "…援疆干部人才共600多名,平均年龄43岁"
     if edition_conflict(info.text, c.text, c.context):
         return True  # "第一期…是什么主题" is not answered by "这一期…" under a title about the 第二期
+    if earlier_version(info.text, c.text):
+        return True  # "新修订的《条例》从哪天施行" is not answered by "现行《条例》自2005年12月1日施行"
     return bool(REST_ASKED.search(info.text) and NAMED_ONE_AND_ETC.search(c.text))  # "除了…还有哪两所": "等3所"
 
 
@@ -516,6 +518,17 @@ def edition_conflict(question: str, text: str, context: str = "") -> bool:
         if (n, kind) not in stated and any(k == kind for _, k in stated):
             return True
     return False
+
+
+# A rule or plan as revised ("新修订的《…条例》", "修订后的"), and one as it stood before ("现行《…》", "原《…》",
+# "修订前"): two versions of one text.
+REVISED = re.compile(r"新修订|新修改|修订后|修改后|新版")
+EARLIER = re.compile(r"现行|原(?=《)|旧版|修订前|修改前")
+
+
+def earlier_version(question: str, text: str) -> bool:
+    """The question asks about a revised version and the sentence speaks only of the version in force before it."""
+    return bool(REVISED.search(question) and EARLIER.search(text) and not REVISED.search(text))
 
 
 # A share names what it is a share of: "占GDP的比重", "占全省总量的比例", "占比".
