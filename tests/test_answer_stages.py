@@ -1852,3 +1852,9 @@ def test_a_revised_rule_is_not_answered_by_the_version_in_force_before_it() -> N
     assert not earlier_version(q, "新修订的《清河县科技创新促进条例》自2025年10月1日起施行,现行条例同时废止。")
     assert not earlier_version("《清河县科技创新促进条例》从哪天开始施行？", before)  # (no version asked)
     assert "现有文件中没有找到" in read(q, before, "条例修订座谈会")
+
+
+def test_one_character_items_of_a_count_are_the_compound_the_question_names() -> None:
+    q = "清河县那次科技立法调研，有几个省市的科技部门派人参加？"
+    text = "来自9个省、市科技部门的业务骨干参加本次立法调研活动,对科技成果转化问题进行深入研究。"
+    assert "9个省、市" in read(q, text, "科技立法调研")

@@ -349,18 +349,23 @@ def supported(info: QuestionInfo, c: Candidate, kind: str, min_support: float) -
         and not enumerates(c)
     ):
         return False  # "分别是哪两个团队": a sentence that names none of them
+    text = SINGLE_ITEMS.sub(r"\1", c.text) if kind == "number" else c.text  # "11个省、市" counts 省市
     if (
         kind == "number"
         and info.measure
         and not info.two_part
-        and measure_match(info, c.text, c.context) < 0.5
+        and measure_match(info, text, c.context) < 0.5
         and not (DURATION_ASKED.search(info.text) and DURATION_STATED.search(c.text))
     ):
         return False  # "项目总投资是多少": a sentence about the project that never states its 总投资
         # (a length asked, "比赛持续几天", is measured by the sentence stating one: "大赛总决赛将持续三天")
-    if kind == "number" and info.unit and value_clause_cover(info, c.text, c.subject) < 0.25:
+    if kind == "number" and info.unit and value_clause_cover(info, text, c.subject) < 0.25:
         return False  # the asked-for figure sits in a clause about something else
     return True
+
+
+# One-character items of a count ("来自11个省、市…"): one compound, "省市", as a question names it.
+SINGLE_ITEMS = re.compile(r"(?<=[\d个])([\u4e00-\u9fff])、(?=[\u4e00-\u9fff])")
 
 
 # A length of time stated as one ("持续三天", "为期4天", "历时两个月"), in the units a length is asked in.
