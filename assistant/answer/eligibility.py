@@ -25,6 +25,7 @@ from assistant.answer.scoring import (
     abbreviation_match,
     counted_in,
     enumerates,
+    measure_head,
     measure_match,
     term_match,
     value_clause_cover,
@@ -157,7 +158,8 @@ def dated_in_month(info: QuestionInfo, sent: str, meta: dict[str, object], kind:
         and asked[0] == asked[1]
         and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
         and int(date[5:7]) == asked[0]
-        and not re.search(r"\d+\s*月|[上下]半年|季度|全年|年度|年初|年底|年末", sent)
+        and resolve(sent, date).months is None
+        and not re.search(r"\d{1,2}\s*月", sent)  # (nor a day of a month: "7月24日")
     )
 
 
@@ -424,9 +426,8 @@ def measure_scattered(info: QuestionInfo, text: str) -> bool:
     measure = info.measure
     if len(measure) < 4 or term_match(measure, text) >= 1.0:
         return False
-    heads = [t for t in info.terms if measure.endswith(t) and 2 <= len(t) < len(measure)]
-    head = max(heads, key=len) if heads else ""
-    modifier = next((t for t in info.terms if head and len(t) >= 2 and measure.endswith(t + head)), "")
+    head = measure_head(info)
+    modifier = next((t for t in info.terms if len(head) >= 2 and len(t) >= 2 and measure.endswith(t + head)), "")
     if not modifier or modifier not in text or head not in text:
         return False
     words = [w for w, _ in pos_words(text)]

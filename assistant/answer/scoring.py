@@ -39,6 +39,12 @@ LIST_ITEM_WEIGHT, LIST_FULL = 0.08, 10
 CONTEXT_MEASURE = 0.75
 
 
+def measure_head(info: QuestionInfo) -> str:
+    """The longest of the question's terms that ends its compound measure ("营业利润" -> 利润); "" when none does."""
+    heads = [t for t in info.terms if info.measure.endswith(t) and t != info.measure]
+    return max(heads, key=len) if heads else ""
+
+
 def measure_match(info: QuestionInfo, text: str, context: str = "") -> float:
     """How well text names what is counted; a partly matched compound needs its head word itself
     ("科技型中小企业入库" is not matched by "科技型中小企业评价"). The modifier may come from the sentence's
@@ -47,10 +53,9 @@ def measure_match(info: QuestionInfo, text: str, context: str = "") -> float:
     whole = term_match(info.measure, text)
     if whole >= 1.0:
         return whole
-    heads = [t for t in info.terms if info.measure.endswith(t) and t != info.measure]
-    own = min(whole, term_match(max(heads, key=len), text)) if heads else whole
-    if context and heads:
-        head = max(heads, key=len)
+    head = measure_head(info)
+    own = min(whole, term_match(head, text)) if head else whole
+    if context and head:
         modifier = info.measure[: -len(head)]
         if term_match(head, text) >= 1.0 and len(modifier) >= 2 and modifier in f"{text} {context}":
             return max(own, CONTEXT_MEASURE)
