@@ -1858,3 +1858,15 @@ def test_one_character_items_of_a_count_are_the_compound_the_question_names() ->
     q = "清河县那次科技立法调研，有几个省市的科技部门派人参加？"
     text = "来自9个省、市科技部门的业务骨干参加本次立法调研活动,对科技成果转化问题进行深入研究。"
     assert "9个省、市" in read(q, text, "科技立法调研")
+
+
+def test_a_length_asked_of_a_thing_is_that_things_length_in_a_unit_of_length() -> None:
+    q = "清河县城北快速路的清河特大桥有多长？"
+    info = analyse(q)
+    assert info.unit.startswith("公里") and info.measure.endswith("大桥")
+    assert analyse("延期多长时间").unit != info.unit  # (a length of time)
+    text = (
+        "清河县城北快速路项目位于清河县城北片区,线路全长12.6公里,设计时速80公里。"
+        "清河特大桥全长1260米,横跨清河,是全线控制性工程。"
+    )
+    assert "1260米" in read(q, text, "城北快速路建设")

@@ -129,6 +129,8 @@ UNIT_ASKED = [
         re.compile(r"面积|多大(?:的)?(?:地|场地|面积)$|(?:占地|用地|场地|地块|园区|基地|厂房)[^,，。]{0,6}多大"),
         r"平方米|平方公里|公顷|㎡|亩",
     ),
+    # a length ("大桥有多长", "全长多少公里"), not a length of time ("多长时间": DURATION_ASKED, first)
+    (re.compile(r"多长(?!时间|时|期|久)|全长|长度|里程|多少(?:公里|千米|米)"), r"公里|千米|米|km"),
     # ("同比各增长多少": a rate of growth; "比上年增加了多少" may be an amount, so only 同比/环比)
     (
         re.compile(r"比重|比例|占比|百分之|强度|增长率|增速|开工率|率[是为达]|多少%|[同环]比[\u4e00-\u9fff]{0,3}增长"),
@@ -439,6 +441,10 @@ def tag_of(term: str, tags: dict[str, str], words: tuple[tuple[str, str], ...]) 
     return tags.get(term) or next((flag for w, flag in words if term in w), "n")
 
 
+# A size asked of the thing named before it ("渭河特大桥有多长", "展区面积大概多大").
+SIZE_WORD = re.compile(r"(?:有|是|大概|大约|约)*多(?:长|高|宽|深|大)(?!时间|时|期|久)")
+
+
 # A modal and a one-character verb ("最高能贷多少", "可领多少"), which jieba may take for an unknown noun: an act, not
 # the thing counted.
 MODAL_VERB = re.compile(r"[能可][\u4e00-\u9fff]")
@@ -447,7 +453,7 @@ MODAL_VERB = re.compile(r"[能可][\u4e00-\u9fff]")
 def asked_measure(question: str, terms: list[str]) -> str:
     """The term a count question is about: the noun right after the count word ("几个企校联合创新中心"),
     else the last term before it ("项目总投资是多少")."""
-    m = COUNT_WORD.search(question)
+    m = COUNT_WORD.search(question) or SIZE_WORD.search(question)
     if not m or not terms:
         return ""
     counter = asked_counter(question)
