@@ -1870,3 +1870,12 @@ def test_a_length_asked_of_a_thing_is_that_things_length_in_a_unit_of_length() -
         "清河特大桥全长1260米,横跨清河,是全线控制性工程。"
     )
     assert "1260米" in read(q, text, "城北快速路建设")
+
+
+def test_a_wire_datelines_date_is_not_the_date_asked_when_the_sentence_gives_another() -> None:
+    q = "2025年清河县景区对全国医务工作者免门票，这个政策到哪天截止？"
+    text = (
+        "清河县景区今年对全国医务工作者免门票 新华社清河2月16日电(记者 王明)日前,记者从清河县文化和旅游局获悉,"
+        "清河县所有A级旅游景区将于恢复营业后至2025年12月31日,对全国医务工作者实行免门票。"
+    )
+    assert "12月31日" in read(q, text, "景区免门票")

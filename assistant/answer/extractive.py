@@ -678,6 +678,10 @@ class ExtractiveAnswerer:
             return c.start, c.end
 
         text = given_dates_masked(info, c.text) if kind == "date" else c.text
+        if kind == "date":
+            # a wire dateline ("新华社天津2月16日电") dates the filing: another date of the sentence is the answer
+            filed = WIRE_DATELINE.sub(lambda m: "#" * len(m.group()), text)
+            text = filed if holds_value("date", filed, info.unit) else text
 
         def valued(piece: str) -> bool:
             # a figure counts as the question's asked value does: in its own counter ("发了几台次": 3台次, not 76人)
