@@ -84,9 +84,8 @@ def time_of(passage_text: str, start: int, meta: dict[str, Any]) -> TimeRef:
     date = str(meta.get("date", ""))
     span = next(((a, b, r) for a, b, r in _times(passage_text, date) if a <= start < b), None)
     ref = span[2] if span else TimeRef()
-    said = passage_text[span[0] : span[1]] if span else ""
-    report = report_time(said, str(meta.get("report", ""))) if span else None
-    if report and resolve(said, date).months is None:
+    report = report_ref(passage_text[span[0] : span[1]], meta) if span else None
+    if report:
         return TimeRef(report.year, report.months, report.how, ref.plan)  # "报告期内…" in a half-year report
     if ref.year is None and str(meta.get("year", "")).isdigit():
         ref = TimeRef(int(str(meta["year"])), ref.months, "document", ref.plan)
@@ -97,11 +96,16 @@ def time_of(passage_text: str, start: int, meta: dict[str, Any]) -> TimeRef:
     return ref
 
 
+def report_ref(sentence: str, meta: dict[str, Any]) -> TimeRef | None:
+    """The period of the report a sentence speaks of ("报告期内…"), when it names no part of the year itself."""
+    report = report_time(sentence, str(meta.get("report", "")))
+    return report if report and resolve(sentence, str(meta.get("date", ""))).months is None else None
+
+
 def sentence_months(sentence: str, meta: dict[str, Any]) -> tuple[int, int] | None:
     """The part of the year a sentence states itself, or the period of the report it speaks of ("报告期内")."""
-    own = resolve(sentence, str(meta.get("date", ""))).months
-    report = report_time(sentence, str(meta.get("report", ""))) if own is None else None
-    return report.months if report else own
+    report = report_ref(sentence, meta)
+    return report.months if report else resolve(sentence, str(meta.get("date", ""))).months
 
 
 # A sentence about the whole of a province, city or the country names it by its level alone.

@@ -109,6 +109,10 @@ RELATIVE_ASKED = re.compile(r"增|降|涨|跌|浮|提高|提升|下调|上调|�
 RECENT_YEARS = re.compile(r"[近这前]几年")
 DURATION_UNITS = r"个月|周|天|个?小时|个?工作日|(?<=(?<!\d)\d)年|(?<=(?<!\d)\d\d)年|(?<=[一二两三四五六七八九十半])年"
 MONEY_UNITS = r"亿元|万元|元|亿|万"
+# What does not follow a word of size that asks a length of time instead ("多长时间", "多长期限", "多久").
+NOT_OF_TIME = r"(?!时间|时|期|久)"
+
+
 UNIT_ASKED = [
     (DURATION_ASKED, DURATION_UNITS),
     # Counting words are loose in speech ("几个平台" is counted in 家 in the text); measures are not.
@@ -130,7 +134,7 @@ UNIT_ASKED = [
         r"平方米|平方公里|公顷|㎡|亩",
     ),
     # a length ("大桥有多长", "全长多少公里"), not a length of time ("多长时间": DURATION_ASKED, first)
-    (re.compile(r"多长(?!时间|时|期|久)|全长|长度|里程|多少(?:公里|千米|米)"), r"公里|千米|米|km"),
+    (re.compile(rf"多长{NOT_OF_TIME}|全长|长度|里程|多少(?:公里|千米|米)"), r"公里|千米|米|km"),
     # ("同比各增长多少": a rate of growth; "比上年增加了多少" may be an amount, so only 同比/环比)
     (
         re.compile(r"比重|比例|占比|百分之|强度|增长率|增速|开工率|率[是为达]|多少%|[同环]比[\u4e00-\u9fff]{0,3}增长"),
@@ -442,7 +446,7 @@ def tag_of(term: str, tags: dict[str, str], words: tuple[tuple[str, str], ...]) 
 
 
 # A size asked of the thing named before it ("渭河特大桥有多长", "展区面积大概多大").
-SIZE_WORD = re.compile(r"(?:有|是|大概|大约|约)*多(?:长|高|宽|深|大)(?!时间|时|期|久)")
+SIZE_WORD = re.compile(rf"(?:有|是|大概|大约|约)*多(?:长|高|宽|深|大){NOT_OF_TIME}")
 
 
 # A modal and a one-character verb ("最高能贷多少", "可领多少"), which jieba may take for an unknown noun: an act, not
