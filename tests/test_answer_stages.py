@@ -1879,3 +1879,12 @@ def test_a_wire_datelines_date_is_not_the_date_asked_when_the_sentence_gives_ano
         "清河县所有A级旅游景区将于恢复营业后至2025年12月31日,对全国医务工作者实行免门票。"
     )
     assert "12月31日" in read(q, text, "景区免门票")
+
+
+def test_a_figure_after_the_clause_naming_the_measure_is_its_figure() -> None:
+    q = "清河县参与设立的那些投资基金，总规模是多少？"
+    text = (
+        "县财政局负责人在新闻发布会上介绍,近年来,清河县积极创新财政投入方式,已参与设立清创、清源、河畔等8支投资基金,"
+        "总规模28亿元;先后对清河电子、河畔新材等重点项目进行投资,总投资超15亿元。"
+    )
+    assert "28亿元" in read(q, text, "清河县投资基金")

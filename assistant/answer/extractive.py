@@ -694,6 +694,18 @@ class ExtractiveAnswerer:
             return coverage(info, piece) + (0.5 if valued(piece) else 0.0)
 
         scores = [useful(a, b) for a, b in clauses]
+        # the subject, then its figure ("…等10余支投资基金,总规模35亿元"): a valued clause right after the clause
+        # naming the asked measure whole states its figure, whatever the clause's own words; quoted with that clause
+        subject_before = {
+            i
+            for i, (a, b) in enumerate(clauses)
+            if kind == "number"
+            and len(info.measure) >= 3
+            and i
+            and named_whole(info, text, clauses, i)
+            and valued(text[a:b])
+        }
+        scores = [x + (MEASURE_BEFORE if i in subject_before else 0.0) for i, x in enumerate(scores)]
         if near is not None and near[0] == c.passage_index:
             # a later part of a compound question: the clause right after the earlier part's answer
             # ("余额2.36万亿元，同比增长25.1%", not the 同比增长 of the clause before)
@@ -703,6 +715,8 @@ class ExtractiveAnswerer:
         best = max(range(len(clauses)), key=lambda i: scores[i])
         floor = near[1] if near is not None and near[0] == c.passage_index else -1  # not back into the earlier answer
         lo, hi = widened(c.text, clauses, scores, best, floor - c.start)
+        if best in subject_before and clauses[best - 1][0] >= floor - c.start:
+            lo = min(lo, best - 1)
         if kind in VALUE_KINDS and not valued(text[clauses[lo][0] : clauses[hi][1]]):
             # The clause naming the subject lacks the value ("2022年8月,…验收,获评…百强县市"): reach the nearest one.
             reach = len(clauses) if kind == "date" else 3  # a news sentence opens with its date ("2月23日,…")
@@ -990,6 +1004,27 @@ class ExtractiveAnswerer:
             if supported(info, c, info.kind, bar) and not focus_elsewhere(info, info.kind, c, sub):
                 return [(keep[c.passage_index], *self.trim(info, c, info.kind), "")]
         return None
+
+
+# What a figure's clause gains when the clause before it names the asked measure whole (extractive.trim).
+MEASURE_BEFORE = 0.3
+
+
+def named_whole(info: QuestionInfo, text: str, clauses: list[tuple[int, int]], i: int) -> bool:
+    """Whether the clause before clause i names the asked measure whole with no figure, and clause i, not naming
+    it, labels its figure with another word of the question ("…投资基金,总规模35亿元" for "投资基金总规模是多少";
+    not "…服务补助,人数为50人以上的": the label of a condition)."""
+    a, b = clauses[i - 1]
+    clause = text[slice(*clauses[i])]
+    label = re.split(r"\d", clause, maxsplit=1)[0]
+    pairs = {label[j : j + 2] for j in range(len(label) - 1)}
+    asked_label = any(p in info.text and p not in info.measure for p in pairs)
+    return (
+        info.measure in text[a:b]
+        and not holds_value("number", text[a:b], info.unit)  # (a subject with its own figure is answered there)
+        and term_match(info.measure, clause) == 0.0
+        and asked_label
+    )
 
 
 def widened(text: str, clauses: list[tuple[int, int]], scores: list[float], best: int, floor: int) -> tuple[int, int]:
