@@ -90,10 +90,24 @@ def _jieba_tags() -> dict[str, str]:
     return pseg.dt.word_tag_tab
 
 
+def _jieba_counts() -> dict[str, int]:
+    import jieba
+
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ
+
+
+# How often jieba's dictionary counts a word for a guarded place name to be read as the common word it also is,
+# even in a question (港口 2904, 和平 7998, 城区 1517; the district short forms 雨花 14, 鼓楼 141, 白云 389).
+COMMON_COUNT = 1000
+
+
 class Gazetteer:
     """Places by uid, and a matcher over their names."""
 
-    def __init__(self, rows: list[tuple[str, str, str]], tags: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, rows: list[tuple[str, str, str]], tags: dict[str, str] | None = None, counts: dict[str, int] | None = None
+    ) -> None:
         self.places: dict[str, Place] = {}
         for sheng, shi, qu in rows:
             if not sheng.endswith(("省", "市", "自治区", "特别行政区")):
@@ -106,6 +120,7 @@ class Gazetteer:
             if qu:
                 self._add(f"{city_parent}/{qu}", city_parent, 3)
         tags = tags if tags is not None else _jieba_tags()
+        counts = counts if counts is not None else _jieba_counts()
         self.by_name: dict[str, list[Place]] = {}
         self.guarded: set[str] = set()  # short forms that need their parent right before them
         self.common: set[str] = set()  # ... and of those, the ones jieba knows as common words (大同, 安定)
@@ -120,6 +135,8 @@ class Gazetteer:
                 self.by_name.setdefault(p.short + "州", []).append(p)
         for surface, places in self.by_name.items():
             self._guard(surface, places, tags.get(surface), surface in full_names)
+            if surface in self.guarded and counts.get(surface, 0) >= COMMON_COUNT:
+                self.common.add(surface)  # (a frequent word: "从哪个港口发的" names no 港口区)
         names = sorted(self.by_name, key=len, reverse=True)
         self._matcher = re.compile("|".join(map(re.escape, names)))
         self.full_names = full_names

@@ -230,6 +230,10 @@ def doc_type(title: str, text: str) -> str:
     return "其他"
 
 
+# A year a text names; a span of years by its first ("2023—2025年行动计划" is written in 2023, not about 2025 alone).
+YEAR_NAMED = re.compile(r"(20\d{2})(?:\s*[—–~-]+\s*20\d{2})?年")
+
+
 def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[str, str]:
     """Flat metadata (every value a string) for a cleaned document; overrides win where non-empty."""
     head = text[:1500]
@@ -275,11 +279,11 @@ def parse_metadata(text: str, overrides: dict[str, str] | None = None) -> dict[s
     # (where it was filed or held is not what it focuses on, nor a place in an organisation's name: 济南大学)
     subject_text = VENUE.sub("", "\n".join(ln for ln in text[:4000].split("\n") if not WIRE_LEAD.match(ln.strip())))
     focus = None if venue_only else focus_place(unit, subject_places(subject_text), subject_text)
-    years = re.findall(r"(20\d{2})年", title)
+    years = re.findall(YEAR_NAMED, title)
     if not years and date and doc_type(title, text) in ("新闻", "其他") and document_date(text):
         years = [date[:4]]  # a dated bulletin is about its own year unless its title names another
     if not years:
-        counted = Counter(re.findall(r"(20\d{2})年", text[:3000]))
+        counted = Counter(re.findall(YEAR_NAMED, text[:3000]))
         years = [y for y, _ in counted.most_common(1)]
     year = years[0] if years else (date[:4] if date else "")
     meta = {

@@ -46,7 +46,12 @@ class QueryFilters:
         out: dict[str, bool] = {}
         # a field the document does not have (no date, no place found) is unknown: nothing is filtered on it
         if self.years and (meta.get("year") or text):
-            out["year"] = meta.get("year") in self.years or any(f"{y}年" in text for y in self.years)
+            # the year the document is about, or the year it was dated: a 2023 bulletin whose opening names 2022
+            # ("露营基地从2022年9月开始试营业…") still speaks of its own year (each sentence's year: eligibility)
+            dated = str(meta.get("date", ""))[:4]
+            out["year"] = (
+                meta.get("year") in self.years or dated in self.years or any(f"{y}年" in text for y in self.years)
+            )
         if self.places:
             # the document's places, or the passage itself naming the place ("浙江省…平台" in a national roundup);
             # a document with no place found and a passage naming none is unknown, not another place

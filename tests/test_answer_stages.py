@@ -1888,3 +1888,22 @@ def test_a_figure_after_the_clause_naming_the_measure_is_its_figure() -> None:
         "总规模28亿元;先后对清河电子、河畔新材等重点项目进行投资,总投资超15亿元。"
     )
     assert "28亿元" in read(q, text, "清河县投资基金")
+
+
+def test_a_measure_the_figure_stands_inside_is_named() -> None:
+    from assistant.answer.scoring import measure_match
+
+    q = "清河县2025年出台的人才新政，对回乡创业的博士最高奖多少？"
+    text = "近年来,清河县委人才办推出包括“对回乡创业的博士给予最高30万元奖励”等内容的人才新政,助力乡村振兴。"
+    info = analyse(q)
+    assert measure_match(info, text) >= 0.5
+    assert measure_match(info, text.replace("奖励", "补贴")) < 0.5  # (another measure: 最高补贴)
+    assert "30万元" in read(q, text, "清河县人才新政")
+
+
+def test_a_bulletin_speaks_of_the_year_it_is_dated_whatever_year_its_opening_names() -> None:
+    from assistant.retrieve import QueryFilters
+
+    meta = {"year": "2024", "date": "2025-08-07"}  # (its first line: "合作社从2024年9月开始试营业…")
+    assert QueryFilters(("2025",), (), "").matches(meta) == {"year": True}
+    assert QueryFilters(("2023",), (), "").matches(meta) == {"year": False}

@@ -263,3 +263,19 @@ def test_the_report_period_is_what_a_periodic_reports_bulletin_means_by_reportin
     assert annual["report"] == "2024:1-12"
     for other in ("清河县2025年工作报告显示…", "2025年第三季度报告", "2025年报道"):  # (none, or ambiguous)
         assert parse_metadata(clean(f"2025-10-20，正文：{other}。"))["report"] == ""
+
+
+def test_a_place_name_as_frequent_as_a_common_word_is_no_place_in_a_question() -> None:
+    # 港口区 (防城港) and 和平区 exist, but "港口" and "和平" are words jieba counts thousands of times
+    assert uids("那批货是从哪个港口发出的？", lenient=True) == []
+    assert uids("和平利用外层空间的会议在哪开的？", lenient=True) == []
+    assert uids("防城港市港口区新增几家企业", lenient=True) == [
+        "广西壮族自治区/防城港市",
+        "广西壮族自治区/防城港市/港口区",
+    ]
+    assert uids("雨花2023年技术合同成交额多少", lenient=True) == ["湖南省/长沙市/雨花区"]  # (a rare word: a place)
+
+
+def test_an_undated_plan_of_several_years_is_dated_by_its_first_year() -> None:
+    text = "清河县人力资源服务业2024—2026年行动计划印发。\n通讯员 王明 7月29日,清河县人才大讲堂在县委党校举办。"
+    assert parse_metadata(text)["year"] == "2024"

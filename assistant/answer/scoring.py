@@ -46,6 +46,15 @@ def measure_head(info: QuestionInfo) -> str:
 
 
 def measure_match(info: QuestionInfo, text: str, context: str = "") -> float:
+    """named_measure, and for a measure the figure stands inside ("最高奖多少": "给予最高50万元奖励"), the same read
+    with the figures left out."""
+    own = named_measure(info, text, context)
+    if own < 1.0 and VALUE.search(text):
+        own = max(own, named_measure(info, VALUE.sub("", text), context))
+    return own
+
+
+def named_measure(info: QuestionInfo, text: str, context: str = "") -> float:
     """How well text names what is counted; a partly matched compound needs its head word itself
     ("科技型中小企业入库" is not matched by "科技型中小企业评价"). The modifier may come from the sentence's
     context (its document title or heading), the head not: "该论坛…约200人参加" under a title naming the
