@@ -67,6 +67,7 @@ SYNONYM_GROUPS = [
     ("研发费用", "研发费"),
     ("规划", "计划"),
     ("成交额", "交易额"),
+    ("生产总值", "gdp"),  # (gross domestic product, as statistics bulletins write it and its English abbreviation)
 ]
 SYNONYMS = {w: [o for o in group if o != w] for group in SYNONYM_GROUPS for w in group}
 _lock = threading.Lock()

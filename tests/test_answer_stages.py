@@ -1907,3 +1907,16 @@ def test_a_bulletin_speaks_of_the_year_it_is_dated_whatever_year_its_opening_nam
     meta = {"year": "2024", "date": "2025-08-07"}  # (its first line: "合作社从2024年9月开始试营业…")
     assert QueryFilters(("2025",), (), "").matches(meta) == {"year": True}
     assert QueryFilters(("2023",), (), "").matches(meta) == {"year": False}
+
+
+def test_a_counter_opening_a_longer_word_counts_nothing() -> None:
+    info = analyse("2025年上半年清河县新增了多少人民币贷款？")
+    assert info.unit.startswith("亿元") and info.measure == "人民币贷款" and not info.counter
+    assert analyse("清河县科技馆接待了多少人次？").unit.startswith("人")  # (a word of two keeps its counter)
+    assert analyse("清河县有多少人参加培训？").unit.startswith("人")
+
+
+def test_gdp_is_the_gross_product_a_bulletin_names() -> None:
+    q = "清河县2024年GDP是多少？"
+    text = "清河县2024年实现地区生产总值356.8亿元,同比增长6.2%,增速居全市第二。"
+    assert "356.8亿元" in read(q, text, "清河县经济运行")

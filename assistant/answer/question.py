@@ -273,7 +273,7 @@ COUNTED = re.compile(rf"(?:多少|几)[{COUNTERS}]([\u4e00-\u9fff]{{2,}})")
 def counted_noun(question: str) -> str:
     """The first two characters of the noun a 多少/几 + counter names as counted, "" when none follows (a verb,
     "多少家具有…的龙头企业"; a particle, "几家是…")."""
-    m = COUNTED.search(question)
+    m = COUNTED.search(counters_in_words_masked(question))
     if not m or ASKS.search(m.group(1)[:2]):
         return ""
     _, tag = pos_words(m.group(1))[0]
@@ -282,8 +282,9 @@ def counted_noun(question: str) -> str:
 
 def asked_counter(question: str) -> str:
     """The question's own counter: the short word ending the clause after 多少/几, else the character after it."""
+    question = counters_in_words_masked(question)
     m = COUNTER_ENDS.search(question) or COUNTER_ASKED.search(question)
-    return m.group(1) if m else ""
+    return m.group(1) if m and "□" not in m.group(1) else ""
 
 
 # "是不是已经过300家了": a yes/no about a threshold asks for the figure.
@@ -355,6 +356,16 @@ def question_kind(q: str) -> str:
     return "fact"
 
 
+def counters_in_words_masked(question: str) -> str:
+    """The question with a counter character after 多少/几 masked where it opens a word of three or more
+    characters: "多少人民币贷款" counts no 人 (a word of two, "多少人次", keeps its counter)."""
+    words = pos_words(question)
+    return "".join(
+        "□" + w[1:] if len(w) >= 3 and w[0] in COUNTERS and i and words[i - 1][0] in ("多少", "几") else w
+        for i, (w, _) in enumerate(words)
+    )
+
+
 def analyse(question: str, idf: Callable[[str], float] | None = None) -> QuestionInfo:
     """The kind of value a question asks for, its content terms and the metadata it names."""
     q = question.strip()
@@ -375,11 +386,12 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     terms = [t for t in terms if t not in filters.places and t.rstrip("市区县") not in filters.places]
     two_part = bool(TARGET_CUE.search(q) and ACHIEVED_CUE.search(q))
     weights = {t: (idf(t) if idf else 1.0) * (1.0 + 0.15 * min(len(t), 6)) for t in terms}
-    unit = next((u for pattern, u in UNIT_ASKED if pattern.search(q)), "")
+    counted = counters_in_words_masked(q)  # ("多少人民币": no 人 counted)
+    unit = next((u for pattern, u in UNIT_ASKED if pattern.search(counted)), "")
     noun = counted_noun(q)
     if unit and noun:
         unit += rf"|[{COUNTERS}](?={noun})"  # "多少个特殊人才落户指标": "100名特殊人才落户指标" counts the same thing
-    if unit == MONEY_UNITS and re.search(rf"(?:多少|几)[{COUNTERS}]", q):
+    if unit == MONEY_UNITS and re.search(rf"(?:多少|几)[{COUNTERS}]", counted):
         unit = ""  # "《…贷款管理办法》分几章几条": a count in its own counter, whatever the title's words
     measure = asked_measure(q, terms)
     if not measure and kind == "number" and NOMINAL_FIGURE.search(q):
@@ -457,7 +469,8 @@ MODAL_VERB = re.compile(r"[能可][\u4e00-\u9fff]")
 def asked_measure(question: str, terms: list[str]) -> str:
     """The term a count question is about: the noun right after the count word ("几个企校联合创新中心"),
     else the last term before it ("项目总投资是多少")."""
-    m = COUNT_WORD.search(question) or SIZE_WORD.search(question)
+    counted = counters_in_words_masked(question)  # (of the same length: "多少人民币贷款" is "多少□民币贷款")
+    m = COUNT_WORD.search(counted) or SIZE_WORD.search(counted)
     if not m or not terms:
         return ""
     counter = asked_counter(question)
@@ -480,7 +493,8 @@ def asked_measure(question: str, terms: list[str]) -> str:
     ]
     # "预拨多少额度的医保基金": a noun of quantity before 的 says how it is counted; the thing counted follows
     after = QUANTITY_OF.sub("", re.split(r"[,;:。，；：？?！!]", after)[0])
-    after = re.sub(rf"^(?:{UNITS})", "", after)  # "面积有多少平方米": a unit after the count word counts nothing
+    if not counted[m.end() :].startswith("□"):  # (not the 人 of 人民币)
+        after = re.sub(rf"^(?:{UNITS})", "", after)  # "面积有多少平方米": a unit after the count word counts nothing
     after = first_noun_phrase(after)
     before = re.sub(r"每[\u4e00-\u9fff]{1,4}$", "", before)  # "租金每平方米多少钱": per square metre is the unit
     following = [(after.find(t) + len(t), len(t), t) for t in terms if t in after]
