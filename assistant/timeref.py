@@ -255,7 +255,12 @@ def editions_masked(question: str) -> str:
 # Verbs of a one-off event ("7月底召开的座谈会", "3月5日举办的论坛"): a month or day before one dates the event.
 EVENT_VERBS = r"召开|举办|举行|开幕|闭幕|落幕|启动|印发|发布|出台|签署"
 # (or at a meeting: "2023年7月在市人大常委会会议上讲")
-EVENT_PLACE = r"在[^，,。；;？?]{1,20}?(?:会议?|论坛|峰会|大会|发布会|座谈会|仪式)上"
+EVENT_PLACE = (
+    r"在[^，,。；;？?]{1,20}?(?:会议?|论坛|峰会|大会|发布会|座谈会|仪式)上"
+    # (or where it was held, said plainly: "2023年7月在潍坊开的论坛"; or the meeting a count is asked of:
+    # "2023年8月天津那个推动会有几个部门参加")
+    r"|在[^，,。；;？?]{1,12}?[开办]的|[^，,。；;？?]{1,30}?(?:会|论坛|峰会|仪式)(?:上|现场)?(?:有|来了|共有|一共有)"
+)
 # What follows a month or day that dates an event (question.PERIOD leaves such a month out too).
 EVENT_AFTER = rf"(?:底|初|末|上旬|中旬|下旬)?(?:{EVENT_VERBS}|{EVENT_PLACE})"
 EVENT_DAY = re.compile(rf"\d{{1,2}}月(?:\d{{1,2}}日)?(?={EVENT_AFTER})")

@@ -279,3 +279,12 @@ def test_a_place_name_as_frequent_as_a_common_word_is_no_place_in_a_question() -
 def test_an_undated_plan_of_several_years_is_dated_by_its_first_year() -> None:
     text = "清河县人力资源服务业2024—2026年行动计划印发。\n通讯员 王明 7月29日,清河县人才大讲堂在县委党校举办。"
     assert parse_metadata(text)["year"] == "2024"
+
+
+def test_a_month_naming_when_a_meeting_was_held_is_no_period_a_count_is_asked_over() -> None:
+    from assistant.answer.question import analyse
+
+    for q in ("2025年7月在清河开的科技论坛，线下来了多少人？", "2025年8月清河县那个产学研对接会有几个部门参加？"):
+        info = analyse(q)
+        assert info.periods == () and info.scope.time.year == 2025 and info.scope.time.months is None, q
+    assert analyse("2025年7月清河县新增多少家企业？").periods == ("7月",)  # (a month counted over)
