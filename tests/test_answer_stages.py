@@ -1920,3 +1920,24 @@ def test_gdp_is_the_gross_product_a_bulletin_names() -> None:
     q = "清河县2024年GDP是多少？"
     text = "清河县2024年实现地区生产总值356.8亿元,同比增长6.2%,增速居全市第二。"
     assert "356.8亿元" in read(q, text, "清河县经济运行")
+
+
+def test_one_months_figure_is_no_figure_of_the_half_year() -> None:
+    from assistant.answer.eligibility import value_time_conflict
+
+    info = analyse("2025年上半年清河县外贸出口总额是多少？")
+    assert value_time_conflict(info, "此外,6月份清河县外贸出口18.5亿元,同比增长10.5%。", "2025-07-20")
+    assert not value_time_conflict(info, "上半年清河县外贸出口95亿元,其中6月份出口18.5亿元。", "2025-07-20")
+    # (a point in the month is the half-year's end: a stock)
+    stock = analyse("2025年上半年清河县贷款余额是多少？")
+    assert not value_time_conflict(stock, "6月末,清河县贷款余额1100亿元。", "2025-07-20")
+    assert "现有文件中没有找到" in read(info.text, "此外,6月份清河县外贸出口18.5亿元,同比增长10.5%。", "外贸")
+
+
+def test_an_intention_is_no_result_unless_the_intention_is_asked() -> None:
+    from assistant.answer.eligibility import is_plan
+
+    assert is_plan("清河县企业在博览会上达成意向成交金额35.2亿元。", {})
+    assert not is_plan("此次招聘会达成就业意向136人。", {}, "最后达成就业意向的有多少人？")
+    q = "清河县企业在博览会上最后实际成交金额是多少？"
+    assert "现有文件中没有找到" in read(q, "清河县32家企业参加博览会,达成意向成交金额35.2亿元。", "博览会")

@@ -288,3 +288,9 @@ def test_a_month_naming_when_a_meeting_was_held_is_no_period_a_count_is_asked_ov
         info = analyse(q)
         assert info.periods == () and info.scope.time.year == 2025 and info.scope.time.months is None, q
     assert analyse("2025年7月清河县新增多少家企业？").periods == ("7月",)  # (a month counted over)
+
+
+def test_the_month_of_a_meeting_is_no_term_to_match() -> None:
+    from assistant.answer.question import analyse
+
+    assert "7" not in analyse("2025年7月在清河开的科技论坛，线下来了多少人？").terms

@@ -60,17 +60,20 @@ from assistant.scope import (
     whole_unit_place,
 )
 from assistant.tables import is_row, row_sides
-from assistant.timeref import question_time, resolve
+from assistant.timeref import TimeRef, question_time, resolve
 from assistant.types import Passage
 
 
-def is_plan(sentence: str, meta: dict[str, object]) -> bool:
-    """A sentence that states a target or intention rather than a result."""
+def is_plan(sentence: str, meta: dict[str, object], question: str = "") -> bool:
+    """A sentence that states a target or intention rather than a result (an intention the question asks about
+    itself, "达成就业意向的有多少人", is its result)."""
     if meta.get("doc_type") in PLAN_DOCS:
         return True
     if meta.get("doc_type") == "进展报告" and re.match(r"^[一二三四五六七八九十]+、", sentence):
         return True  # a progress report's numbered headings restate the year's targets
-    return bool(re.search(r"力争|目标|计划|确保|将|拟", sentence))
+    # (an intention: "达成意向成交金额735.2亿美元")
+    intention = "" if "意向" in question else "|意向"
+    return bool(re.search(rf"力争|目标|计划|确保|将|拟{intention}", sentence))
 
 
 def whole_unit_named(sent: str, meta: dict[str, object], places: tuple[str, ...]) -> bool:
@@ -130,7 +133,7 @@ def eligible(
     if is_row(sent):  # a table row may hold the target and the result, each under its own header
         target, result = row_sides(sent)
         return (plan is not True or target) and (result or (plan is not False and not info.wants_achieved))
-    planned = is_plan(sent, meta)
+    planned = is_plan(sent, meta, info.text)
     if plan is not None and planned != plan:
         return False
     if info.wants_achieved and (planned or FORECAST.search(sent)):
@@ -282,9 +285,27 @@ def value_time_conflict(info: QuestionInfo, sent: str, doc_date: str) -> bool:
                 continue  # the sentence counts several years together
             return False  # a figure no time of its own dates: the sentence's time decides
         # (a clause naming a year but no part of it, "目前完成…229亿元", leaves the part of the year to the sentence)
-        if not (time_conflict(info.scope, ref) if ref.months else ref.year not in (None, asked.year)):
+        if not (time_conflict(info.scope, ref) if ref.months else ref.year not in (None, asked.year)) and not (
+            month_counted(cl, ref, asked)
+        ):
             return False
     return bool(about)
+
+
+# A month a figure is counted over ("6月份…进口118.5亿元", "6月…新增"), not a point in it ("6月末余额", "6月5日").
+MONTH_COUNTED = re.compile(r"(?<![\d至到~—-])\d{1,2}月份?(?![末底初中上下旬\d])")
+
+
+def month_counted(clause: str, ref: TimeRef, asked: TimeRef) -> bool:
+    """The clause counts its figure over one month inside the several the question asks about: a month's figure
+    is no figure of the half-year or quarter (an event of that month is: timeref.agrees)."""
+    return bool(
+        ref.months
+        and ref.months[0] == ref.months[1]
+        and asked.months
+        and asked.months[0] < asked.months[1]
+        and MONTH_COUNTED.search(clause)
+    )
 
 
 def most_specific(info: QuestionInfo) -> tuple[str, ...]:

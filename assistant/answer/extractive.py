@@ -546,7 +546,13 @@ class ExtractiveAnswerer:
             cands = [c for c in cands if not vetoed(info, c, info.kind)]  # (what the rules' picks are held to)
         probs = [
             scorer.prob(
-                features(info, c.text, c.cover, coverage(info, c.text), is_plan(c.text, passages[c.passage_index].meta))
+                features(
+                    info,
+                    c.text,
+                    c.cover,
+                    coverage(info, c.text),
+                    is_plan(c.text, passages[c.passage_index].meta, info.text),
+                )
             )
             for c in cands
         ]
@@ -632,7 +638,7 @@ class ExtractiveAnswerer:
                 score = cover * value_factor(info, kind, sent, has_value) * focus_factor(info, kind, sent)
                 if prefer is not None:
                     score *= 1.25 if prefer.search(sent) else 0.85
-                elif plan is None and not TARGET_CUE.search(info.text) and is_plan(sent, p.meta):
+                elif plan is None and not TARGET_CUE.search(info.text) and is_plan(sent, p.meta, info.text):
                     score *= 0.85  # "登记了多少项": what was done outranks what was planned
                 for ok in doc_ok.values():
                     score *= 1.0 if ok else 0.8

@@ -357,11 +357,15 @@ def question_kind(q: str) -> str:
 
 
 def counters_in_words_masked(question: str) -> str:
-    """The question with a counter character after 多少/几 masked where it opens a word of three or more
-    characters: "多少人民币贷款" counts no 人 (a word of two, "多少人次", keeps its counter)."""
+    """The question with a counter character after 多少/几 masked where it opens a dictionary word of three or more
+    characters: "多少人民币贷款" counts no 人 (a word of two, "多少人次", keeps its counter; so does a word jieba
+    only guessed, "多少名营员")."""
     words = pos_words(question)
+    known = _jieba().dt.FREQ
     return "".join(
-        "□" + w[1:] if len(w) >= 3 and w[0] in COUNTERS and i and words[i - 1][0] in ("多少", "几") else w
+        "□" + w[1:]
+        if len(w) >= 3 and w[0] in COUNTERS and known.get(w) and i and words[i - 1][0] in ("多少", "几")
+        else w
         for i, (w, _) in enumerate(words)
     )
 
@@ -380,6 +384,8 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     # A day named in the question ("1月25日") is one term, not "1", "25", "日市".
     days = re.findall(r"\d{1,2}月\d{1,2}日", stripped)
     stripped = re.sub(r"\d{1,2}月\d{1,2}日", " ", stripped)
+    # (a month PERIOD left, the month an event was held, is checked as a time, not matched as the word "7")
+    stripped = re.sub(r"(?<![\d.])\d{1,2}月(?:份|底|初|末|上旬|中旬|下旬)?", " ", stripped)
     toks = dict.fromkeys([*days, *place_aware_tokens(stripped)])
     terms = [t for t in toks if t not in GENERIC and t not in filters.years and not re.fullmatch(r"20\d{2}", t)]
     # A place the question names is checked, not matched as a term (_eligible, scope.place_conflict).
