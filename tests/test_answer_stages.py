@@ -1941,3 +1941,16 @@ def test_an_intention_is_no_result_unless_the_intention_is_asked() -> None:
     assert not is_plan("此次招聘会达成就业意向136人。", {}, "最后达成就业意向的有多少人？")
     q = "清河县企业在博览会上最后实际成交金额是多少？"
     assert "现有文件中没有找到" in read(q, "清河县32家企业参加博览会,达成意向成交金额35.2亿元。", "博览会")
+
+
+def test_the_head_of_a_museum_or_an_academician_is_a_person_named_by_title() -> None:
+    from assistant.answer.values import persons_in
+
+    assert any(n.startswith("王清") for n in persons_in("上午,清河县博物馆副馆长王清来到县实验小学暑托班。"))
+    assert persons_in("论坛邀请中国工程院院士李河,以“生态农业”为主题作学术报告。") == ["李河"]
+    q = "2025年暑假去清河县实验小学暑托班讲清河历史的那位老师是谁？"
+    text = (
+        "昨天上午,清河县博物馆副馆长王清来到县实验小学的爱心暑托班现场,以“清河千年”为主题讲述了清河历史,"
+        "为参加暑托班的孩子们上了一堂生动的历史课。"
+    )
+    assert "王清" in read(q, text, "暑托班")

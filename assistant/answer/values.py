@@ -52,11 +52,17 @@ SURNAMES = (
 )
 
 
-TITLES = r"局长|副局长|书记|主任|记者|通讯员|组长|副组长|编辑|县长|市长|区长|厅长|处长|科长|院长|董事长|总经理"
+TITLES = (
+    r"局长|副局长|书记|主任|记者|通讯员|组长|副组长|编辑|县长|市长|区长|厅长|处长|科长|院长|董事长|总经理"
+    r"|馆长|校长|所长|站长|会长|行长|部长|主席|秘书长|理事长"  # (heads of other institutions: "副馆长陶侃")
+)
+# Academic titles, read only before the name ("院士尹伟伦"): after one, "工程院院士" holds no name "程院".
+ACADEMIC_TITLES = r"院士|教授|研究员"
 
 
 PERSON_VALUE = re.compile(
-    rf"(?:{TITLES})[、,:：]?\s*([{SURNAMES}][\u4e00-\u9fff]{{1,2}})|([{SURNAMES}][\u4e00-\u9fff]{{1,2}})(?:同志|(?:{TITLES}))"
+    rf"(?:{TITLES}|{ACADEMIC_TITLES})[、,:：]?\s*([{SURNAMES}][\u4e00-\u9fff]{{1,2}})"
+    rf"|([{SURNAMES}][\u4e00-\u9fff]{{1,2}})(?:同志|(?:{TITLES}))"
 )
 
 
