@@ -356,6 +356,7 @@ def question_kind(q: str) -> str:
     return "fact"
 
 
+@lru_cache(maxsize=4096)  # (analyse, counted_noun and asked_counter each ask it of the same question)
 def counters_in_words_masked(question: str) -> str:
     """The question with a counter character after 多少/几 masked where it opens a dictionary word of three or more
     characters: "多少人民币贷款" counts no 人 (a word of two, "多少人次", keeps its counter; so does a word jieba
