@@ -90,13 +90,6 @@ def _jieba_tags() -> dict[str, str]:
     return pseg.dt.word_tag_tab
 
 
-def _jieba_counts() -> dict[str, int]:
-    import jieba
-
-    jieba.dt.check_initialized()
-    return jieba.dt.FREQ
-
-
 # How often jieba's dictionary counts a word for a guarded place name to be read as the common word it also is,
 # even in a question (港口 2904, 和平 7998, 城区 1517; the district short forms 雨花 14, 鼓楼 141, 白云 389).
 COMMON_COUNT = 1000
@@ -120,7 +113,10 @@ class Gazetteer:
             if qu:
                 self._add(f"{city_parent}/{qu}", city_parent, 3)
         tags = tags if tags is not None else _jieba_tags()
-        counts = counts if counts is not None else _jieba_counts()
+        if counts is None:
+            from assistant.terms import word_counts
+
+            counts = word_counts()
         self.by_name: dict[str, list[Place]] = {}
         self.guarded: set[str] = set()  # short forms that need their parent right before them
         self.common: set[str] = set()  # ... and of those, the ones jieba knows as common words (大同, 安定)

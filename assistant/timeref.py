@@ -253,6 +253,8 @@ def editions_masked(question: str) -> str:
 
 
 # Verbs of a one-off event ("7月底召开的座谈会", "3月5日举办的论坛"): a month or day before one dates the event.
+# A part of a month named after it ("7月底", "3月上旬").
+MONTH_PART = r"底|初|末|上旬|中旬|下旬"
 EVENT_VERBS = r"召开|举办|举行|开幕|闭幕|落幕|启动|印发|发布|出台|签署"
 # (or at a meeting: "2023年7月在市人大常委会会议上讲")
 EVENT_PLACE = (
@@ -262,7 +264,7 @@ EVENT_PLACE = (
     r"|在[^，,。；;？?]{1,12}?[开办]的|[^，,。；;？?]{1,30}?(?:会|论坛|峰会|仪式)(?:上|现场)?(?:有|来了|共有|一共有)"
 )
 # What follows a month or day that dates an event (question.PERIOD leaves such a month out too).
-EVENT_AFTER = rf"(?:底|初|末|上旬|中旬|下旬)?(?:{EVENT_VERBS}|{EVENT_PLACE})"
+EVENT_AFTER = rf"(?:{MONTH_PART})?(?:{EVENT_VERBS}|{EVENT_PLACE})"
 EVENT_DAY = re.compile(rf"\d{{1,2}}月(?:\d{{1,2}}日)?(?={EVENT_AFTER})")
 
 

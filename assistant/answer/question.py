@@ -14,8 +14,8 @@ from assistant.answer.values import BYLINE_ROLES, UNITS
 from assistant.gazetteer import Place, gazetteer
 from assistant.retrieve import QueryFilters, parse_filters
 from assistant.scope import Scope, question_scope
-from assistant.terms import _jieba, tokenize
-from assistant.timeref import EVENT_AFTER
+from assistant.terms import _jieba, tokenize, word_counts
+from assistant.timeref import EVENT_AFTER, MONTH_PART
 
 # The word lists, with their provenance: assistant/data/question_words.toml
 WORDS = tomllib.loads((Path(__file__).resolve().parent.parent / "data" / "question_words.toml").read_text("utf-8"))
@@ -362,7 +362,7 @@ def counters_in_words_masked(question: str) -> str:
     characters: "多少人民币贷款" counts no 人 (a word of two, "多少人次", keeps its counter; so does a word jieba
     only guessed, "多少名营员")."""
     words = pos_words(question)
-    known = _jieba().dt.FREQ
+    known = word_counts()
     return "".join(
         "□" + w[1:]
         if len(w) >= 3 and w[0] in COUNTERS and known.get(w) and i and words[i - 1][0] in ("多少", "几")
@@ -386,7 +386,7 @@ def analyse(question: str, idf: Callable[[str], float] | None = None) -> Questio
     days = re.findall(r"\d{1,2}月\d{1,2}日", stripped)
     stripped = re.sub(r"\d{1,2}月\d{1,2}日", " ", stripped)
     # (a month PERIOD left, the month an event was held, is checked as a time, not matched as the word "7")
-    stripped = re.sub(r"(?<![\d.])\d{1,2}月(?:份|底|初|末|上旬|中旬|下旬)?", " ", stripped)
+    stripped = re.sub(rf"(?<![\d.])\d{{1,2}}月(?:份|{MONTH_PART})?", " ", stripped)
     toks = dict.fromkeys([*days, *place_aware_tokens(stripped)])
     terms = [t for t in toks if t not in GENERIC and t not in filters.years and not re.fullmatch(r"20\d{2}", t)]
     # A place the question names is checked, not matched as a term (_eligible, scope.place_conflict).
